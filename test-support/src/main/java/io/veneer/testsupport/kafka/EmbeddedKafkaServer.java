@@ -13,7 +13,22 @@ public final class EmbeddedKafkaServer implements KafkaServer {
   }
 
   public static EmbeddedKafkaServer start() {
+    return start(0);
+  }
+
+  /**
+   * A broker of its own that tells clients to reach it on the given port (where a {@link TcpProxy}
+   * listens) instead of the port it is bound to.
+   */
+  static EmbeddedKafkaServer advertising(int advertisedPort) {
+    return start(advertisedPort);
+  }
+
+  private static EmbeddedKafkaServer start(int advertisedPort) {
     EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+    if (advertisedPort > 0) {
+      broker.brokerProperty("advertised.listeners", "EXTERNAL://localhost:" + advertisedPort);
+    }
     broker.brokerProperties(
         Map.of(
             "auto.create.topics.enable", "false",
@@ -22,6 +37,11 @@ public final class EmbeddedKafkaServer implements KafkaServer {
             "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
     return new EmbeddedKafkaServer(broker);
+  }
+
+  /** The address the broker is bound to, which differs from the advertised one behind a proxy. */
+  String boundBootstrapServers() {
+    return broker.getBrokersAsString();
   }
 
   @Override

@@ -1,0 +1,38 @@
+package io.veneer.outbox;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the outbox relay ({@code veneer.outbox.relay.*}).
+ *
+ * @param enabled whether this process publishes the outbox (default true; every replica may, only
+ *     one publishes at a time)
+ * @param pollInterval pause between two polls of an empty outbox (default 200ms)
+ * @param batchSize most events published per transaction (default 500)
+ * @param sendTimeout how long a batch may wait for Kafka's acknowledgements before it is retried
+ *     (default 15s)
+ * @param retention how long published events stay in the table for diagnosis (default 24h)
+ */
+@ConfigurationProperties("veneer.outbox.relay")
+public record OutboxProperties(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("200ms") Duration pollInterval,
+    @DefaultValue("500") int batchSize,
+    @DefaultValue("15s") Duration sendTimeout,
+    @DefaultValue("24h") Duration retention) {
+
+  public OutboxProperties {
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("veneer.outbox.relay.poll-interval must be positive");
+    }
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException(
+          "veneer.outbox.relay.batch-size must be between 1 and 10000, not " + batchSize);
+    }
+    if (sendTimeout.isNegative() || sendTimeout.isZero()) {
+      throw new IllegalArgumentException("veneer.outbox.relay.send-timeout must be positive");
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package io.veneer.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veneer.events.v1.DesktopEvent;
+import io.veneer.events.v1.EventHeader;
+import io.veneer.testsupport.junit.RealKafka;
+import io.veneer.testsupport.junit.RealPostgres;
+import io.veneer.testsupport.kafka.InterruptibleKafka;
+import io.veneer.testsupport.kafka.KafkaTopics;
+import io.veneer.testsupport.postgres.PostgresDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@RealPostgres
+@RealKafka
+class OutboxRelayTest {
+
+  private static final OutboxProperties PROPERTIES =
+      new OutboxProperties(true, Duration.ofMillis(50), 500, Duration.ofSeconds(3), Duration.ZERO);
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
+  private final Outbox outbox;
+  private final KafkaTopics topics;
+  private final List<OutboxRelay> relays = new ArrayList<>();
+
+  OutboxRelayTest(PostgresDatabase database, KafkaTopics topics) {
+    DataSource dataSource = database.dataSource();
+    this.jdbc = new JdbcTemplate(dataSource);
+    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.outbox = new Outbox(jdbc);
+    this.topics = topics;
+  }
+
+  @BeforeAll
+  static void migrate(PostgresDatabase database, KafkaTopics topics) {
+    Flyway.configure()
+        .dataSource(database.dataSource())
+        .locations(OutboxAutoConfiguration.MIGRATION_LOCATION)
+        .load()
+        .migrate();
+    topics.create(3, "veneer.desktops.v1");
+  }
+
+  @BeforeEach
+  void emptyOutbox() {
+    jdbc.update("DELETE FROM outbox_event");
+  }
+
+  @AfterEach
+  void stopRelays() {
+    relays.forEach(OutboxRelay::stop);
+  }
+
+  @Test
+  void publishesCommittedEventsInOrderPerKeyWithCloudEventsHeaders() {
+    String desktop = UUID.randomUUID().toString();
+    List<UUID> ids = new ArrayList<>();
+    for (int version = 1; version <= 5; version++) {
+      OutboxEvent event = event(desktop, version);
+      ids.add(event.eventId());
+      transactions.executeWithoutResult(status -> outbox.append(event));
+    }
+
+    assertThat(relay(topics.bootstrapServers()).publishBatch()).isEqualTo(5);
+
+    List<ConsumerRecord<String, byte[]>> records = consume(topics.bootstrapServers(), desktop, 5);
+    assertThat(records)
+        .extracting(r -> header(r, "ce_id"))
+        .containsExactlyElementsOf(ids.stream().map(UUID::toString).toList());
+    assertThat(records)
+        .extracting(r -> parse(r).getHeader().getAggregateVersion())
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
+    ConsumerRecord<String, byte[]> first = records.getFirst();
+    assertThat(header(first, "ce_specversion")).isEqualTo("1.0");
+    assertThat(header(first, "ce_type")).isEqualTo("io.veneer.desktop.state-changed");
+    assertThat(header(first, "ce_source")).isEqualTo("/control-plane");
+    assertThat(header(first, "ce_subject")).isEqualTo(desktop);
+    assertThat(header(first, "ce_dataschema")).isEqualTo("proto:veneer.events.v1.DesktopEvent");
+    assertThat(header(first, "content-type")).isEqualTo("application/protobuf");
+    assertThat(Instant.parse(header(first, "ce_time"))).isNotNull();
+    assertThat(pending()).isZero();
+  }
+
+  @Test
+  void rolledBackTransactionLeavesNothingToPublish() {
+    transactions.executeWithoutResult(
+        status -> {
+          outbox.append(event(UUID.randomUUID().toString(), 1));
+          status.setRollbackOnly();
+        });
+
+    assertThat(pending()).isZero();
+    assertThat(relay(topics.bootstrapServers()).publishBatch()).isZero();
+  }
+
+  @Test
+  void refusesAnAppendOutsideATransaction() {
+    assertThatThrownBy(() -> outbox.append(event("desktop-1", 1)))
+        .isInstanceOf(IllegalTransactionStateException.class)
+        .hasMessageContaining("inside the transaction");
+  }
+
+  @Test
+  void eventsWaitWhileKafkaIsAwayAndArriveWhenItReturns() {
+    try (InterruptibleKafka kafka = InterruptibleKafka.start()) {
+      KafkaTopics outageTopics = kafka.topics(topics.prefix());
+      outageTopics.create(3, "veneer.desktops.v1");
+      OutboxRelay relay = relay(kafka.bootstrapServers());
+      String desktop = UUID.randomUUID().toString();
+      append(desktop, 1);
+      assertThat(relay.publishBatch()).isEqualTo(1);
+
+      kafka.goAway();
+      append(desktop, 2);
+      append(desktop, 3);
+      assertThatThrownBy(relay::publishBatch).isInstanceOf(OutboxPublishException.class);
+      assertThat(pending()).isEqualTo(2);
+
+      kafka.comeBack();
+      relay.start();
+      List<ConsumerRecord<String, byte[]>> records = consume(kafka.bootstrapServers(), desktop, 3);
+      assertThat(records)
+          .extracting(r -> parse(r).getHeader().getAggregateVersion())
+          .containsExactly(1L, 2L, 3L);
+      assertThat(pending()).isZero();
+    }
+  }
+
+  @Test
+  void twoRelaysPublishEachEventOnce() throws Exception {
+    String desktop = UUID.randomUUID().toString();
+    for (int version = 1; version <= 200; version++) {
+      append(desktop, version);
+    }
+
+    relay(topics.bootstrapServers()).start();
+    relay(topics.bootstrapServers()).start();
+
+    List<ConsumerRecord<String, byte[]>> records = consume(topics.bootstrapServers(), desktop, 200);
+    assertThat(records)
+        .extracting(r -> parse(r).getHeader().getAggregateVersion())
+        .isSorted()
+        .doesNotHaveDuplicates()
+        .hasSize(200);
+  }
+
+  private void append(String desktop, long version) {
+    OutboxEvent event = event(desktop, version);
+    transactions.executeWithoutResult(status -> outbox.append(event));
+  }
+
+  private OutboxRelay relay(String bootstrapServers) {
+    OutboxRelay relay =
+        new OutboxRelay(
+            jdbc,
+            transactions,
+            OutboxAutoConfiguration.producer(bootstrapServers, PROPERTIES),
+            topics.prefix(),
+            PROPERTIES);
+    relays.add(relay);
+    return relay;
+  }
+
+  private long pending() {
+    return jdbc.queryForObject(
+        "SELECT count(*) FROM outbox_event WHERE published_at IS NULL", Long.class);
+  }
+
+  private static OutboxEvent event(String desktopId, long version) {
+    UUID eventId = UUID.randomUUID();
+    Instant now = Instant.now();
+    DesktopEvent payload =
+        DesktopEvent.newBuilder()
+            .setHeader(
+                EventHeader.newBuilder()
+                    .setEventId(eventId.toString())
+                    .setAggregateId(desktopId)
+                    .setAggregateVersion(version))
+            .setType("state-changed")
+            .setToState("RUNNING")
+            .build();
+    return new OutboxEvent(
+        eventId,
+        "veneer.desktops.v1",
+        desktopId,
+        version,
+        "io.veneer.desktop.state-changed",
+        "/control-plane",
+        payload,
+        now);
+  }
+
+  /** Records of one key, read from the start of the test class's topic. */
+  private List<ConsumerRecord<String, byte[]>> consume(String bootstrap, String key, int expected) {
+    List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "outbox-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topics.name("veneer.desktops.v1")));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (received.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.key().equals(key)) {
+            received.add(record);
+          }
+        }
+      }
+    }
+    return received;
+  }
+
+  private static DesktopEvent parse(ConsumerRecord<String, byte[]> record) {
+    try {
+      return DesktopEvent.parseFrom(record.value());
+    } catch (IOException e) {
+      throw new AssertionError("Not a DesktopEvent: " + record, e);
+    }
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,148 @@
+package io.veneer.testsupport.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loopback TCP proxy that can be cut and restored, to make a server "go away for a while" without
+ * stopping it: {@link #cut()} closes the listener and every open connection.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+  private final int port;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private volatile int targetPort;
+  private volatile ServerSocket listener;
+
+  private TcpProxy(int port) {
+    this.port = port;
+  }
+
+  /**
+   * Reserves a loopback port; call {@link #restore()} to listen and {@link #forwardTo} to forward.
+   */
+  public static TcpProxy onFreePort() {
+    try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return new TcpProxy(probe.getLocalPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Forwards connections to the given loopback port; connections accepted before this wait for it.
+   */
+  public TcpProxy forwardTo(int target) {
+    this.targetPort = target;
+    return this;
+  }
+
+  /** Accepts connections again after {@link #cut()}. */
+  public synchronized void restore() {
+    if (listener != null) {
+      return;
+    }
+    try {
+      ServerSocket socket = new ServerSocket();
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      listener = socket;
+      Thread.ofVirtual().name("tcp-proxy-accept-" + port).start(() -> accept(socket));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not listen on proxy port " + port, e);
+    }
+  }
+
+  /** Closes the listener and every connection, as if the server had gone away. */
+  public synchronized void cut() {
+    closeQuietly(listener);
+    listener = null;
+    sockets.forEach(TcpProxy::closeQuietly);
+    sockets.clear();
+  }
+
+  @Override
+  public void close() {
+    cut();
+  }
+
+  private void accept(ServerSocket socket) {
+    while (!socket.isClosed()) {
+      try {
+        Socket client = socket.accept();
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), awaitTarget());
+        sockets.add(client);
+        sockets.add(server);
+        pump(client, server);
+        pump(server, client);
+      } catch (IOException e) {
+        if (!socket.isClosed()) {
+          continue;
+        }
+        return;
+      }
+    }
+  }
+
+  private int awaitTarget() throws IOException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (targetPort == 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Interrupted while waiting for the proxy's target", e);
+      }
+    }
+    if (targetPort == 0) {
+      throw new IOException("The proxy on port " + port + " was never given a target");
+    }
+    return targetPort;
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                  out.write(buffer, 0, read);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // The other side or cut() closed the connection: fall through and close both.
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+              }
+            });
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Closing is best effort: the socket may already be gone.
+    }
+  }
+}
