@@ -1,0 +1,59 @@
+package io.veneer.scheduler;
+
+import io.veneer.scheduler.cluster.HostSnapshot;
+import io.veneer.scheduler.cluster.Resources;
+
+/**
+ * A host as filters and scorers see it during one placement: the snapshot plus what earlier
+ * placements of the same batch added. One instance is re-pointed at each examined host, so a
+ * placement over 10,000 hosts allocates nothing per host.
+ */
+public final class HostView {
+
+  private HostSnapshot host;
+  private long extraVcpus;
+  private long extraMemoryMib;
+  private long extraDiskGib;
+  private int extraOfPool;
+  private int extraOfUser;
+
+  HostView point(HostSnapshot snapshot, BatchLedger ledger, int index) {
+    this.host = snapshot;
+    this.extraVcpus = ledger.vcpus(index);
+    this.extraMemoryMib = ledger.memoryMib(index);
+    this.extraDiskGib = ledger.diskGib(index);
+    this.extraOfPool = ledger.desktops(index);
+    this.extraOfUser = ledger.desktopsOfUser(index);
+    return this;
+  }
+
+  public HostSnapshot host() {
+    return host;
+  }
+
+  public long allocatedVcpus() {
+    return host.allocated().vcpus() + extraVcpus;
+  }
+
+  public long allocatedMemoryMib() {
+    return host.allocated().memoryMib() + extraMemoryMib;
+  }
+
+  public long allocatedDiskGib() {
+    return host.allocated().diskGib() + extraDiskGib;
+  }
+
+  public Resources limit() {
+    return host.limit();
+  }
+
+  /** Desktops of the pool here, counting those the current batch placed. */
+  public int desktopsOfPool(String poolId) {
+    return host.desktopsOfPool(poolId) + extraOfPool;
+  }
+
+  /** Desktops of the user here, counting those the current batch placed. */
+  public int desktopsOfUser(String userId) {
+    return host.desktopsOfUser(userId) + extraOfUser;
+  }
+}

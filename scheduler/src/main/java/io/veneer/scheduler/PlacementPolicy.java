@@ -1,0 +1,99 @@
+package io.veneer.scheduler;
+
+import io.veneer.scheduler.score.AntiAffinityScorer;
+import io.veneer.scheduler.score.BalanceScorer;
+import io.veneer.scheduler.score.ImageLocalityScorer;
+import io.veneer.scheduler.score.PackingScorer;
+import java.util.Map;
+
+/**
+ * How the scheduler chooses among feasible hosts.
+ *
+ * @param strategy spread desktops over hosts, or pack them onto few
+ * @param weights weight of each scorer by name, 0 to 100; a scorer without a weight counts 0
+ * @param sampleSize stop after this many feasible hosts; 0 chooses adaptively (all hosts up to 100,
+ *     then a shrinking share, never under 5% or 100 hosts, as kube-scheduler does)
+ * @param deterministic examine hosts from the first instead of a random one, so the answer does not
+ *     depend on the seed (for tests and reproducible runs)
+ */
+public record PlacementPolicy(
+    Strategy strategy, Map<String, Integer> weights, int sampleSize, boolean deterministic) {
+
+  /** Spread, image locality first, then anti-affinity, then balance; adaptive sampling. */
+  public static final PlacementPolicy DEFAULT =
+      new PlacementPolicy(
+          Strategy.SPREAD,
+          Map.of(
+              PackingScorer.NAME, 2,
+              ImageLocalityScorer.NAME, 3,
+              AntiAffinityScorer.NAME, 2,
+              BalanceScorer.NAME, 1),
+          0,
+          false);
+
+  /** Spread desktops out or pack them in. */
+  public enum Strategy {
+    SPREAD,
+    PACK
+  }
+
+  private static final int MIN_SAMPLE = 100;
+
+  public PlacementPolicy {
+    if (strategy == null) {
+      throw new IllegalArgumentException("A placement policy needs a strategy: SPREAD or PACK");
+    }
+    weights = Map.copyOf(weights == null ? Map.of() : weights);
+    int total = 0;
+    for (Map.Entry<String, Integer> weight : weights.entrySet()) {
+      if (weight.getValue() < 0 || weight.getValue() > 100) {
+        throw new IllegalArgumentException(
+            "The weight of scorer '"
+                + weight.getKey()
+                + "' must be between 0 and 100, not "
+                + weight.getValue());
+      }
+      total += weight.getValue();
+    }
+    if (total == 0) {
+      throw new IllegalArgumentException(
+          "At least one scorer needs a positive weight, or every feasible host would tie");
+    }
+    if (sampleSize < 0) {
+      throw new IllegalArgumentException(
+          "The sample size must be 0 (adaptive) or a positive number of hosts, not " + sampleSize);
+    }
+  }
+
+  public PlacementPolicy withStrategy(Strategy newStrategy) {
+    return new PlacementPolicy(newStrategy, weights, sampleSize, deterministic);
+  }
+
+  public PlacementPolicy withWeights(Map<String, Integer> newWeights) {
+    return new PlacementPolicy(strategy, newWeights, sampleSize, deterministic);
+  }
+
+  public PlacementPolicy withSampleSize(int newSampleSize) {
+    return new PlacementPolicy(strategy, weights, newSampleSize, deterministic);
+  }
+
+  public PlacementPolicy inDeterministicMode() {
+    return new PlacementPolicy(strategy, weights, sampleSize, true);
+  }
+
+  public int weightOf(String scorer) {
+    return weights.getOrDefault(scorer, 0);
+  }
+
+  /** How many feasible hosts to score in a cluster of the given size. */
+  public int sampleSizeFor(int hosts) {
+    if (sampleSize > 0) {
+      return Math.min(sampleSize, hosts);
+    }
+    if (hosts <= MIN_SAMPLE) {
+      return hosts;
+    }
+    int percent = Math.max(5, 50 - hosts / 125);
+    return Math.max(MIN_SAMPLE, hosts * percent / 100);
+  }
+}

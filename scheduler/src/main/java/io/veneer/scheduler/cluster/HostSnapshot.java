@@ -1,0 +1,186 @@
+package io.veneer.scheduler.cluster;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One host as the scheduler sees it at one moment. Immutable; the counts of desktops per pool and
+ * per user are computed once so that anti-affinity scoring costs a map lookup.
+ */
+public final class HostSnapshot {
+
+  private final String id;
+  private final HostState state;
+  private final Map<String, String> labels;
+  private final String zone;
+  private final Resources capacity;
+  private final Resources allocated;
+  private final OvercommitRatios ratios;
+  private final Resources limit;
+  private final Set<String> cachedImages;
+  private final List<PlacedDesktop> desktops;
+  private final Map<String, Integer> desktopsPerPool;
+  private final Map<String, Integer> desktopsPerUser;
+
+  private HostSnapshot(Builder builder) {
+    this.id = requireText(builder.id, "id");
+    this.state = Objects.requireNonNull(builder.state, "state");
+    this.labels = Map.copyOf(builder.labels);
+    this.zone = builder.zone == null ? "" : builder.zone;
+    this.capacity = Objects.requireNonNull(builder.capacity, "capacity of host " + id);
+    this.allocated = Objects.requireNonNull(builder.allocated, "allocated");
+    this.ratios = Objects.requireNonNull(builder.ratios, "ratios");
+    this.limit = ratios.limitOf(capacity);
+    this.cachedImages = Set.copyOf(builder.cachedImages);
+    this.desktops = List.copyOf(builder.desktops);
+    this.desktopsPerPool = count(desktops, PlacedDesktop::poolId);
+    this.desktopsPerUser = count(desktops, PlacedDesktop::userId);
+  }
+
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public HostState state() {
+    return state;
+  }
+
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  public String zone() {
+    return zone;
+  }
+
+  public Resources capacity() {
+    return capacity;
+  }
+
+  /** What the desktops placed here claim. */
+  public Resources allocated() {
+    return allocated;
+  }
+
+  public OvercommitRatios ratios() {
+    return ratios;
+  }
+
+  /** Capacity times the overcommit ratios: the most that may be allocated. */
+  public Resources limit() {
+    return limit;
+  }
+
+  public Set<String> cachedImages() {
+    return cachedImages;
+  }
+
+  public List<PlacedDesktop> desktops() {
+    return desktops;
+  }
+
+  public int desktopsOfPool(String poolId) {
+    return desktopsPerPool.getOrDefault(poolId, 0);
+  }
+
+  public int desktopsOfUser(String userId) {
+    return userId.isEmpty() ? 0 : desktopsPerUser.getOrDefault(userId, 0);
+  }
+
+  private static Map<String, Integer> count(
+      Collection<PlacedDesktop> desktops, java.util.function.Function<PlacedDesktop, String> key) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (PlacedDesktop desktop : desktops) {
+      String k = key.apply(desktop);
+      if (!k.isEmpty()) {
+        counts.merge(k, 1, Integer::sum);
+      }
+    }
+    return Map.copyOf(counts);
+  }
+
+  private static String requireText(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("A host needs a " + name);
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return "HostSnapshot[" + id + " " + state + " allocated=" + allocated + " limit=" + limit + "]";
+  }
+
+  /** Builds a host; only the id and the capacity are required. */
+  public static final class Builder {
+    private final String id;
+    private HostState state = HostState.UP;
+    private Map<String, String> labels = Map.of();
+    private String zone = "";
+    private Resources capacity;
+    private Resources allocated = Resources.ZERO;
+    private OvercommitRatios ratios = OvercommitRatios.DEFAULT;
+    private Set<String> cachedImages = Set.of();
+    private List<PlacedDesktop> desktops = List.of();
+
+    private Builder(String id) {
+      this.id = id;
+    }
+
+    public Builder state(HostState state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder labels(Map<String, String> labels) {
+      this.labels = labels;
+      return this;
+    }
+
+    public Builder zone(String zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    public Builder capacity(long vcpus, long memoryMib, long diskGib) {
+      return capacity(new Resources(vcpus, memoryMib, diskGib));
+    }
+
+    public Builder capacity(Resources capacity) {
+      this.capacity = capacity;
+      return this;
+    }
+
+    public Builder allocated(Resources allocated) {
+      this.allocated = allocated;
+      return this;
+    }
+
+    public Builder ratios(OvercommitRatios ratios) {
+      this.ratios = ratios;
+      return this;
+    }
+
+    public Builder cachedImages(Set<String> cachedImages) {
+      this.cachedImages = cachedImages;
+      return this;
+    }
+
+    public Builder desktops(List<PlacedDesktop> desktops) {
+      this.desktops = desktops;
+      return this;
+    }
+
+    public HostSnapshot build() {
+      return new HostSnapshot(this);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.veneer.scheduler.filter;
+
+import static io.veneer.scheduler.Hosts.GIB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.scheduler.Hosts;
+import io.veneer.scheduler.PlacementRequest;
+import io.veneer.scheduler.cluster.OvercommitRatios;
+import io.veneer.scheduler.cluster.Resources;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ResourceFitFilterTest {
+
+  private final ResourceFitFilter filter = new ResourceFitFilter();
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                             | cpu ratio | mem ratio | alloc vcpu | alloc MiB | alloc disk | ask vcpu | ask MiB | ask disk | expected
+          empty host takes a desktop                         | 1.0 | 1.0 |  0 |     0 |    0 | 2 |  2048 |  20 | fits
+          memory exactly at capacity fits                    | 1.0 | 1.0 |  0 | 64512 |    0 | 2 |  1024 |  20 | fits
+          one MiB over capacity is refused                   | 1.0 | 1.0 |  0 | 64513 |    0 | 2 |  1024 |  20 | insufficient memory
+          64 GiB at ratio 1.5 holds 96 GiB                   | 1.0 | 1.5 |  0 | 96256 |    0 | 2 |  2048 |  20 | fits
+          64 GiB at ratio 1.5 refuses 96 GiB plus one MiB    | 1.0 | 1.5 |  0 | 96257 |    0 | 2 |  2048 |  20 | insufficient memory
+          16 vCPU at ratio 4 holds 64 vCPU                   | 4.0 | 1.0 | 62 |     0 |    0 | 2 |  1024 |  20 | fits
+          16 vCPU at ratio 4 refuses 65                      | 4.0 | 1.0 | 63 |     0 |    0 | 2 |  1024 |  20 | insufficient cpu
+          disk exactly full fits                             | 1.0 | 1.0 |  0 |     0 |  980 | 2 |  1024 |  20 | fits
+          disk one GiB over is refused                       | 1.0 | 1.0 |  0 |     0 |  981 | 2 |  1024 |  20 | insufficient disk
+          memory shortage is named before cpu shortage       | 1.0 | 1.0 | 16 | 65536 |    0 | 1 |     1 |   1 | insufficient memory
+          """)
+  void checksEachResourceAgainstCapacityTimesRatio(
+      String description,
+      double cpuRatio,
+      double memoryRatio,
+      long allocatedVcpus,
+      long allocatedMib,
+      long allocatedDisk,
+      long askVcpus,
+      long askMib,
+      long askDisk,
+      String expected) {
+    var host =
+        Hosts.host("h1")
+            .ratios(OvercommitRatios.of(cpuRatio, memoryRatio, 1.0))
+            .allocated(new Resources(allocatedVcpus, allocatedMib, allocatedDisk))
+            .build();
+    var request = PlacementRequest.of(new Resources(askVcpus, askMib, askDisk), "sha256:a", "p");
+
+    Optional<Rejection> verdict = filter.check(Hosts.view(host), request);
+
+    assertThat(verdict.map(Rejection::reason).orElse("fits")).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"64, 1.5, 98304", "64, 1.0, 65536", "1, 1.25, 1280"})
+  void limitIsCapacityTimesRatioInWholeMebibytes(long gib, double ratio, long expectedLimitMib) {
+    var host =
+        Hosts.host("h1")
+            .capacity(16, gib * GIB, 100)
+            .ratios(OvercommitRatios.of(1.0, ratio, 1.0))
+            .build();
+
+    assertThat(host.limit().memoryMib()).isEqualTo(expectedLimitMib);
+  }
+}
