@@ -1,0 +1,45 @@
+package io.veneer.images;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the golden image service ({@code veneer.images.*}).
+ *
+ * @param storageDirectory where blobs and upload temp files live (default {@code .veneer/images})
+ * @param maxVirtualSize images whose virtual disk is larger are rejected (default 256GB)
+ * @param qemuImg the qemu-img binary (default {@code qemu-img} on the PATH)
+ * @param inspectionCpuSeconds CPU seconds one qemu-img run may use (default 30)
+ * @param inspectionAddressSpace address space one qemu-img run may map (default 2GB)
+ * @param inspectionTimeout wall-clock limit of one qemu-img inspection (default 60s)
+ * @param conversionTimeout wall-clock limit of one conversion (default 2h: multi-GiB images)
+ * @param agentToken bearer token node agents present to fetch blobs; without one, blobs are served
+ *     to nobody
+ * @param importAllowList URL prefixes (scheme://host[:port]/) imports may fetch from; empty (the
+ *     default) allows none, so the service cannot be turned against internal hosts
+ */
+@ConfigurationProperties("veneer.images")
+public record ImagesProperties(
+    @DefaultValue(".veneer/images") Path storageDirectory,
+    @DefaultValue("256GB") DataSize maxVirtualSize,
+    @DefaultValue("qemu-img") String qemuImg,
+    @DefaultValue("30") int inspectionCpuSeconds,
+    @DefaultValue("2GB") DataSize inspectionAddressSpace,
+    @DefaultValue("60s") Duration inspectionTimeout,
+    @DefaultValue("2h") Duration conversionTimeout,
+    String agentToken,
+    @DefaultValue List<String> importAllowList) {
+
+  public ImagesProperties {
+    if (inspectionCpuSeconds < 1) {
+      throw new IllegalArgumentException("veneer.images.inspection-cpu-seconds must be at least 1");
+    }
+    if (maxVirtualSize.toBytes() <= 0) {
+      throw new IllegalArgumentException("veneer.images.max-virtual-size must be positive");
+    }
+  }
+}

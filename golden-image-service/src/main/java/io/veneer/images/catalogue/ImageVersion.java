@@ -1,0 +1,146 @@
+package io.veneer.images.catalogue;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One version of an image: its bits as an immutable qcow2 blob once verified. */
+@Entity
+public class ImageVersion {
+
+  @Id private UUID id;
+
+  @ManyToOne(fetch = FetchType.LAZY, optional = false)
+  @JoinColumn(name = "image_id")
+  private Image image;
+
+  private int number;
+
+  @Enumerated(EnumType.STRING)
+  private VersionState state;
+
+  private String rejectionReason;
+  private String digest;
+  private Long sizeBytes;
+  private Long virtualSizeBytes;
+  private String sourceFormat;
+  private String sourceDigest;
+  private long bytesReceived;
+  private Instant createdAt;
+  private Instant publishedAt;
+
+  @Version private long rowVersion;
+
+  protected ImageVersion() {}
+
+  public ImageVersion(UUID id, Image image, int number, Instant createdAt) {
+    this.id = id;
+    this.image = image;
+    this.number = number;
+    this.state = VersionState.UPLOADING;
+    this.createdAt = createdAt;
+  }
+
+  /**
+   * Moves the version along its lifecycle.
+   *
+   * @return the state it left
+   * @throws IllegalTransitionException when the lifecycle forbids the move
+   */
+  public VersionState moveTo(VersionState next) {
+    if (!state.canBecome(next)) {
+      throw new IllegalTransitionException(id, state, next);
+    }
+    VersionState previous = state;
+    state = next;
+    return previous;
+  }
+
+  public VersionState reject(String reason) {
+    VersionState previous = moveTo(VersionState.REJECTED);
+    rejectionReason = reason;
+    return previous;
+  }
+
+  public void received(long bytes) {
+    bytesReceived = bytes;
+  }
+
+  public void verified(
+      String blobDigest, long blobSize, long virtualSize, String format, String uploadDigest) {
+    digest = blobDigest;
+    sizeBytes = blobSize;
+    virtualSizeBytes = virtualSize;
+    sourceFormat = format;
+    sourceDigest = uploadDigest;
+  }
+
+  public void published(Instant at) {
+    if (publishedAt == null) {
+      publishedAt = at;
+    }
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public Image image() {
+    return image;
+  }
+
+  public int number() {
+    return number;
+  }
+
+  public VersionState state() {
+    return state;
+  }
+
+  public String rejectionReason() {
+    return rejectionReason;
+  }
+
+  public String digest() {
+    return digest;
+  }
+
+  public Long sizeBytes() {
+    return sizeBytes;
+  }
+
+  public Long virtualSizeBytes() {
+    return virtualSizeBytes;
+  }
+
+  public String sourceFormat() {
+    return sourceFormat;
+  }
+
+  public String sourceDigest() {
+    return sourceDigest;
+  }
+
+  public long bytesReceived() {
+    return bytesReceived;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant publishedAt() {
+    return publishedAt;
+  }
+
+  public long rowVersion() {
+    return rowVersion;
+  }
+}

@@ -1,0 +1,169 @@
+package io.veneer.images;
+
+import io.veneer.testsupport.kafka.KafkaTopics;
+import io.veneer.testsupport.kafka.TestKafka;
+import io.veneer.testsupport.postgres.PostgresDatabase;
+import io.veneer.testsupport.postgres.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The real service on a random port, with a database, topics and a blob directory of its own. */
+public final class ServiceUnderTest {
+
+  public static final String AGENT_TOKEN = "test-agent-token";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final int port;
+
+  public ServiceUnderTest(int port) {
+    this.port = port;
+  }
+
+  /** Registers a fresh database, topics and storage directory for the test class. */
+  public static KafkaTopics configure(Class<?> testClass, DynamicPropertyRegistry registry) {
+    PostgresDatabase database = TestPostgres.freshDatabase(testClass);
+    KafkaTopics topics = TestKafka.freshTopics(testClass);
+    topics.create(1, "veneer.images.v1");
+    Path storage;
+    try {
+      storage = Files.createTempDirectory("veneer-images-" + testClass.getSimpleName());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    registry.add("spring.datasource.url", database::jdbcUrl);
+    registry.add("spring.datasource.username", database::username);
+    registry.add("spring.datasource.password", database::password);
+    registry.add("veneer.kafka.bootstrap-servers", topics::bootstrapServers);
+    registry.add("veneer.kafka.topic-prefix", topics::prefix);
+    registry.add("veneer.images.storage-directory", storage::toString);
+    registry.add("veneer.images.agent-token", () -> AGENT_TOKEN);
+    registry.add("veneer.images.max-virtual-size", () -> "1GB");
+    return topics;
+  }
+
+  public UUID createImage(String name) {
+    JsonNode image =
+        json(
+            send(
+                post(
+                    "/api/v1/images",
+                    "{\"name\":\"" + name + "\",\"os\":\"debian-12\",\"description\":\"test\"}"),
+                201));
+    return UUID.fromString(image.path("id").asString());
+  }
+
+  public HttpResponse<String> upload(UUID image, Path file, String query) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(uri("/api/v1/images/" + image + "/versions" + query))
+              .header("Content-Type", "application/octet-stream")
+              .POST(HttpRequest.BodyPublishers.ofFile(file))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(uri(path));
+  }
+
+  public HttpRequest post(String path, String json) {
+    return HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  public String send(HttpRequest request, int expectedStatus) {
+    HttpResponse<String> response = sendForString(request);
+    if (response.statusCode() != expectedStatus) {
+      throw new AssertionError(
+          request.method()
+              + " "
+              + request.uri()
+              + " answered "
+              + response.statusCode()
+              + ", expected "
+              + expectedStatus
+              + ": "
+              + response.body());
+    }
+    return response.body();
+  }
+
+  public HttpResponse<String> sendForString(HttpRequest request) {
+    return sendWith(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  public <T> HttpResponse<T> sendWith(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    try {
+      return http.send(request, handler);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static JsonNode json(String body) {
+    return JSON.readTree(body);
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** Records of the image topic with the given key, waiting until {@code expected} arrived. */
+  public static List<ConsumerRecord<String, byte[]>> events(
+      KafkaTopics topics, String key, int expected) {
+    List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                topics.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topics.name("veneer.images.v1")));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (received.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.key().equals(key)) {
+            received.add(record);
+          }
+        }
+      }
+    }
+    return received;
+  }
+}
