@@ -16,6 +16,9 @@ public final class HostView {
   private long extraDiskGib;
   private int extraOfPool;
   private int extraOfUser;
+  private PlacementRequest utilizationFor;
+  private double cpuAfter;
+  private double memoryAfter;
 
   HostView point(HostSnapshot snapshot, BatchLedger ledger, int index) {
     this.host = snapshot;
@@ -24,7 +27,35 @@ public final class HostView {
     this.extraDiskGib = ledger.diskGib(index);
     this.extraOfPool = ledger.desktops(index);
     this.extraOfUser = ledger.desktopsOfUser(index);
+    this.utilizationFor = null;
     return this;
+  }
+
+  /** Fraction of the vCPU limit in use once the request is placed here, at most 1. */
+  public double cpuUtilizationAfter(PlacementRequest request) {
+    computeUtilization(request);
+    return cpuAfter;
+  }
+
+  /** Fraction of the memory limit in use once the request is placed here, at most 1. */
+  public double memoryUtilizationAfter(PlacementRequest request) {
+    computeUtilization(request);
+    return memoryAfter;
+  }
+
+  // Several scorers need the same two fractions; compute them once per host and request.
+  private void computeUtilization(PlacementRequest request) {
+    if (utilizationFor == request) {
+      return;
+    }
+    cpuAfter = fraction(allocatedVcpus() + request.size().vcpus(), host.limit().vcpus());
+    memoryAfter =
+        fraction(allocatedMemoryMib() + request.size().memoryMib(), host.limit().memoryMib());
+    utilizationFor = request;
+  }
+
+  private static double fraction(long used, long limit) {
+    return limit == 0 ? 1.0 : Math.min(1.0, (double) used / limit);
   }
 
   public HostSnapshot host() {

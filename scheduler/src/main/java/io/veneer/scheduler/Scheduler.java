@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -85,21 +86,7 @@ public final class Scheduler {
       throw new IllegalArgumentException("A batch cannot have " + count + " desktops");
     }
     BatchLedger ledger = BatchLedger.forBatch(cluster.size(), request);
-    Run run = new Run(cluster, request, ledger, new SplittableRandom(seed));
-    List<Placed> placed = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      PlacementResult result = run.placeOne();
-      switch (result) {
-        case Placed p -> {
-          placed.add(p);
-          ledger.record(run.lastChosenIndex, request.size());
-        }
-        case Unschedulable refusal -> {
-          return new BatchResult(placed, count - i, Optional.of(refusal));
-        }
-      }
-    }
-    return new BatchResult(placed, 0, Optional.empty());
+    return new Run(cluster, request, ledger, new SplittableRandom(seed)).placeMany(count);
   }
 
   /** The state of one placement call or batch. */
@@ -110,7 +97,6 @@ public final class Scheduler {
     private final SplittableRandom random;
     private final HostView view = new HostView();
     private final Optional<?>[] independentVerdicts;
-    private int lastChosenIndex = -1;
 
     Run(
         ClusterSnapshot cluster,
@@ -155,8 +141,54 @@ public final class Scheduler {
       if (best < 0) {
         return new Unschedulable(n, byCountDescending(rejections));
       }
-      lastChosenIndex = best;
       return new Placed(hosts.get(best).id(), bestScore, breakdown(best), examined, feasible);
+    }
+
+    BatchResult placeMany(int count) {
+      int n = hosts.size();
+      List<Placed> placed = new ArrayList<>(count);
+      PriorityQueue<Candidate> heap = new PriorityQueue<>(Candidate.BEST_FIRST);
+      int wanted = Math.max(1, policy.sampleSizeFor(n));
+      int start = n == 0 || policy.deterministic() ? 0 : random.nextInt(n);
+      int scanned = 0;
+      for (int i = 0; i < count; i++) {
+        if (heap.isEmpty()) {
+          scanned = extendSample(heap, start, scanned, wanted);
+        }
+        Candidate best = heap.poll();
+        if (best == null) {
+          // Every host was examined and none can take another desktop: a full scan explains why.
+          return new BatchResult(placed, count - i, Optional.of((Unschedulable) placeOne()));
+        }
+        placed.add(
+            new Placed(
+                hosts.get(best.index()).id(),
+                best.score(),
+                breakdown(best.index()),
+                scanned,
+                heap.size() + 1));
+        ledger.record(best.index(), request.size());
+        view.point(hosts.get(best.index()), ledger, best.index());
+        if (check(best.index()).isEmpty()) {
+          heap.add(new Candidate(best.index(), best.order(), weightedScore()));
+        }
+      }
+      return new BatchResult(placed, 0, Optional.empty());
+    }
+
+    private int extendSample(PriorityQueue<Candidate> heap, int start, int scanned, int wanted) {
+      int n = hosts.size();
+      int added = 0;
+      while (scanned < n && added < wanted) {
+        int index = start + scanned < n ? start + scanned : start + scanned - n;
+        scanned++;
+        view.point(hosts.get(index), ledger, index);
+        if (check(index).isEmpty()) {
+          heap.add(new Candidate(index, scanned, weightedScore()));
+          added++;
+        }
+      }
+      return scanned;
     }
 
     @SuppressWarnings("unchecked")
@@ -195,6 +227,12 @@ public final class Scheduler {
       }
       return scores;
     }
+  }
+
+  /** A scored feasible host of a batch's sample; ties go to the host scanned first. */
+  private record Candidate(int index, int order, double score) {
+    static final Comparator<Candidate> BEST_FIRST =
+        Comparator.comparingDouble(Candidate::score).reversed().thenComparingInt(Candidate::order);
   }
 
   private static Map<String, Integer> byCountDescending(Map<String, int[]> counts) {

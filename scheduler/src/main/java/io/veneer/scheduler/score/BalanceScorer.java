@@ -19,8 +19,6 @@ public final class BalanceScorer implements Scorer {
   @Override
   public double score(HostView host, PlacementRequest request) {
     return 100
-        * (1
-            - Math.abs(
-                Utilization.cpuAfter(host, request) - Utilization.memoryAfter(host, request)));
+        * (1 - Math.abs(host.cpuUtilizationAfter(request) - host.memoryUtilizationAfter(request)));
   }
 }

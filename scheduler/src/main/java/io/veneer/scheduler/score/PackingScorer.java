@@ -27,7 +27,7 @@ public final class PackingScorer implements Scorer {
   @Override
   public double score(HostView host, PlacementRequest request) {
     double utilization =
-        (Utilization.cpuAfter(host, request) + Utilization.memoryAfter(host, request)) / 2;
+        (host.cpuUtilizationAfter(request) + host.memoryUtilizationAfter(request)) / 2;
     return switch (strategy) {
       case PACK -> 100 * utilization;
       case SPREAD -> 100 * (1 - utilization);
