@@ -37,6 +37,10 @@ public class PlacementBenchmark {
   @Param({"1000", "10000"})
   public int hosts;
 
+  /** Feasible hosts scored per placement; 0 = the policy's adaptive default. */
+  @Param({"0"})
+  public int sampleSize;
+
   private ClusterSnapshot cluster;
   private Scheduler scheduler;
   private PlacementRequest request;
@@ -79,7 +83,7 @@ public class PlacementBenchmark {
               .build());
     }
     cluster = new ClusterSnapshot(snapshots);
-    scheduler = Scheduler.withPolicy(PlacementPolicy.DEFAULT);
+    scheduler = Scheduler.withPolicy(PlacementPolicy.DEFAULT.withSampleSize(sampleSize));
     request =
         PlacementRequest.of(new Resources(2, 4 * GIB, 40), "sha256:ubuntu", "pool-7")
             .withUser("user-42");

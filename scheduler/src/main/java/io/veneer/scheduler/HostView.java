@@ -48,9 +48,9 @@ public final class HostView {
     if (utilizationFor == request) {
       return;
     }
-    cpuAfter = fraction(allocatedVcpus() + request.size().vcpus(), host.limit().vcpus());
+    cpuAfter = fraction(allocatedVcpus() + request.size().vcpus(), host.limitVcpus());
     memoryAfter =
-        fraction(allocatedMemoryMib() + request.size().memoryMib(), host.limit().memoryMib());
+        fraction(allocatedMemoryMib() + request.size().memoryMib(), host.limitMemoryMib());
     utilizationFor = request;
   }
 
@@ -63,15 +63,15 @@ public final class HostView {
   }
 
   public long allocatedVcpus() {
-    return host.allocated().vcpus() + extraVcpus;
+    return host.allocatedVcpus() + extraVcpus;
   }
 
   public long allocatedMemoryMib() {
-    return host.allocated().memoryMib() + extraMemoryMib;
+    return host.allocatedMemoryMib() + extraMemoryMib;
   }
 
   public long allocatedDiskGib() {
-    return host.allocated().diskGib() + extraDiskGib;
+    return host.allocatedDiskGib() + extraDiskGib;
   }
 
   public Resources limit() {

@@ -107,7 +107,8 @@ public final class Scheduler {
       this.request = request;
       this.ledger = ledger;
       this.random = random;
-      this.independentVerdicts = new Optional<?>[hosts.size()];
+      // Only a batch sees a host more than once; a single placement would pay to fill the cache.
+      this.independentVerdicts = ledger == BatchLedger.EMPTY ? null : new Optional<?>[hosts.size()];
     }
 
     PlacementResult placeOne() {
@@ -193,6 +194,10 @@ public final class Scheduler {
 
     @SuppressWarnings("unchecked")
     private Optional<Rejection> check(int index) {
+      if (independentVerdicts == null) {
+        Optional<Rejection> rejection = firstRejection(batchIndependentFilters);
+        return rejection.isPresent() ? rejection : firstRejection(batchDependentFilters);
+      }
       Optional<Rejection> independent = (Optional<Rejection>) independentVerdicts[index];
       if (independent == null) {
         independent = firstRejection(batchIndependentFilters);

@@ -153,9 +153,9 @@ class SchedulerTest {
   }
 
   @Test
-  void adaptiveSampleScoresEveryHostOfSmallClustersAndAShareOfLargeOnes() {
+  void adaptiveSampleScoresEveryHostOfSmallClustersAndFivePercentOfLargeOnes() {
     assertThat(PlacementPolicy.DEFAULT.sampleSizeFor(80)).isEqualTo(80);
-    assertThat(PlacementPolicy.DEFAULT.sampleSizeFor(1000)).isEqualTo(420);
+    assertThat(PlacementPolicy.DEFAULT.sampleSizeFor(1000)).isEqualTo(100);
     assertThat(PlacementPolicy.DEFAULT.sampleSizeFor(10_000)).isEqualTo(500);
   }
 

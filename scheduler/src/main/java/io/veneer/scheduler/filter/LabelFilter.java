@@ -15,6 +15,9 @@ public final class LabelFilter implements Filter {
 
   @Override
   public Optional<Rejection> check(HostView host, PlacementRequest request) {
+    if (request.requiredLabels().isEmpty()) {
+      return Optional.empty();
+    }
     Map<String, String> labels = host.host().labels();
     for (Map.Entry<String, String> required : request.requiredLabels().entrySet()) {
       if (!required.getValue().equals(labels.get(required.getKey()))) {

@@ -2,6 +2,7 @@ package io.veneer.scheduler.filter;
 
 import io.veneer.scheduler.HostView;
 import io.veneer.scheduler.PlacementRequest;
+import io.veneer.scheduler.cluster.HostSnapshot;
 import io.veneer.scheduler.cluster.Resources;
 import java.util.Optional;
 
@@ -24,15 +25,15 @@ public final class ResourceFitFilter implements Filter {
 
   @Override
   public Optional<Rejection> check(HostView host, PlacementRequest request) {
-    Resources limit = host.limit();
+    HostSnapshot snapshot = host.host();
     Resources size = request.size();
-    if (host.allocatedMemoryMib() + size.memoryMib() > limit.memoryMib()) {
+    if (host.allocatedMemoryMib() + size.memoryMib() > snapshot.limitMemoryMib()) {
       return MEMORY;
     }
-    if (host.allocatedVcpus() + size.vcpus() > limit.vcpus()) {
+    if (host.allocatedVcpus() + size.vcpus() > snapshot.limitVcpus()) {
       return CPU;
     }
-    if (host.allocatedDiskGib() + size.diskGib() > limit.diskGib()) {
+    if (host.allocatedDiskGib() + size.diskGib() > snapshot.limitDiskGib()) {
       return DISK;
     }
     return Optional.empty();
