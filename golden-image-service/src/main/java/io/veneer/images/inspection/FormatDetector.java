@@ -98,6 +98,15 @@ public final class FormatDetector {
               + ": golden images must be self-contained; flatten it with qemu-img convert -O"
               + " qcow2 first");
     }
+    long size = channel.size();
+    int clusterBits = head.getInt(20);
+    long l1Table = head.getLong(40);
+    long refcountTable = head.getLong(48);
+    if (clusterBits < 9 || clusterBits > 21 || l1Table >= size || refcountTable >= size) {
+      return refuse(
+          "the qcow2 image's tables lie beyond the end of the file: the upload is truncated or"
+              + " the image is corrupt");
+    }
     int version = head.getInt(4);
     if (version >= 3 && head.limit() >= 80 && (head.getLong(72) & 0b100) != 0) {
       return refuse(

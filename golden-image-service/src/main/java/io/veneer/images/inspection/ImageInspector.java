@@ -46,7 +46,7 @@ public final class ImageInspector {
           "qemu-img could not read the image as "
               + format.qemuName()
               + ": "
-              + info.problem()
+              + withoutPath(info.problem(), file)
               + " (is the upload complete?)");
     }
     JsonNode json;
@@ -55,7 +55,37 @@ public final class ImageInspector {
     } catch (JacksonException e) {
       return new Rejected("qemu-img's description of the image could not be read");
     }
-    return check(file, format, json);
+    Inspection verdict = check(file, format, json);
+    if (verdict instanceof Accepted && format != DiskFormat.RAW && format != DiskFormat.VPC) {
+      return checkIntegrity(file, format, verdict);
+    }
+    return verdict;
+  }
+
+  /** Catches truncated or corrupt metadata that {@code info} alone reads past. */
+  private Inspection checkIntegrity(Path file, DiskFormat format, Inspection accepted)
+      throws IOException {
+    QemuImg.Result check;
+    try {
+      check = qemuImg.check(file, format);
+    } catch (QemuImgTimeoutException e) {
+      return new Rejected(
+          "checking the image's consistency took too long (" + e.getMessage() + ")");
+    }
+    return switch (check.exitCode()) {
+      case 0, 3, 63 -> accepted;
+      default ->
+          new Rejected(
+              "the "
+                  + format.qemuName()
+                  + " image is corrupt or truncated: "
+                  + withoutPath(check.problem(), file));
+    };
+  }
+
+  /** Reasons go to callers; the service's own temp paths are none of their business. */
+  private static String withoutPath(String problem, Path file) {
+    return problem.replace("'" + file + "'", "the image").replace(file.toString(), "the image");
   }
 
   private Inspection check(Path file, DiskFormat format, JsonNode info) {
