@@ -19,6 +19,8 @@ import org.springframework.util.unit.DataSize;
  * @param conversionTimeout wall-clock limit of one conversion (default 2h: multi-GiB images)
  * @param agentToken bearer token node agents present to fetch blobs; without one, blobs are served
  *     to nobody
+ * @param grpcPort port of the gRPC ImageService, on all interfaces (default 9091; 0 picks a free
+ *     one; -1 turns gRPC off)
  * @param importAllowList URL prefixes (scheme://host[:port]/) imports may fetch from; empty (the
  *     default) allows none, so the service cannot be turned against internal hosts
  */
@@ -32,6 +34,7 @@ public record ImagesProperties(
     @DefaultValue("60s") Duration inspectionTimeout,
     @DefaultValue("2h") Duration conversionTimeout,
     String agentToken,
+    @DefaultValue("9091") int grpcPort,
     @DefaultValue List<String> importAllowList) {
 
   public ImagesProperties {

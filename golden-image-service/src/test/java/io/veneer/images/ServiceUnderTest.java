@@ -58,6 +58,7 @@ public final class ServiceUnderTest {
     registry.add("veneer.images.storage-directory", storage::toString);
     registry.add("veneer.images.agent-token", () -> AGENT_TOKEN);
     registry.add("veneer.images.max-virtual-size", () -> "1GB");
+    registry.add("veneer.images.grpc-port", () -> "0");
     return topics;
   }
 

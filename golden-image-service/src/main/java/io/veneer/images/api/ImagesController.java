@@ -13,6 +13,7 @@ import io.veneer.images.inspection.DiskFormat;
 import io.veneer.images.inspection.QemuImg;
 import io.veneer.images.inspection.QemuImg.QemuImgTimeoutException;
 import io.veneer.images.upload.UploadService;
+import io.veneer.images.upload.UrlImporter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,13 +49,19 @@ class ImagesController {
   private final UploadService uploads;
   private final BlobStore blobs;
   private final QemuImg qemuImg;
+  private final UrlImporter importer;
 
   ImagesController(
-      ImageCatalogue catalogue, UploadService uploads, BlobStore blobs, QemuImg qemuImg) {
+      ImageCatalogue catalogue,
+      UploadService uploads,
+      BlobStore blobs,
+      QemuImg qemuImg,
+      UrlImporter importer) {
     this.catalogue = catalogue;
     this.uploads = uploads;
     this.blobs = blobs;
     this.qemuImg = qemuImg;
+    this.importer = importer;
   }
 
   @PostMapping
@@ -114,6 +121,17 @@ class ImagesController {
     try (InputStream body = request.getInputStream()) {
       return VersionView.of(uploads.upload(imageId, body, expectedDigest));
     }
+  }
+
+  record ImportRequest(String url, String expectedDigest) {}
+
+  /** Imports a version from a URL on the allow-list (none by default). */
+  @PostMapping(path = "/{imageId}/versions:import", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.CREATED)
+  VersionView importFromUrl(@PathVariable UUID imageId, @RequestBody ImportRequest request)
+      throws IOException {
+    catalogue.image(imageId);
+    return VersionView.of(importer.importFrom(imageId, request.url(), request.expectedDigest()));
   }
 
   @GetMapping("/{imageId}/versions/{versionId}")

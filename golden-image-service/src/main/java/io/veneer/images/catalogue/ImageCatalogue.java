@@ -81,6 +81,13 @@ public class ImageCatalogue {
     return version;
   }
 
+  @Transactional(readOnly = true)
+  public ImageVersion versionById(UUID versionId) {
+    ImageVersion version = find(versionId);
+    version.image().name();
+    return version;
+  }
+
   /** A new version in UPLOADING, numbered after the image's highest. */
   @Transactional
   public ImageVersion newVersion(UUID imageId) {

@@ -1,0 +1,76 @@
+package io.veneer.images.api.grpc;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.veneer.images.ImagesProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/** Serves every gRPC service bean of the application on {@code veneer.images.grpc-port}. */
+@Component
+public class GrpcServer implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
+
+  private final List<BindableService> services;
+  private final int configuredPort;
+  private volatile Server server;
+
+  public GrpcServer(List<BindableService> services, ImagesProperties properties) {
+    this.services = services;
+    this.configuredPort = properties.grpcPort();
+  }
+
+  @Override
+  public void start() {
+    if (configuredPort < 0) {
+      return;
+    }
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(configuredPort));
+    services.forEach(builder::addService);
+    try {
+      server = builder.build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot serve gRPC on port "
+              + configuredPort
+              + ": is it in use? Set veneer.images.grpc-port to another port",
+          e);
+    }
+    log.info("event=grpc-started port={} services={}", server.getPort(), services.size());
+  }
+
+  /** The port gRPC listens on, once started (useful when configured as 0). */
+  public int port() {
+    return server == null ? -1 : server.getPort();
+  }
+
+  @Override
+  public void stop() {
+    Server running = server;
+    if (running != null) {
+      running.shutdown();
+      try {
+        running.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.shutdownNow();
+      server = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return server != null;
+  }
+}

@@ -1,0 +1,109 @@
+package io.veneer.images.upload;
+
+import io.veneer.images.ImagesProperties;
+import io.veneer.images.catalogue.ImageVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/**
+ * Imports a version from a URL, but only from the allow-list: without it the service could be
+ * turned against hosts only it can reach (SSRF). Redirects are not followed, since a redirect could
+ * leave the allow-list.
+ */
+@Service
+public class UrlImporter {
+
+  private final UploadService uploads;
+  private final List<URI> allowed;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
+  public UrlImporter(UploadService uploads, ImagesProperties properties) {
+    this.uploads = uploads;
+    this.allowed = properties.importAllowList().stream().map(UrlImporter::prefix).toList();
+  }
+
+  public ImageVersion importFrom(UUID imageId, String url, String expectedDigest)
+      throws IOException {
+    URI uri = parse(url);
+    if (allowed.stream().noneMatch(prefix -> isUnder(uri, prefix))) {
+      throw new IllegalArgumentException(
+          "Imports from "
+              + uri.getScheme()
+              + "://"
+              + uri.getAuthority()
+              + " are not allowed: an administrator must add it to veneer.images.import-allow-list"
+              + (allowed.isEmpty() ? " (which is empty, so no imports are allowed)" : ""));
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while fetching " + uri, e);
+    }
+    try (InputStream body = response.body()) {
+      if (response.statusCode() != 200) {
+        throw new IllegalArgumentException(
+            "Fetching " + uri + " answered HTTP " + response.statusCode() + ", not 200");
+      }
+      return uploads.upload(imageId, body, expectedDigest);
+    }
+  }
+
+  private static URI parse(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url == null ? "" : url.strip()).normalize();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + url + "' is not a URL", e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null
+        || uri.getUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "Imports take http or https URLs with a host and no credentials, not '" + url + "'");
+    }
+    return uri;
+  }
+
+  private static URI prefix(String entry) {
+    URI uri = URI.create(entry).normalize();
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "veneer.images.import-allow-list entries are scheme://host[:port][/path], not '"
+              + entry
+              + "'");
+    }
+    return uri;
+  }
+
+  private static boolean isUnder(URI uri, URI prefix) {
+    return uri.getScheme().equalsIgnoreCase(prefix.getScheme())
+        && uri.getHost().equalsIgnoreCase(prefix.getHost())
+        && port(uri) == port(prefix)
+        && uri.getRawPath().startsWith(prefix.getRawPath() == null ? "" : prefix.getRawPath());
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() != -1) {
+      return uri.getPort();
+    }
+    return uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  }
+}

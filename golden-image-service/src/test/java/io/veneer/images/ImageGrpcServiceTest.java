@@ -1,0 +1,132 @@
+package io.veneer.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.veneer.api.v1.CreateImageRequest;
+import io.veneer.api.v1.GetImageRequest;
+import io.veneer.api.v1.GetVersionRequest;
+import io.veneer.api.v1.HardwareDefaults;
+import io.veneer.api.v1.Image;
+import io.veneer.api.v1.ImageServiceGrpc;
+import io.veneer.api.v1.ImageVersionState;
+import io.veneer.api.v1.ListImagesRequest;
+import io.veneer.api.v1.ListVersionsRequest;
+import io.veneer.api.v1.PageRequest;
+import io.veneer.images.api.grpc.GrpcServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The gRPC ImageService answers like REST does, over the same catalogue. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ImageGrpcServiceTest {
+
+  @DynamicPropertySource
+  static void services(DynamicPropertyRegistry registry) {
+    ServiceUnderTest.configure(ImageGrpcServiceTest.class, registry);
+  }
+
+  @LocalServerPort int port;
+  @Autowired GrpcServer grpc;
+  @TempDir Path dir;
+  private ManagedChannel channel;
+  private ImageServiceGrpc.ImageServiceBlockingStub images;
+
+  @BeforeEach
+  void connect() {
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
+    images = ImageServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void disconnect() {
+    channel.shutdownNow();
+  }
+
+  @Test
+  void createsListsAndPublishesOverGrpc() throws IOException {
+    Image created =
+        images.createImage(
+            CreateImageRequest.newBuilder()
+                .setImage(
+                    Image.newBuilder()
+                        .setName("grpc-desktop")
+                        .setOs("debian-12")
+                        .setHardware(
+                            HardwareDefaults.newBuilder()
+                                .setMachine("q35")
+                                .setVcpus(4)
+                                .setMemoryMib(4096)
+                                .setDisplay(true)))
+                .build());
+    new ServiceUnderTest(port).upload(UUID.fromString(created.getId()), TestImages.raw(dir), "");
+
+    var versions =
+        images.listVersions(ListVersionsRequest.newBuilder().setImageId(created.getId()).build());
+    var version = versions.getVersions(0);
+    var published =
+        images.publishVersion(GetVersionRequest.newBuilder().setId(version.getId()).build());
+
+    assertThat(created.getHardware().getVcpus()).isEqualTo(4);
+    assertThat(
+            images.getImage(GetImageRequest.newBuilder().setId(created.getId()).build()).getName())
+        .isEqualTo("grpc-desktop");
+    assertThat(
+            images
+                .listImages(
+                    ListImagesRequest.newBuilder()
+                        .setPage(PageRequest.newBuilder().setPageSize(10))
+                        .build())
+                .getImagesList())
+        .extracting(Image::getName)
+        .contains("grpc-desktop");
+    assertThat(version.getState()).isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_AVAILABLE);
+    assertThat(version.getDigest()).startsWith("sha256:");
+    assertThat(published.getState()).isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+  }
+
+  @Test
+  void answersFailuresWithStatusCodesThatSayWhatIsWrong() {
+    assertThatThrownBy(
+            () ->
+                images.getImage(
+                    GetImageRequest.newBuilder().setId(UUID.randomUUID().toString()).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    assertThatThrownBy(
+            () -> images.getImage(GetImageRequest.newBuilder().setId("not-a-uuid").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo("'not-a-uuid' is not an id (a UUID)");
+            });
+    images.createImage(
+        CreateImageRequest.newBuilder().setImage(Image.newBuilder().setName("twice")).build());
+    assertThatThrownBy(
+            () ->
+                images.createImage(
+                    CreateImageRequest.newBuilder()
+                        .setImage(Image.newBuilder().setName("twice"))
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+  }
+}
