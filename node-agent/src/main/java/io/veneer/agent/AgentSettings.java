@@ -1,0 +1,160 @@
+package io.veneer.agent;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's settings, from environment variables (documented in node-agent/README.md). Defaults
+ * suit one development machine; capacity defaults to what the host has.
+ */
+public record AgentSettings(
+    String controlPlane,
+    boolean tls,
+    Path tlsCaFile,
+    String hostId,
+    String agentToken,
+    Path dataDir,
+    String driver,
+    int vcpus,
+    long memoryMib,
+    long diskGib,
+    Map<String, String> labels,
+    String zone,
+    long imageCacheBytes,
+    String imageToken,
+    Duration heartbeatInterval,
+    Duration stopGrace,
+    Duration simulatedStartDelay,
+    Duration simulatedStopDelay,
+    String qemuSystem,
+    String qemuImg) {
+
+  public static AgentSettings fromEnvironment(Map<String, String> env) {
+    Path dataDir = Path.of(env.getOrDefault("VENEER_DATA_DIR", ".veneer/agent"));
+    String qemuSystem = env.getOrDefault("VENEER_QEMU_SYSTEM", "qemu-system-x86_64");
+    return new AgentSettings(
+        env.getOrDefault("VENEER_CONTROL_PLANE", "127.0.0.1:9090"),
+        Boolean.parseBoolean(env.getOrDefault("VENEER_TLS", "false")),
+        env.containsKey("VENEER_TLS_CA") ? Path.of(env.get("VENEER_TLS_CA")) : null,
+        env.getOrDefault("VENEER_HOST_ID", hostName()),
+        env.getOrDefault("VENEER_AGENT_TOKEN", ""),
+        dataDir,
+        env.getOrDefault("VENEER_DRIVER", onPath(qemuSystem) ? "qemu" : "simulated"),
+        integer(env, "VENEER_VCPUS", Runtime.getRuntime().availableProcessors()),
+        longValue(env, "VENEER_MEMORY_MIB", hostMemoryMib()),
+        longValue(env, "VENEER_DISK_GIB", hostDiskGib(dataDir)),
+        labels(env.getOrDefault("VENEER_LABELS", "")),
+        env.getOrDefault("VENEER_ZONE", "default"),
+        longValue(env, "VENEER_IMAGE_CACHE_GIB", 50) << 30,
+        env.getOrDefault("VENEER_IMAGE_TOKEN", ""),
+        Duration.ofSeconds(longValue(env, "VENEER_HEARTBEAT_SECONDS", 10)),
+        Duration.ofSeconds(longValue(env, "VENEER_STOP_GRACE_SECONDS", 10)),
+        Duration.ofMillis(longValue(env, "VENEER_SIMULATED_START_MS", 2000)),
+        Duration.ofMillis(longValue(env, "VENEER_SIMULATED_STOP_MS", 500)),
+        qemuSystem,
+        env.getOrDefault("VENEER_QEMU_IMG", "qemu-img"));
+  }
+
+  public AgentSettings {
+    if (!driver.equals("qemu") && !driver.equals("simulated")) {
+      throw new IllegalArgumentException(
+          "VENEER_DRIVER must be qemu or simulated, not '" + driver + "'");
+    }
+    if (!controlPlane.matches("[^:\\s]+:\\d+")) {
+      throw new IllegalArgumentException(
+          "VENEER_CONTROL_PLANE must be host:port, not '" + controlPlane + "'");
+    }
+    if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+      throw new IllegalArgumentException(
+          "VENEER_HOST_ID must be 1-63 letters, digits, dots, dashes, underscores, not '"
+              + hostId
+              + "'");
+    }
+  }
+
+  static Map<String, String> labels(String text) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String pair : text.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      String[] parts = pair.split("=", 2);
+      if (parts.length != 2 || parts[0].isBlank()) {
+        throw new IllegalArgumentException(
+            "VENEER_LABELS is key=value,key=value; '" + pair + "' is not");
+      }
+      labels.put(parts[0].strip(), parts[1].strip());
+    }
+    return Map.copyOf(labels);
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback) {
+    return (int) longValue(env, name, fallback);
+  }
+
+  private static long longValue(Map<String, String> env, String name, long fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost()
+          .getHostName()
+          .toLowerCase(Locale.ROOT)
+          .replaceAll("[^a-z0-9._-]", "-");
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static long hostMemoryMib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // Fall through to the JVM's view.
+    }
+    return Runtime.getRuntime().maxMemory() >> 20;
+  }
+
+  private static long hostDiskGib(Path dataDir) {
+    try {
+      Path existing = dataDir.toAbsolutePath();
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      return existing == null ? 0 : Files.getFileStore(existing).getUsableSpace() >> 30;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static boolean onPath(String binary) {
+    if (binary.contains("/")) {
+      return Files.isExecutable(Path.of(binary));
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

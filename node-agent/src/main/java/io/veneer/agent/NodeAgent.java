@@ -1,0 +1,117 @@
+package io.veneer.agent;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.veneer.agent.connection.ControlPlaneSession;
+import io.veneer.agent.converge.Converger;
+import io.veneer.agent.hypervisor.Hypervisor;
+import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
+import io.veneer.agent.hypervisor.simulated.SimulatedHypervisor;
+import io.veneer.agent.images.ImageCache;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** One node agent: its driver, image cache, converger and control-plane stream on one thread. */
+public final class NodeAgent implements AutoCloseable {
+
+  private static final Logger log = Logger.getLogger(NodeAgent.class.getName());
+
+  private final ScheduledExecutorService loop;
+  private final ManagedChannel channel;
+  private final ControlPlaneSession session;
+  private final Hypervisor hypervisor;
+  private final ImageCache images;
+  private final Converger converger;
+
+  public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
+    this.hypervisor = hypervisor;
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("agent-" + settings.hostId()).daemon().unstarted(r));
+    this.channel = channel(settings);
+    this.images =
+        new ImageCache(settings.dataDir(), settings.imageCacheBytes(), settings.imageToken());
+    ControlPlaneSession[] holder = new ControlPlaneSession[1];
+    this.converger =
+        new Converger(
+            hypervisor,
+            images,
+            status -> holder[0].report(status),
+            settings.dataDir(),
+            settings.stopGrace(),
+            Clock.systemUTC());
+    this.session =
+        new ControlPlaneSession(settings, channel, converger, images, hypervisor.name(), loop);
+    holder[0] = session;
+  }
+
+  /** The driver the settings name; QEMU falls back to nothing: an explicit choice is required. */
+  public static Hypervisor hypervisor(AgentSettings settings) {
+    return switch (settings.driver()) {
+      case "qemu" ->
+          new QemuHypervisor(settings.dataDir(), settings.qemuSystem(), settings.qemuImg());
+      default -> {
+        log.warning(
+            "event=simulated-driver message=\"THIS HOST RUNS NO REAL GUESTS: the simulated driver"
+                + " is in use (VENEER_DRIVER=simulated or qemu-system-x86_64 not found)\"");
+        yield new SimulatedHypervisor(
+            Clock.systemUTC(), settings.simulatedStartDelay(), settings.simulatedStopDelay());
+      }
+    };
+  }
+
+  public void start() {
+    session.start();
+    loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void tick() {
+    try {
+      converger.convergeOnce();
+      images.evict(converger.imagesInUse());
+    } catch (IOException | RuntimeException e) {
+      log.warning("event=tick-failed reason=\"" + e.getMessage() + "\"");
+    }
+  }
+
+  public Hypervisor hypervisor() {
+    return hypervisor;
+  }
+
+  public ImageCache images() {
+    return images;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    loop.shutdown();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channel.shutdownNow();
+  }
+
+  private static ManagedChannel channel(AgentSettings settings) throws IOException {
+    String[] target = settings.controlPlane().split(":");
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(target[0], Integer.parseInt(target[1]));
+    if (settings.tls()) {
+      builder.useTransportSecurity();
+      if (settings.tlsCaFile() != null) {
+        builder.sslContext(
+            GrpcSslContexts.forClient().trustManager(settings.tlsCaFile().toFile()).build());
+      }
+    } else {
+      builder.usePlaintext();
+    }
+    return builder.build();
+  }
+}

@@ -1,0 +1,264 @@
+package io.veneer.agent.connection;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.veneer.agent.AgentSettings;
+import io.veneer.agent.converge.Converger;
+import io.veneer.agent.images.ImageCache;
+import io.veneer.agent.v1.AgentMessage;
+import io.veneer.agent.v1.AgentServiceGrpc;
+import io.veneer.agent.v1.BlobRef;
+import io.veneer.agent.v1.Capacity;
+import io.veneer.agent.v1.ControlMessage;
+import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Heartbeat;
+import io.veneer.agent.v1.Hello;
+import io.veneer.agent.v1.ImageCacheChange;
+import io.veneer.agent.v1.ObservedState;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The agent's one stream to the control plane: Hello with identity, capacity and full inventory;
+ * then desired state in and observed state out; heartbeats; reconnection with jittered exponential
+ * backoff, after which the control plane sends the full desired set again. Everything runs on the
+ * agent's single loop thread.
+ */
+public final class ControlPlaneSession {
+
+  private static final Logger log = Logger.getLogger(ControlPlaneSession.class.getName());
+  private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final AgentSettings settings;
+  private final ManagedChannel channel;
+  private final Converger converger;
+  private final ImageCache images;
+  private final String hypervisor;
+  private final ScheduledExecutorService loop;
+  private StreamObserver<AgentMessage> outbound;
+  private ScheduledFuture<?> heartbeats;
+  private Duration heartbeatInterval;
+  private int failures;
+  private long connections;
+  private volatile boolean closed;
+
+  public ControlPlaneSession(
+      AgentSettings settings,
+      ManagedChannel channel,
+      Converger converger,
+      ImageCache images,
+      String hypervisor,
+      ScheduledExecutorService loop) {
+    this.settings = settings;
+    this.channel = channel;
+    this.converger = converger;
+    this.images = images;
+    this.hypervisor = hypervisor;
+    this.loop = loop;
+    this.heartbeatInterval = settings.heartbeatInterval();
+  }
+
+  public void start() {
+    loop.execute(this::connect);
+  }
+
+  /** Sends a status report when connected; reports made while away are re-sent on reconnect. */
+  public void report(DesktopStatus status) {
+    if (outbound != null) {
+      outbound.onNext(AgentMessage.newBuilder().setStatus(status).build());
+    }
+  }
+
+  /** Streams opened so far (for tests and logs). */
+  public long connections() {
+    return connections;
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    Metadata metadata = new Metadata();
+    if (!settings.agentToken().isEmpty()) {
+      metadata.put(AUTHORIZATION, "Bearer " + settings.agentToken());
+    }
+    AgentServiceGrpc.AgentServiceStub stub =
+        AgentServiceGrpc.newStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+    StreamObserver<AgentMessage> stream =
+        stub.connect(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ControlMessage message) {
+                loop.execute(() -> handle(message));
+              }
+
+              @Override
+              public void onError(Throwable error) {
+                loop.execute(() -> lost(error.getMessage()));
+              }
+
+              @Override
+              public void onCompleted() {
+                loop.execute(() -> lost("the control plane closed the stream"));
+              }
+            });
+    outbound = stream;
+    connections++;
+    try {
+      stream.onNext(AgentMessage.newBuilder().setHello(hello()).build());
+    } catch (IOException | RuntimeException e) {
+      lost("cannot build the hello: " + e.getMessage());
+      return;
+    }
+    converger.forgetReports();
+    scheduleHeartbeats();
+    log.info(
+        "event=stream-opened controlPlane="
+            + settings.controlPlane()
+            + " host="
+            + settings.hostId());
+  }
+
+  private Hello hello() throws IOException {
+    return Hello.newBuilder()
+        .setHostId(settings.hostId())
+        .setAgentVersion(NodeAgentVersion.VALUE)
+        .setCapacity(
+            Capacity.newBuilder()
+                .setVcpus(settings.vcpus())
+                .setMemoryMib(settings.memoryMib())
+                .setDiskGib(settings.diskGib()))
+        .putAllLabels(settings.labels())
+        .setZone(settings.zone())
+        .addAllCachedImages(images.contents())
+        .addAllInventory(converger.inventory())
+        .setHypervisor(hypervisor)
+        .build();
+  }
+
+  private void handle(ControlMessage message) {
+    switch (message.getKindCase()) {
+      case DESIRED_SET -> {
+        converger.applyDesiredSet(message.getDesiredSet().getDesktopsList());
+        int interval = message.getDesiredSet().getHeartbeatIntervalSeconds();
+        if (interval > 0 && interval != heartbeatInterval.toSeconds()) {
+          heartbeatInterval = Duration.ofSeconds(interval);
+          scheduleHeartbeats();
+        }
+      }
+      case UPSERT -> converger.upsert(message.getUpsert());
+      case REMOVAL -> converger.remove(message.getRemoval());
+      case PREFETCH -> prefetch(message.getPrefetch().getImagesList());
+      case HOST_ORDER ->
+          log.info(
+              "event=host-order kind="
+                  + message.getHostOrder().getKind()
+                  + " reason=\""
+                  + message.getHostOrder().getReason()
+                  + "\"");
+      case KIND_NOT_SET -> log.warning("event=empty-control-message");
+    }
+    failures = 0;
+    converger.convergeOnce();
+  }
+
+  private void prefetch(List<BlobRef> blobs) {
+    for (BlobRef blob : blobs) {
+      try {
+        images.ensure(blob);
+        report(
+            ImageCacheChange.newBuilder()
+                .addAdded(
+                    io.veneer.agent.v1.CachedImage.newBuilder()
+                        .setDigest(blob.getDigest())
+                        .setSizeBytes(blob.getSizeBytes()))
+                .build());
+      } catch (IOException e) {
+        log.warning(
+            "event=prefetch-failed digest="
+                + blob.getDigest()
+                + " reason=\""
+                + e.getMessage()
+                + "\"");
+      }
+    }
+  }
+
+  private void report(ImageCacheChange change) {
+    if (outbound != null) {
+      outbound.onNext(AgentMessage.newBuilder().setImageCacheChange(change).build());
+    }
+  }
+
+  private void scheduleHeartbeats() {
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+    }
+    long millis = heartbeatInterval.toMillis();
+    heartbeats = loop.scheduleAtFixedRate(this::heartbeat, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void heartbeat() {
+    if (outbound == null) {
+      return;
+    }
+    Instant now = Instant.now();
+    int running =
+        (int)
+            converger.inventory().stream()
+                .filter(s -> s.getState() == ObservedState.OBSERVED_STATE_RUNNING)
+                .count();
+    outbound.onNext(
+        AgentMessage.newBuilder()
+            .setHeartbeat(
+                Heartbeat.newBuilder()
+                    .setSentAt(
+                        Timestamp.newBuilder()
+                            .setSeconds(now.getEpochSecond())
+                            .setNanos(now.getNano()))
+                    .setRunningDesktops(running))
+            .build());
+  }
+
+  private void lost(String reason) {
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+    }
+    outbound = null;
+    if (closed) {
+      return;
+    }
+    failures++;
+    long base =
+        Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures - 1, 10));
+    long delay = (long) (base * (0.5 + ThreadLocalRandom.current().nextDouble()));
+    log.warning(
+        "event=stream-lost reason=\"" + reason + "\" retryInMs=" + delay + " failures=" + failures);
+    loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  public void close() {
+    closed = true;
+    loop.execute(
+        () -> {
+          if (outbound != null) {
+            outbound.onCompleted();
+            outbound = null;
+          }
+        });
+  }
+}

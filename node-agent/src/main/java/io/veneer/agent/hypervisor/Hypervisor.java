@@ -1,0 +1,37 @@
+package io.veneer.agent.hypervisor;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The driver SPI: what the agent needs from a hypervisor. Every operation is idempotent, so the
+ * converger may repeat any of them after a restart or a reconnect.
+ */
+public interface Hypervisor {
+
+  /** {@code qemu} or {@code simulated}, reported in the agent's Hello. */
+  String name();
+
+  /** Creates the OS overlay on the golden image (and the user-data disk) unless they exist. */
+  void createDisks(GuestSpec spec) throws HypervisorException;
+
+  /** Discards the OS overlay and recreates it from the golden image; the guest must be stopped. */
+  void resetOsDisk(GuestSpec spec) throws HypervisorException;
+
+  /** Defines and starts the guest; a no-op when it already runs. */
+  void start(GuestSpec spec) throws HypervisorException;
+
+  /** Asks the guest to power off, and forces it off after {@code grace}; a no-op when stopped. */
+  void stop(String desktopId, Duration grace) throws HypervisorException;
+
+  /** Stops the guest and deletes its disks (the user-data disk only when asked). */
+  void destroy(String desktopId, boolean deleteUserData) throws HypervisorException;
+
+  Observation observe(String desktopId);
+
+  /** Every desktop the host holds disks or a guest for: the inventory reported on connect. */
+  Set<String> inventory();
+
+  /** Sets the balloon target of a running guest. */
+  void setMemoryTarget(String desktopId, long memoryMib) throws HypervisorException;
+}

@@ -1,0 +1,22 @@
+package io.veneer.agent.hypervisor;
+
+import io.veneer.agent.v1.ConsoleEndpoint;
+import io.veneer.agent.v1.ObservedState;
+
+/**
+ * What a driver sees of one desktop.
+ *
+ * @param state the state
+ * @param reason for FAILED, what went wrong in words a person can act on; empty otherwise
+ * @param console where its display listens, or null
+ */
+public record Observation(ObservedState state, String reason, ConsoleEndpoint console) {
+
+  public static Observation of(ObservedState state) {
+    return new Observation(state, "", null);
+  }
+
+  public static Observation failed(String reason) {
+    return new Observation(ObservedState.OBSERVED_STATE_FAILED, reason, null);
+  }
+}

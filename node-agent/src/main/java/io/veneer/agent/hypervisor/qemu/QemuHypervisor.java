@@ -1,0 +1,495 @@
+package io.veneer.agent.hypervisor.qemu;
+
+import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.Hypervisor;
+import io.veneer.agent.hypervisor.HypervisorException;
+import io.veneer.agent.hypervisor.Observation;
+import io.veneer.agent.v1.ConsoleEndpoint;
+import io.veneer.agent.v1.ObservedState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Real thin guests under QEMU: a qcow2 overlay on the cached golden image, virtio block, net and
+ * balloon, a serial console to a log file, a QMP socket, and VNC on 127.0.0.1 with a per-desktop
+ * password when the profile asks for a display. KVM when /dev/kvm is usable, TCG otherwise.
+ *
+ * <p>Each guest runs in a session of its own (setsid) with a pidfile, so it outlives the agent; a
+ * new agent re-adopts it from the pidfile and QMP instead of starting a second QEMU on the disk.
+ *
+ * <pre>
+ * &lt;data&gt;/desktops/&lt;id&gt;/ os.qcow2  userdata.qcow2  qmp.sock  console.log  qemu.log
+ *                         qemu.pid  vnc.port  vnc.password
+ *                         started / stopped (markers: a guest gone without "stopped" crashed)
+ * </pre>
+ */
+public final class QemuHypervisor implements Hypervisor {
+
+  private static final Logger log = Logger.getLogger(QemuHypervisor.class.getName());
+  private static final int CONSOLE_TAIL_LINES = 5;
+
+  private final Path desktops;
+  private final String qemuSystem;
+  private final String qemuImg;
+  private final boolean kvm;
+
+  public QemuHypervisor(Path dataDir, String qemuSystem, String qemuImg) {
+    this.desktops = dataDir.resolve("desktops");
+    this.qemuSystem = qemuSystem;
+    this.qemuImg = qemuImg;
+    this.kvm = kvmUsable();
+  }
+
+  /**
+   * KVM needs the device and hardware virtualisation: some sandboxes expose /dev/kvm on CPUs
+   * without vmx/svm, where guests under KVM crawl; TCG is the honest choice there.
+   */
+  static boolean kvmUsable() {
+    Path device = Path.of("/dev/kvm");
+    if (!Files.isReadable(device) || !Files.isWritable(device)) {
+      return false;
+    }
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.anyMatch(
+          l -> l.startsWith("flags") && (l.contains(" vmx") || l.contains(" svm")));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "qemu";
+  }
+
+  @Override
+  public void createDisks(GuestSpec spec) throws HypervisorException {
+    Path dir = dir(spec.desktopId());
+    try {
+      Files.createDirectories(dir);
+      if (!Files.exists(dir.resolve("os.qcow2"))) {
+        createOverlay(spec, dir);
+      }
+      if (spec.userDataGib() > 0 && !Files.exists(dir.resolve("userdata.qcow2"))) {
+        run(
+            List.of(
+                qemuImg,
+                "create",
+                "-q",
+                "-f",
+                "qcow2",
+                dir.resolve("userdata.qcow2").toString(),
+                spec.userDataGib() + "G"),
+            "create the user-data disk");
+      }
+    } catch (IOException e) {
+      throw new HypervisorException(
+          "Cannot create the disks of " + spec.desktopId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void createOverlay(GuestSpec spec, Path dir) throws HypervisorException {
+    Path temp = dir.resolve("os.qcow2.part");
+    run(
+        List.of(
+            qemuImg,
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            "-b",
+            spec.golden().toAbsolutePath().toString(),
+            "-F",
+            "qcow2",
+            temp.toString()),
+        "create the OS overlay");
+    try {
+      Files.move(temp, dir.resolve("os.qcow2"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new HypervisorException(
+          "Cannot put the OS overlay of " + spec.desktopId() + " in place", e);
+    }
+  }
+
+  @Override
+  public void resetOsDisk(GuestSpec spec) throws HypervisorException {
+    if (isRunning(spec.desktopId())) {
+      throw new HypervisorException(
+          "Desktop " + spec.desktopId() + " must be stopped before a refresh");
+    }
+    Path dir = dir(spec.desktopId());
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(dir.resolve("os.qcow2"));
+    } catch (IOException e) {
+      throw new HypervisorException("Cannot discard the overlay of " + spec.desktopId(), e);
+    }
+    createOverlay(spec, dir);
+  }
+
+  @Override
+  public void start(GuestSpec spec) throws HypervisorException {
+    if (isRunning(spec.desktopId())) {
+      return;
+    }
+    createDisks(spec);
+    Path dir = dir(spec.desktopId());
+    try {
+      Files.deleteIfExists(dir.resolve("stopped"));
+      // QEMU removes its pidfile when it exits; this marker remembers that a guest was started.
+      Files.writeString(dir.resolve("started"), "");
+      Files.deleteIfExists(dir.resolve("qemu.pid"));
+      Files.deleteIfExists(dir.resolve("qmp.sock"));
+      Files.deleteIfExists(dir.resolve("console.log"));
+      List<String> command = new ArrayList<>(List.of("setsid", qemuSystem));
+      command.addAll(arguments(spec, dir));
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .redirectOutput(dir.resolve("qemu.log").toFile())
+              .redirectErrorStream(true)
+              .start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Files.exists(dir.resolve("qmp.sock")) && System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new HypervisorException(
+              "QEMU did not start for " + spec.desktopId() + ": " + tail(dir.resolve("qemu.log")));
+        }
+        Thread.sleep(20);
+      }
+      log.info(
+          "event=guest-started desktop=" + spec.desktopId() + " accel=" + (kvm ? "kvm" : "tcg"));
+    } catch (IOException e) {
+      throw new HypervisorException(
+          "Cannot start QEMU for " + spec.desktopId() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorException("Interrupted while starting " + spec.desktopId(), e);
+    }
+  }
+
+  List<String> arguments(GuestSpec spec, Path dir) throws IOException {
+    // microvm needs a kernel it can boot directly and no display; under TCG its guests hang now
+    // and then calibrating the TSC (seen with Debian 12's kernel), so without KVM q35 is used.
+    boolean microvm =
+        kvm && spec.machine().equals("microvm") && !spec.display() && spec.kernel() != null;
+    String bus = microvm ? "device" : "pci";
+    List<String> args = new ArrayList<>();
+    args.addAll(List.of("-name", "veneer-" + spec.desktopId()));
+    args.addAll(
+        List.of("-machine", (microvm ? "microvm" : "q35") + ",accel=" + (kvm ? "kvm" : "tcg")));
+    if (kvm) {
+      args.addAll(List.of("-cpu", "host"));
+    }
+    args.addAll(List.of("-smp", String.valueOf(spec.vcpus()), "-m", spec.memoryMib() + "M"));
+    args.addAll(List.of("-nodefaults", "-no-user-config", "-no-reboot"));
+    args.addAll(List.of("-pidfile", dir.resolve("qemu.pid").toString()));
+    args.addAll(List.of("-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off"));
+    args.addAll(List.of("-serial", "file:" + dir.resolve("console.log")));
+    args.addAll(
+        List.of(
+            "-drive",
+            "id=os,file=" + dir.resolve("os.qcow2") + ",format=qcow2,if=none,cache=writeback"));
+    args.addAll(List.of("-device", "virtio-blk-" + bus + ",drive=os"));
+    if (Files.exists(dir.resolve("userdata.qcow2"))) {
+      args.addAll(
+          List.of(
+              "-drive",
+              "id=userdata,file=" + dir.resolve("userdata.qcow2") + ",format=qcow2,if=none"));
+      args.addAll(List.of("-device", "virtio-blk-" + bus + ",drive=userdata"));
+    }
+    args.addAll(
+        List.of("-netdev", "user,id=net0", "-device", "virtio-net-" + bus + ",netdev=net0"));
+    args.addAll(List.of("-device", "virtio-balloon-" + bus));
+    if (spec.kernel() != null) {
+      args.addAll(List.of("-kernel", spec.kernel().toString()));
+      if (spec.initrd() != null) {
+        args.addAll(List.of("-initrd", spec.initrd().toString()));
+      }
+      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + spec.cmdline()));
+    }
+    if (spec.display()) {
+      int port = freeVncPort();
+      String password = HexFormat.of().formatHex(randomBytes(4));
+      Path secret = dir.resolve("vnc.password");
+      Files.writeString(secret, password);
+      Files.setPosixFilePermissions(
+          secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      Files.writeString(dir.resolve("vnc.port"), String.valueOf(port));
+      args.addAll(List.of("-object", "secret,id=vncpass,file=" + secret));
+      args.addAll(List.of("-device", "VGA"));
+      args.addAll(List.of("-vnc", "127.0.0.1:" + (port - 5900) + ",password-secret=vncpass"));
+    } else {
+      args.addAll(List.of("-display", "none"));
+    }
+    return args;
+  }
+
+  @Override
+  public void stop(String desktopId, Duration grace) throws HypervisorException {
+    Path dir = dir(desktopId);
+    Optional<ProcessHandle> process = guestProcess(desktopId);
+    if (process.isEmpty()) {
+      markStopped(dir);
+      return;
+    }
+    markStopped(dir);
+    try (QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+      qmp.execute("system_powerdown", Map.of());
+    } catch (IOException e) {
+      log.fine("event=powerdown-failed desktop=" + desktopId + " reason=" + e.getMessage());
+    }
+    if (waitForExit(process.get(), grace)) {
+      return;
+    }
+    try (QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+      qmp.execute("quit", Map.of());
+    } catch (IOException e) {
+      log.fine("event=quit-failed desktop=" + desktopId + " reason=" + e.getMessage());
+    }
+    if (!waitForExit(process.get(), Duration.ofSeconds(5))) {
+      process.get().destroyForcibly();
+      waitForExit(process.get(), Duration.ofSeconds(5));
+    }
+  }
+
+  private static boolean waitForExit(ProcessHandle process, Duration timeout) {
+    try {
+      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return !process.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  private static void markStopped(Path dir) throws HypervisorException {
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("stopped"), "");
+    } catch (IOException e) {
+      throw new HypervisorException("Cannot record the stop in " + dir, e);
+    }
+  }
+
+  @Override
+  public void destroy(String desktopId, boolean deleteUserData) throws HypervisorException {
+    stop(desktopId, Duration.ofSeconds(5));
+    Path dir = dir(desktopId);
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        if (deleteUserData || !file.getFileName().toString().equals("userdata.qcow2")) {
+          Files.deleteIfExists(file);
+        }
+      }
+      if (deleteUserData) {
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      throw new HypervisorException("Cannot delete the disks of " + desktopId, e);
+    }
+  }
+
+  @Override
+  public Observation observe(String desktopId) {
+    Path dir = dir(desktopId);
+    if (!Files.exists(dir.resolve("os.qcow2"))) {
+      return Observation.of(ObservedState.OBSERVED_STATE_ABSENT);
+    }
+    Optional<ProcessHandle> process = guestProcess(desktopId);
+    if (process.isPresent()) {
+      String status = "";
+      try (QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+        JsonNode reply = qmp.execute("query-status", Map.of());
+        status = reply.path("status").asString("");
+      } catch (IOException e) {
+        return Observation.of(ObservedState.OBSERVED_STATE_STARTING);
+      }
+      ObservedState state =
+          switch (status) {
+            case "running" -> ObservedState.OBSERVED_STATE_RUNNING;
+            case "shutdown" -> ObservedState.OBSERVED_STATE_STOPPING;
+            case "internal-error", "guest-panicked", "io-error" ->
+                ObservedState.OBSERVED_STATE_FAILED;
+            default -> ObservedState.OBSERVED_STATE_STARTING;
+          };
+      if (state == ObservedState.OBSERVED_STATE_FAILED) {
+        return Observation.failed("QEMU reports the guest as " + status + ": " + consoleTail(dir));
+      }
+      return new Observation(state, "", console(dir));
+    }
+    if (Files.exists(dir.resolve("started")) && !Files.exists(dir.resolve("stopped"))) {
+      return Observation.failed("the guest stopped unexpectedly: " + crashReason(dir));
+    }
+    return Observation.of(ObservedState.OBSERVED_STATE_STOPPED);
+  }
+
+  @Override
+  public Set<String> inventory() {
+    if (!Files.isDirectory(desktops)) {
+      return Set.of();
+    }
+    try (Stream<Path> dirs = Files.list(desktops)) {
+      return dirs.filter(d -> Files.exists(d.resolve("os.qcow2")))
+          .map(d -> d.getFileName().toString())
+          .collect(Collectors.toSet());
+    } catch (IOException e) {
+      return Set.of();
+    }
+  }
+
+  @Override
+  public void setMemoryTarget(String desktopId, long memoryMib) throws HypervisorException {
+    try (QmpClient qmp = QmpClient.connect(dir(desktopId).resolve("qmp.sock"))) {
+      qmp.execute("balloon", Map.of("value", memoryMib << 20));
+    } catch (IOException e) {
+      throw new HypervisorException(
+          "Cannot set the memory of " + desktopId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The QEMU process of a desktop, from its pidfile, if it still runs that desktop. */
+  Optional<ProcessHandle> guestProcess(String desktopId) {
+    Path pidfile = dir(desktopId).resolve("qemu.pid");
+    try {
+      long pid = Long.parseLong(Files.readString(pidfile).strip());
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(
+              p ->
+                  p.info()
+                      .arguments()
+                      .map(a -> String.join(" ", a))
+                      .orElse("")
+                      .contains("veneer-" + desktopId));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean isRunning(String desktopId) {
+    return guestProcess(desktopId).isPresent();
+  }
+
+  private static ConsoleEndpoint console(Path dir) {
+    try {
+      if (!Files.exists(dir.resolve("vnc.port"))) {
+        return null;
+      }
+      return ConsoleEndpoint.newBuilder()
+          .setHost("127.0.0.1")
+          .setPort(Integer.parseInt(Files.readString(dir.resolve("vnc.port")).strip()))
+          .setPassword(Files.readString(dir.resolve("vnc.password")).strip())
+          .setProtocol("vnc")
+          .build();
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Why a guest died, from its console: the kernel's panic or oops line when there is one (the last
+   * lines are usually a stack trace), else the last lines, else QEMU's own log.
+   */
+  static String crashReason(Path dir) {
+    try {
+      List<String> lines =
+          Files.readAllLines(dir.resolve("console.log"), StandardCharsets.ISO_8859_1);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String line = lines.get(i);
+        if (line.contains("Kernel panic")
+            || line.contains("VENEER GUEST FAILED")
+            || line.contains("Oops:")) {
+          return line.replaceFirst("^\\[[ 0-9.]+\\]\\s*", "").strip();
+        }
+      }
+    } catch (IOException e) {
+      // Fall back to the tail below.
+    }
+    return "its console ended with: " + consoleTail(dir);
+  }
+
+  /** The last console lines, where a kernel says why it died. */
+  static String consoleTail(Path dir) {
+    String console = tail(dir.resolve("console.log"));
+    return console.isBlank() ? tail(dir.resolve("qemu.log")) : console;
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines =
+          Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty())
+              .toList();
+      return String.join(
+          " | ", lines.subList(Math.max(0, lines.size() - CONSOLE_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private Path dir(String desktopId) {
+    if (!desktopId.matches("[A-Za-z0-9][A-Za-z0-9-]{0,63}")) {
+      throw new IllegalArgumentException("'" + desktopId + "' is not a desktop id");
+    }
+    return desktops.resolve(desktopId);
+  }
+
+  private void run(List<String> command, String what) throws HypervisorException {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new HypervisorException("Cannot " + what + ": " + output.strip());
+      }
+    } catch (IOException e) {
+      throw new HypervisorException("Cannot " + what + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorException("Interrupted while trying to " + what, e);
+    }
+  }
+
+  private static int freeVncPort() throws IOException {
+    for (int port = 5900; port < 6900; port++) {
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException busy) {
+        // Try the next display.
+      }
+    }
+    throw new IOException("No free VNC port between 5900 and 6899");
+  }
+
+  private static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+}

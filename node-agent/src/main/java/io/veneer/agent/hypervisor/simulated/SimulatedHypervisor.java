@@ -1,0 +1,135 @@
+package io.veneer.agent.hypervisor.simulated;
+
+import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.Hypervisor;
+import io.veneer.agent.hypervisor.HypervisorException;
+import io.veneer.agent.hypervisor.Observation;
+import io.veneer.agent.v1.ObservedState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Desktops without processes: each moves through STARTING to RUNNING and STOPPING to STOPPED after
+ * configurable delays on the given clock, and fails on demand. One JVM can act as hundreds of hosts
+ * this way; a few hundred bytes per desktop.
+ */
+public final class SimulatedHypervisor implements Hypervisor {
+
+  private final Clock clock;
+  private final Duration startDelay;
+  private final Duration stopDelay;
+  private final Map<String, Guest> guests = new ConcurrentHashMap<>();
+  private final Map<String, String> failures = new ConcurrentHashMap<>();
+
+  private static final class Guest {
+    volatile boolean running;
+    volatile Instant since;
+    volatile int osDiskResets;
+    volatile String failure = "";
+  }
+
+  public SimulatedHypervisor(Clock clock, Duration startDelay, Duration stopDelay) {
+    this.clock = clock;
+    this.startDelay = startDelay;
+    this.stopDelay = stopDelay;
+  }
+
+  /** The next start of this desktop fails with the reason (failure injection). */
+  public void failNextStart(String desktopId, String reason) {
+    failures.put(desktopId, reason);
+  }
+
+  /** How often the desktop's OS disk was reset (refreshes), for tests. */
+  public int osDiskResets(String desktopId) {
+    Guest guest = guests.get(desktopId);
+    return guest == null ? 0 : guest.osDiskResets;
+  }
+
+  @Override
+  public String name() {
+    return "simulated";
+  }
+
+  @Override
+  public void createDisks(GuestSpec spec) {
+    guests.computeIfAbsent(
+        spec.desktopId(),
+        id -> {
+          Guest guest = new Guest();
+          guest.since = clock.instant().minus(stopDelay);
+          return guest;
+        });
+  }
+
+  @Override
+  public void resetOsDisk(GuestSpec spec) throws HypervisorException {
+    createDisks(spec);
+    Guest guest = guests.get(spec.desktopId());
+    if (guest.running) {
+      throw new HypervisorException(
+          "Desktop " + spec.desktopId() + " must be stopped before a refresh");
+    }
+    guest.osDiskResets++;
+    guest.failure = "";
+  }
+
+  @Override
+  public void start(GuestSpec spec) {
+    createDisks(spec);
+    Guest guest = guests.get(spec.desktopId());
+    if (guest.running) {
+      return;
+    }
+    String failure = failures.remove(spec.desktopId());
+    guest.failure = failure == null ? "" : failure;
+    guest.running = failure == null;
+    guest.since = clock.instant();
+  }
+
+  @Override
+  public void stop(String desktopId, Duration grace) {
+    Guest guest = guests.get(desktopId);
+    if (guest != null && guest.running) {
+      guest.running = false;
+      guest.since = clock.instant();
+    }
+  }
+
+  @Override
+  public void destroy(String desktopId, boolean deleteUserData) {
+    guests.remove(desktopId);
+  }
+
+  @Override
+  public Observation observe(String desktopId) {
+    Guest guest = guests.get(desktopId);
+    if (guest == null) {
+      return Observation.of(ObservedState.OBSERVED_STATE_ABSENT);
+    }
+    if (!guest.failure.isEmpty()) {
+      return Observation.failed(guest.failure);
+    }
+    boolean settled =
+        !clock.instant().isBefore(guest.since.plus(guest.running ? startDelay : stopDelay));
+    if (guest.running) {
+      return Observation.of(
+          settled ? ObservedState.OBSERVED_STATE_RUNNING : ObservedState.OBSERVED_STATE_STARTING);
+    }
+    return Observation.of(
+        settled ? ObservedState.OBSERVED_STATE_STOPPED : ObservedState.OBSERVED_STATE_STOPPING);
+  }
+
+  @Override
+  public Set<String> inventory() {
+    return Set.copyOf(guests.keySet());
+  }
+
+  @Override
+  public void setMemoryTarget(String desktopId, long memoryMib) {
+    // Nothing to balloon without a guest.
+  }
+}

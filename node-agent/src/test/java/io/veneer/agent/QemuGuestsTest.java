@@ -1,0 +1,161 @@
+package io.veneer.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.agent.converge.Converger;
+import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
+import io.veneer.agent.images.ImageCache;
+import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.ObservedState;
+import io.veneer.agent.v1.PowerState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real QEMU guests (TCG here) on qcow2 overlays of the tiny golden image. */
+class QemuGuestsTest {
+
+  @TempDir Path data;
+  private QemuHypervisor qemu;
+  private ImageCache cache;
+  private Converger converger;
+  private Desktops desktops;
+  private TinyGolden tiny;
+  private final List<DesktopStatus> reports = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void agent() throws IOException {
+    tiny = TinyGolden.get();
+    qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img");
+    cache = new ImageCache(data, 1L << 30, "");
+    converger =
+        new Converger(qemu, cache, reports::add, data, Duration.ofSeconds(1), Clock.systemUTC());
+    desktops = new Desktops(cache, tiny);
+  }
+
+  @AfterEach
+  void removeGuests() {
+    converger.applyDesiredSet(List.of());
+    converger.convergeOnce();
+  }
+
+  @Test
+  void twoDesktopsClonedFromOneGoldenImageBootWithoutTouchingIt() throws Exception {
+    String goldenBefore = ImageCache.sha256(tiny.golden());
+
+    converger.applyDesiredSet(
+        List.of(desktops.running("desk-a").build(), desktops.running("desk-b").build()));
+    converger.convergeOnce();
+
+    assertThat(awaitConsole("desk-a", "VENEER GUEST READY")).contains("VENEER MARKER ABSENT");
+    assertThat(awaitConsole("desk-b", "VENEER GUEST READY")).contains("VENEER MARKER ABSENT");
+    converger.convergeOnce();
+    assertThat(reports)
+        .filteredOn(r -> r.getState() == ObservedState.OBSERVED_STATE_RUNNING)
+        .extracting(DesktopStatus::getDesktopId)
+        .contains("desk-a", "desk-b");
+    assertThat(ImageCache.sha256(tiny.golden())).isEqualTo(goldenBefore);
+    for (String desk : List.of("desk-a", "desk-b")) {
+      Path overlay = data.resolve("desktops/" + desk + "/os.qcow2");
+      assertThat(qemuImgInfo(overlay))
+          .contains(
+              "backing file: " + cache.ensure(desktops.running(desk).build().getGoldenImage()));
+      assertThat(Files.size(overlay))
+          .as("the overlay holds only its guest's writes")
+          .isLessThan(Files.size(tiny.golden()))
+          .isLessThan(4L << 20);
+    }
+  }
+
+  @Test
+  void refreshReturnsADesktopToThePristineGoldenState() throws Exception {
+    DesiredDesktop first = desktops.running("desk-r").build();
+    converger.applyDesiredSet(List.of(first));
+    converger.convergeOnce();
+    assertThat(awaitConsole("desk-r", "VENEER GUEST READY")).contains("VENEER MARKER ABSENT");
+
+    converger.upsert(
+        first.toBuilder()
+            .setSpecGeneration(2)
+            .setPowerState(PowerState.POWER_STATE_STOPPED)
+            .build());
+    converger.convergeOnce();
+    converger.upsert(first.toBuilder().setSpecGeneration(3).build());
+    converger.convergeOnce();
+    assertThat(awaitConsole("desk-r", "VENEER GUEST READY"))
+        .as("a restart keeps the overlay")
+        .contains("VENEER MARKER PRESENT");
+
+    converger.upsert(first.toBuilder().setSpecGeneration(4).setOsDiskGeneration(2).build());
+    converger.convergeOnce();
+    assertThat(awaitConsole("desk-r", "VENEER GUEST READY"))
+        .as("a refresh discards the overlay: the marker file is gone")
+        .contains("VENEER MARKER ABSENT");
+  }
+
+  @Test
+  void aGuestThatCrashesIsReportedWithTheReasonFromItsLog() throws Exception {
+    converger.applyDesiredSet(
+        List.of(desktops.running("desk-c", "rdinit=/no-such-init init=/no-such-init").build()));
+    converger.convergeOnce();
+
+    DesktopStatus failed = awaitReport("desk-c", ObservedState.OBSERVED_STATE_FAILED);
+
+    assertThat(failed.getFailureReason())
+        .startsWith("the guest stopped unexpectedly: Kernel panic - not syncing:");
+  }
+
+  private DesktopStatus awaitReport(String desk, ObservedState state) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      converger.convergeOnce();
+      for (DesktopStatus report : reports) {
+        if (report.getDesktopId().equals(desk) && report.getState() == state) {
+          return report;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(desk + " never reported " + state + "; reports: " + reports);
+  }
+
+  private String awaitConsole(String desk, String line) throws Exception {
+    Path console = data.resolve("desktops/" + desk + "/console.log");
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(console)) {
+        String text = Files.readString(console, StandardCharsets.ISO_8859_1);
+        if (text.contains(line)) {
+          return text;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        desk
+            + " never printed "
+            + line
+            + "; console: "
+            + (Files.exists(console)
+                ? Files.readString(console, StandardCharsets.ISO_8859_1)
+                : "none"));
+  }
+
+  static String qemuImgInfo(Path image) throws IOException {
+    Process process =
+        new ProcessBuilder("qemu-img", "info", "-U", image.toString())
+            .redirectErrorStream(true)
+            .start();
+    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,40 @@
+package io.veneer.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The tiny bootable golden image, built once per machine by node-agent/tiny-golden/build.sh. */
+public record TinyGolden(Path golden, Path kernel, Path initrd) {
+
+  private static TinyGolden built;
+
+  public static synchronized TinyGolden get() throws IOException {
+    if (built == null) {
+      Path dir =
+          Path.of(
+              System.getenv()
+                  .getOrDefault(
+                      "VENEER_TINY_GOLDEN_DIR",
+                      System.getProperty("user.home") + "/.cache/veneer/tiny-golden"));
+      Process build =
+          new ProcessBuilder("bash", "tiny-golden/build.sh", dir.toString())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
+          throw new IOException("tiny-golden/build.sh failed: " + output);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      built =
+          new TinyGolden(
+              dir.resolve("golden.qcow2"), dir.resolve("vmlinuz"), dir.resolve("initrd.img"));
+    }
+    return built;
+  }
+}
