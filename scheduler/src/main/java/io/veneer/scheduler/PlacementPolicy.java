@@ -10,9 +10,10 @@ import java.util.Map;
  * How the scheduler chooses among feasible hosts.
  *
  * @param strategy spread desktops over hosts, or pack them onto few
- * @param weights weight of each scorer by name, 0 to 100; a scorer without a weight counts 0
- * @param sampleSize stop after this many feasible hosts; 0 chooses adaptively (all hosts up to 100,
- *     then a shrinking share, never under 5% or 100 hosts, as kube-scheduler does)
+ * @param weights weight of each scorer by name, 0 to 100; a scorer without a weight counts 0 (the
+ *     {@link Scheduler} rejects a weight for a scorer it does not run)
+ * @param sampleSize stop after this many feasible hosts; 0 chooses adaptively ({@link
+ *     #sampleSizeFor}: every host up to 100, then 5% of the hosts but at least 100)
  * @param deterministic examine hosts from the first instead of a random one, so the answer does not
  *     depend on the seed (for tests and reproducible runs)
  */
@@ -43,10 +44,13 @@ public record PlacementPolicy(
     if (strategy == null) {
       throw new IllegalArgumentException("A placement policy needs a strategy: SPREAD or PACK");
     }
-    weights = Map.copyOf(weights == null ? Map.of() : weights);
+    weights = weights == null ? Map.of() : weights;
     int total = 0;
     for (Map.Entry<String, Integer> weight : weights.entrySet()) {
-      if (weight.getValue() < 0 || weight.getValue() > 100) {
+      if (weight.getKey() == null || weight.getKey().isBlank()) {
+        throw new IllegalArgumentException("A weight needs the name of the scorer it weighs");
+      }
+      if (weight.getValue() == null || weight.getValue() < 0 || weight.getValue() > 100) {
         throw new IllegalArgumentException(
             "The weight of scorer '"
                 + weight.getKey()
@@ -55,6 +59,7 @@ public record PlacementPolicy(
       }
       total += weight.getValue();
     }
+    weights = Map.copyOf(weights);
     if (total == 0) {
       throw new IllegalArgumentException(
           "At least one scorer needs a positive weight, or every feasible host would tie");

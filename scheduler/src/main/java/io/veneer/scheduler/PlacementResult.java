@@ -1,5 +1,7 @@
 package io.veneer.scheduler;
 
+import io.veneer.scheduler.filter.Rejection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -12,7 +14,8 @@ public sealed interface PlacementResult {
    *
    * @param hostId the chosen host
    * @param score its weighted score, 0 to 100
-   * @param breakdown each scorer's own score for the chosen host, by scorer name
+   * @param breakdown each weighted scorer's own score (0 to 100) for the chosen host, by scorer
+   *     name, in the order the scorers run
    * @param examined hosts examined before the sample was full
    * @param feasible feasible hosts among them, all scored
    */
@@ -21,7 +24,8 @@ public sealed interface PlacementResult {
       implements PlacementResult {
 
     public Placed {
-      breakdown = Map.copyOf(breakdown);
+      // Keeps the scorers' order for people reading it; Map.copyOf would not.
+      breakdown = Collections.unmodifiableMap(new LinkedHashMap<>(breakdown));
     }
   }
 
@@ -29,13 +33,14 @@ public sealed interface PlacementResult {
    * No host can take the desktop.
    *
    * @param hosts hosts in the snapshot; every one was examined
-   * @param reasons how many hosts each reason turned away, most frequent first; adds up to {@code
-   *     hosts}
+   * @param reasons how many hosts each rejection turned away, most frequent first (ties by code,
+   *     then phrase); every host is counted once, under the first filter that rejected it, so the
+   *     counts add up to {@code hosts}
    */
-  record Unschedulable(int hosts, Map<String, Integer> reasons) implements PlacementResult {
+  record Unschedulable(int hosts, Map<Rejection, Integer> reasons) implements PlacementResult {
 
     public Unschedulable {
-      reasons = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reasons));
+      reasons = Collections.unmodifiableMap(new LinkedHashMap<>(reasons));
     }
 
     /** E.g. "0/40 hosts: 31 insufficient memory, 6 in maintenance, 3 missing label gpu=true". */
@@ -47,8 +52,15 @@ public sealed interface PlacementResult {
           + hosts
           + " hosts: "
           + reasons.entrySet().stream()
-              .map(reason -> reason.getValue() + " " + reason.getKey())
+              .map(reason -> reason.getValue() + " " + reason.getKey().phrase())
               .collect(Collectors.joining(", "));
+    }
+
+    /** Hosts turned away per rejection code, e.g. {@code missing-label} summed over all labels. */
+    public Map<String, Integer> countsByCode() {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      reasons.forEach((rejection, count) -> counts.merge(rejection.code(), count, Integer::sum));
+      return Collections.unmodifiableMap(counts);
     }
   }
 }

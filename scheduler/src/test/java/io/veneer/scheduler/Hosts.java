@@ -16,6 +16,6 @@ public final class Hosts {
 
   /** A view of a host outside any batch, as filters and scorers see it. */
   public static HostView view(HostSnapshot host) {
-    return new HostView().point(host, BatchLedger.EMPTY, 0);
+    return HostView.of(host);
   }
 }

@@ -1,15 +1,13 @@
 package io.veneer.scheduler.cluster;
 
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * One host as the scheduler sees it at one moment. Immutable; the counts of desktops per pool and
- * per user are computed once so that anti-affinity scoring costs a map lookup.
+ * One host as the scheduler sees it at one moment. Immutable. The engine reads the figures it needs
+ * for every examined host from {@link ClusterSnapshot}'s arrays rather than from here.
  */
 public final class HostSnapshot {
 
@@ -23,9 +21,6 @@ public final class HostSnapshot {
   private final Resources limit;
   private final Set<String> cachedImages;
   private final List<PlacedDesktop> desktops;
-  private final Map<String, Integer> desktopsPerPool;
-  private final Map<String, Integer> desktopsPerUser;
-  // The figures every placement reads for every host, flat, to spare pointer chasing.
   private final long allocatedVcpus;
   private final long allocatedMemoryMib;
   private final long allocatedDiskGib;
@@ -44,8 +39,6 @@ public final class HostSnapshot {
     this.limit = ratios.limitOf(capacity);
     this.cachedImages = Set.copyOf(builder.cachedImages);
     this.desktops = List.copyOf(builder.desktops);
-    this.desktopsPerPool = count(desktops, PlacedDesktop::poolId);
-    this.desktopsPerUser = count(desktops, PlacedDesktop::userId);
     this.allocatedVcpus = allocated.vcpus();
     this.allocatedMemoryMib = allocated.memoryMib();
     this.allocatedDiskGib = allocated.diskGib();
@@ -124,24 +117,18 @@ public final class HostSnapshot {
     return desktops;
   }
 
+  /** Desktops of the pool on this host; 0 for an empty pool id. */
   public int desktopsOfPool(String poolId) {
-    return desktopsPerPool.getOrDefault(poolId, 0);
+    return poolId.isEmpty()
+        ? 0
+        : (int) desktops.stream().filter(d -> d.poolId().equals(poolId)).count();
   }
 
+  /** Desktops of the user on this host; 0 for an empty user id (unassigned desktops). */
   public int desktopsOfUser(String userId) {
-    return userId.isEmpty() ? 0 : desktopsPerUser.getOrDefault(userId, 0);
-  }
-
-  private static Map<String, Integer> count(
-      Collection<PlacedDesktop> desktops, java.util.function.Function<PlacedDesktop, String> key) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (PlacedDesktop desktop : desktops) {
-      String k = key.apply(desktop);
-      if (!k.isEmpty()) {
-        counts.merge(k, 1, Integer::sum);
-      }
-    }
-    return Map.copyOf(counts);
+    return userId.isEmpty()
+        ? 0
+        : (int) desktops.stream().filter(d -> d.userId().equals(userId)).count();
   }
 
   private static String requireText(String value, String name) {
@@ -156,7 +143,10 @@ public final class HostSnapshot {
     return "HostSnapshot[" + id + " " + state + " allocated=" + allocated + " limit=" + limit + "]";
   }
 
-  /** Builds a host; only the id and the capacity are required. */
+  /**
+   * Builds a host; only the id and the capacity are required. A missing zone, labels, images or
+   * desktops (null, as a database column may give) mean none.
+   */
   public static final class Builder {
     private final String id;
     private HostState state = HostState.UP;
@@ -178,7 +168,7 @@ public final class HostSnapshot {
     }
 
     public Builder labels(Map<String, String> labels) {
-      this.labels = labels;
+      this.labels = labels == null ? Map.of() : labels;
       return this;
     }
 
@@ -207,12 +197,12 @@ public final class HostSnapshot {
     }
 
     public Builder cachedImages(Set<String> cachedImages) {
-      this.cachedImages = cachedImages;
+      this.cachedImages = cachedImages == null ? Set.of() : cachedImages;
       return this;
     }
 
     public Builder desktops(List<PlacedDesktop> desktops) {
-      this.desktops = desktops;
+      this.desktops = desktops == null ? List.of() : desktops;
       return this;
     }
 

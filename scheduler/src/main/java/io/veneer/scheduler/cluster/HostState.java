@@ -2,16 +2,23 @@ package io.veneer.scheduler.cluster;
 
 /** Scheduling state of a host; only {@link #UP} hosts receive new desktops. */
 public enum HostState {
-  UP("up"),
-  MAINTENANCE("in maintenance"),
-  DRAINING("draining"),
-  FENCED("fenced"),
-  DOWN("down");
+  UP("host-up", "up"),
+  MAINTENANCE("host-in-maintenance", "in maintenance"),
+  DRAINING("host-draining", "draining"),
+  FENCED("host-fenced", "fenced"),
+  DOWN("host-down", "down");
 
+  private final String code;
   private final String phrase;
 
-  HostState(String phrase) {
+  HostState(String code, String phrase) {
+    this.code = code;
     this.phrase = phrase;
+  }
+
+  /** The stable code of a refusal for this state, e.g. "host-in-maintenance". */
+  public String code() {
+    return code;
   }
 
   /** How a person reads the state in an explanation, e.g. "in maintenance". */

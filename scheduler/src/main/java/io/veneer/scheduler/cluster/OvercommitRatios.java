@@ -40,11 +40,19 @@ public record OvercommitRatios(int vcpuPermille, int memoryPermille, int diskPer
     }
   }
 
-  /** The most that may be allocated on a host of the given capacity. */
+  /**
+   * The most that may be allocated on a host of the given capacity: floor(capacity x ratio), so an
+   * allocation in whole units fits exactly when it is at most this.
+   */
   public Resources limitOf(Resources capacity) {
     return new Resources(
-        capacity.vcpus() * vcpuPermille / 1000,
-        capacity.memoryMib() * memoryPermille / 1000,
-        capacity.diskGib() * diskPermille / 1000);
+        times(capacity.vcpus(), vcpuPermille),
+        times(capacity.memoryMib(), memoryPermille),
+        times(capacity.diskGib(), diskPermille));
+  }
+
+  // multiplyExact: an absurd capacity fails loudly instead of wrapping into a negative limit.
+  private static long times(long amount, int permille) {
+    return Math.multiplyExact(amount, (long) permille) / 1000;
   }
 }

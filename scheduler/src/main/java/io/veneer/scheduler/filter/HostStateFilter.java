@@ -17,7 +17,9 @@ public final class HostStateFilter implements Filter {
     for (HostState state : HostState.values()) {
       VERDICTS.put(
           state,
-          state == HostState.UP ? Optional.empty() : Optional.of(new Rejection(state.phrase())));
+          state == HostState.UP
+              ? Optional.empty()
+              : Optional.of(new Rejection(state.code(), state.phrase())));
     }
   }
 
@@ -28,7 +30,7 @@ public final class HostStateFilter implements Filter {
 
   @Override
   public Optional<Rejection> check(HostView host, PlacementRequest request) {
-    return VERDICTS.get(host.host().state());
+    return VERDICTS.get(host.state());
   }
 
   @Override

@@ -22,7 +22,8 @@ public final class LabelFilter implements Filter {
     for (Map.Entry<String, String> required : request.requiredLabels().entrySet()) {
       if (!required.getValue().equals(labels.get(required.getKey()))) {
         return Optional.of(
-            new Rejection("missing label " + required.getKey() + "=" + required.getValue()));
+            new Rejection(
+                "missing-label", "missing label " + required.getKey() + "=" + required.getValue()));
       }
     }
     return Optional.empty();

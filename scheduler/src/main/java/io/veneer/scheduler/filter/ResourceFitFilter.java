@@ -2,7 +2,6 @@ package io.veneer.scheduler.filter;
 
 import io.veneer.scheduler.HostView;
 import io.veneer.scheduler.PlacementRequest;
-import io.veneer.scheduler.cluster.HostSnapshot;
 import io.veneer.scheduler.cluster.Resources;
 import java.util.Optional;
 
@@ -14,9 +13,11 @@ import java.util.Optional;
 public final class ResourceFitFilter implements Filter {
 
   private static final Optional<Rejection> MEMORY =
-      Optional.of(new Rejection("insufficient memory"));
-  private static final Optional<Rejection> CPU = Optional.of(new Rejection("insufficient cpu"));
-  private static final Optional<Rejection> DISK = Optional.of(new Rejection("insufficient disk"));
+      Optional.of(new Rejection("insufficient-memory", "insufficient memory"));
+  private static final Optional<Rejection> CPU =
+      Optional.of(new Rejection("insufficient-cpu", "insufficient cpu"));
+  private static final Optional<Rejection> DISK =
+      Optional.of(new Rejection("insufficient-disk", "insufficient disk"));
 
   @Override
   public String name() {
@@ -25,15 +26,16 @@ public final class ResourceFitFilter implements Filter {
 
   @Override
   public Optional<Rejection> check(HostView host, PlacementRequest request) {
-    HostSnapshot snapshot = host.host();
     Resources size = request.size();
-    if (host.allocatedMemoryMib() + size.memoryMib() > snapshot.limitMemoryMib()) {
+    // Both sides are whole MiB, vCPUs and GiB and the limit is floor(capacity x ratio), so
+    // "allocated + size <= capacity x ratio" holds exactly when this integer comparison does.
+    if (host.allocatedMemoryMib() + size.memoryMib() > host.limitMemoryMib()) {
       return MEMORY;
     }
-    if (host.allocatedVcpus() + size.vcpus() > snapshot.limitVcpus()) {
+    if (host.allocatedVcpus() + size.vcpus() > host.limitVcpus()) {
       return CPU;
     }
-    if (host.allocatedDiskGib() + size.diskGib() > snapshot.limitDiskGib()) {
+    if (host.allocatedDiskGib() + size.diskGib() > host.limitDiskGib()) {
       return DISK;
     }
     return Optional.empty();

@@ -17,7 +17,7 @@ public final class ZoneFilter implements Filter {
     if (request.requiredZone().isEmpty() || request.requiredZone().equals(host.host().zone())) {
       return Optional.empty();
     }
-    return Optional.of(new Rejection("not in zone " + request.requiredZone()));
+    return Optional.of(new Rejection("wrong-zone", "not in zone " + request.requiredZone()));
   }
 
   @Override

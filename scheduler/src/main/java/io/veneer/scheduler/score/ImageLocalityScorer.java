@@ -18,6 +18,6 @@ public final class ImageLocalityScorer implements Scorer {
 
   @Override
   public double score(HostView host, PlacementRequest request) {
-    return host.host().cachedImages().contains(request.goldenImageDigest()) ? 100 : 0;
+    return host.cachesImage(request.goldenImageDigest()) ? 100 : 0;
   }
 }

@@ -31,6 +31,9 @@ class ResourceFitFilterTest {
           disk exactly full fits                             | 1.0 | 1.0 |  0 |     0 |  980 | 2 |  1024 |  20 | fits
           disk one GiB over is refused                       | 1.0 | 1.0 |  0 |     0 |  981 | 2 |  1024 |  20 | insufficient disk
           memory shortage is named before cpu shortage       | 1.0 | 1.0 | 16 | 65536 |    0 | 1 |     1 |   1 | insufficient memory
+          cpu shortage is named before disk shortage         | 1.0 | 1.0 | 16 |     0 | 1000 | 1 |     1 |   1 | insufficient cpu
+          a desktop larger than the raw host fits overcommit | 1.0 | 1.5 |  0 |     0 |    0 | 2 | 80000 |  20 | fits
+          already over the limit refuses even a tiny desktop | 1.0 | 1.0 |  0 | 70000 |    0 | 1 |     1 |   1 | insufficient memory
           """)
   void checksEachResourceAgainstCapacityTimesRatio(
       String description,
@@ -52,7 +55,30 @@ class ResourceFitFilterTest {
 
     Optional<Rejection> verdict = filter.check(Hosts.view(host), request);
 
-    assertThat(verdict.map(Rejection::reason).orElse("fits")).isEqualTo(expected);
+    assertThat(verdict.map(Rejection::phrase).orElse("fits")).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} vCPU x {1} = {2} fits {3} vCPU: {4}")
+  @CsvSource({
+    "3, 1.5, 4.5, 4, fits",
+    "3, 1.5, 4.5, 5, insufficient cpu",
+    "7, 1.001, 7.007, 7, fits",
+    "7, 1.001, 7.007, 8, insufficient cpu",
+    "1, 64.0, 64, 64, fits",
+    "1, 64.0, 64, 65, insufficient cpu"
+  })
+  void fractionalLimitsRoundDownSoNoHostTakesMoreThanCapacityTimesRatio(
+      long vcpus, double ratio, String product, long ask, String expected) {
+    var host =
+        Hosts.host("h1")
+            .capacity(vcpus, 64 * GIB, 1000)
+            .ratios(OvercommitRatios.of(ratio, 1.0, 1.0))
+            .build();
+    var request = PlacementRequest.of(new Resources(ask, 1024, 1), "sha256:a", "p");
+
+    assertThat(filter.check(Hosts.view(host), request).map(Rejection::phrase).orElse("fits"))
+        .as("capacity x ratio = %s", product)
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest
