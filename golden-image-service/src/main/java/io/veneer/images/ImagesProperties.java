@@ -23,6 +23,10 @@ import org.springframework.util.unit.DataSize;
  *     one; -1 turns gRPC off)
  * @param importAllowList URL prefixes (scheme://host[:port]/) imports may fetch from; empty (the
  *     default) allows none, so the service cannot be turned against internal hosts
+ * @param apiToken bearer token callers of the images API (REST and gRPC) present, until the
+ *     identity service lands; required unless {@code localDevMode}
+ * @param localDevMode leaves the images API open to anyone who can reach it (default false): for
+ *     development on one machine only. Blobs still require the agent token.
  */
 @ConfigurationProperties("veneer.images")
 public record ImagesProperties(
@@ -35,11 +39,19 @@ public record ImagesProperties(
     @DefaultValue("2h") Duration conversionTimeout,
     String agentToken,
     @DefaultValue("9091") int grpcPort,
-    @DefaultValue List<String> importAllowList) {
+    @DefaultValue List<String> importAllowList,
+    String apiToken,
+    @DefaultValue("false") boolean localDevMode) {
 
   public ImagesProperties {
     if (inspectionCpuSeconds < 1) {
       throw new IllegalArgumentException("veneer.images.inspection-cpu-seconds must be at least 1");
+    }
+    if (!localDevMode && (apiToken == null || apiToken.isBlank())) {
+      throw new IllegalArgumentException(
+          "Set veneer.images.api-token (callers of the images API present it as a bearer token),"
+              + " or veneer.images.local-dev-mode=true to leave the API open on a development"
+              + " machine");
     }
     if (maxVirtualSize.toBytes() <= 0) {
       throw new IllegalArgumentException("veneer.images.max-virtual-size must be positive");

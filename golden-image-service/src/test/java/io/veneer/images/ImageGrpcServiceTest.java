@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.veneer.api.v1.CreateImageRequest;
 import io.veneer.api.v1.GetImageRequest;
 import io.veneer.api.v1.GetVersionRequest;
@@ -49,7 +51,13 @@ class ImageGrpcServiceTest {
   @BeforeEach
   void connect() {
     channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
-    images = ImageServiceGrpc.newBlockingStub(channel);
+    Metadata token = new Metadata();
+    token.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + ServiceUnderTest.API_TOKEN);
+    images =
+        ImageServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token));
   }
 
   @AfterEach
@@ -97,6 +105,20 @@ class ImageGrpcServiceTest {
     assertThat(version.getState()).isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_AVAILABLE);
     assertThat(version.getDigest()).startsWith("sha256:");
     assertThat(published.getState()).isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+  }
+
+  @Test
+  void refusesCallersWithoutTheApiToken() {
+    assertThatThrownBy(
+            () ->
+                ImageServiceGrpc.newBlockingStub(channel)
+                    .listImages(ListImagesRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(e.getStatus().getDescription()).contains("veneer.images.api-token");
+            });
   }
 
   @Test

@@ -3,7 +3,10 @@ package io.veneer.images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.events.v1.ImageEvent;
+import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
+import io.veneer.images.catalogue.ImageCatalogue;
+import io.veneer.images.catalogue.VersionState;
 import io.veneer.images.upload.UploadService;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import java.io.IOException;
@@ -11,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,6 +47,9 @@ class ImageImportTest {
   }
 
   @LocalServerPort int port;
+  @Autowired UploadService uploads;
+  @Autowired BlobStore blobs;
+  @Autowired ImageCatalogue catalogue;
   @TempDir Path dir;
   private ServiceUnderTest service;
 
@@ -172,6 +181,33 @@ class ImageImportTest {
   }
 
   @Test
+  void refusesImagesApiCallersWithoutTheApiToken() {
+    HttpResponse<String> anonymous =
+        service.sendForString(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/images"))
+                .build());
+
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(ServiceUnderTest.json(anonymous.body()).path("detail").asString())
+        .contains("veneer.images.api-token");
+  }
+
+  @Test
+  void publishesAnOpenApiDocumentOfTheRestApi() {
+    JsonNode document =
+        ServiceUnderTest.json(service.send(service.request("/v3/api-docs").build(), 200));
+
+    assertThat(document.path("paths").propertyNames())
+        .contains(
+            "/api/v1/images",
+            "/api/v1/images/{imageId}/versions",
+            "/api/v1/images/{imageId}/versions/{versionId}/content",
+            "/api/v1/blobs/{digest}");
+  }
+
+  @Test
   void rejectsAnUploadWhoseDigestDoesNotMatch() throws IOException {
     UUID image = service.createImage("mismatch");
 
@@ -181,6 +217,108 @@ class ImageImportTest {
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(ServiceUnderTest.json(response.body()).path("detail").asString())
         .contains("was expected: the upload is corrupt or incomplete");
+  }
+
+  @Test
+  void resumesAnUploadWhoseConnectionDroppedFromWhereTheServiceStands() throws Exception {
+    byte[] vhd = Files.readAllBytes(TestImages.converted(TestImages.raw(dir), "vpc"));
+    String digest = "sha256:" + java.util.HexFormat.of().formatHex(sha256(vhd));
+    UUID image = service.createImage("resumable");
+    JsonNode begun =
+        ServiceUnderTest.json(
+            service.send(service.post("/api/v1/images/" + image + "/versions:begin", ""), 201));
+    String versionPath = "/api/v1/images/" + image + "/versions/" + begun.path("id").asString();
+    assertThat(begun.path("state").asString()).isEqualTo("UPLOADING");
+
+    int half = vhd.length / 2;
+    sendHalfThenDropTheConnection(versionPath + "/content", vhd, half);
+    long received = awaitBytesReceived(versionPath, half);
+    HttpResponse<String> replayed = appendPiece(versionPath, vhd, 0, 1024);
+    HttpResponse<String> rest = appendPiece(versionPath, vhd, received, vhd.length);
+    JsonNode completed =
+        ServiceUnderTest.json(
+            service.send(
+                service.post(versionPath + "/complete?expectedDigest=" + digest, ""), 201));
+
+    assertThat(received).isEqualTo(half);
+    assertThat(replayed.statusCode()).isEqualTo(409);
+    assertThat(ServiceUnderTest.json(replayed.body()).path("bytesReceived").asLong())
+        .isEqualTo(half);
+    assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+    assertThat(ServiceUnderTest.json(rest.body()).path("bytesReceived").asLong())
+        .isEqualTo(vhd.length);
+    assertThat(completed.path("state").asString()).isEqualTo("AVAILABLE");
+    assertThat(completed.path("sourceFormat").asString()).isEqualTo("vpc");
+    assertThat(completed.path("sourceDigest").asString()).isEqualTo(digest);
+    assertThat(appendPiece(versionPath, vhd, vhd.length, vhd.length).statusCode())
+        .as("a completed upload takes no more bytes")
+        .isEqualTo(409);
+  }
+
+  @Test
+  void rejectsAResumableUploadThatReceivedNothingForADay() throws IOException {
+    UUID image = service.createImage("abandoned");
+    UUID abandoned = uploads.begin(image).id();
+    Path file = blobs.tempFile("resumable-" + abandoned + ".part");
+    Files.write(file, new byte[4096]);
+    Files.setLastModifiedTime(
+        file, FileTime.from(Instant.now().minus(UploadService.ABANDONED_AFTER).minusSeconds(60)));
+    UUID active = uploads.begin(image).id();
+
+    uploads.expireAbandoned(Instant.now());
+
+    assertThat(catalogue.versionById(abandoned).state()).isEqualTo(VersionState.REJECTED);
+    assertThat(catalogue.versionById(abandoned).rejectionReason()).contains("abandoned");
+    assertThat(file).doesNotExist();
+    assertThat(catalogue.versionById(active).state()).isEqualTo(VersionState.UPLOADING);
+  }
+
+  private void sendHalfThenDropTheConnection(String path, byte[] body, int half)
+      throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      var out = socket.getOutputStream();
+      out.write(
+          ("PATCH "
+                  + path
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                  + "Authorization: Bearer "
+                  + ServiceUnderTest.API_TOKEN
+                  + "\r\nUpload-Offset: 0\r\nContent-Length: "
+                  + body.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, half);
+      out.flush();
+    }
+  }
+
+  private long awaitBytesReceived(String versionPath, long expected) throws InterruptedException {
+    long received = -1;
+    for (int i = 0; i < 100 && received != expected; i++) {
+      Thread.sleep(100);
+      received =
+          ServiceUnderTest.json(service.send(service.request(versionPath).build(), 200))
+              .path("bytesReceived")
+              .asLong();
+    }
+    return received;
+  }
+
+  private HttpResponse<String> appendPiece(String versionPath, byte[] body, long from, int to) {
+    return service.sendForString(
+        service
+            .request(versionPath + "/content")
+            .header("Content-Type", "application/octet-stream")
+            .header("Upload-Offset", Long.toString(from))
+            .method(
+                "PATCH",
+                java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                    body, (int) from, to - (int) from))
+            .build());
+  }
+
+  private static byte[] sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+    return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
   }
 
   private static ImageEvent parse(ConsumerRecord<String, byte[]> record) {

@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ServiceUnderTest {
 
   public static final String AGENT_TOKEN = "test-agent-token";
+  public static final String API_TOKEN = "test-api-token";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -59,6 +60,7 @@ public final class ServiceUnderTest {
     registry.add("veneer.images.agent-token", () -> AGENT_TOKEN);
     registry.add("veneer.images.max-virtual-size", () -> "1GB");
     registry.add("veneer.images.grpc-port", () -> "0");
+    registry.add("veneer.images.api-token", () -> API_TOKEN);
     return topics;
   }
 
@@ -76,7 +78,7 @@ public final class ServiceUnderTest {
   public HttpResponse<String> upload(UUID image, Path file, String query) {
     try {
       return http.send(
-          HttpRequest.newBuilder(uri("/api/v1/images/" + image + "/versions" + query))
+          request("/api/v1/images/" + image + "/versions" + query)
               .header("Content-Type", "application/octet-stream")
               .POST(HttpRequest.BodyPublishers.ofFile(file))
               .build(),
@@ -89,12 +91,16 @@ public final class ServiceUnderTest {
     }
   }
 
+  /** A request; to the images API, with the API token (blobs want the agent token instead). */
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(uri(path));
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path));
+    return path.startsWith("/api/v1/images")
+        ? builder.header("Authorization", "Bearer " + API_TOKEN)
+        : builder;
   }
 
   public HttpRequest post(String path, String json) {
-    return HttpRequest.newBuilder(uri(path))
+    return request(path)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json))
         .build();

@@ -29,9 +29,11 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -121,6 +123,44 @@ class ImagesController {
     try (InputStream body = request.getInputStream()) {
       return VersionView.of(uploads.upload(imageId, body, expectedDigest));
     }
+  }
+
+  /**
+   * Begins a resumable upload: the version is UPLOADING with no bytes; send them in pieces with
+   * {@code PATCH .../content}, then {@code POST .../complete}.
+   */
+  @PostMapping("/{imageId}/versions:begin")
+  @ResponseStatus(HttpStatus.CREATED)
+  VersionView beginUpload(@PathVariable UUID imageId) throws IOException {
+    catalogue.image(imageId);
+    return VersionView.of(uploads.begin(imageId));
+  }
+
+  /**
+   * Appends the body to a resumable upload at {@code Upload-Offset}, which must equal the version's
+   * {@code bytesReceived} (409 with the right offset otherwise).
+   */
+  @PatchMapping(path = "/{imageId}/versions/{versionId}/content", consumes = MediaType.ALL_VALUE)
+  VersionView appendToUpload(
+      @PathVariable UUID imageId,
+      @PathVariable UUID versionId,
+      @RequestHeader("Upload-Offset") long offset,
+      HttpServletRequest request)
+      throws IOException {
+    try (InputStream body = request.getInputStream()) {
+      return VersionView.of(uploads.append(imageId, versionId, offset, body));
+    }
+  }
+
+  /** Ends a resumable upload and verifies it: 201 with the AVAILABLE version, or 422. */
+  @PostMapping("/{imageId}/versions/{versionId}/complete")
+  @ResponseStatus(HttpStatus.CREATED)
+  VersionView completeUpload(
+      @PathVariable UUID imageId,
+      @PathVariable UUID versionId,
+      @RequestParam(required = false) String expectedDigest)
+      throws IOException {
+    return VersionView.of(uploads.complete(imageId, versionId, expectedDigest));
   }
 
   record ImportRequest(String url, String expectedDigest) {}

@@ -4,6 +4,7 @@ import io.veneer.images.catalogue.ConflictException;
 import io.veneer.images.catalogue.IllegalTransitionException;
 import io.veneer.images.catalogue.NotFoundException;
 import io.veneer.images.upload.ImageRejectedException;
+import io.veneer.images.upload.UploadOffsetMismatchException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -37,6 +38,14 @@ class Problems extends ResponseEntityExceptionHandler {
     ProblemDetail problem =
         problem(HttpStatus.UNPROCESSABLE_CONTENT, "Image rejected", e.getMessage());
     problem.setProperty("versionId", e.versionId().toString());
+    return problem;
+  }
+
+  @ExceptionHandler
+  ProblemDetail offsetMismatch(UploadOffsetMismatchException e) {
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "Wrong upload offset", e.getMessage());
+    problem.setProperty("versionId", e.versionId().toString());
+    problem.setProperty("bytesReceived", e.bytesReceived());
     return problem;
   }
 

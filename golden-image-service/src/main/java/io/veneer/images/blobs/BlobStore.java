@@ -15,6 +15,12 @@ public interface BlobStore {
   Path newTempFile(String purpose) throws IOException;
 
   /**
+   * The temp file of an upload that arrives in pieces, by a stable name (letters, digits, dots and
+   * dashes); not created here. Removed with every other temp file by {@link #clearTemp()}.
+   */
+  Path tempFile(String name);
+
+  /**
    * Moves a finished temp file into the store under its digest (atomically), or drops it when the
    * store already holds those bytes.
    */

@@ -38,6 +38,14 @@ public final class FilesystemBlobStore implements BlobStore {
   }
 
   @Override
+  public Path tempFile(String name) {
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,200}")) {
+      throw new IllegalArgumentException("'" + name + "' is not a temp file name");
+    }
+    return temp.resolve(name);
+  }
+
+  @Override
   public Digest put(Path tempFile, Digest digest) throws IOException {
     Path target = blobs.resolve(digest.hex());
     if (Files.exists(target)) {

@@ -157,6 +157,14 @@ public class ImageCatalogue {
     return version;
   }
 
+  /** Ids of the versions still receiving bytes. */
+  @Transactional(readOnly = true)
+  public List<UUID> uploading() {
+    return versions.findByStateIn(EnumSet.of(VersionState.UPLOADING)).stream()
+        .map(ImageVersion::id)
+        .toList();
+  }
+
   /** Versions a crash or restart interrupted mid-upload are rejected; they never become usable. */
   @Transactional
   public int rejectInterrupted() {

@@ -75,6 +75,10 @@ public class ImageVersion {
 
   public void verified(
       String blobDigest, long blobSize, long virtualSize, String format, String uploadDigest) {
+    if (state != VersionState.VERIFYING || digest != null) {
+      // A version's bits are set once, by its verification; never on a published version.
+      throw new IllegalStateException("Version " + id + " is " + state + ": its bits are fixed");
+    }
     digest = blobDigest;
     sizeBytes = blobSize;
     virtualSizeBytes = virtualSize;

@@ -33,11 +33,14 @@ public class Housekeeping implements ApplicationRunner {
   private final ImageCatalogue catalogue;
   private final BlobStore blobs;
   private final Clock clock;
+  private final UploadService uploads;
 
-  public Housekeeping(ImageCatalogue catalogue, BlobStore blobs, Clock clock) {
+  public Housekeeping(
+      ImageCatalogue catalogue, BlobStore blobs, Clock clock, UploadService uploads) {
     this.catalogue = catalogue;
     this.blobs = blobs;
     this.clock = clock;
+    this.uploads = uploads;
   }
 
   @Override
@@ -54,6 +57,10 @@ public class Housekeeping implements ApplicationRunner {
       fixedDelayString = "${veneer.images.gc-interval:1h}",
       initialDelayString = "${veneer.images.gc-interval:1h}")
   public int collectGarbage() throws IOException {
+    int abandoned = uploads.expireAbandoned(clock.instant());
+    if (abandoned > 0) {
+      log.info("event=abandoned-uploads-rejected versions={}", abandoned);
+    }
     Set<String> referenced = new HashSet<>(catalogue.referencedDigests());
     int deleted = 0;
     for (Digest digest : blobs.all()) {

@@ -2,8 +2,10 @@ package io.veneer.images.upload;
 
 import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
+import io.veneer.images.catalogue.ConflictException;
 import io.veneer.images.catalogue.ImageCatalogue;
 import io.veneer.images.catalogue.ImageVersion;
+import io.veneer.images.catalogue.VersionState;
 import io.veneer.images.inspection.DiskFormat;
 import io.veneer.images.inspection.ImageInspector;
 import io.veneer.images.inspection.Inspection;
@@ -14,9 +16,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -34,10 +41,14 @@ public class UploadService {
   private static final long PROGRESS_EVERY_BYTES = 32L << 20;
   private static final int BUFFER = 1 << 20;
 
+  /** A resumable upload that receives nothing for this long is rejected. */
+  public static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+
   private final ImageCatalogue catalogue;
   private final BlobStore blobs;
   private final ImageInspector inspector;
   private final QemuImg qemuImg;
+  private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
 
   public UploadService(
       ImageCatalogue catalogue, BlobStore blobs, ImageInspector inspector, QemuImg qemuImg) {
@@ -60,18 +71,147 @@ public class UploadService {
     ImageVersion version = catalogue.newVersion(imageId);
     UUID id = version.id();
     Path upload = blobs.newTempFile("upload-" + id);
-    Path converted = null;
     try {
       long received;
       Digest sourceDigest;
       try {
         MessageDigest sha256 = sha256();
-        received = copy(body, upload, sha256, id);
+        try (OutputStream out = Files.newOutputStream(upload)) {
+          received = copy(body, out, sha256, id, 0);
+        }
         sourceDigest = Digest.ofBytes(sha256.digest());
       } catch (IOException e) {
         throw rejected(
             id, "the upload was interrupted (" + e.getMessage() + "); upload the image again");
       }
+      return verify(id, upload, received, sourceDigest, expected);
+    } finally {
+      Files.deleteIfExists(upload);
+    }
+  }
+
+  /**
+   * Starts an upload that arrives in pieces ({@link #append}, then {@link #complete}), so a client
+   * whose connection drops resumes where the service stands instead of starting over. A restart of
+   * the service still ends it (REJECTED, like any upload in flight).
+   */
+  public ImageVersion begin(UUID imageId) throws IOException {
+    ImageVersion version = catalogue.newVersion(imageId);
+    Files.createFile(resumableFile(version.id()));
+    return version;
+  }
+
+  /**
+   * Appends one piece at {@code offset}, which must be where the upload stands. A piece cut off
+   * midway keeps the bytes that arrived; the version's {@code bytesReceived} says where to resume.
+   */
+  public ImageVersion append(UUID imageId, UUID versionId, long offset, InputStream body)
+      throws IOException {
+    return exclusively(
+        imageId,
+        versionId,
+        file -> {
+          long size = Files.size(file);
+          if (offset != size) {
+            throw new UploadOffsetMismatchException(versionId, offset, size);
+          }
+          try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
+            copy(body, out, null, versionId, size);
+          } finally {
+            catalogue.recordProgress(versionId, Files.size(file));
+          }
+          return catalogue.versionById(versionId);
+        });
+  }
+
+  /** Ends a resumable upload: checks the expected digest of all its bytes, then verifies them. */
+  public ImageVersion complete(UUID imageId, UUID versionId, String expectedDigest)
+      throws IOException {
+    Digest expected =
+        expectedDigest == null || expectedDigest.isBlank() ? null : Digest.parse(expectedDigest);
+    return exclusively(
+        imageId,
+        versionId,
+        file -> {
+          try {
+            return verify(versionId, file, Files.size(file), Digest.ofBytes(hash(file)), expected);
+          } finally {
+            Files.deleteIfExists(file);
+          }
+        });
+  }
+
+  /**
+   * Rejects resumable uploads that received nothing for {@link #ABANDONED_AFTER} and removes their
+   * bytes; returns how many.
+   */
+  public int expireAbandoned(Instant now) throws IOException {
+    int expired = 0;
+    for (UUID versionId : catalogue.uploading()) {
+      Path file = resumableFile(versionId);
+      if (!Files.exists(file)
+          || Files.getLastModifiedTime(file).toInstant().isAfter(now.minus(ABANDONED_AFTER))
+          || !busy.add(versionId)) {
+        continue;
+      }
+      try {
+        if (catalogue.versionById(versionId).state() == VersionState.UPLOADING) {
+          rejected(
+              versionId,
+              "the resumable upload received nothing for "
+                  + ABANDONED_AFTER.toHours()
+                  + " hours and was abandoned; upload the image again");
+          expired++;
+        }
+        Files.deleteIfExists(file);
+      } finally {
+        busy.remove(versionId);
+      }
+    }
+    return expired;
+  }
+
+  private interface PieceWork {
+    ImageVersion apply(Path file) throws IOException;
+  }
+
+  /** Runs work on a resumable upload's file, one request at a time per version. */
+  private ImageVersion exclusively(UUID imageId, UUID versionId, PieceWork work)
+      throws IOException {
+    ImageVersion version = catalogue.version(imageId, versionId);
+    Path file = resumableFile(versionId);
+    if (version.state() != VersionState.UPLOADING || !Files.exists(file)) {
+      throw new ConflictException(
+          "Version "
+              + versionId
+              + " is "
+              + version.state()
+              + (version.state() == VersionState.UPLOADING
+                  ? " but was not begun as a resumable upload"
+                  : ", not UPLOADING")
+              + ": it takes no more bytes");
+    }
+    if (!busy.add(versionId)) {
+      throw new ConflictException(
+          "Another request is already writing version " + versionId + "; wait for it to end");
+    }
+    try {
+      return work.apply(file);
+    } finally {
+      busy.remove(versionId);
+    }
+  }
+
+  private Path resumableFile(UUID versionId) {
+    return blobs.tempFile("resumable-" + versionId + ".part");
+  }
+
+  /** Checks the expected digest, inspects, converts to qcow2 and stores the blob by its digest. */
+  private ImageVersion verify(
+      UUID id, Path upload, long received, Digest sourceDigest, Digest expected)
+      throws IOException {
+    Path converted = null;
+    try {
       if (expected != null && !expected.equals(sourceDigest)) {
         throw rejected(
             id,
@@ -116,7 +256,6 @@ public class UploadService {
           accepted.format().qemuName(),
           sourceDigest.toString());
     } finally {
-      Files.deleteIfExists(upload);
       if (converted != null) {
         Files.deleteIfExists(converted);
       }
@@ -129,21 +268,23 @@ public class UploadService {
     return new ImageRejectedException(version, reason);
   }
 
-  private long copy(InputStream body, Path target, MessageDigest sha256, UUID version)
+  /** Copies the body, hashing when asked; returns where the target stands (from + bytes copied). */
+  private long copy(
+      InputStream body, OutputStream out, MessageDigest sha256, UUID version, long from)
       throws IOException {
     byte[] buffer = new byte[BUFFER];
-    long total = 0;
-    long nextProgress = PROGRESS_EVERY_BYTES;
-    try (OutputStream out = Files.newOutputStream(target)) {
-      int read;
-      while ((read = body.read(buffer)) >= 0) {
-        out.write(buffer, 0, read);
+    long total = from;
+    long nextProgress = from + PROGRESS_EVERY_BYTES;
+    int read;
+    while ((read = body.read(buffer)) >= 0) {
+      out.write(buffer, 0, read);
+      if (sha256 != null) {
         sha256.update(buffer, 0, read);
-        total += read;
-        if (total >= nextProgress) {
-          catalogue.recordProgress(version, total);
-          nextProgress += PROGRESS_EVERY_BYTES;
-        }
+      }
+      total += read;
+      if (total >= nextProgress) {
+        catalogue.recordProgress(version, total);
+        nextProgress += PROGRESS_EVERY_BYTES;
       }
     }
     return total;

@@ -1,9 +1,15 @@
 package io.veneer.images.api.grpc;
 
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.veneer.images.ImagesProperties;
+import io.veneer.images.api.ApiAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,13 +26,33 @@ public class GrpcServer implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
 
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   private final List<BindableService> services;
   private final int configuredPort;
+  private final ApiAccess access;
   private volatile Server server;
 
-  public GrpcServer(List<BindableService> services, ImagesProperties properties) {
+  public GrpcServer(List<BindableService> services, ImagesProperties properties, ApiAccess access) {
     this.services = services;
     this.configuredPort = properties.grpcPort();
+    this.access = access;
+  }
+
+  /** Refuses calls without the API token (outside local development mode), as UNAUTHENTICATED. */
+  private ServerInterceptor authentication() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (!access.admits(headers.get(AUTHORIZATION))) {
+          call.close(Status.UNAUTHENTICATED.withDescription(ApiAccess.refusal()), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        return next.startCall(call, headers);
+      }
+    };
   }
 
   @Override
@@ -37,6 +63,7 @@ public class GrpcServer implements SmartLifecycle {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(configuredPort));
     services.forEach(builder::addService);
+    builder.intercept(authentication());
     try {
       server = builder.build().start();
     } catch (IOException e) {
