@@ -1,0 +1,67 @@
+package io.veneer.controlplane.agents;
+
+import io.veneer.controlplane.hosts.HostRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Per-host agent tokens: issued once by an admin, stored only as a SHA-256, presented by the agent
+ * in the {@code x-veneer-agent-token} gRPC metadata.
+ */
+@Component
+public class AgentCredentials {
+
+  private final HostRepository hosts;
+  private final SecureRandom random = new SecureRandom();
+
+  AgentCredentials(HostRepository hosts) {
+    this.hosts = hosts;
+  }
+
+  /** A new token for the host's agent, replacing any earlier one. */
+  @Transactional
+  public String issue(String hostId) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    hosts
+        .findById(hostId)
+        .orElseThrow(() -> new io.veneer.controlplane.common.NotFoundException("Host", hostId))
+        .setAgentTokenSha256(sha256(token));
+    return token;
+  }
+
+  /** Whether {@code token} is the agent token of {@code hostId}. */
+  @Transactional(readOnly = true)
+  public boolean admits(String hostId, String token) {
+    if (token == null || token.isEmpty()) {
+      return false;
+    }
+    String presented = sha256(token);
+    return hosts
+        .findById(hostId)
+        .flatMap(host -> host.agentTokenSha256())
+        .map(
+            stored ->
+                MessageDigest.isEqual(
+                    stored.getBytes(StandardCharsets.US_ASCII),
+                    presented.getBytes(StandardCharsets.US_ASCII)))
+        .orElse(false);
+  }
+
+  static String sha256(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

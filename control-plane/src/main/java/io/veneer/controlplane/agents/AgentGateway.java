@@ -1,0 +1,153 @@
+package io.veneer.controlplane.agents;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.veneer.agent.v1.AgentMessage;
+import io.veneer.agent.v1.AgentServiceGrpc;
+import io.veneer.agent.v1.ControlMessage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code veneer.agent.v1.AgentService.Connect}: the agent's first message must be a Hello for the
+ * host its token belongs to (else PERMISSION_DENIED); it then receives its host's full desired set.
+ * Status reports move desktops through the lifecycle; a report about a desktop of another host
+ * closes the stream with PERMISSION_DENIED.
+ *
+ * <p>Not yet: pushing later changes (upserts, removals) to connected agents, and delivering them
+ * across replicas. An agent sees changes when it reconnects.
+ */
+@Component
+public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentGateway.class);
+
+  static final Metadata.Key<String> TOKEN =
+      Metadata.Key.of("x-veneer-agent-token", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Context.Key<String> PRESENTED_TOKEN = Context.key("agent-token");
+
+  private final AgentCredentials credentials;
+  private final AgentReports reports;
+  private final AgentProperties properties;
+  private final AtomicInteger connected = new AtomicInteger();
+
+  AgentGateway(
+      AgentCredentials credentials,
+      AgentReports reports,
+      AgentProperties properties,
+      MeterRegistry meters) {
+    this.credentials = credentials;
+    this.reports = reports;
+    this.properties = properties;
+    meters.gauge("veneer.agent.connections", connected);
+  }
+
+  /** Carries the agent token from the call's metadata to the stream. */
+  static ServerInterceptor tokenInterceptor() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        Context context = Context.current().withValue(PRESENTED_TOKEN, headers.get(TOKEN));
+        return Contexts.interceptCall(context, call, headers, next);
+      }
+    };
+  }
+
+  @Override
+  public StreamObserver<AgentMessage> connect(StreamObserver<ControlMessage> agent) {
+    String token = PRESENTED_TOKEN.get();
+    return new StreamObserver<>() {
+      private String hostId;
+      private boolean closed;
+
+      @Override
+      public void onNext(AgentMessage message) {
+        if (closed) {
+          return;
+        }
+        try {
+          if (hostId == null) {
+            if (!message.hasHello()) {
+              refuse(Status.FAILED_PRECONDITION.withDescription("The first message must be Hello"));
+              return;
+            }
+            String claimed = message.getHello().getHostId();
+            if (!credentials.admits(claimed, token)) {
+              log.warn("event=agent.refused host={} reason=token-not-for-host", claimed);
+              refuse(
+                  Status.PERMISSION_DENIED.withDescription(
+                      "The agent token does not belong to host " + claimed));
+              return;
+            }
+            hostId = claimed;
+            connected.incrementAndGet();
+            log.info("event=agent.connected host={}", hostId);
+            agent.onNext(
+                ControlMessage.newBuilder()
+                    .setDesiredSet(
+                        reports.hello(message.getHello(), properties.heartbeatIntervalSeconds()))
+                    .build());
+            return;
+          }
+          switch (message.getKindCase()) {
+            case STATUS -> {
+              if (!reports.report(hostId, message.getStatus())) {
+                refuse(
+                    Status.PERMISSION_DENIED.withDescription(
+                        "Desktop "
+                            + message.getStatus().getDesktopId()
+                            + " is not desired on host "
+                            + hostId));
+              }
+            }
+            case HEARTBEAT -> reports.heartbeat(hostId);
+            case HELLO ->
+                refuse(Status.FAILED_PRECONDITION.withDescription("Hello was already sent"));
+            case IMAGE_CACHE_CHANGE, KIND_NOT_SET -> {}
+          }
+        } catch (RuntimeException e) {
+          log.error("event=agent.error host={} error=\"{}\"", hostId, e.toString(), e);
+          refuse(Status.INTERNAL.withDescription("The control plane failed: " + e.getMessage()));
+        }
+      }
+
+      private void refuse(Status status) {
+        closed = true;
+        agent.onError(status.asRuntimeException());
+        disconnected();
+      }
+
+      private void disconnected() {
+        if (hostId != null) {
+          connected.decrementAndGet();
+          log.info("event=agent.disconnected host={}", hostId);
+          hostId = null;
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        disconnected();
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!closed) {
+          closed = true;
+          agent.onCompleted();
+        }
+        disconnected();
+      }
+    };
+  }
+}

@@ -1,0 +1,75 @@
+package io.veneer.controlplane.agents;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/** Serves the agent gateway on {@code veneer.agents.grpc-port}. */
+@Component
+public class AgentGrpcServer implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentGrpcServer.class);
+
+  private final AgentGateway gateway;
+  private final AgentProperties properties;
+  private volatile Server server;
+
+  AgentGrpcServer(AgentGateway gateway, AgentProperties properties) {
+    this.gateway = gateway;
+    this.properties = properties;
+  }
+
+  @Override
+  public void start() {
+    if (properties.grpcPort() < 0) {
+      return;
+    }
+    try {
+      server =
+          NettyServerBuilder.forAddress(new InetSocketAddress(properties.grpcPort()))
+              .addService(ServerInterceptors.intercept(gateway, AgentGateway.tokenInterceptor()))
+              .build()
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot serve the agent gateway on port "
+              + properties.grpcPort()
+              + ": is it in use? Set veneer.agents.grpc-port",
+          e);
+    }
+    log.info("event=agent-gateway-started port={}", server.getPort());
+  }
+
+  /** The port it listens on once started (useful when configured as 0). */
+  public int port() {
+    return server == null ? -1 : server.getPort();
+  }
+
+  @Override
+  public void stop() {
+    Server running = server;
+    if (running != null) {
+      running.shutdown();
+      try {
+        running.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.shutdownNow();
+      server = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return server != null;
+  }
+}

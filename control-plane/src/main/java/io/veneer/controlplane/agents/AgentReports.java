@@ -1,0 +1,232 @@
+package io.veneer.controlplane.agents;
+
+import io.veneer.agent.v1.Capacity;
+import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.DesiredSet;
+import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Hello;
+import io.veneer.agent.v1.ObservedState;
+import io.veneer.agent.v1.PowerState;
+import io.veneer.controlplane.desktops.Desktop;
+import io.veneer.controlplane.desktops.DesktopLifecycle;
+import io.veneer.controlplane.desktops.DesktopRepository;
+import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.events.DesktopEvents;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostRepository;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.Pool;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolRepository;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.scheduler.cluster.Resources;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Turns what an agent says into desired and observed state, and the desired set it receives. */
+@Service
+public class AgentReports {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentReports.class);
+
+  /**
+   * The paths a desktop takes towards an observed state when the agent skips reports (a guest shut
+   * down from inside goes from RUNNING to STOPPED without a STOPPING report).
+   */
+  private static final List<List<DesktopState>> PATHS =
+      List.of(
+          List.of(
+              DesktopState.SCHEDULED,
+              DesktopState.PROVISIONING,
+              DesktopState.STARTING,
+              DesktopState.RUNNING,
+              DesktopState.STOPPING,
+              DesktopState.STOPPED),
+          List.of(DesktopState.STARTING, DesktopState.STOPPING, DesktopState.STOPPED));
+
+  private final HostService hostService;
+  private final HostRepository hosts;
+  private final DesktopRepository desktops;
+  private final PoolRepository pools;
+  private final DesktopEvents events;
+
+  AgentReports(
+      HostService hostService,
+      HostRepository hosts,
+      DesktopRepository desktops,
+      PoolRepository pools,
+      DesktopEvents events) {
+    this.events = events;
+    this.hostService = hostService;
+    this.hosts = hosts;
+    this.desktops = desktops;
+    this.pools = pools;
+  }
+
+  /** Records the agent's identity and capacity; returns its host's full desired set. */
+  @Transactional
+  public DesiredSet hello(Hello hello, int heartbeatIntervalSeconds) {
+    Capacity capacity = hello.getCapacity();
+    hostService.register(
+        new HostRegistration(
+            hello.getHostId(),
+            new Resources(capacity.getVcpus(), capacity.getMemoryMib(), capacity.getDiskGib()),
+            hello.getLabelsMap(),
+            hello.getZone()));
+    for (DesktopStatus status : hello.getInventoryList()) {
+      report(hello.getHostId(), status);
+    }
+    return DesiredSet.newBuilder()
+        .addAllDesktops(desiredFor(hello.getHostId()))
+        .setHeartbeatIntervalSeconds(heartbeatIntervalSeconds)
+        .build();
+  }
+
+  @Transactional(readOnly = true)
+  public List<DesiredDesktop> desiredFor(String hostId) {
+    return desktops.findByHostId(hostId).stream()
+        .filter(d -> d.state() != DesktopState.DELETED && d.state() != DesktopState.DELETING)
+        .map(this::desired)
+        .toList();
+  }
+
+  @Transactional
+  public void heartbeat(String hostId) {
+    hosts.findById(hostId).ifPresent(host -> host.heartbeat(Instant.now()));
+  }
+
+  /**
+   * Applies one observed status of a desktop on {@code hostId}. Returns false, changing nothing,
+   * when the desktop is not desired on that host: an agent reports only for its own host.
+   */
+  @Transactional
+  public boolean report(String hostId, DesktopStatus status) {
+    Optional<Desktop> found = parse(status.getDesktopId()).flatMap(desktops::findById);
+    if (found.isEmpty() || !found.get().hostId().map(hostId::equals).orElse(false)) {
+      log.warn("event=agent.foreign-report host={} desktop={}", hostId, status.getDesktopId());
+      return false;
+    }
+    apply(hostId, found.get(), status);
+    events.publishTransitions(found.get(), "agent:" + hostId);
+    return true;
+  }
+
+  private boolean apply(String hostId, Desktop desktop, DesktopStatus status) {
+    if (status.getSpecGeneration() < desktop.specGeneration()
+        && status.getState() != ObservedState.OBSERVED_STATE_FAILED) {
+      // A report about an older spec: the agent has not caught up yet; nothing to learn.
+      return true;
+    }
+    Optional<DesktopState> observed = observedState(status.getState());
+    if (observed.isEmpty() || observed.get() == desktop.state()) {
+      return true;
+    }
+    DesktopState target = observed.get();
+    if (target == DesktopState.FAILED) {
+      desktop.fail(
+          status.getFailureReason().isEmpty()
+              ? "agent reported a failure"
+              : status.getFailureReason());
+      return true;
+    }
+    Optional<List<DesktopState>> path = pathBetween(desktop.state(), target);
+    if (DesktopLifecycle.allows(desktop.state(), target)) {
+      desktop.moveTo(target);
+    } else if (path.isPresent()) {
+      path.get().forEach(desktop::moveTo);
+    } else {
+      log.info(
+          "event=agent.report-ignored desktop={} host={} state={} observed={}",
+          desktop.id(),
+          hostId,
+          desktop.state(),
+          target);
+      return true;
+    }
+    log.info("event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
+    if (target == DesktopState.STOPPED) {
+      refreshIfNonPersistent(desktop);
+    }
+    return true;
+  }
+
+  /**
+   * A pooled desktop is non-persistent: once stopped (the user logged off) its overlay is discarded
+   * and recreated from the pool's current golden version; the agent sees a new os_disk_generation.
+   * Dedicated desktops keep their disk.
+   */
+  private void refreshIfNonPersistent(Desktop desktop) {
+    Pool pool = pools.findById(desktop.poolId()).orElseThrow();
+    if (pool.kind() == PoolKind.POOLED) {
+      desktop.refreshTo(pool.spec().goldenVersion());
+      log.info(
+          "event=desktop.refresh desktop={} pool={} golden={} osDiskGeneration={}",
+          desktop.id(),
+          pool.id(),
+          desktop.goldenVersion(),
+          desktop.osDiskGeneration());
+    }
+  }
+
+  /** The states after {@code from} up to {@code to} along one of the agent's usual paths. */
+  private static Optional<List<DesktopState>> pathBetween(DesktopState from, DesktopState to) {
+    for (List<DesktopState> path : PATHS) {
+      int start = path.indexOf(from);
+      int end = path.indexOf(to);
+      if (start >= 0 && end > start) {
+        return Optional.of(path.subList(start + 1, end + 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<DesktopState> observedState(ObservedState state) {
+    return switch (state) {
+      case OBSERVED_STATE_PROVISIONING -> Optional.of(DesktopState.PROVISIONING);
+      case OBSERVED_STATE_STARTING -> Optional.of(DesktopState.STARTING);
+      case OBSERVED_STATE_RUNNING -> Optional.of(DesktopState.RUNNING);
+      case OBSERVED_STATE_STOPPING -> Optional.of(DesktopState.STOPPING);
+      case OBSERVED_STATE_STOPPED -> Optional.of(DesktopState.STOPPED);
+      case OBSERVED_STATE_REFRESHING -> Optional.of(DesktopState.REFRESHING);
+      case OBSERVED_STATE_FAILED -> Optional.of(DesktopState.FAILED);
+      case OBSERVED_STATE_DELETING -> Optional.of(DesktopState.DELETING);
+      case OBSERVED_STATE_ABSENT, OBSERVED_STATE_UNSPECIFIED, UNRECOGNIZED -> Optional.empty();
+    };
+  }
+
+  private DesiredDesktop desired(Desktop desktop) {
+    Pool pool = pools.findById(desktop.poolId()).orElseThrow();
+    PoolSpec spec = pool.spec();
+    return DesiredDesktop.newBuilder()
+        .setDesktopId(desktop.id().toString())
+        .setSpecGeneration(desktop.specGeneration())
+        .setOsDiskGeneration(desktop.osDiskGeneration())
+        .setPoolId(pool.id().toString())
+        .setGoldenImage(io.veneer.agent.v1.BlobRef.newBuilder().setDigest(spec.goldenDigest()))
+        .setSize(
+            Capacity.newBuilder()
+                .setVcpus((int) spec.size().vcpus())
+                .setMemoryMib(spec.size().memoryMib())
+                .setDiskGib(spec.size().diskGib()))
+        .setPowerState(
+            desktop.desiredPower() == io.veneer.controlplane.desktops.PowerState.ON
+                ? PowerState.POWER_STATE_RUNNING
+                : PowerState.POWER_STATE_STOPPED)
+        .setPersistent(pool.kind() == PoolKind.DEDICATED)
+        .build();
+  }
+
+  private static Optional<UUID> parse(String id) {
+    try {
+      return Optional.of(UUID.fromString(id));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.veneer.controlplane.api.rest;
+
+import io.veneer.controlplane.agents.AgentCredentials;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.hosts.HostView;
+import io.veneer.controlplane.security.SecurityConfiguration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/hosts}: admin only. */
+@RestController
+@RequestMapping("/api/v1/hosts")
+class HostController {
+
+  private final HostService hosts;
+
+  private final AgentCredentials credentials;
+
+  HostController(HostService hosts, AgentCredentials credentials) {
+    this.hosts = hosts;
+    this.credentials = credentials;
+  }
+
+  @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
+  HostView register(JwtAuthenticationToken token, @RequestBody HostRegistration registration) {
+    SecurityConfiguration.callerOf(token).requireAdmin("Registering a host");
+    return HostView.of(hosts.register(registration));
+  }
+
+  /** Issues a new agent token for the host (shown once; only its SHA-256 is kept). */
+  @PostMapping("/{id}/agent-token")
+  @ResponseStatus(HttpStatus.CREATED)
+  Map<String, String> issueAgentToken(JwtAuthenticationToken token, @PathVariable String id) {
+    SecurityConfiguration.callerOf(token).requireAdmin("Issuing an agent token");
+    return Map.of("hostId", id, "agentToken", credentials.issue(id));
+  }
+
+  @GetMapping
+  List<HostView> list(JwtAuthenticationToken token) {
+    SecurityConfiguration.callerOf(token).requireAdmin("Listing hosts");
+    return hosts.all().stream().map(HostView::of).toList();
+  }
+
+  @GetMapping("/{id}")
+  HostView get(JwtAuthenticationToken token, @PathVariable String id) {
+    SecurityConfiguration.callerOf(token).requireAdmin("Reading a host");
+    return HostView.of(hosts.get(id));
+  }
+}

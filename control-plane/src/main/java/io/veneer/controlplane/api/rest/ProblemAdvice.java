@@ -1,0 +1,50 @@
+package io.veneer.controlplane.api.rest;
+
+import io.veneer.controlplane.common.NotFoundException;
+import io.veneer.controlplane.desktops.IllegalTransitionException;
+import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
+import io.veneer.controlplane.security.ForbiddenException;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Every failure a caller can act on, as application/problem+json, in one place. */
+@RestControllerAdvice
+class ProblemAdvice {
+
+  @ExceptionHandler(NotFoundException.class)
+  ProblemDetail notFound(NotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "not-found", e.getMessage());
+  }
+
+  @ExceptionHandler(ForbiddenException.class)
+  ProblemDetail forbidden(ForbiddenException e) {
+    return problem(HttpStatus.FORBIDDEN, "forbidden", e.getMessage());
+  }
+
+  @ExceptionHandler(IllegalTransitionException.class)
+  ProblemDetail illegalTransition(IllegalTransitionException e) {
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "illegal-transition", e.getMessage());
+    problem.setProperty("currentState", e.current().name());
+    problem.setProperty("requestedState", e.requested().name());
+    return problem;
+  }
+
+  @ExceptionHandler(IdempotencyKeyReusedException.class)
+  ProblemDetail keyReused(IdempotencyKeyReusedException e) {
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", e.getMessage());
+  }
+
+  @ExceptionHandler(IllegalArgumentException.class)
+  ProblemDetail invalid(IllegalArgumentException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage());
+  }
+
+  private static ProblemDetail problem(HttpStatus status, String type, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setType(URI.create("https://veneer.io/problems/" + type));
+    return problem;
+  }
+}

@@ -1,0 +1,202 @@
+package io.veneer.controlplane.desktops;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A desktop: desired spec (pool, owner, golden version, power) with a generation that increases on
+ * every spec change, and observed state (lifecycle state, host, failure reason). The JPA version is
+ * the aggregate version of its events.
+ */
+@Entity
+@Table(name = "desktop")
+public class Desktop {
+
+  @Id private UUID id;
+
+  @Column(name = "pool_id", nullable = false)
+  private UUID poolId;
+
+  private String owner;
+
+  @Column(name = "spec_generation", nullable = false)
+  private long specGeneration;
+
+  @Column(name = "os_disk_generation", nullable = false)
+  private long osDiskGeneration;
+
+  @Column(name = "golden_version", nullable = false)
+  private String goldenVersion;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "desired_power", nullable = false)
+  private PowerState desiredPower;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private DesktopState state;
+
+  @Column(name = "host_id")
+  private String hostId;
+
+  @Column(name = "failure_reason")
+  private String failureReason;
+
+  // A wrapper, so that Spring Data sees a new entity (null version) and persists, not merges.
+  @Version private Long version;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  @Column(name = "updated_at", nullable = false)
+  private Instant updatedAt;
+
+  /** Transitions made since the last {@link #drainTransitions}; each becomes one event. */
+  @Transient private List<Transition> pending = new ArrayList<>();
+
+  /** One lifecycle move; {@code from} is null when the desktop was just created. */
+  public record Transition(DesktopState from, DesktopState to, Instant at) {}
+
+  protected Desktop() {}
+
+  public Desktop(UUID id, UUID poolId, String owner, String goldenVersion, PowerState power) {
+    this.id = id;
+    this.poolId = poolId;
+    this.owner = owner;
+    this.goldenVersion = goldenVersion;
+    this.desiredPower = power;
+    this.state = DesktopState.REQUESTED;
+    this.specGeneration = 1;
+    this.osDiskGeneration = 1;
+    this.createdAt = Instant.now();
+    this.updatedAt = createdAt;
+    this.pending.add(new Transition(null, DesktopState.REQUESTED, createdAt));
+  }
+
+  /** Moves the desktop through the lifecycle. @throws IllegalTransitionException if not allowed */
+  public void moveTo(DesktopState next) {
+    DesktopLifecycle.check(id, state, next);
+    if (pending == null) {
+      pending = new ArrayList<>();
+    }
+    pending.add(new Transition(state, next, Instant.now()));
+    state = next;
+    if (next != DesktopState.FAILED) {
+      failureReason = null;
+    }
+    updatedAt = Instant.now();
+  }
+
+  public void fail(String reason) {
+    moveTo(DesktopState.FAILED);
+    failureReason = reason;
+  }
+
+  /** Placed on a host: REQUESTED to SCHEDULED. */
+  public void scheduleOn(String host) {
+    moveTo(DesktopState.SCHEDULED);
+    hostId = host;
+    specGeneration++;
+  }
+
+  /** Placement found no host; the desktop stays REQUESTED and says why. */
+  public void markUnschedulable(String reason) {
+    failureReason = reason;
+    updatedAt = Instant.now();
+  }
+
+  public void desirePower(PowerState power) {
+    if (desiredPower != power) {
+      desiredPower = power;
+      specGeneration++;
+      updatedAt = Instant.now();
+    }
+  }
+
+  /** Discards the overlay: the agent recreates it from {@code golden} on the next spec. */
+  public void refreshTo(String golden) {
+    moveTo(DesktopState.REFRESHING);
+    goldenVersion = golden;
+    osDiskGeneration++;
+    specGeneration++;
+  }
+
+  public void assignTo(String user) {
+    owner = user;
+    specGeneration++;
+    updatedAt = Instant.now();
+  }
+
+  /** The transitions not yet turned into events, oldest first; clears them. */
+  public List<Transition> drainTransitions() {
+    if (pending == null || pending.isEmpty()) {
+      return List.of();
+    }
+    List<Transition> drained = List.copyOf(pending);
+    pending.clear();
+    return drained;
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public UUID poolId() {
+    return poolId;
+  }
+
+  public Optional<String> owner() {
+    return Optional.ofNullable(owner);
+  }
+
+  public long specGeneration() {
+    return specGeneration;
+  }
+
+  public long osDiskGeneration() {
+    return osDiskGeneration;
+  }
+
+  public String goldenVersion() {
+    return goldenVersion;
+  }
+
+  public PowerState desiredPower() {
+    return desiredPower;
+  }
+
+  public DesktopState state() {
+    return state;
+  }
+
+  public Optional<String> hostId() {
+    return Optional.ofNullable(hostId);
+  }
+
+  public Optional<String> failureReason() {
+    return Optional.ofNullable(failureReason);
+  }
+
+  public long version() {
+    return version == null ? 0 : version;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+}

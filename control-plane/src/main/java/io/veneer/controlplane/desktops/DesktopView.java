@@ -1,0 +1,36 @@
+package io.veneer.controlplane.desktops;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A desktop as the APIs show it. */
+public record DesktopView(
+    UUID id,
+    UUID poolId,
+    String owner,
+    DesktopState state,
+    PowerState desiredPower,
+    String hostId,
+    String goldenVersion,
+    long specGeneration,
+    long osDiskGeneration,
+    String failureReason,
+    long version,
+    Instant createdAt) {
+
+  public static DesktopView of(Desktop d) {
+    return new DesktopView(
+        d.id(),
+        d.poolId(),
+        d.owner().orElse(null),
+        d.state(),
+        d.desiredPower(),
+        d.hostId().orElse(null),
+        d.goldenVersion(),
+        d.specGeneration(),
+        d.osDiskGeneration(),
+        d.failureReason().orElse(null),
+        d.version(),
+        d.createdAt());
+  }
+}

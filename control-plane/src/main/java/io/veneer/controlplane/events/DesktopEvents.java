@@ -1,0 +1,75 @@
+package io.veneer.controlplane.events;
+
+import com.google.protobuf.Timestamp;
+import io.veneer.controlplane.desktops.Desktop;
+import io.veneer.events.v1.DesktopEvent;
+import io.veneer.events.v1.EventHeader;
+import io.veneer.outbox.Outbox;
+import io.veneer.outbox.OutboxEvent;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Writes one outbox row per lifecycle transition of a desktop, in the transaction that made it; the
+ * outbox relay publishes them to {@code veneer.desktops.v1}, keyed by desktop id.
+ */
+@Component
+public class DesktopEvents {
+
+  public static final String TOPIC = "veneer.desktops.v1";
+  public static final String SOURCE = "/control-plane";
+
+  private final Outbox outbox;
+
+  DesktopEvents(Outbox outbox) {
+    this.outbox = outbox;
+  }
+
+  /** Turns every transition the desktop made in this transaction into one event. */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void publishTransitions(Desktop desktop, String actor) {
+    // The version the row will have once this transaction flushes it.
+    long version = desktop.version() + 1;
+    for (Desktop.Transition transition : desktop.drainTransitions()) {
+      UUID eventId = UUID.randomUUID();
+      String type =
+          transition.from() == null
+              ? "io.veneer.desktop.requested"
+              : "io.veneer.desktop.state-changed";
+      DesktopEvent payload =
+          DesktopEvent.newBuilder()
+              .setHeader(
+                  EventHeader.newBuilder()
+                      .setEventId(eventId.toString())
+                      .setAggregateId(desktop.id().toString())
+                      .setAggregateVersion(version)
+                      .setOccurredAt(
+                          Timestamp.newBuilder()
+                              .setSeconds(transition.at().getEpochSecond())
+                              .setNanos(transition.at().getNano()))
+                      .setActor(actor))
+              .setType(type)
+              .setPoolId(desktop.poolId().toString())
+              .setFromState(transition.from() == null ? "" : transition.from().name())
+              .setToState(transition.to().name())
+              .setHostId(desktop.hostId().orElse(""))
+              .setAssignedUser(desktop.owner().orElse(""))
+              .setReason(desktop.failureReason().orElse(""))
+              .setSpecGeneration(desktop.specGeneration())
+              .setGoldenImageVersionId(desktop.goldenVersion())
+              .build();
+      outbox.append(
+          new OutboxEvent(
+              eventId,
+              TOPIC,
+              desktop.id().toString(),
+              version,
+              type,
+              SOURCE,
+              payload,
+              transition.at()));
+    }
+  }
+}

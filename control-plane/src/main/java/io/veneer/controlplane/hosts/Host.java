@@ -1,0 +1,154 @@
+package io.veneer.controlplane.hosts;
+
+import io.veneer.scheduler.cluster.OvercommitRatios;
+import io.veneer.scheduler.cluster.Resources;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A hypervisor host. Its {@code generation} is owned by {@code placement.ResourceClaims} (plain
+ * SQL, bumped by every claim), so JPA never writes it.
+ */
+@Entity
+@Table(name = "host")
+public class Host {
+
+  @Id private String id;
+
+  private long vcpus;
+
+  @Column(name = "memory_mib")
+  private long memoryMib;
+
+  @Column(name = "disk_gib")
+  private long diskGib;
+
+  @Column(name = "vcpu_ratio_permille")
+  private int vcpuRatioPermille;
+
+  @Column(name = "memory_ratio_permille")
+  private int memoryRatioPermille;
+
+  @Column(name = "disk_ratio_permille")
+  private int diskRatioPermille;
+
+  @Column(nullable = false)
+  private String labels;
+
+  @Column(nullable = false)
+  private String zone;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private HostStatus state;
+
+  @Column(name = "last_heartbeat_at")
+  private Instant lastHeartbeatAt;
+
+  @Column(insertable = false, updatable = false)
+  private long generation;
+
+  @Column(name = "agent_token_sha256")
+  private String agentTokenSha256;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  protected Host() {}
+
+  public Host(
+      String id,
+      Resources capacity,
+      OvercommitRatios ratios,
+      Map<String, String> labels,
+      String zone,
+      Instant now) {
+    this.id = id;
+    this.createdAt = now;
+    this.state = HostStatus.UP;
+    this.lastHeartbeatAt = now;
+    this.vcpuRatioPermille = ratios.vcpuPermille();
+    this.memoryRatioPermille = ratios.memoryPermille();
+    this.diskRatioPermille = ratios.diskPermille();
+    update(capacity, labels, zone);
+  }
+
+  public final void update(Resources capacity, Map<String, String> newLabels, String newZone) {
+    this.vcpus = capacity.vcpus();
+    this.memoryMib = capacity.memoryMib();
+    this.diskGib = capacity.diskGib();
+    this.labels =
+        new TreeMap<>(newLabels)
+            .entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+    this.zone = newZone == null ? "" : newZone;
+  }
+
+  public void heartbeat(Instant at) {
+    lastHeartbeatAt = at;
+  }
+
+  public void changeState(HostStatus next) {
+    state = next;
+  }
+
+  public void setAgentTokenSha256(String sha256) {
+    agentTokenSha256 = sha256;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Resources capacity() {
+    return new Resources(vcpus, memoryMib, diskGib);
+  }
+
+  public OvercommitRatios ratios() {
+    return new OvercommitRatios(vcpuRatioPermille, memoryRatioPermille, diskRatioPermille);
+  }
+
+  public Map<String, String> labels() {
+    return parseLabels(labels);
+  }
+
+  static Map<String, String> parseLabels(String joined) {
+    if (joined == null || joined.isEmpty()) {
+      return Map.of();
+    }
+    return Arrays.stream(joined.split(","))
+        .map(pair -> pair.split("=", 2))
+        .collect(Collectors.toMap(kv -> kv[0], kv -> kv.length > 1 ? kv[1] : ""));
+  }
+
+  public String zone() {
+    return zone;
+  }
+
+  public HostStatus state() {
+    return state;
+  }
+
+  public Optional<Instant> lastHeartbeatAt() {
+    return Optional.ofNullable(lastHeartbeatAt);
+  }
+
+  public long generation() {
+    return generation;
+  }
+
+  public Optional<String> agentTokenSha256() {
+    return Optional.ofNullable(agentTokenSha256);
+  }
+}

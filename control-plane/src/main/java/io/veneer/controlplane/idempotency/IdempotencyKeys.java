@@ -1,0 +1,60 @@
+package io.veneer.controlplane.idempotency;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Remembers which resource a caller's create with a given Idempotency-Key made. The row is written
+ * in the create's own transaction: a concurrent repeat blocks on the primary key until the first
+ * commits, then finds its result; if the first rolls back, the repeat goes ahead itself.
+ */
+@Component
+public class IdempotencyKeys {
+
+  private final JdbcTemplate jdbc;
+
+  IdempotencyKeys(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Reserves the key for {@code resourceId}. Returns empty when this call owns the key, or the id
+   * of the resource an earlier call with the same key and request made.
+   *
+   * @throws IdempotencyKeyReusedException when the key was used for a different request
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public Optional<String> reserve(
+      String principal, String key, String operation, String requestHash, String resourceId) {
+    int inserted =
+        jdbc.update(
+            """
+            INSERT INTO idempotency_key (principal, key, operation, request_hash, resource_id)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """,
+            principal,
+            key,
+            operation,
+            requestHash,
+            resourceId);
+    if (inserted == 1) {
+      return Optional.empty();
+    }
+    List<String[]> earlier =
+        jdbc.query(
+            "SELECT operation, request_hash, resource_id FROM idempotency_key"
+                + " WHERE principal = ? AND key = ?",
+            (row, n) -> new String[] {row.getString(1), row.getString(2), row.getString(3)},
+            principal,
+            key);
+    String[] first = earlier.getFirst();
+    if (!first[0].equals(operation) || !first[1].equals(requestHash)) {
+      throw new IdempotencyKeyReusedException(key);
+    }
+    return Optional.of(first[2]);
+  }
+}

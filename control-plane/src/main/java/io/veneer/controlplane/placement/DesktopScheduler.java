@@ -1,0 +1,35 @@
+package io.veneer.controlplane.placement;
+
+import io.veneer.scheduler.PlacementPolicy;
+import io.veneer.scheduler.PlacementRequest;
+import io.veneer.scheduler.PlacementResult;
+import io.veneer.scheduler.Scheduler;
+import io.veneer.scheduler.cluster.ClusterSnapshot;
+import io.veneer.scheduler.cluster.Resources;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.stereotype.Component;
+
+/** The one place that speaks to the {@code scheduler} library. */
+@Component
+class DesktopScheduler {
+
+  /** What a desktop needs, in our terms. */
+  record Need(Resources size, String goldenDigest, String poolId, String userId) {}
+
+  private final Scheduler scheduler;
+
+  DesktopScheduler(PlacementProperties properties) {
+    PlacementPolicy.Strategy strategy =
+        PlacementPolicy.Strategy.valueOf(properties.strategy().toUpperCase(Locale.ROOT));
+    this.scheduler = Scheduler.withPolicy(PlacementPolicy.DEFAULT.withStrategy(strategy));
+  }
+
+  PlacementResult choose(ClusterSnapshot snapshot, Need need) {
+    PlacementRequest request =
+        PlacementRequest.of(need.size(), need.goldenDigest(), need.poolId())
+            .withUser(need.userId());
+    // A random seed per call spreads racing replicas over equally good hosts.
+    return scheduler.place(snapshot, request, ThreadLocalRandom.current().nextLong());
+  }
+}

@@ -1,0 +1,146 @@
+package io.veneer.controlplane.pools;
+
+import io.veneer.scheduler.cluster.Resources;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** A pool of desktops cloned from one golden image version, with its size and entitlements. */
+@Entity
+@Table(name = "pool")
+public class Pool {
+
+  @Id private UUID id;
+
+  @Column(nullable = false, unique = true)
+  private String name;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private PoolKind kind;
+
+  @Column(name = "golden_image", nullable = false)
+  private String goldenImage;
+
+  @Column(name = "golden_version", nullable = false)
+  private String goldenVersion;
+
+  @Column(name = "golden_digest", nullable = false)
+  private String goldenDigest;
+
+  private long vcpus;
+
+  @Column(name = "memory_mib")
+  private long memoryMib;
+
+  @Column(name = "disk_gib")
+  private long diskGib;
+
+  @Column(name = "min_size")
+  private int minSize;
+
+  @Column(name = "max_size")
+  private int maxSize;
+
+  @Column(name = "warm_spares")
+  private int warmSpares;
+
+  @Column(name = "max_concurrent_refresh")
+  private int maxConcurrentRefresh;
+
+  @Column(name = "entitled_users", nullable = false)
+  private String entitledUsers;
+
+  @Column(name = "entitled_groups", nullable = false)
+  private String entitledGroups;
+
+  // A wrapper, so that Spring Data sees a new entity (null version) and persists, not merges.
+  @Version private Long version;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  protected Pool() {}
+
+  public Pool(UUID id, PoolSpec spec) {
+    this.id = id;
+    this.createdAt = Instant.now();
+    apply(spec);
+  }
+
+  /** Replaces the desired spec. */
+  public final void apply(PoolSpec spec) {
+    this.name = spec.name();
+    this.kind = spec.kind();
+    this.goldenImage = spec.goldenImage();
+    this.goldenVersion = spec.goldenVersion();
+    this.goldenDigest = spec.goldenDigest();
+    this.vcpus = spec.size().vcpus();
+    this.memoryMib = spec.size().memoryMib();
+    this.diskGib = spec.size().diskGib();
+    this.minSize = spec.minSize();
+    this.maxSize = spec.maxSize();
+    this.warmSpares = spec.warmSpares();
+    this.maxConcurrentRefresh = spec.maxConcurrentRefresh();
+    this.entitledUsers = String.join(",", spec.entitledUsers());
+    this.entitledGroups = String.join(",", spec.entitledGroups());
+  }
+
+  public PoolSpec spec() {
+    return new PoolSpec(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        new Resources(vcpus, memoryMib, diskGib),
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        split(entitledUsers),
+        split(entitledGroups));
+  }
+
+  /** Whether a user, member of the given groups, may use this pool. */
+  public boolean entitles(String user, Set<String> groups) {
+    PoolSpec spec = spec();
+    return spec.entitledUsers().contains(user)
+        || spec.entitledGroups().stream().anyMatch(groups::contains);
+  }
+
+  private static Set<String> split(String joined) {
+    return joined.isEmpty()
+        ? Set.of()
+        : Arrays.stream(joined.split(",")).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public PoolKind kind() {
+    return kind;
+  }
+
+  public long version() {
+    return version == null ? 0 : version;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+}

@@ -1,0 +1,86 @@
+package io.veneer.controlplane.security;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * OAuth2 resource server: JWTs from the configured issuer (Keycloak in production). Roles come from
+ * the {@code roles} claim or Keycloak's {@code realm_access.roles}; {@code admin} and {@code user}
+ * matter. The decoder is Spring Boot's, from {@code spring.security.oauth2.resourceserver.jwt.*}.
+ */
+@Configuration
+public class SecurityConfiguration {
+
+  @Bean
+  SecurityFilterChain api(HttpSecurity http) throws Exception {
+    http.csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers(
+                        "/actuator/health/**",
+                        "/actuator/health",
+                        "/actuator/prometheus",
+                        "/v3/api-docs/**",
+                        "/swagger-ui/**",
+                        "/swagger-ui.html")
+                    .permitAll()
+                    .requestMatchers("/api/**")
+                    .hasAnyRole("admin", "user")
+                    .anyRequest()
+                    .denyAll())
+        .oauth2ResourceServer(
+            oauth -> oauth.jwt(jwt -> jwt.jwtAuthenticationConverter(new RolesConverter())));
+    return http.build();
+  }
+
+  /** Maps a JWT's roles to ROLE_admin / ROLE_user authorities. */
+  static final class RolesConverter implements Converter<Jwt, AbstractAuthenticationToken> {
+    @Override
+    public AbstractAuthenticationToken convert(Jwt jwt) {
+      Set<GrantedAuthority> authorities =
+          roles(jwt).stream()
+              .map(role -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + role))
+              .collect(Collectors.toSet());
+      return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
+    }
+  }
+
+  static Set<String> roles(Jwt jwt) {
+    Stream<String> direct = strings(jwt.getClaim("roles"));
+    Object realm = jwt.getClaim("realm_access");
+    Stream<String> keycloak =
+        realm instanceof Map<?, ?> map ? strings(map.get("roles")) : Stream.empty();
+    return Stream.concat(direct, keycloak).collect(Collectors.toSet());
+  }
+
+  static Set<String> groups(Jwt jwt) {
+    return strings(jwt.getClaim("groups")).collect(Collectors.toSet());
+  }
+
+  private static Stream<String> strings(Object claim) {
+    return claim instanceof Collection<?> values
+        ? values.stream().map(String::valueOf)
+        : claim instanceof String single ? Stream.of(single) : Stream.of();
+  }
+
+  /** The caller of the current request. */
+  public static Caller callerOf(JwtAuthenticationToken token) {
+    Jwt jwt = token.getToken();
+    return new Caller(jwt.getSubject(), roles(jwt).contains("admin"), groups(jwt));
+  }
+}

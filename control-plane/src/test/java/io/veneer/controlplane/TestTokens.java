@@ -1,0 +1,91 @@
+package io.veneer.controlplane;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Mints RS256 tokens the way the OIDC issuer would, with a key pair made for this test JVM; the
+ * control plane trusts its public key through {@code public-key-location}.
+ */
+public final class TestTokens {
+
+  public static final String ISSUER = "https://issuer.test/realms/veneer";
+
+  private static final KeyPair KEYS = generate();
+  private static final Path PUBLIC_KEY = writePublicKey();
+
+  private TestTokens() {}
+
+  public static String publicKeyLocation() {
+    return PUBLIC_KEY.toUri().toString();
+  }
+
+  public static String user(String subject, String... groups) {
+    return mint(subject, List.of("user"), List.of(groups));
+  }
+
+  public static String admin(String subject) {
+    return mint(subject, List.of("admin"), List.of());
+  }
+
+  public static String mint(String subject, List<String> roles, List<String> groups) {
+    try {
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader(JWSAlgorithm.RS256),
+              new JWTClaimsSet.Builder()
+                  .subject(subject)
+                  .issuer(ISSUER)
+                  .claim("roles", roles)
+                  .claim("groups", groups)
+                  .issueTime(new Date())
+                  .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                  .build());
+      jwt.sign(new RSASSASigner(KEYS.getPrivate()));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static KeyPair generate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path writePublicKey() {
+    try {
+      Path file = Files.createTempFile("veneer-test-issuer", ".pem");
+      file.toFile().deleteOnExit();
+      String pem =
+          "-----BEGIN PUBLIC KEY-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                  .encodeToString(KEYS.getPublic().getEncoded())
+              + "\n-----END PUBLIC KEY-----\n";
+      Files.writeString(file, pem);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

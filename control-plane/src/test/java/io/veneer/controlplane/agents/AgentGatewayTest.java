@@ -1,0 +1,185 @@
+package io.veneer.controlplane.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.veneer.agent.v1.AgentMessage;
+import io.veneer.agent.v1.ControlMessage;
+import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.Heartbeat;
+import io.veneer.agent.v1.ObservedState;
+import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.desktops.DesktopService;
+import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolService;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.security.Caller;
+import io.veneer.scheduler.cluster.Resources;
+import io.veneer.testsupport.builders.AgentMessages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The agent gateway, with agents played by in-test gRPC clients on the real contract. */
+class AgentGatewayTest extends ControlPlaneSpringTest {
+
+  @Autowired HostService hosts;
+  @Autowired PoolService pools;
+  @Autowired DesktopService desktops;
+  @Autowired AgentCredentials credentials;
+  @Autowired AgentGrpcServer server;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final Caller alice = Caller.user("alice-" + run);
+  private DesktopView desktop;
+
+  @BeforeEach
+  void aDesktopPlacedOnSomeHost() {
+    hosts.register(
+        new HostRegistration("agent-host-" + run, new Resources(16, 65_536, 1_024), Map.of(), ""));
+    UUID pool =
+        pools
+            .create(
+                Caller.admin("admin"),
+                new PoolSpec(
+                    "agents-" + run,
+                    PoolKind.POOLED,
+                    "win11",
+                    "v1",
+                    AgentMessages.GOLDEN_DIGEST,
+                    new Resources(2, 2048, 20),
+                    0,
+                    10,
+                    0,
+                    1,
+                    Set.of(alice.subject()),
+                    Set.of()),
+                null)
+            .id();
+    desktop = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    assertThat(desktop.hostId()).isNotNull();
+  }
+
+  private static AgentMessage hello(String hostId) {
+    return AgentMessage.newBuilder().setHello(AgentMessages.hello(hostId)).build();
+  }
+
+  @Test
+  void anAgentReceivesItsDesiredSetAndItsReportsMoveTheDesktopToRunning() throws Exception {
+    String host = desktop.hostId();
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(host))) {
+      agent.send(hello(host));
+
+      ControlMessage first = agent.next();
+      assertThat(first.hasDesiredSet()).isTrue();
+      DesiredDesktop desired =
+          first.getDesiredSet().getDesktopsList().stream()
+              .filter(d -> d.getDesktopId().equals(desktop.id().toString()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(desired.getSpecGeneration()).isEqualTo(desktop.specGeneration());
+      assertThat(desired.getPersistent()).isFalse();
+      assertThat(desired.getGoldenImage().getDigest()).isEqualTo(AgentMessages.GOLDEN_DIGEST);
+
+      agent.send(
+          AgentMessage.newBuilder()
+              .setStatus(
+                  AgentMessages.status(
+                      desktop.id().toString(),
+                      desired.getSpecGeneration(),
+                      ObservedState.OBSERVED_STATE_RUNNING))
+              .build());
+      agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+
+      awaitState(DesktopState.RUNNING);
+    }
+  }
+
+  @Test
+  void aPooledDesktopThatStopsIsRefreshedAndTheAgentGetsANewOsDisk() throws Exception {
+    String host = desktop.hostId();
+    String token = credentials.issue(host);
+    try (TestAgent agent = new TestAgent(server.port(), token)) {
+      agent.send(hello(host));
+      long generation = desiredOf(agent.next()).getSpecGeneration();
+      agent.send(status(generation, ObservedState.OBSERVED_STATE_RUNNING));
+      awaitState(DesktopState.RUNNING);
+
+      // The user logs off: the guest stops and the agent says so.
+      agent.send(status(generation, ObservedState.OBSERVED_STATE_STOPPED));
+      awaitState(DesktopState.REFRESHING);
+    }
+    assertThat(desktops.get(alice, desktop.id()).osDiskGeneration()).isEqualTo(2);
+
+    try (TestAgent reconnected = new TestAgent(server.port(), token)) {
+      reconnected.send(hello(host));
+      DesiredDesktop desired = desiredOf(reconnected.next());
+      assertThat(desired.getOsDiskGeneration()).isEqualTo(2);
+      assertThat(desired.getSpecGeneration()).isGreaterThan(desktop.specGeneration());
+    }
+  }
+
+  private DesiredDesktop desiredOf(ControlMessage message) {
+    return message.getDesiredSet().getDesktopsList().stream()
+        .filter(d -> d.getDesktopId().equals(desktop.id().toString()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private AgentMessage status(long generation, ObservedState state) {
+    return AgentMessage.newBuilder()
+        .setStatus(AgentMessages.status(desktop.id().toString(), generation, state))
+        .build();
+  }
+
+  @Test
+  void anAgentThatSaysHelloForAnotherHostIsRefused() throws Exception {
+    String token = credentials.issue(desktop.hostId());
+    try (TestAgent liar = new TestAgent(server.port(), token)) {
+      liar.send(hello("agent-host-" + run + "-not-mine"));
+
+      assertThat(liar.closedWith().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+    try (TestAgent noToken = new TestAgent(server.port(), "wrong")) {
+      noToken.send(hello(desktop.hostId()));
+
+      assertThat(noToken.closedWith().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+  }
+
+  @Test
+  void anAgentThatReportsADesktopOfAnotherHostIsRefused() throws Exception {
+    String host = desktop.hostId();
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(host))) {
+      agent.send(hello(host));
+      assertThat(agent.next().hasDesiredSet()).isTrue();
+
+      agent.send(
+          AgentMessage.newBuilder()
+              .setStatus(
+                  AgentMessages.status(
+                      UUID.randomUUID().toString(), 1, ObservedState.OBSERVED_STATE_RUNNING))
+              .build());
+
+      assertThat(agent.closedWith().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+  }
+
+  private void awaitState(DesktopState expected) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (desktops.get(alice, desktop.id()).state() != expected
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(50);
+    }
+    assertThat(desktops.get(alice, desktop.id()).state()).isEqualTo(expected);
+  }
+}

@@ -1,0 +1,75 @@
+package io.veneer.controlplane.agents;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.veneer.agent.v1.AgentMessage;
+import io.veneer.agent.v1.AgentServiceGrpc;
+import io.veneer.agent.v1.ControlMessage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A node agent played by the test: speaks the real Connect contract over a real channel. */
+final class TestAgent implements AutoCloseable {
+
+  private final ManagedChannel channel;
+  private final StreamObserver<AgentMessage> toServer;
+  private final LinkedBlockingQueue<ControlMessage> received = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Status> closed = new CompletableFuture<>();
+
+  TestAgent(int port, String token) {
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    Metadata headers = new Metadata();
+    headers.put(AgentGateway.TOKEN, token);
+    toServer =
+        AgentServiceGrpc.newStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .connect(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ControlMessage message) {
+                    received.add(message);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    closed.complete(Status.fromThrowable(t));
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    closed.complete(Status.OK);
+                  }
+                });
+  }
+
+  void send(AgentMessage message) {
+    toServer.onNext(message);
+  }
+
+  ControlMessage next() throws InterruptedException {
+    ControlMessage message = received.poll(10, TimeUnit.SECONDS);
+    if (message == null) {
+      throw new AssertionError("No control message within 10s; stream closed with " + closed);
+    }
+    return message;
+  }
+
+  Status closedWith() throws Exception {
+    return closed.get(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    try {
+      toServer.onCompleted();
+    } catch (RuntimeException alreadyClosed) {
+      // the server ended the stream first
+    }
+    channel.shutdownNow();
+  }
+}
