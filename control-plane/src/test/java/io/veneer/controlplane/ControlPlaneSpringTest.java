@@ -34,6 +34,7 @@ public abstract class ControlPlaneSpringTest {
     registry.add("spring.datasource.username", DB::username);
     registry.add("spring.datasource.password", DB::password);
     registry.add("veneer.agents.grpc-port", () -> "0");
+    registry.add("veneer.reconciler.interval-millis", () -> "200");
     registry.add("veneer.kafka.bootstrap-servers", TOPICS::bootstrapServers);
     registry.add("veneer.kafka.topic-prefix", TOPICS::prefix);
     // No discovery in tests: the decoder trusts the test key pair's public key directly.

@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * Status reports move desktops through the lifecycle; a report about a desktop of another host
  * closes the stream with PERMISSION_DENIED.
  *
- * <p>Not yet: pushing later changes (upserts, removals) to connected agents, and delivering them
- * across replicas. An agent sees changes when it reconnects.
+ * <p>Later changes reach the agent as upserts and removals through {@link AgentSessions}, whichever
+ * replica made them.
  */
 @Component
 public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
@@ -38,13 +38,16 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
   private final AgentCredentials credentials;
   private final AgentReports reports;
   private final AgentProperties properties;
+  private final AgentSessions sessions;
   private final AtomicInteger connected = new AtomicInteger();
 
   AgentGateway(
       AgentCredentials credentials,
       AgentReports reports,
       AgentProperties properties,
+      AgentSessions sessions,
       MeterRegistry meters) {
+    this.sessions = sessions;
     this.credentials = credentials;
     this.reports = reports;
     this.properties = properties;
@@ -68,6 +71,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
     String token = PRESENTED_TOKEN.get();
     return new StreamObserver<>() {
       private String hostId;
+      private AgentSessions.Session session;
       private boolean closed;
 
       @Override
@@ -92,11 +96,11 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
             hostId = claimed;
             connected.incrementAndGet();
             log.info("event=agent.connected host={}", hostId);
-            agent.onNext(
-                ControlMessage.newBuilder()
-                    .setDesiredSet(
-                        reports.hello(message.getHello(), properties.heartbeatIntervalSeconds()))
-                    .build());
+            session =
+                sessions.open(
+                    hostId,
+                    agent,
+                    reports.hello(message.getHello(), properties.heartbeatIntervalSeconds()));
             return;
           }
           switch (message.getKindCase()) {
@@ -123,11 +127,15 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
 
       private void refuse(Status status) {
         closed = true;
-        agent.onError(status.asRuntimeException());
         disconnected();
+        agent.onError(status.asRuntimeException());
       }
 
       private void disconnected() {
+        if (session != null) {
+          sessions.close(session);
+          session = null;
+        }
         if (hostId != null) {
           connected.decrementAndGet();
           log.info("event=agent.disconnected host={}", hostId);
@@ -142,11 +150,12 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
 
       @Override
       public void onCompleted() {
+        // The session stops sending first: a push must not race the stream's end.
+        disconnected();
         if (!closed) {
           closed = true;
           agent.onCompleted();
         }
-        disconnected();
       }
     };
   }

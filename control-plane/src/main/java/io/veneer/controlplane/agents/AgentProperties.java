@@ -8,7 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param grpcPort port of the agent gRPC server (default 9090; 0 = any free port, -1 = off)
  * @param heartbeatIntervalSeconds heartbeat interval told to agents (default 10)
+ * @param heartbeatGraceSeconds silence after which a host becomes UNREACHABLE (default 30)
+ * @param resyncIntervalSeconds how often every connected agent is sent what it may have missed, on
+ *     top of the changes pushed as they commit (default 30)
  */
 @ConfigurationProperties("veneer.agents")
 public record AgentProperties(
-    @DefaultValue("9090") int grpcPort, @DefaultValue("10") int heartbeatIntervalSeconds) {}
+    @DefaultValue("9090") int grpcPort,
+    @DefaultValue("10") int heartbeatIntervalSeconds,
+    @DefaultValue("30") int heartbeatGraceSeconds,
+    @DefaultValue("30") int resyncIntervalSeconds) {}

@@ -10,6 +10,7 @@ import io.veneer.agent.v1.PowerState;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopLifecycle;
 import io.veneer.controlplane.desktops.DesktopRepository;
+import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.hosts.HostRegistration;
@@ -21,8 +22,10 @@ import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.scheduler.cluster.Resources;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,14 +58,17 @@ public class AgentReports {
   private final DesktopRepository desktops;
   private final PoolRepository pools;
   private final DesktopEvents events;
+  private final DesktopService desktopService;
 
   AgentReports(
+      DesktopService desktopService,
       HostService hostService,
       HostRepository hosts,
       DesktopRepository desktops,
       PoolRepository pools,
       DesktopEvents events) {
     this.events = events;
+    this.desktopService = desktopService;
     this.hostService = hostService;
     this.hosts = hosts;
     this.desktops = desktops;
@@ -79,9 +85,12 @@ public class AgentReports {
             new Resources(capacity.getVcpus(), capacity.getMemoryMib(), capacity.getDiskGib()),
             hello.getLabelsMap(),
             hello.getZone()));
+    Set<String> held = new HashSet<>();
     for (DesktopStatus status : hello.getInventoryList()) {
+      held.add(status.getDesktopId());
       report(hello.getHostId(), status);
     }
+    reconcileInventory(hello.getHostId(), held);
     return DesiredSet.newBuilder()
         .addAllDesktops(desiredFor(hello.getHostId()))
         .setHeartbeatIntervalSeconds(heartbeatIntervalSeconds)
@@ -98,7 +107,33 @@ public class AgentReports {
 
   @Transactional
   public void heartbeat(String hostId) {
-    hosts.findById(hostId).ifPresent(host -> host.heartbeat(Instant.now()));
+    hosts.findById(hostId).ifPresent(host -> hostService.heartbeat(host, Instant.now()));
+  }
+
+  /**
+   * What the control plane believes is on the host but the agent does not hold (its host rebooted,
+   * its disk was wiped): desktops being removed are gone; the others are built again where they
+   * are, since the agent receives them in its desired set. Desktops the agent holds but should not
+   * are orphans: they are not in its desired set, so the agent removes them.
+   */
+  private void reconcileInventory(String hostId, Set<String> held) {
+    for (Desktop desktop : desktops.findByHostId(hostId)) {
+      if (held.contains(desktop.id().toString())) {
+        continue;
+      }
+      switch (desktop.state()) {
+        case DELETING -> desktopService.removed(desktop);
+        case STARTING, RUNNING, STOPPING, STOPPED, REFRESHING -> {
+          desktop.rebuild("host " + hostId + " came back without it; it is being built again");
+          log.info(
+              "event=desktop.rebuild desktop={} host={} reason=missing-from-inventory",
+              desktop.id(),
+              hostId);
+        }
+        default -> {}
+      }
+      events.publishTransitions(desktop, "agent:" + hostId);
+    }
   }
 
   /**
@@ -123,11 +158,18 @@ public class AgentReports {
       // A report about an older spec: the agent has not caught up yet; nothing to learn.
       return true;
     }
+    if (desktop.state() == DesktopState.DELETING
+        && status.getState() == ObservedState.OBSERVED_STATE_ABSENT) {
+      desktopService.removed(desktop);
+      log.info("event=desktop.removed desktop={} host={}", desktop.id(), hostId);
+      return true;
+    }
     Optional<DesktopState> observed = observedState(status.getState());
     if (observed.isEmpty() || observed.get() == desktop.state()) {
       return true;
     }
     DesktopState target = observed.get();
+    DesktopState before = desktop.state();
     if (target == DesktopState.FAILED) {
       desktop.fail(
           status.getFailureReason().isEmpty()
@@ -150,7 +192,8 @@ public class AgentReports {
       return true;
     }
     log.info("event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
-    if (target == DesktopState.STOPPED) {
+    // Stopping after use discards the overlay; the stop that ends a refresh must not start another.
+    if (target == DesktopState.STOPPED && before != DesktopState.REFRESHING) {
       refreshIfNonPersistent(desktop);
     }
     return true;

@@ -65,8 +65,20 @@ public class Desktop {
   /** Transitions made since the last {@link #drainTransitions}; each becomes one event. */
   @Transient private List<Transition> pending = new ArrayList<>();
 
-  /** One lifecycle move; {@code from} is null when the desktop was just created. */
-  public record Transition(DesktopState from, DesktopState to, Instant at) {}
+  /**
+   * One change worth an event: a lifecycle move, or a hand-over to or from a user (then {@code
+   * from} equals {@code to}); {@code from} is null when the desktop was just created.
+   */
+  public record Transition(Kind kind, DesktopState from, DesktopState to, Instant at) {
+
+    /** What happened. */
+    public enum Kind {
+      REQUESTED,
+      STATE_CHANGED,
+      ASSIGNED,
+      RELEASED
+    }
+  }
 
   protected Desktop() {}
 
@@ -81,16 +93,14 @@ public class Desktop {
     this.osDiskGeneration = 1;
     this.createdAt = Instant.now();
     this.updatedAt = createdAt;
-    this.pending.add(new Transition(null, DesktopState.REQUESTED, createdAt));
+    this.pending.add(
+        new Transition(Transition.Kind.REQUESTED, null, DesktopState.REQUESTED, createdAt));
   }
 
   /** Moves the desktop through the lifecycle. @throws IllegalTransitionException if not allowed */
   public void moveTo(DesktopState next) {
     DesktopLifecycle.check(id, state, next);
-    if (pending == null) {
-      pending = new ArrayList<>();
-    }
-    pending.add(new Transition(state, next, Instant.now()));
+    record(new Transition(Transition.Kind.STATE_CHANGED, state, next, Instant.now()));
     state = next;
     if (next != DesktopState.FAILED) {
       failureReason = null;
@@ -136,6 +146,46 @@ public class Desktop {
     owner = user;
     specGeneration++;
     updatedAt = Instant.now();
+    record(
+        new Transition(
+            user == null ? Transition.Kind.RELEASED : Transition.Kind.ASSIGNED,
+            state,
+            state,
+            updatedAt));
+  }
+
+  private void record(Transition transition) {
+    if (pending == null) {
+      pending = new ArrayList<>();
+    }
+    pending.add(transition);
+  }
+
+  /** Back to its pool, free for the next request. */
+  public void release() {
+    assignTo(null);
+  }
+
+  /** Its host no longer has it: the agent builds it again from the golden image. */
+  public void rebuild(String reason) {
+    moveTo(DesktopState.PROVISIONING);
+    failureReason = reason;
+    osDiskGeneration++;
+    specGeneration++;
+  }
+
+  /** Its host is confirmed gone: placed again, elsewhere, from a fresh overlay. */
+  public void reschedule(String reason) {
+    moveTo(DesktopState.REQUESTED);
+    hostId = null;
+    failureReason = reason;
+    osDiskGeneration++;
+    specGeneration++;
+  }
+
+  /** Whether it is on its way out or gone. */
+  public boolean leaving() {
+    return state == DesktopState.DELETING || state == DesktopState.DELETED;
   }
 
   /** The transitions not yet turned into events, oldest first; clears them. */

@@ -34,12 +34,15 @@ public final class DesktopLifecycle {
     allow(REQUESTED, SCHEDULED, FAILED, DELETING);
     allow(SCHEDULED, PROVISIONING, REQUESTED, FAILED, DELETING);
     allow(PROVISIONING, STARTING, STOPPED, REQUESTED, FAILED, DELETING);
-    allow(STARTING, RUNNING, STOPPING, REQUESTED, FAILED);
-    allow(RUNNING, STOPPING, REFRESHING, REQUESTED, FAILED);
-    allow(STOPPING, STOPPED, REFRESHING, REQUESTED, FAILED);
-    allow(STOPPED, STARTING, REFRESHING, REQUESTED, DELETING, FAILED);
+    // Back to PROVISIONING: its host came back without it (the agent's inventory lacks it), so the
+    // agent builds it again where it is.
+    // DELETING from anywhere alive: the agent stops the guest, then removes it with its disks.
+    allow(STARTING, RUNNING, STOPPING, PROVISIONING, REQUESTED, DELETING, FAILED);
+    allow(RUNNING, STOPPING, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED);
+    allow(STOPPING, STOPPED, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED);
+    allow(STOPPED, STARTING, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED);
     // Refreshing discards the overlay and recreates it from the pool's current golden version.
-    allow(REFRESHING, STOPPED, STARTING, RUNNING, REQUESTED, FAILED);
+    allow(REFRESHING, STOPPED, STARTING, RUNNING, PROVISIONING, REQUESTED, DELETING, FAILED);
     allow(DELETING, DELETED, FAILED);
     allow(DELETED);
     // A failed desktop can be retried from scratch, started again, or removed.

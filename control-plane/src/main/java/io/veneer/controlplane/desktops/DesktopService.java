@@ -7,7 +7,10 @@ import io.veneer.controlplane.idempotency.IdempotencyKeys;
 import io.veneer.controlplane.placement.PlacementService;
 import io.veneer.controlplane.placement.ResourceClaims;
 import io.veneer.controlplane.pools.Pool;
+import io.veneer.controlplane.pools.PoolExhaustedException;
+import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
+import io.veneer.controlplane.pools.PoolState;
 import io.veneer.controlplane.security.Caller;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.util.List;
@@ -59,21 +62,32 @@ public class DesktopService {
   public record CreateDesktop(UUID poolId, String owner) {}
 
   /**
-   * Creates a desktop in an entitled pool and places it. The same {@code idempotencyKey} (if any)
-   * from the same caller returns the first call's desktop.
+   * Gives the caller (or, for an admin, {@code owner}) a desktop of an entitled pool: the one they
+   * already have there, else a free one (a running warm spare first), else a new one while the pool
+   * is below its maximum size, which is then placed. The same {@code idempotencyKey} (if any) from
+   * the same caller returns the first call's desktop.
+   *
+   * @throws PoolExhaustedException when the pool has no free desktop and is at its maximum
    */
   public DesktopView create(Caller caller, CreateDesktop request, String idempotencyKey) {
     String owner = request.owner() == null ? caller.subject() : request.owner();
     if (!caller.mayActOnBehalfOf(owner)) {
       throw new ForbiddenException("Only an admin can create a desktop for another user");
     }
+    if (request.poolId() == null) {
+      throw new IllegalArgumentException(
+          "Say which pool the desktop comes from: poolId is missing");
+    }
     UUID id = UUID.randomUUID();
-    Desktop created =
+    Desktop given =
         transactions.execute(
             tx -> {
+              // Locking the pool hands its desktops out one request at a time, so two requests
+              // can neither take the same free desktop nor together grow it past its maximum.
               Pool pool =
                   pools
-                      .findById(request.poolId())
+                      .lockById(request.poolId())
+                      .filter(p -> p.state() == PoolState.ACTIVE)
                       .filter(p -> caller.admin() || p.entitles(caller.subject(), caller.groups()))
                       .orElseThrow(() -> new NotFoundException("Pool", request.poolId()));
               if (idempotencyKey != null) {
@@ -88,6 +102,27 @@ public class DesktopService {
                   return desktops.findById(UUID.fromString(earlier.get())).orElseThrow();
                 }
               }
+              List<Desktop> own = desktops.findLiveByPoolAndOwner(pool.id(), owner);
+              if (!own.isEmpty()) {
+                return own.getFirst();
+              }
+              Optional<Desktop> free = desktops.lockOneFree(pool.id()).flatMap(desktops::findById);
+              if (free.isPresent()) {
+                Desktop desktop = free.get();
+                desktop.assignTo(owner);
+                desktop.desirePower(PowerState.ON);
+                events.publishTransitions(desktop, caller.subject());
+                log.info(
+                    "event=desktop.assigned desktop={} pool={} owner={} state={}",
+                    desktop.id(),
+                    pool.id(),
+                    owner,
+                    desktop.state());
+                return desktop;
+              }
+              if (desktops.countLive(pool.id()) >= pool.spec().maxSize()) {
+                throw new PoolExhaustedException(pool.name(), pool.spec().maxSize());
+              }
               Desktop fresh =
                   new Desktop(id, pool.id(), owner, pool.spec().goldenVersion(), PowerState.ON);
               Desktop desktop = desktops.save(fresh);
@@ -96,10 +131,38 @@ public class DesktopService {
               log.info("event=desktop.requested desktop={} pool={} owner={}", id, pool.id(), owner);
               return desktop;
             });
-    if (created.id().equals(id)) {
-      placement.place(id);
+    if (given.state() == DesktopState.REQUESTED) {
+      placement.place(given.id());
     }
-    return get(caller, created.id());
+    return get(caller, given.id());
+  }
+
+  /**
+   * The user is done with the desktop. A pooled desktop goes back to its pool: its overlay is
+   * discarded and recreated from the pool's current golden version, and it waits, running, for the
+   * next user. A dedicated desktop keeps its disk and its owner, and is powered off.
+   */
+  public DesktopView logoff(Caller caller, UUID id) {
+    return change(
+        caller,
+        id,
+        desktop -> {
+          Pool pool = pools.findById(desktop.poolId()).orElseThrow();
+          if (pool.kind() == PoolKind.DEDICATED) {
+            powerOff(desktop);
+            return;
+          }
+          if (desktop.owner().isEmpty()) {
+            return;
+          }
+          desktop.release();
+          desktop.desirePower(PowerState.ON);
+          switch (desktop.state()) {
+            case RUNNING, STOPPING, STOPPED -> desktop.refreshTo(pool.spec().goldenVersion());
+            // Never used yet, or about to be rebuilt or removed anyway: nothing to discard.
+            default -> {}
+          }
+        });
   }
 
   public DesktopView get(Caller caller, UUID id) {
@@ -136,33 +199,41 @@ public class DesktopService {
 
   /** Powers the desktop off; a no-op if it is already off or on its way. */
   public DesktopView stop(Caller caller, UUID id) {
-    return change(
-        caller,
-        id,
-        desktop -> {
-          desktop.desirePower(PowerState.OFF);
-          switch (desktop.state()) {
-            case STOPPING, STOPPED, REQUESTED, SCHEDULED, PROVISIONING -> {}
-            default -> desktop.moveTo(DesktopState.STOPPING);
-          }
-        });
+    return change(caller, id, DesktopService::powerOff);
+  }
+
+  private static void powerOff(Desktop desktop) {
+    desktop.desirePower(PowerState.OFF);
+    switch (desktop.state()) {
+      case STOPPING, STOPPED, REQUESTED, SCHEDULED, PROVISIONING -> {}
+      default -> desktop.moveTo(DesktopState.STOPPING);
+    }
   }
 
   /** Deletes the desktop: its agent removes it; one that never reached a host goes at once. */
   public DesktopView delete(Caller caller, UUID id) {
-    return change(
-        caller,
-        id,
-        desktop -> {
-          if (desktop.state() == DesktopState.DELETING || desktop.state() == DesktopState.DELETED) {
-            return;
-          }
-          desktop.moveTo(DesktopState.DELETING);
-          if (desktop.hostId().isEmpty()) {
-            desktop.moveTo(DesktopState.DELETED);
-            claims.release(desktop.id());
-          }
-        });
+    return change(caller, id, this::retire);
+  }
+
+  /**
+   * Starts removing a desktop inside the caller's transaction: its agent removes it from the host
+   * and reports it absent ({@link #removed}); one that never reached a host is gone at once. A
+   * FAILED desktop that had a host is removed by that agent like any other.
+   */
+  public void retire(Desktop desktop) {
+    if (desktop.leaving()) {
+      return;
+    }
+    desktop.moveTo(DesktopState.DELETING);
+    if (desktop.hostId().isEmpty()) {
+      removed(desktop);
+    }
+  }
+
+  /** The desktop's host no longer holds it (or never did): it is gone and its claim released. */
+  public void removed(Desktop desktop) {
+    desktop.moveTo(DesktopState.DELETED);
+    claims.release(desktop.id());
   }
 
   private DesktopView change(Caller caller, UUID id, java.util.function.Consumer<Desktop> action) {

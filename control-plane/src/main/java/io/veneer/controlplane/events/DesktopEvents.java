@@ -35,9 +35,12 @@ public class DesktopEvents {
     for (Desktop.Transition transition : desktop.drainTransitions()) {
       UUID eventId = UUID.randomUUID();
       String type =
-          transition.from() == null
-              ? "io.veneer.desktop.requested"
-              : "io.veneer.desktop.state-changed";
+          switch (transition.kind()) {
+            case REQUESTED -> "io.veneer.desktop.requested";
+            case STATE_CHANGED -> "io.veneer.desktop.state-changed";
+            case ASSIGNED -> "io.veneer.desktop.assigned";
+            case RELEASED -> "io.veneer.desktop.released";
+          };
       DesktopEvent payload =
           DesktopEvent.newBuilder()
               .setHeader(

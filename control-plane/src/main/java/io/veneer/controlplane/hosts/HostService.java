@@ -1,12 +1,15 @@
 package io.veneer.controlplane.hosts;
 
 import io.veneer.controlplane.common.NotFoundException;
+import io.veneer.controlplane.events.HostEvents;
 import io.veneer.controlplane.placement.PlacementProperties;
 import io.veneer.scheduler.cluster.OvercommitRatios;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -20,9 +23,15 @@ public class HostService {
   private final PlacementProperties placement;
   private final Clock clock;
 
-  HostService(HostRepository hosts, PlacementProperties placement) {
+  private final HostEvents events;
+  private final JdbcTemplate jdbc;
+
+  HostService(
+      HostRepository hosts, PlacementProperties placement, HostEvents events, JdbcTemplate jdbc) {
     this.hosts = hosts;
     this.placement = placement;
+    this.events = events;
+    this.jdbc = jdbc;
     this.clock = Clock.systemUTC();
   }
 
@@ -36,25 +45,82 @@ public class HostService {
                 existing -> {
                   existing.update(
                       registration.capacity(), registration.labels(), registration.zone());
-                  existing.changeState(HostStatus.UP);
+                  // An operator's maintenance or drain outlasts the agent's reconnects.
+                  if (existing.state() != HostStatus.MAINTENANCE
+                      && existing.state() != HostStatus.DRAINING) {
+                    changeState(existing, HostStatus.UP, "its agent registered");
+                  }
                   existing.heartbeat(clock.instant());
                   return existing;
                 })
-            .orElseGet(
-                () ->
-                    hosts.save(
-                        new Host(
-                            registration.hostId(),
-                            registration.capacity(),
-                            OvercommitRatios.of(
-                                placement.vcpuRatio(),
-                                placement.memoryRatio(),
-                                placement.diskRatio()),
-                            registration.labels(),
-                            registration.zone(),
-                            clock.instant())));
+            .orElseGet(() -> registerNew(registration));
     log.info("event=host.registered host={} capacity={}", host.id(), registration.capacity());
     return host;
+  }
+
+  private Host registerNew(HostRegistration registration) {
+    Host host =
+        hosts.save(
+            new Host(
+                registration.hostId(),
+                registration.capacity(),
+                OvercommitRatios.of(
+                    placement.vcpuRatio(), placement.memoryRatio(), placement.diskRatio()),
+                registration.labels(),
+                registration.zone(),
+                clock.instant()));
+    events.stateChanged(host.id(), null, HostStatus.UP, "its agent registered", 0, "agent");
+    return host;
+  }
+
+  /** A heartbeat: the host is alive, and UP again if it had been given up as unreachable. */
+  @Transactional
+  public void heartbeat(Host host, Instant at) {
+    host.heartbeat(at);
+    if (host.state() == HostStatus.UNREACHABLE) {
+      changeState(host, HostStatus.UP, "heartbeats resumed");
+    }
+  }
+
+  /**
+   * Hosts whose last heartbeat is older than {@code cutoff} become UNREACHABLE: they take no new
+   * desktops, but theirs stay put, since a host that stopped talking may still run them. Safe in
+   * every replica at once: each host changes in one statement, once.
+   */
+  @Transactional
+  public List<String> markUnreachable(Instant cutoff) {
+    List<String> lost =
+        jdbc.queryForList(
+            """
+            UPDATE host SET state = 'UNREACHABLE'
+            WHERE state = 'UP' AND last_heartbeat_at < ?
+            RETURNING id
+            """,
+            String.class,
+            java.sql.Timestamp.from(cutoff));
+    for (String id : lost) {
+      log.warn("event=host.unreachable host={} lastHeartbeatBefore={}", id, cutoff);
+      events.stateChanged(
+          id,
+          HostStatus.UP,
+          HostStatus.UNREACHABLE,
+          "no heartbeat since before " + cutoff,
+          0,
+          "reconciler");
+    }
+    return lost;
+  }
+
+  /** Moves the host to {@code next}, with an event when that is a change. */
+  @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+  public void changeState(Host host, HostStatus next, String reason) {
+    HostStatus before = host.state();
+    if (before != next) {
+      host.changeState(next);
+      events.stateChanged(host.id(), before, next, reason, host.generation(), "control-plane");
+      log.info(
+          "event=host.state host={} from={} to={} reason=\"{}\"", host.id(), before, next, reason);
+    }
   }
 
   @Transactional(readOnly = true)

@@ -63,6 +63,10 @@ public class Pool {
   @Column(name = "entitled_groups", nullable = false)
   private String entitledGroups;
 
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private PoolState state;
+
   // A wrapper, so that Spring Data sees a new entity (null version) and persists, not merges.
   @Version private Long version;
 
@@ -74,6 +78,7 @@ public class Pool {
   public Pool(UUID id, PoolSpec spec) {
     this.id = id;
     this.createdAt = Instant.now();
+    this.state = PoolState.ACTIVE;
     apply(spec);
   }
 
@@ -134,6 +139,22 @@ public class Pool {
 
   public PoolKind kind() {
     return kind;
+  }
+
+  public PoolState state() {
+    return state;
+  }
+
+  /** Starts deleting: the pool controller removes its desktops, then marks it {@code DELETED}. */
+  public void markDeleting() {
+    if (state == PoolState.ACTIVE) {
+      state = PoolState.DELETING;
+    }
+  }
+
+  /** Every desktop of the pool is gone. */
+  public void markDeleted() {
+    state = PoolState.DELETED;
   }
 
   public long version() {

@@ -2,6 +2,7 @@ package io.veneer.controlplane.pools;
 
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
+import io.veneer.controlplane.events.PoolEvents;
 import io.veneer.controlplane.idempotency.IdempotencyKeys;
 import io.veneer.controlplane.security.Caller;
 import java.util.List;
@@ -21,9 +22,12 @@ public class PoolService {
   private final PoolRepository pools;
   private final IdempotencyKeys idempotencyKeys;
 
-  PoolService(PoolRepository pools, IdempotencyKeys idempotencyKeys) {
+  private final PoolEvents events;
+
+  PoolService(PoolRepository pools, IdempotencyKeys idempotencyKeys, PoolEvents events) {
     this.pools = pools;
     this.idempotencyKeys = idempotencyKeys;
+    this.events = events;
   }
 
   @Transactional
@@ -43,7 +47,57 @@ public class PoolService {
       }
     }
     Pool pool = pools.saveAndFlush(new Pool(id, spec));
+    events.changed(pool, "created", 0, 0, caller.subject());
     log.info("event=pool.created pool={} name={} kind={}", id, spec.name(), spec.kind());
+    return PoolView.of(pool);
+  }
+
+  /**
+   * Replaces a pool's spec. The pool controller then resizes it, and a new golden version rolls
+   * out: free desktops first, at most {@code maxConcurrentRefresh} at a time, and desktops in use
+   * at their user's next logoff.
+   */
+  @Transactional
+  public PoolView update(Caller caller, UUID id, PoolSpec spec) {
+    caller.requireAdmin("Changing a pool");
+    Pool pool =
+        pools
+            .lockById(id)
+            .filter(p -> p.state() == PoolState.ACTIVE)
+            .orElseThrow(() -> new NotFoundException("Pool", id));
+    if (pool.kind() != spec.kind()) {
+      throw new IllegalArgumentException(
+          "Pool "
+              + pool.name()
+              + " is "
+              + pool.kind()
+              + "; its kind cannot change. Create a new pool instead.");
+    }
+    pool.apply(spec);
+    pools.flush();
+    events.changed(pool, "updated", 0, 0, caller.subject());
+    log.info("event=pool.updated pool={} golden={}", id, spec.goldenVersion());
+    return PoolView.of(pool);
+  }
+
+  /**
+   * Deletes a pool: it stops taking requests at once; the pool controller removes every desktop
+   * from its host, releasing their claims, and then the pool is gone.
+   */
+  @Transactional
+  public PoolView delete(Caller caller, UUID id) {
+    caller.requireAdmin("Deleting a pool");
+    Pool pool =
+        pools
+            .lockById(id)
+            .filter(p -> p.state() != PoolState.DELETED)
+            .orElseThrow(() -> new NotFoundException("Pool", id));
+    if (pool.state() == PoolState.ACTIVE) {
+      pool.markDeleting();
+      pools.flush();
+      events.changed(pool, "deleting", 0, 0, caller.subject());
+      log.info("event=pool.deleting pool={}", id);
+    }
     return PoolView.of(pool);
   }
 
@@ -51,6 +105,7 @@ public class PoolService {
   public PoolView get(Caller caller, UUID id) {
     return pools
         .findById(id)
+        .filter(p -> p.state() != PoolState.DELETED)
         .filter(p -> caller.admin() || p.entitles(caller.subject(), caller.groups()))
         .map(PoolView::of)
         .orElseThrow(() -> new NotFoundException("Pool", id));
@@ -63,7 +118,7 @@ public class PoolService {
     int size = Math.clamp(limit, 1, 500);
     // Pools are few (tens); entitlement is filtered here rather than in SQL.
     List<PoolView> visible =
-        pools.findAll().stream()
+        pools.findLive().stream()
             .filter(p -> caller.admin() || p.entitles(caller.subject(), caller.groups()))
             .sorted(java.util.Comparator.comparing(p -> p.id().toString()))
             .filter(p -> p.id().toString().compareTo(after.toString()) > 0)

@@ -121,7 +121,17 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
     assertThat(desktops.get(alice, desktop.id()).osDiskGeneration()).isEqualTo(2);
 
     try (TestAgent reconnected = new TestAgent(server.port(), token)) {
-      reconnected.send(hello(host));
+      // It still holds the stopped guest and its old overlay.
+      reconnected.send(
+          AgentMessage.newBuilder()
+              .setHello(
+                  AgentMessages.hello(host)
+                      .addInventory(
+                          AgentMessages.status(
+                              desktop.id().toString(),
+                              desktop.specGeneration(),
+                              ObservedState.OBSERVED_STATE_STOPPED)))
+              .build());
       DesiredDesktop desired = desiredOf(reconnected.next());
       assertThat(desired.getOsDiskGeneration()).isEqualTo(2);
       assertThat(desired.getSpecGeneration()).isGreaterThan(desktop.specGeneration());

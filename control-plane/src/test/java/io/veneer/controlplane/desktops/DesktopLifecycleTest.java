@@ -23,11 +23,17 @@ class DesktopLifecycleTest {
           Map.entry(DesktopState.REQUESTED, "SCHEDULED FAILED DELETING"),
           Map.entry(DesktopState.SCHEDULED, "PROVISIONING REQUESTED FAILED DELETING"),
           Map.entry(DesktopState.PROVISIONING, "STARTING STOPPED REQUESTED FAILED DELETING"),
-          Map.entry(DesktopState.STARTING, "RUNNING STOPPING REQUESTED FAILED"),
-          Map.entry(DesktopState.RUNNING, "STOPPING REFRESHING REQUESTED FAILED"),
-          Map.entry(DesktopState.STOPPING, "STOPPED REFRESHING REQUESTED FAILED"),
-          Map.entry(DesktopState.STOPPED, "STARTING REFRESHING REQUESTED DELETING FAILED"),
-          Map.entry(DesktopState.REFRESHING, "STOPPED STARTING RUNNING REQUESTED FAILED"),
+          Map.entry(
+              DesktopState.STARTING, "RUNNING STOPPING PROVISIONING REQUESTED DELETING FAILED"),
+          Map.entry(
+              DesktopState.RUNNING, "STOPPING REFRESHING PROVISIONING REQUESTED DELETING FAILED"),
+          Map.entry(
+              DesktopState.STOPPING, "STOPPED REFRESHING PROVISIONING REQUESTED DELETING FAILED"),
+          Map.entry(
+              DesktopState.STOPPED, "STARTING REFRESHING PROVISIONING REQUESTED DELETING FAILED"),
+          Map.entry(
+              DesktopState.REFRESHING,
+              "STOPPED STARTING RUNNING PROVISIONING REQUESTED DELETING FAILED"),
           Map.entry(DesktopState.DELETING, "DELETED FAILED"),
           Map.entry(DesktopState.DELETED, ""),
           Map.entry(DesktopState.FAILED, "REQUESTED STARTING STOPPED DELETING"));

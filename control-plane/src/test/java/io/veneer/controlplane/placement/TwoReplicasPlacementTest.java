@@ -61,6 +61,8 @@ class TwoReplicasPlacementTest {
             "--spring.datasource.password=" + db.password(),
             "--server.port=0",
             "--veneer.agents.grpc-port=-1",
+            // The test places every desktop itself; a pool controller would race it for them.
+            "--veneer.reconciler.enabled=false",
             "--veneer.placement.vcpu-ratio=4.0");
   }
 

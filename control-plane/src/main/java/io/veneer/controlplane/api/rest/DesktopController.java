@@ -61,6 +61,12 @@ class DesktopController {
     return desktops.stop(SecurityConfiguration.callerOf(token), id);
   }
 
+  /** The user is done: a pooled desktop is refreshed and goes back to its pool. */
+  @PostMapping("/{id}/logoff")
+  DesktopView logoff(JwtAuthenticationToken token, @PathVariable UUID id) {
+    return desktops.logoff(SecurityConfiguration.callerOf(token), id);
+  }
+
   @DeleteMapping("/{id}")
   DesktopView delete(JwtAuthenticationToken token, @PathVariable UUID id) {
     return desktops.delete(SecurityConfiguration.callerOf(token), id);

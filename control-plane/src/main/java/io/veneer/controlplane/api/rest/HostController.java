@@ -4,6 +4,7 @@ import io.veneer.controlplane.agents.AgentCredentials;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostView;
+import io.veneer.controlplane.reconcile.HostFencing;
 import io.veneer.controlplane.security.SecurityConfiguration;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,21 @@ class HostController {
   private final HostService hosts;
 
   private final AgentCredentials credentials;
+  private final HostFencing fencing;
 
-  HostController(HostService hosts, AgentCredentials credentials) {
+  HostController(HostService hosts, AgentCredentials credentials, HostFencing fencing) {
     this.hosts = hosts;
     this.credentials = credentials;
+    this.fencing = fencing;
+  }
+
+  /**
+   * Confirms the host is gone (powered off or isolated); its desktops are placed again elsewhere.
+   * Never fence a host that may still run guests: its desktops would run twice.
+   */
+  @PostMapping("/{id}/fence")
+  HostView fence(JwtAuthenticationToken token, @PathVariable String id) {
+    return fencing.fence(SecurityConfiguration.callerOf(token), id);
   }
 
   @PostMapping

@@ -8,9 +8,11 @@ import io.veneer.controlplane.security.SecurityConfiguration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -49,5 +51,16 @@ class PoolController {
   @GetMapping("/{id}")
   PoolView get(JwtAuthenticationToken token, @PathVariable UUID id) {
     return pools.get(SecurityConfiguration.callerOf(token), id);
+  }
+
+  @PutMapping("/{id}")
+  PoolView update(JwtAuthenticationToken token, @PathVariable UUID id, @RequestBody PoolSpec spec) {
+    return pools.update(SecurityConfiguration.callerOf(token), id, spec);
+  }
+
+  @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  PoolView delete(JwtAuthenticationToken token, @PathVariable UUID id) {
+    return pools.delete(SecurityConfiguration.callerOf(token), id);
   }
 }

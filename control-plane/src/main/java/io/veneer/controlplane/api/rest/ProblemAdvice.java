@@ -3,6 +3,7 @@ package io.veneer.controlplane.api.rest;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
+import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -30,6 +31,11 @@ class ProblemAdvice {
     problem.setProperty("currentState", e.current().name());
     problem.setProperty("requestedState", e.requested().name());
     return problem;
+  }
+
+  @ExceptionHandler(PoolExhaustedException.class)
+  ProblemDetail exhausted(PoolExhaustedException e) {
+    return problem(HttpStatus.CONFLICT, "pool-exhausted", e.getMessage());
   }
 
   @ExceptionHandler(IdempotencyKeyReusedException.class)

@@ -153,9 +153,10 @@ class DesktopsRestApiTest extends ControlPlaneSpringTest {
     String dave = "dave-" + run;
     String daveToken = TestTokens.user(dave);
     List<String> created = new ArrayList<>();
-    String own = poolJson("dave-" + run, dave);
-    String davePool = rest.post("/api/v1/pools", admin, own).body().get("id").asString();
+    // One desktop per user per pool: five pools give dave five desktops.
     for (int i = 0; i < 5; i++) {
+      String own = poolJson("dave-" + i + "-" + run, dave);
+      String davePool = rest.post("/api/v1/pools", admin, own).body().get("id").asString();
       created.add(
           rest.post("/api/v1/desktops", daveToken, "{\"poolId\":\"" + davePool + "\"}")
               .body()

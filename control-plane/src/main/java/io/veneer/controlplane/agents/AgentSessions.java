@@ -1,0 +1,140 @@
+package io.veneer.controlplane.agents;
+
+import io.grpc.stub.StreamObserver;
+import io.veneer.agent.v1.ControlMessage;
+import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.DesiredSet;
+import io.veneer.agent.v1.DesktopRemoval;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The agents connected to this replica, and what each was last told. A change to a host's desired
+ * desktops, made by any replica, reaches here through {@link DesiredChangesListener}; the agent
+ * then receives only the difference: upserts for new or changed desktops, removals for the others.
+ */
+@Component
+public class AgentSessions {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentSessions.class);
+
+  private final AgentReports reports;
+  private final Map<String, Session> byHost = new ConcurrentHashMap<>();
+
+  AgentSessions(AgentReports reports) {
+    this.reports = reports;
+  }
+
+  /** One agent's stream; gRPC streams are not thread-safe, so every send holds its lock. */
+  static final class Session {
+    private final String hostId;
+    private final StreamObserver<ControlMessage> stream;
+    private final Map<String, DesiredDesktop> sent = new HashMap<>();
+    private boolean open = true;
+
+    Session(String hostId, StreamObserver<ControlMessage> stream) {
+      this.hostId = hostId;
+      this.stream = stream;
+    }
+
+    synchronized void sendFullSet(DesiredSet set) {
+      if (!open) {
+        return;
+      }
+      sent.clear();
+      set.getDesktopsList().forEach(desktop -> sent.put(desktop.getDesktopId(), desktop));
+      stream.onNext(ControlMessage.newBuilder().setDesiredSet(set).build());
+    }
+
+    /** Sends what differs from {@code desired}; returns how many messages that took. */
+    synchronized int sendDifference(List<DesiredDesktop> desired) {
+      if (!open) {
+        return 0;
+      }
+      int messages = 0;
+      Map<String, DesiredDesktop> now = new HashMap<>();
+      for (DesiredDesktop desktop : desired) {
+        now.put(desktop.getDesktopId(), desktop);
+        DesiredDesktop before = sent.get(desktop.getDesktopId());
+        if (!desktop.equals(before)) {
+          stream.onNext(ControlMessage.newBuilder().setUpsert(desktop).build());
+          messages++;
+        }
+      }
+      for (Map.Entry<String, DesiredDesktop> gone : sent.entrySet()) {
+        if (!now.containsKey(gone.getKey())) {
+          // A generation above the last upsert's, so that a late upsert cannot bring it back.
+          stream.onNext(
+              ControlMessage.newBuilder()
+                  .setRemoval(
+                      DesktopRemoval.newBuilder()
+                          .setDesktopId(gone.getKey())
+                          .setSpecGeneration(gone.getValue().getSpecGeneration() + 1)
+                          .setDeleteUserData(true))
+                  .build());
+          messages++;
+        }
+      }
+      sent.clear();
+      sent.putAll(now);
+      return messages;
+    }
+
+    synchronized void close() {
+      open = false;
+    }
+  }
+
+  /** Registers the agent of {@code hostId} and sends it the full desired set. */
+  Session open(String hostId, StreamObserver<ControlMessage> stream, DesiredSet fullSet) {
+    Session session = new Session(hostId, stream);
+    // The full set goes first, before any push can find the session.
+    session.sendFullSet(fullSet);
+    Session replaced = byHost.put(hostId, session);
+    if (replaced != null) {
+      replaced.close();
+    }
+    // A change committed between reading the set and registering would otherwise wait for the
+    // periodic resync.
+    refresh(hostId);
+    return session;
+  }
+
+  void close(Session session) {
+    session.close();
+    byHost.remove(session.hostId, session);
+  }
+
+  /** Sends the agent of {@code hostId}, if connected here, what changed in its desired set. */
+  public void refresh(String hostId) {
+    Session session = byHost.get(hostId);
+    if (session == null) {
+      return;
+    }
+    try {
+      int messages = session.sendDifference(reports.desiredFor(hostId));
+      if (messages > 0) {
+        log.debug("event=agent.pushed host={} messages={}", hostId, messages);
+      }
+    } catch (RuntimeException e) {
+      // The stream broke or the database hiccuped: the agent reconnects or the next resync retries.
+      log.warn("event=agent.push-failed host={} error=\"{}\"", hostId, e.toString());
+    }
+  }
+
+  /** Every connected agent gets what it missed: after a lost notification, or periodically. */
+  public void refreshAll() {
+    byHost.keySet().forEach(this::refresh);
+  }
+
+  /** Hosts whose agents are connected to this replica. */
+  public Set<String> connectedHosts() {
+    return Set.copyOf(byHost.keySet());
+  }
+}

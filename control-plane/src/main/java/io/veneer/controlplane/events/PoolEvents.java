@@ -1,0 +1,67 @@
+package io.veneer.controlplane.events;
+
+import com.google.protobuf.Timestamp;
+import io.veneer.controlplane.pools.Pool;
+import io.veneer.events.v1.EventHeader;
+import io.veneer.events.v1.PoolEvent;
+import io.veneer.outbox.Outbox;
+import io.veneer.outbox.OutboxEvent;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/** One outbox row per pool change, for {@code veneer.pools.v1}, keyed by pool id. */
+@Component
+public class PoolEvents {
+
+  public static final String TOPIC = "veneer.pools.v1";
+
+  private final Outbox outbox;
+
+  PoolEvents(Outbox outbox) {
+    this.outbox = outbox;
+  }
+
+  /**
+   * @param what {@code created}, {@code updated}, {@code deleting} or {@code deleted}
+   * @param total the pool's live desktops
+   * @param current those of them on the pool's current golden version
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void changed(Pool pool, String what, int total, int current, String actor) {
+    Instant at = Instant.now();
+    UUID eventId = UUID.randomUUID();
+    String type = "io.veneer.pool." + what;
+    long version = pool.version() + 1;
+    PoolEvent payload =
+        PoolEvent.newBuilder()
+            .setHeader(
+                EventHeader.newBuilder()
+                    .setEventId(eventId.toString())
+                    .setAggregateId(pool.id().toString())
+                    .setAggregateVersion(version)
+                    .setOccurredAt(
+                        Timestamp.newBuilder()
+                            .setSeconds(at.getEpochSecond())
+                            .setNanos(at.getNano()))
+                    .setActor(actor))
+            .setType(type)
+            .setName(pool.name())
+            .setGoldenImageVersionId(pool.spec().goldenVersion())
+            .setDesktopsTotal(total)
+            .setDesktopsCurrent(current)
+            .build();
+    outbox.append(
+        new OutboxEvent(
+            eventId,
+            TOPIC,
+            pool.id().toString(),
+            version,
+            type,
+            DesktopEvents.SOURCE,
+            payload,
+            at));
+  }
+}

@@ -1,0 +1,200 @@
+package io.veneer.controlplane.reconcile;
+
+import io.veneer.controlplane.desktops.Desktop;
+import io.veneer.controlplane.desktops.DesktopRepository;
+import io.veneer.controlplane.desktops.DesktopService;
+import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.desktops.PowerState;
+import io.veneer.controlplane.events.DesktopEvents;
+import io.veneer.controlplane.events.PoolEvents;
+import io.veneer.controlplane.placement.PlacementService;
+import io.veneer.controlplane.pools.Pool;
+import io.veneer.controlplane.pools.PoolRepository;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.pools.PoolState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Brings one pool to its spec: between its minimum and maximum size with its warm spares free,
+ * failed free desktops replaced, a new golden version rolled out over free desktops a few at a
+ * time, and its desktops placed. A deleting pool loses its desktops, then is gone. Each pass holds
+ * the pool's row lock, skipped by other replicas, so every replica may run it.
+ */
+@Component
+class PoolConvergence {
+
+  private static final Logger log = LoggerFactory.getLogger(PoolConvergence.class);
+  private static final String ACTOR = "pool-controller";
+
+  private final PoolRepository pools;
+  private final DesktopRepository desktops;
+  private final DesktopService desktopService;
+  private final PlacementService placement;
+  private final DesktopEvents desktopEvents;
+  private final PoolEvents poolEvents;
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
+  private final ReconcilerProperties properties;
+
+  PoolConvergence(
+      PoolRepository pools,
+      DesktopRepository desktops,
+      DesktopService desktopService,
+      PlacementService placement,
+      DesktopEvents desktopEvents,
+      PoolEvents poolEvents,
+      JdbcTemplate jdbc,
+      PlatformTransactionManager transactionManager,
+      ReconcilerProperties properties) {
+    this.pools = pools;
+    this.desktops = desktops;
+    this.desktopService = desktopService;
+    this.placement = placement;
+    this.desktopEvents = desktopEvents;
+    this.poolEvents = poolEvents;
+    this.jdbc = jdbc;
+    this.transactions = new TransactionTemplate(transactionManager);
+    this.properties = properties;
+  }
+
+  /** One pass over one pool; does nothing when another replica holds the pool right now. */
+  void converge(UUID poolId) {
+    List<UUID> toPlace = transactions.execute(tx -> convergeLocked(poolId));
+    for (UUID desktop : toPlace == null ? List.<UUID>of() : toPlace) {
+      placement.place(desktop);
+    }
+  }
+
+  private List<UUID> convergeLocked(UUID poolId) {
+    List<UUID> locked =
+        jdbc.queryForList(
+            "SELECT id FROM pool WHERE id = ? FOR UPDATE SKIP LOCKED", UUID.class, poolId);
+    if (locked.isEmpty()) {
+      return List.of();
+    }
+    Pool pool = pools.findById(poolId).orElseThrow();
+    List<Desktop> all =
+        desktops.findByPoolId(poolId).stream()
+            .filter(d -> d.state() != DesktopState.DELETED)
+            .toList();
+    List<Desktop> touched = new ArrayList<>();
+    if (pool.state() == PoolState.DELETING) {
+      empty(pool, all, touched);
+    } else if (pool.state() == PoolState.ACTIVE) {
+      resize(pool, all, touched);
+      rollOut(pool, all, touched);
+    }
+    touched.forEach(desktop -> desktopEvents.publishTransitions(desktop, ACTOR));
+    return all.stream().filter(d -> d.state() == DesktopState.REQUESTED).map(Desktop::id).toList();
+  }
+
+  private void empty(Pool pool, List<Desktop> all, List<Desktop> touched) {
+    for (Desktop desktop : all) {
+      if (!desktop.leaving()) {
+        desktopService.retire(desktop);
+        touched.add(desktop);
+      }
+    }
+    if (all.stream().allMatch(d -> d.state() == DesktopState.DELETED)) {
+      pool.markDeleted();
+      poolEvents.changed(pool, "deleted", 0, 0, ACTOR);
+      log.info("event=pool.deleted pool={}", pool.id());
+    }
+  }
+
+  private void resize(Pool pool, List<Desktop> all, List<Desktop> touched) {
+    PoolSpec spec = pool.spec();
+    // A free desktop that failed is replaced rather than retried in place: a fresh clone is the
+    // retry, and the bounded creations per pass are the back-off.
+    for (Desktop desktop : all) {
+      if (desktop.state() == DesktopState.FAILED && desktop.owner().isEmpty()) {
+        log.info(
+            "event=desktop.replace-failed desktop={} pool={} reason=\"{}\"",
+            desktop.id(),
+            pool.id(),
+            desktop.failureReason().orElse(""));
+        desktopService.retire(desktop);
+        touched.add(desktop);
+      }
+    }
+    List<Desktop> live = all.stream().filter(d -> !d.leaving()).toList();
+    long assigned = live.stream().filter(d -> d.owner().isPresent()).count();
+    long wanted = Math.clamp(assigned + spec.warmSpares(), spec.minSize(), spec.maxSize());
+    long missing = wanted - live.size();
+    if (missing > 0) {
+      long creating = Math.min(missing, properties.maxCreatesPerPass());
+      for (int i = 0; i < creating; i++) {
+        Desktop fresh =
+            desktops.save(
+                new Desktop(
+                    UUID.randomUUID(), pool.id(), null, spec.goldenVersion(), PowerState.ON));
+        touched.add(fresh);
+      }
+      log.info(
+          "event=pool.grow pool={} live={} wanted={} creating={}",
+          pool.id(),
+          live.size(),
+          wanted,
+          creating);
+    } else if (missing < 0) {
+      // Surplus free desktops go, those not yet running first, then the newest.
+      List<Desktop> surplus =
+          live.stream()
+              .filter(d -> d.owner().isEmpty())
+              .sorted(
+                  Comparator.comparing((Desktop d) -> d.state() == DesktopState.RUNNING)
+                      .thenComparing(Desktop::createdAt, Comparator.reverseOrder()))
+              .limit(-missing)
+              .toList();
+      surplus.forEach(desktopService::retire);
+      touched.addAll(surplus);
+      if (!surplus.isEmpty()) {
+        log.info(
+            "event=pool.shrink pool={} live={} wanted={} removing={}",
+            pool.id(),
+            live.size(),
+            wanted,
+            surplus.size());
+      }
+    }
+  }
+
+  /**
+   * Free desktops on an older golden version are refreshed to the current one, at most {@code
+   * maxConcurrentRefresh} at a time; desktops in use wait for their user's logoff, which refreshes
+   * them to the current version anyway.
+   */
+  private void rollOut(Pool pool, List<Desktop> all, List<Desktop> touched) {
+    PoolSpec spec = pool.spec();
+    long refreshing = all.stream().filter(d -> d.state() == DesktopState.REFRESHING).count();
+    for (Desktop desktop : all) {
+      if (refreshing >= spec.maxConcurrentRefresh()) {
+        return;
+      }
+      boolean outdated = !desktop.goldenVersion().equals(spec.goldenVersion());
+      boolean idle =
+          desktop.owner().isEmpty()
+              && (desktop.state() == DesktopState.RUNNING
+                  || desktop.state() == DesktopState.STOPPED);
+      if (outdated && idle) {
+        desktop.refreshTo(spec.goldenVersion());
+        touched.add(desktop);
+        refreshing++;
+        log.info(
+            "event=pool.rollout desktop={} pool={} golden={}",
+            desktop.id(),
+            pool.id(),
+            spec.goldenVersion());
+      }
+    }
+  }
+}

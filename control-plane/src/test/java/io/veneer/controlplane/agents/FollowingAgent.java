@@ -1,0 +1,152 @@
+package io.veneer.controlplane.agents;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.veneer.agent.v1.AgentMessage;
+import io.veneer.agent.v1.AgentServiceGrpc;
+import io.veneer.agent.v1.ControlMessage;
+import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.ObservedState;
+import io.veneer.agent.v1.PowerState;
+import io.veneer.testsupport.builders.AgentMessages;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A node agent played by the test that does what it is told at once, over the real Connect
+ * contract: every desired desktop is reported running (or stopped, as its power state says) at its
+ * spec generation, every removal reported absent. It remembers what it holds, as a real agent's
+ * inventory would, and can reconnect claiming to hold only some of it.
+ */
+public final class FollowingAgent implements AutoCloseable {
+
+  private static final Metadata.Key<String> TOKEN =
+      Metadata.Key.of("x-veneer-agent-token", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final String hostId;
+  private final ManagedChannel channel;
+  private final Map<String, DesiredDesktop> held = new ConcurrentHashMap<>();
+  private final Map<String, Long> osDiskGenerations = new ConcurrentHashMap<>();
+  private final Metadata headers = new Metadata();
+  private volatile StreamObserver<AgentMessage> toServer;
+
+  public FollowingAgent(int port, String hostId, String token) {
+    this.hostId = hostId;
+    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    headers.put(TOKEN, token);
+  }
+
+  /** Opens the stream and says Hello with the inventory it holds (all of it). */
+  public FollowingAgent connect() {
+    return connectHolding(held.values().stream().map(DesiredDesktop::getDesktopId).toList());
+  }
+
+  /**
+   * Opens the stream claiming to hold only {@code kept}; the rest is forgotten, as after a wipe.
+   */
+  public synchronized FollowingAgent connectHolding(Collection<String> kept) {
+    held.keySet().retainAll(kept);
+    toServer =
+        AgentServiceGrpc.newStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .connect(new Follower());
+    var hello = AgentMessages.hello(hostId);
+    held.values().forEach(desktop -> hello.addInventory(statusOf(desktop)));
+    send(AgentMessage.newBuilder().setHello(hello).build());
+    return this;
+  }
+
+  /** Ends the stream, as an agent that restarts does; what it holds stays. */
+  public synchronized void disconnect() {
+    if (toServer != null) {
+      toServer.onCompleted();
+      toServer = null;
+    }
+  }
+
+  /** The ids of the desktops it holds. */
+  public List<String> holding() {
+    return List.copyOf(held.keySet());
+  }
+
+  public long osDiskGenerationOf(String desktopId) {
+    return osDiskGenerations.getOrDefault(desktopId, 0L);
+  }
+
+  private synchronized void send(AgentMessage message) {
+    if (toServer != null) {
+      toServer.onNext(message);
+    }
+  }
+
+  private void apply(DesiredDesktop desktop) {
+    DesiredDesktop before = held.get(desktop.getDesktopId());
+    if (before != null && before.getSpecGeneration() > desktop.getSpecGeneration()) {
+      return;
+    }
+    held.put(desktop.getDesktopId(), desktop);
+    osDiskGenerations.put(desktop.getDesktopId(), desktop.getOsDiskGeneration());
+    send(AgentMessage.newBuilder().setStatus(statusOf(desktop)).build());
+  }
+
+  private void remove(String desktopId, long generation) {
+    held.remove(desktopId);
+    send(
+        AgentMessage.newBuilder()
+            .setStatus(
+                AgentMessages.status(desktopId, generation, ObservedState.OBSERVED_STATE_ABSENT))
+            .build());
+  }
+
+  private static DesktopStatus statusOf(DesiredDesktop desktop) {
+    ObservedState state =
+        desktop.getPowerState() == PowerState.POWER_STATE_RUNNING
+            ? ObservedState.OBSERVED_STATE_RUNNING
+            : ObservedState.OBSERVED_STATE_STOPPED;
+    return AgentMessages.status(desktop.getDesktopId(), desktop.getSpecGeneration(), state)
+        .setOsDiskGeneration(desktop.getOsDiskGeneration())
+        .build();
+  }
+
+  private final class Follower implements StreamObserver<ControlMessage> {
+    @Override
+    public void onNext(ControlMessage message) {
+      switch (message.getKindCase()) {
+        case DESIRED_SET -> {
+          List<String> wanted =
+              message.getDesiredSet().getDesktopsList().stream()
+                  .map(DesiredDesktop::getDesktopId)
+                  .toList();
+          for (DesiredDesktop orphan : List.copyOf(held.values())) {
+            if (!wanted.contains(orphan.getDesktopId())) {
+              remove(orphan.getDesktopId(), orphan.getSpecGeneration() + 1);
+            }
+          }
+          message.getDesiredSet().getDesktopsList().forEach(FollowingAgent.this::apply);
+        }
+        case UPSERT -> apply(message.getUpsert());
+        case REMOVAL ->
+            remove(message.getRemoval().getDesktopId(), message.getRemoval().getSpecGeneration());
+        case PREFETCH, HOST_ORDER, KIND_NOT_SET -> {}
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
+  }
+
+  @Override
+  public void close() {
+    disconnect();
+    channel.shutdownNow();
+  }
+}

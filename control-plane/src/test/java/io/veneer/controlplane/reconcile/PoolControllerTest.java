@@ -1,0 +1,289 @@
+package io.veneer.controlplane.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.agents.AgentCredentials;
+import io.veneer.controlplane.agents.AgentGrpcServer;
+import io.veneer.controlplane.agents.FollowingAgent;
+import io.veneer.controlplane.desktops.DesktopService;
+import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.hosts.HostStatus;
+import io.veneer.controlplane.pools.PoolExhaustedException;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolService;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.pools.PoolState;
+import io.veneer.controlplane.security.Caller;
+import io.veneer.scheduler.cluster.Resources;
+import io.veneer.testsupport.builders.AgentMessages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The pool controller and the agent gateway together, on real PostgreSQL and Kafka, with a node
+ * agent played by an in-test gRPC client that does what it is told ({@link FollowingAgent}).
+ */
+class PoolControllerTest extends ControlPlaneSpringTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @Autowired HostService hosts;
+  @Autowired PoolService pools;
+  @Autowired DesktopService desktops;
+  @Autowired HostFencing fencing;
+  @Autowired AgentCredentials credentials;
+  @Autowired AgentGrpcServer server;
+  @Autowired JdbcTemplate jdbc;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final Caller admin = Caller.admin("admin");
+  private final Caller alice = Caller.user("alice-" + run);
+  private final Caller bob = Caller.user("bob-" + run);
+  private final Caller carol = Caller.user("carol-" + run);
+  private final String host = "pool-host-" + run;
+  private FollowingAgent agent;
+
+  @BeforeEach
+  void aHostWithItsAgentConnected() {
+    // The database is shared with other test classes; their hosts are put aside, so that this
+    // test's desktops land on its own host.
+    jdbc.update("UPDATE host SET state = 'MAINTENANCE'");
+    hosts.register(new HostRegistration(host, new Resources(64, 262_144, 4_096), Map.of(), ""));
+    agent = new FollowingAgent(server.port(), host, credentials.issue(host)).connect();
+  }
+
+  @AfterEach
+  void disconnect() {
+    agent.close();
+  }
+
+  private UUID pool(int min, int max, int warm) {
+    return pools.create(admin, spec("v1", min, max, warm), null).id();
+  }
+
+  private PoolSpec spec(String golden, int min, int max, int warm) {
+    return new PoolSpec(
+        "pool-" + run,
+        PoolKind.POOLED,
+        "tiny",
+        golden,
+        AgentMessages.GOLDEN_DIGEST,
+        new Resources(1, 1024, 10),
+        min,
+        max,
+        warm,
+        2,
+        Set.of(alice.subject(), bob.subject(), carol.subject()),
+        Set.of());
+  }
+
+  private List<Map<String, Object>> desktopsOf(UUID pool) {
+    return jdbc.queryForList(
+        "SELECT id, owner, state, host_id, golden_version FROM desktop"
+            + " WHERE pool_id = ? AND state <> 'DELETED'",
+        pool);
+  }
+
+  private long countIn(UUID pool, DesktopState state) {
+    return desktopsOf(pool).stream().filter(d -> state.name().equals(d.get("state"))).count();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(PATIENCE);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("Not within " + PATIENCE + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void aPoolOfTwentyPooledDesktopsConvergesToTwentyRunningGuests() throws Exception {
+    UUID pool = pool(20, 20, 0);
+
+    await("20 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 20);
+
+    assertThat(desktopsOf(pool))
+        .hasSize(20)
+        .allSatisfy(d -> assertThat(d.get("host_id")).isEqualTo(host));
+    assertThat(agent.holding()).hasSize(20);
+  }
+
+  @Test
+  void usersGetTheWarmDesktopsUntilThePoolIsExhaustedAndLogoffRefreshesOne() throws Exception {
+    UUID pool = pool(0, 2, 2);
+    await("2 warm desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 2);
+
+    DesktopView alices = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    DesktopView bobs = desktops.create(bob, new DesktopService.CreateDesktop(pool, null), null);
+
+    assertThat(alices.state()).isEqualTo(DesktopState.RUNNING);
+    assertThat(alices.owner()).isEqualTo(alice.subject());
+    assertThat(bobs.state()).isEqualTo(DesktopState.RUNNING);
+    assertThat(bobs.id()).isNotEqualTo(alices.id());
+    assertThat(desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null).id())
+        .as("asking again returns the desktop she has")
+        .isEqualTo(alices.id());
+    assertThatThrownBy(
+            () -> desktops.create(carol, new DesktopService.CreateDesktop(pool, null), null))
+        .isInstanceOf(PoolExhaustedException.class)
+        .hasMessageContaining("has no free desktop")
+        .hasMessageContaining("maximum size");
+
+    long osDisk = agent.osDiskGenerationOf(alices.id().toString());
+    DesktopView loggedOff = desktops.logoff(alice, alices.id());
+
+    assertThat(loggedOff.state()).isEqualTo(DesktopState.REFRESHING);
+    assertThat(loggedOff.owner()).isNull();
+    await(
+        "the agent recreated the overlay",
+        () -> agent.osDiskGenerationOf(alices.id().toString()) == osDisk + 1);
+    await(
+        "the refreshed desktop is RUNNING again",
+        () -> desktops.get(admin, alices.id()).state() == DesktopState.RUNNING);
+    DesktopView carols = desktops.create(carol, new DesktopService.CreateDesktop(pool, null), null);
+    assertThat(carols.id()).as("carol gets the refreshed desktop").isEqualTo(alices.id());
+  }
+
+  @Test
+  void anAgentThatReconnectsHoldingOnlyPartOfItsDesktopsGetsTheRestRebuilt() throws Exception {
+    UUID pool = pool(3, 3, 0);
+    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    List<String> before = agent.holding();
+    agent.disconnect();
+
+    agent.connectHolding(List.of(before.getFirst()));
+
+    await("all 3 held again", () -> agent.holding().containsAll(before));
+    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    assertThat(desktops.get(admin, UUID.fromString(before.get(1))).osDiskGeneration())
+        .as("the missing desktop was rebuilt from a fresh overlay")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void anAgentGetsChangesPushedAndRemovesWhatItNoLongerShouldRun() throws Exception {
+    UUID pool = pool(0, 5, 0);
+    DesktopView desktop =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    await(
+        "alice's desktop RUNNING",
+        () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+
+    desktops.stop(alice, desktop.id());
+    await(
+        "the agent stopped it, and its overlay was refreshed",
+        () ->
+            desktops.get(alice, desktop.id()).state() == DesktopState.STOPPED
+                && agent.osDiskGenerationOf(desktop.id().toString()) == 2);
+
+    desktops.delete(alice, desktop.id());
+    await(
+        "the agent removed it and the desktop is gone",
+        () -> desktops.get(admin, desktop.id()).state() == DesktopState.DELETED);
+    assertThat(agent.holding()).doesNotContain(desktop.id().toString());
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM resource_claim WHERE desktop_id = ?",
+                Long.class,
+                desktop.id()))
+        .isZero();
+  }
+
+  @Test
+  void deletingAPoolRemovesEveryDesktopFromItsHostAndReleasesTheirClaims() throws Exception {
+    UUID pool = pool(4, 4, 0);
+    await("4 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 4);
+
+    pools.delete(admin, pool);
+
+    await(
+        "the pool is gone",
+        () ->
+            PoolState.DELETED
+                .name()
+                .equals(
+                    jdbc.queryForObject(
+                        "SELECT state FROM pool WHERE id = ?", String.class, pool)));
+    assertThat(desktopsOf(pool)).isEmpty();
+    assertThat(agent.holding()).isEmpty();
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM resource_claim c JOIN desktop d ON d.id = c.desktop_id"
+                    + " WHERE d.pool_id = ?",
+                Long.class,
+                pool))
+        .isZero();
+  }
+
+  @Test
+  void aNewGoldenVersionRollsOutOverFreeDesktopsAndWaitsForUsersToLogOff() throws Exception {
+    UUID pool = pool(3, 3, 0);
+    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    DesktopView alices = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+
+    pools.update(admin, pool, spec("v2", 3, 3, 0));
+
+    await(
+        "the two free desktops are on v2 and RUNNING",
+        () ->
+            desktopsOf(pool).stream()
+                .filter(d -> d.get("owner") == null)
+                .allMatch(
+                    d -> "v2".equals(d.get("golden_version")) && "RUNNING".equals(d.get("state"))));
+    assertThat(desktops.get(alice, alices.id()).goldenVersion())
+        .as("alice's desktop waits for her logoff")
+        .isEqualTo("v1");
+
+    desktops.logoff(alice, alices.id());
+
+    await(
+        "alice's former desktop is on v2",
+        () -> "v2".equals(desktops.get(admin, alices.id()).goldenVersion()));
+  }
+
+  @Test
+  void aSilentHostBecomesUnreachableKeepsItsDesktopsAndOnlyFencingMovesThem() throws Exception {
+    UUID pool = pool(0, 2, 0);
+    DesktopView desktop =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    await(
+        "alice's desktop RUNNING",
+        () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+    agent.close();
+    String other = "other-host-" + run;
+    hosts.register(new HostRegistration(other, new Resources(64, 262_144, 4_096), Map.of(), ""));
+    jdbc.update(
+        "UPDATE host SET last_heartbeat_at = now() - interval '10 minutes' WHERE id = ?", host);
+
+    hosts.markUnreachable(Instant.now().minus(Duration.ofMinutes(1)));
+
+    assertThat(hosts.get(host).state()).isEqualTo(HostStatus.UNREACHABLE);
+    assertThat(desktops.get(alice, desktop.id()).hostId())
+        .as("a host that stopped talking may still run it")
+        .isEqualTo(host);
+
+    fencing.fence(admin, host);
+
+    await(
+        "the desktop is placed on the other host",
+        () -> other.equals(desktops.get(alice, desktop.id()).hostId()));
+    assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
+  }
+}
