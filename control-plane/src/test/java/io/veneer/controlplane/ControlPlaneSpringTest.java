@@ -26,6 +26,9 @@ public abstract class ControlPlaneSpringTest {
     TOPICS.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
   }
 
+  /** The golden image service pools look their versions up in. */
+  protected static final FakeGoldenImages GOLDEN_IMAGES = new FakeGoldenImages();
+
   @LocalServerPort protected int port;
 
   @DynamicPropertySource
@@ -37,6 +40,8 @@ public abstract class ControlPlaneSpringTest {
     registry.add("veneer.reconciler.interval-millis", () -> "200");
     registry.add("veneer.kafka.bootstrap-servers", TOPICS::bootstrapServers);
     registry.add("veneer.kafka.topic-prefix", TOPICS::prefix);
+    registry.add("veneer.images.grpc-target", GOLDEN_IMAGES::target);
+    registry.add("veneer.images.api-token", () -> FakeGoldenImages.API_TOKEN);
     // No discovery in tests: the decoder trusts the test key pair's public key directly.
     registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> "");
     registry.add(

@@ -3,6 +3,7 @@ package io.veneer.controlplane.hosts;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.events.HostEvents;
 import io.veneer.controlplane.placement.PlacementProperties;
+import io.veneer.controlplane.security.Caller;
 import io.veneer.scheduler.cluster.OvercommitRatios;
 import java.time.Clock;
 import java.time.Instant;
@@ -121,6 +122,40 @@ public class HostService {
       log.info(
           "event=host.state host={} from={} to={} reason=\"{}\"", host.id(), before, next, reason);
     }
+  }
+
+  /**
+   * An operator's order: MAINTENANCE (no new desktops, the running ones stay), DRAINING (no new
+   * desktops, and the pool controller moves free desktops away), or UP again. A host given up
+   * (UNREACHABLE, FENCED, DOWN) comes back only when its agent registers again, never by order: the
+   * control plane would otherwise place desktops on a host it cannot reach.
+   *
+   * @param reason why, for the host's events; may be blank
+   */
+  @Transactional
+  public HostView order(Caller caller, String hostId, HostStatus next, String reason) {
+    caller.requireAdmin("Changing a host's state");
+    if (next != HostStatus.MAINTENANCE && next != HostStatus.DRAINING && next != HostStatus.UP) {
+      throw new IllegalArgumentException(
+          "A host can be ordered to MAINTENANCE, DRAINING or UP; " + next + " is not an order");
+    }
+    Host host = hosts.lockById(hostId).orElseThrow(() -> new NotFoundException("Host", hostId));
+    HostStatus current = host.state();
+    boolean operable =
+        current == HostStatus.UP
+            || current == HostStatus.MAINTENANCE
+            || current == HostStatus.DRAINING
+            || (current == HostStatus.UNREACHABLE && next != HostStatus.UP);
+    if (!operable) {
+      throw new HostStateConflictException(
+          hostId,
+          current,
+          next,
+          "start its node agent; the host comes back UP when the agent registers again");
+    }
+    String by = "ordered by " + caller.subject();
+    changeState(host, next, reason == null || reason.isBlank() ? by : by + ": " + reason);
+    return HostView.of(host);
   }
 
   @Transactional(readOnly = true)

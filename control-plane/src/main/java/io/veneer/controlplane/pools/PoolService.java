@@ -4,6 +4,8 @@ import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.events.PoolEvents;
 import io.veneer.controlplane.idempotency.IdempotencyKeys;
+import io.veneer.controlplane.images.GoldenVersion;
+import io.veneer.controlplane.images.GoldenVersions;
 import io.veneer.controlplane.security.Caller;
 import java.util.List;
 import java.util.Optional;
@@ -23,11 +25,26 @@ public class PoolService {
   private final IdempotencyKeys idempotencyKeys;
 
   private final PoolEvents events;
+  private final GoldenVersions golden;
 
-  PoolService(PoolRepository pools, IdempotencyKeys idempotencyKeys, PoolEvents events) {
+  PoolService(
+      PoolRepository pools,
+      IdempotencyKeys idempotencyKeys,
+      PoolEvents events,
+      GoldenVersions golden) {
     this.pools = pools;
     this.idempotencyKeys = idempotencyKeys;
     this.events = events;
+    this.golden = golden;
+  }
+
+  /** The spec with its golden digest, looked up when only the version is named. */
+  private PoolSpec withDigest(PoolSpec spec) {
+    if (!spec.goldenDigest().isBlank()) {
+      return spec;
+    }
+    GoldenVersion version = golden.published(spec.goldenVersion());
+    return spec.withGolden(version.imageName(), version.versionId(), version.digest());
   }
 
   @Transactional
@@ -46,7 +63,7 @@ public class PoolService {
         return PoolView.of(pools.findById(UUID.fromString(earlier.get())).orElseThrow());
       }
     }
-    Pool pool = pools.saveAndFlush(new Pool(id, spec));
+    Pool pool = pools.saveAndFlush(new Pool(id, withDigest(spec)));
     events.changed(pool, "created", 0, 0, caller.subject());
     log.info("event=pool.created pool={} name={} kind={}", id, spec.name(), spec.kind());
     return PoolView.of(pool);
@@ -73,7 +90,7 @@ public class PoolService {
               + pool.kind()
               + "; its kind cannot change. Create a new pool instead.");
     }
-    pool.apply(spec);
+    pool.apply(withDigest(spec));
     pools.flush();
     events.changed(pool, "updated", 0, 0, caller.subject());
     log.info("event=pool.updated pool={} golden={}", id, spec.goldenVersion());

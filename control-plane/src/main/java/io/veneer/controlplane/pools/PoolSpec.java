@@ -41,4 +41,21 @@ public record PoolSpec(
           "Pool " + name + ": warm spares must be >= 0 and max concurrent refresh >= 1");
     }
   }
+
+  /** This spec on another golden version; a blank digest is looked up when the pool is saved. */
+  public PoolSpec withGolden(String image, String version, String digest) {
+    return new PoolSpec(
+        name,
+        kind,
+        image,
+        version,
+        digest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        entitledUsers,
+        entitledGroups);
+  }
 }

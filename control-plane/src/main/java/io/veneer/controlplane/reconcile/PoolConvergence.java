@@ -15,6 +15,7 @@ import io.veneer.controlplane.pools.PoolState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Brings one pool to its spec: between its minimum and maximum size with its warm spares free,
- * failed free desktops replaced, a new golden version rolled out over free desktops a few at a
- * time, and its desktops placed. A deleting pool loses its desktops, then is gone. Each pass holds
- * the pool's row lock, skipped by other replicas, so every replica may run it.
+ * failed free desktops replaced, free desktops moved off draining hosts, a new golden version
+ * rolled out over free desktops a few at a time, and its desktops placed. A deleting pool loses its
+ * desktops, then is gone. Each pass holds the pool's row lock, skipped by other replicas, so every
+ * replica may run it.
  */
 @Component
 class PoolConvergence {
@@ -122,6 +124,21 @@ class PoolConvergence {
             desktop.id(),
             pool.id(),
             desktop.failureReason().orElse(""));
+        desktopService.retire(desktop);
+        touched.add(desktop);
+      }
+    }
+    // Free desktops leave a draining host; their replacements are placed on hosts that are UP.
+    Set<String> draining =
+        Set.copyOf(jdbc.queryForList("SELECT id FROM host WHERE state = 'DRAINING'", String.class));
+    for (Desktop desktop : all) {
+      boolean onDraining = desktop.hostId().filter(draining::contains).isPresent();
+      if (onDraining && desktop.owner().isEmpty() && !desktop.leaving()) {
+        log.info(
+            "event=desktop.drain desktop={} pool={} host={}",
+            desktop.id(),
+            pool.id(),
+            desktop.hostId().orElseThrow());
         desktopService.retire(desktop);
         touched.add(desktop);
       }

@@ -286,4 +286,37 @@ class PoolControllerTest extends ControlPlaneSpringTest {
         () -> other.equals(desktops.get(alice, desktop.id()).hostId()));
     assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
   }
+
+  @Test
+  void drainingAHostMovesItsFreeDesktopsAwayAndLeavesAssignedOnesUntilLogoff() throws Exception {
+    UUID pool = pool(3, 5, 2);
+    DesktopView alices = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    await("three desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    String other = "drain-target-" + run;
+    hosts.register(new HostRegistration(other, new Resources(64, 262_144, 4_096), Map.of(), ""));
+    FollowingAgent otherAgent =
+        new FollowingAgent(server.port(), other, credentials.issue(other)).connect();
+    try {
+      hosts.order(admin, host, HostStatus.DRAINING, "kernel upgrade");
+
+      await(
+          "the two free desktops run on the other host",
+          () ->
+              desktopsOf(pool).stream()
+                      .filter(d -> d.get("owner") == null)
+                      .filter(d -> "RUNNING".equals(d.get("state")))
+                      .filter(d -> other.equals(d.get("host_id")))
+                      .count()
+                  == 2);
+      assertThat(desktops.get(alice, alices.id()).hostId())
+          .as("an assigned desktop stays with its user")
+          .isEqualTo(host);
+      assertThat(desktopsOf(pool))
+          .filteredOn(d -> host.equals(d.get("host_id")))
+          .extracting(d -> d.get("id"))
+          .containsExactly(alices.id());
+    } finally {
+      otherAgent.close();
+    }
+  }
 }

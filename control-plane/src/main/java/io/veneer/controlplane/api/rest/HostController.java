@@ -3,6 +3,7 @@ package io.veneer.controlplane.api.rest;
 import io.veneer.controlplane.agents.AgentCredentials;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.controlplane.hosts.HostView;
 import io.veneer.controlplane.reconcile.HostFencing;
 import io.veneer.controlplane.security.SecurityConfiguration;
@@ -41,6 +42,24 @@ class HostController {
   @PostMapping("/{id}/fence")
   HostView fence(JwtAuthenticationToken token, @PathVariable String id) {
     return fencing.fence(SecurityConfiguration.callerOf(token), id);
+  }
+
+  /** No new desktops; those running stay (for host upkeep that does not stop guests). */
+  @PostMapping("/{id}/maintenance")
+  HostView maintenance(JwtAuthenticationToken token, @PathVariable String id) {
+    return hosts.order(SecurityConfiguration.callerOf(token), id, HostStatus.MAINTENANCE, "");
+  }
+
+  /** No new desktops, and free desktops move elsewhere; assigned ones leave at logoff. */
+  @PostMapping("/{id}/drain")
+  HostView drain(JwtAuthenticationToken token, @PathVariable String id) {
+    return hosts.order(SecurityConfiguration.callerOf(token), id, HostStatus.DRAINING, "");
+  }
+
+  /** Back in service after maintenance or a drain. */
+  @PostMapping("/{id}/resume")
+  HostView resume(JwtAuthenticationToken token, @PathVariable String id) {
+    return hosts.order(SecurityConfiguration.callerOf(token), id, HostStatus.UP, "");
   }
 
   @PostMapping

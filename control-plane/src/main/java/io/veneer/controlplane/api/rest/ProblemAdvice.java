@@ -2,7 +2,9 @@ package io.veneer.controlplane.api.rest;
 
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
+import io.veneer.controlplane.hosts.HostStateConflictException;
 import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
+import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.net.URI;
@@ -31,6 +33,20 @@ class ProblemAdvice {
     problem.setProperty("currentState", e.current().name());
     problem.setProperty("requestedState", e.requested().name());
     return problem;
+  }
+
+  @ExceptionHandler(HostStateConflictException.class)
+  ProblemDetail hostState(HostStateConflictException e) {
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "host-state-conflict", e.getMessage());
+    problem.setProperty("currentState", e.current().name());
+    problem.setProperty("requestedState", e.requested().name());
+    return problem;
+  }
+
+  @ExceptionHandler(GoldenImageServiceUnavailableException.class)
+  ProblemDetail goldenImagesUnavailable(GoldenImageServiceUnavailableException e) {
+    return problem(
+        HttpStatus.SERVICE_UNAVAILABLE, "golden-image-service-unavailable", e.getMessage());
   }
 
   @ExceptionHandler(PoolExhaustedException.class)

@@ -1,0 +1,24 @@
+package io.veneer.controlplane.api.grpc;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Public gRPC API settings ({@code veneer.api.*}).
+ *
+ * @param grpcPort port of the {@code veneer.api.v1} server (default 9092; 0 = any free port, -1 =
+ *     off)
+ * @param watchBufferSize changes one WatchDesktops caller may fall behind before it is cut off with
+ *     RESOURCE_EXHAUSTED (default 256)
+ */
+@ConfigurationProperties("veneer.api")
+public record ApiGrpcProperties(
+    @DefaultValue("9092") int grpcPort, @DefaultValue("256") int watchBufferSize) {
+
+  public ApiGrpcProperties {
+    if (watchBufferSize < 1) {
+      throw new IllegalArgumentException(
+          "veneer.api.watch-buffer-size must be at least 1, was " + watchBufferSize);
+    }
+  }
+}

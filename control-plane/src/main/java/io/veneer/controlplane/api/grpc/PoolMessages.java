@@ -1,0 +1,198 @@
+package io.veneer.controlplane.api.grpc;
+
+import io.veneer.api.v1.Pool;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.pools.PoolView;
+import io.veneer.scheduler.cluster.Resources;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Pools as {@code veneer.api.v1} messages, and a create's {@link Pool} as a {@link PoolSpec}. The
+ * desktop counters and the creation time are not in {@link PoolView}, so they are left unset.
+ */
+final class PoolMessages {
+
+  private PoolMessages() {}
+
+  static Pool pool(PoolView view) {
+    PoolSpec spec = view.spec();
+    return Pool.newBuilder()
+        .setId(view.id().toString())
+        .setName(spec.name())
+        .setKind(kind(spec.kind()))
+        .setGoldenImageVersionId(spec.goldenVersion())
+        .setDesktopSize(CommonMessages.resources(spec.size()))
+        .setMinSize(spec.minSize())
+        .setMaxSize(spec.maxSize())
+        .setWarmSpares(spec.warmSpares())
+        .addAllEntitledUsers(spec.entitledUsers().stream().sorted().toList())
+        .addAllEntitledGroups(spec.entitledGroups().stream().sorted().toList())
+        .setMaxConcurrentRefreshes(spec.maxConcurrentRefresh())
+        .build();
+  }
+
+  /**
+   * The spec of a pool to create, every wrong field named at once. The contract names the golden
+   * image by version id only, so the image's name and digest stay empty until the control plane
+   * resolves versions through the golden image service.
+   */
+  static PoolSpec spec(Pool pool) {
+    List<ApiFailures.FieldProblem> problems = new ArrayList<>();
+    if (pool.getName().isBlank()) {
+      problems.add(new ApiFailures.FieldProblem("pool.name", "is required"));
+    }
+    PoolKind kind =
+        switch (pool.getKind()) {
+          case POOL_KIND_POOLED -> PoolKind.POOLED;
+          case POOL_KIND_DEDICATED -> PoolKind.DEDICATED;
+          case POOL_KIND_UNSPECIFIED, UNRECOGNIZED -> {
+            problems.add(
+                new ApiFailures.FieldProblem(
+                    "pool.kind", "must be POOL_KIND_POOLED or POOL_KIND_DEDICATED"));
+            yield null;
+          }
+        };
+    if (pool.getGoldenImageVersionId().isBlank()) {
+      problems.add(new ApiFailures.FieldProblem("pool.golden_image_version_id", "is required"));
+    }
+    io.veneer.api.v1.Resources size = pool.getDesktopSize();
+    if (size.getVcpus() < 1) {
+      problems.add(new ApiFailures.FieldProblem("pool.desktop_size.vcpus", "must be at least 1"));
+    }
+    if (size.getMemoryMib() < 1) {
+      problems.add(
+          new ApiFailures.FieldProblem("pool.desktop_size.memory_mib", "must be at least 1"));
+    }
+    if (size.getDiskGib() < 1) {
+      problems.add(
+          new ApiFailures.FieldProblem("pool.desktop_size.disk_gib", "must be at least 1"));
+    }
+    problems.addAll(sizeProblems(pool));
+    if (!problems.isEmpty()) {
+      throw ApiFailures.invalid(problems);
+    }
+    return new PoolSpec(
+        pool.getName(),
+        kind,
+        "",
+        pool.getGoldenImageVersionId(),
+        "",
+        new Resources(size.getVcpus(), size.getMemoryMib(), size.getDiskGib()),
+        pool.getMinSize(),
+        pool.getMaxSize(),
+        pool.getWarmSpares(),
+        // 0 is "unset" in proto3: one refresh at a time, the cautious default.
+        Math.max(1, pool.getMaxConcurrentRefreshes()),
+        Set.copyOf(pool.getEntitledUsersList()),
+        Set.copyOf(pool.getEntitledGroupsList()));
+  }
+
+  /**
+   * An update's new spec: the request's pool carries the new sizes, spares and entitlements in full
+   * (empty lists clear them); the name, kind and golden version must be left empty or match.
+   */
+  static PoolSpec changes(PoolSpec current, Pool pool) {
+    List<ApiFailures.FieldProblem> problems = new ArrayList<>();
+    if (!pool.getName().isEmpty() && !pool.getName().equals(current.name())) {
+      problems.add(new ApiFailures.FieldProblem("pool.name", "cannot change"));
+    }
+    if (pool.getKind() != io.veneer.api.v1.PoolKind.POOL_KIND_UNSPECIFIED
+        && pool.getKind() != kind(current.kind())) {
+      problems.add(new ApiFailures.FieldProblem("pool.kind", "cannot change"));
+    }
+    if (!pool.getGoldenImageVersionId().isEmpty()
+        && !pool.getGoldenImageVersionId().equals(current.goldenVersion())) {
+      problems.add(
+          new ApiFailures.FieldProblem(
+              "pool.golden_image_version_id", "changes through RollPool, not UpdatePool"));
+    }
+    io.veneer.api.v1.Resources size = pool.getDesktopSize();
+    boolean resized = size.getVcpus() != 0 || size.getMemoryMib() != 0 || size.getDiskGib() != 0;
+    if (resized && (size.getVcpus() < 1 || size.getMemoryMib() < 1 || size.getDiskGib() < 1)) {
+      problems.add(
+          new ApiFailures.FieldProblem(
+              "pool.desktop_size", "needs vcpus, memory_mib and disk_gib of at least 1 each"));
+    }
+    problems.addAll(sizeProblems(pool));
+    if (!problems.isEmpty()) {
+      throw ApiFailures.invalid(problems);
+    }
+    return new PoolSpec(
+        current.name(),
+        current.kind(),
+        current.goldenImage(),
+        current.goldenVersion(),
+        current.goldenDigest(),
+        resized
+            ? new Resources(size.getVcpus(), size.getMemoryMib(), size.getDiskGib())
+            : current.size(),
+        pool.getMinSize(),
+        pool.getMaxSize(),
+        pool.getWarmSpares(),
+        pool.getMaxConcurrentRefreshes() == 0
+            ? current.maxConcurrentRefresh()
+            : pool.getMaxConcurrentRefreshes(),
+        Set.copyOf(pool.getEntitledUsersList()),
+        Set.copyOf(pool.getEntitledGroupsList()));
+  }
+
+  /** The spec on golden version {@code version}, its digest to be looked up; 0 keeps the pace. */
+  static PoolSpec rolled(PoolSpec current, String version, int maxConcurrentRefreshes) {
+    PoolSpec rolled = current.withGolden("", version, "");
+    if (maxConcurrentRefreshes == 0) {
+      return rolled;
+    }
+    return new PoolSpec(
+        rolled.name(),
+        rolled.kind(),
+        rolled.goldenImage(),
+        rolled.goldenVersion(),
+        rolled.goldenDigest(),
+        rolled.size(),
+        rolled.minSize(),
+        rolled.maxSize(),
+        rolled.warmSpares(),
+        maxConcurrentRefreshes,
+        rolled.entitledUsers(),
+        rolled.entitledGroups());
+  }
+
+  /** What is wrong with the pool's sizes, spares, refresh pace and unsupported fields. */
+  private static List<ApiFailures.FieldProblem> sizeProblems(Pool pool) {
+    List<ApiFailures.FieldProblem> problems = new ArrayList<>();
+    if (pool.getMinSize() < 0) {
+      problems.add(new ApiFailures.FieldProblem("pool.min_size", "cannot be negative"));
+    }
+    if (pool.getMaxSize() < pool.getMinSize()) {
+      problems.add(new ApiFailures.FieldProblem("pool.max_size", "cannot be below min_size"));
+    }
+    if (pool.getWarmSpares() < 0) {
+      problems.add(new ApiFailures.FieldProblem("pool.warm_spares", "cannot be negative"));
+    }
+    if (pool.getMaxConcurrentRefreshes() < 0) {
+      problems.add(
+          new ApiFailures.FieldProblem("pool.max_concurrent_refreshes", "cannot be negative"));
+    }
+    // Refused rather than dropped: a pool silently placed without its labels or user disk would
+    // not be the pool the caller asked for.
+    if (!pool.getRequiredLabelsMap().isEmpty()) {
+      problems.add(
+          new ApiFailures.FieldProblem(
+              "pool.required_labels", "is not supported yet: pools carry no placement labels"));
+    }
+    if (pool.getUserDataDiskGib() != 0) {
+      problems.add(new ApiFailures.FieldProblem("pool.user_data_disk_gib", "is not supported yet"));
+    }
+    return problems;
+  }
+
+  private static io.veneer.api.v1.PoolKind kind(PoolKind kind) {
+    return switch (kind) {
+      case POOLED -> io.veneer.api.v1.PoolKind.POOL_KIND_POOLED;
+      case DEDICATED -> io.veneer.api.v1.PoolKind.POOL_KIND_DEDICATED;
+    };
+  }
+}

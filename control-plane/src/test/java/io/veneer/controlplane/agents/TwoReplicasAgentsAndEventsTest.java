@@ -1,0 +1,230 @@
+package io.veneer.controlplane.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.controlplane.ControlPlaneApplication;
+import io.veneer.controlplane.desktops.DesktopService;
+import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolService;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.security.Caller;
+import io.veneer.events.v1.DesktopEvent;
+import io.veneer.scheduler.cluster.Resources;
+import io.veneer.testsupport.builders.AgentMessages;
+import io.veneer.testsupport.kafka.InterruptibleKafka;
+import io.veneer.testsupport.kafka.KafkaTopics;
+import io.veneer.testsupport.postgres.PostgresDatabase;
+import io.veneer.testsupport.postgres.TestPostgres;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two control-plane replicas on one database and a private Kafka broker that can be taken away: a
+ * change made through one replica reaches an agent connected to the other, and lifecycle events
+ * made while Kafka is away arrive once it is back, each once, in order per desktop.
+ */
+class TwoReplicasAgentsAndEventsTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  private static InterruptibleKafka kafka;
+  private static KafkaTopics topics;
+  private static ConfigurableApplicationContext replicaA;
+  private static ConfigurableApplicationContext replicaB;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final Caller admin = Caller.admin("admin");
+  private final Caller alice = Caller.user("alice-" + run);
+
+  @BeforeAll
+  static void startTwoReplicas() {
+    kafka = InterruptibleKafka.start();
+    topics = kafka.topics("replicas-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    topics.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
+    PostgresDatabase db = TestPostgres.freshDatabase(TwoReplicasAgentsAndEventsTest.class);
+    replicaA = replica(db);
+    replicaB = replica(db);
+  }
+
+  private static ConfigurableApplicationContext replica(PostgresDatabase db) {
+    return new SpringApplicationBuilder(ControlPlaneApplication.class)
+        .run(
+            "--spring.datasource.url=" + db.jdbcUrl(),
+            "--spring.datasource.username=" + db.username(),
+            "--spring.datasource.password=" + db.password(),
+            "--server.port=0",
+            "--veneer.agents.grpc-port=0",
+            "--veneer.reconciler.interval-millis=200",
+            "--veneer.kafka.bootstrap-servers=" + topics.bootstrapServers(),
+            "--veneer.kafka.topic-prefix=" + topics.prefix());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (replicaB != null) {
+      replicaB.close();
+    }
+    if (replicaA != null) {
+      replicaA.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private UUID poolOnNewHost(String host) {
+    replicaA
+        .getBean(HostService.class)
+        .register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
+    return replicaA
+        .getBean(PoolService.class)
+        .create(
+            admin,
+            new PoolSpec(
+                "replicas-" + run,
+                PoolKind.POOLED,
+                "tiny",
+                "v1",
+                AgentMessages.GOLDEN_DIGEST,
+                new Resources(1, 1024, 10),
+                0,
+                1,
+                0,
+                1,
+                Set.of(alice.subject()),
+                Set.of()),
+            null)
+        .id();
+  }
+
+  @Test
+  void aChangeMadeThroughOneReplicaReachesAnAgentConnectedToTheOther() throws Exception {
+    String host = "replica-host-" + run;
+    UUID pool = poolOnNewHost(host);
+    DesktopService throughA = replicaA.getBean(DesktopService.class);
+    String token = replicaA.getBean(AgentCredentials.class).issue(host);
+    int portOfB = replicaB.getBean(AgentGrpcServer.class).port();
+
+    try (FollowingAgent agent = new FollowingAgent(portOfB, host, token).connect()) {
+      DesktopView desktop =
+          throughA.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+
+      await(
+          "the agent on replica B runs the desktop requested through replica A",
+          () -> throughA.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+      assertThat(agent.holding()).containsExactly(desktop.id().toString());
+
+      throughA.delete(alice, desktop.id());
+
+      await(
+          "the agent on replica B removed the desktop deleted through replica A",
+          () -> throughA.get(admin, desktop.id()).state() == DesktopState.DELETED);
+      assertThat(agent.holding()).isEmpty();
+    }
+  }
+
+  @Test
+  void eventsMadeWhileKafkaIsAwayArriveOnceEachAndInOrderWhenItReturns() throws Exception {
+    String host = "outage-host-" + run;
+    UUID pool = poolOnNewHost(host);
+    DesktopService throughB = replicaB.getBean(DesktopService.class);
+    String token = replicaA.getBean(AgentCredentials.class).issue(host);
+    int portOfA = replicaA.getBean(AgentGrpcServer.class).port();
+
+    kafka.goAway();
+    DesktopView desktop;
+    try (FollowingAgent agent = new FollowingAgent(portOfA, host, token).connect()) {
+      desktop = throughB.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+      await(
+          "RUNNING while Kafka is away",
+          () -> throughB.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+      throughB.delete(alice, desktop.id());
+      await(
+          "DELETED while Kafka is away",
+          () -> throughB.get(admin, desktop.id()).state() == DesktopState.DELETED);
+    }
+    kafka.comeBack();
+
+    List<DesktopEvent> events = consume(desktop.id().toString(), 7);
+    List<String> moves = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (DesktopEvent event : events) {
+      moves.add(event.getFromState() + "->" + event.getToState());
+      ids.add(event.getHeader().getEventId());
+    }
+    assertThat(moves)
+        .containsExactly(
+            "->REQUESTED",
+            "REQUESTED->SCHEDULED",
+            "SCHEDULED->PROVISIONING",
+            "PROVISIONING->STARTING",
+            "STARTING->RUNNING",
+            "RUNNING->DELETING",
+            "DELETING->DELETED");
+    assertThat(ids).as("one event id per transition").hasSize(7);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(PATIENCE);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("Not within " + PATIENCE + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Reads the desktop topic from the start until {@code count} events of {@code key}, and more. */
+  private static List<DesktopEvent> consume(String key, int count) throws Exception {
+    List<DesktopEvent> mine = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                topics.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topics.name("veneer.desktops.v1")));
+      Instant deadline = Instant.now().plus(PATIENCE);
+      while (mine.size() < count && Instant.now().isBefore(deadline)) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+          if (key.equals(record.key())) {
+            mine.add(DesktopEvent.parseFrom(record.value()));
+          }
+        }
+      }
+      // Anything more would be a duplicate or an event for a transition that did not happen.
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+        if (key.equals(record.key())) {
+          mine.add(DesktopEvent.parseFrom(record.value()));
+        }
+      }
+    }
+    return mine;
+  }
+}

@@ -1,0 +1,444 @@
+package io.veneer.controlplane.api.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.veneer.api.v1.CreatePoolRequest;
+import io.veneer.api.v1.Desktop;
+import io.veneer.api.v1.DesktopActionRequest;
+import io.veneer.api.v1.DesktopChange;
+import io.veneer.api.v1.DesktopServiceGrpc;
+import io.veneer.api.v1.DesktopState;
+import io.veneer.api.v1.GetDesktopRequest;
+import io.veneer.api.v1.GetPoolRequest;
+import io.veneer.api.v1.HostActionRequest;
+import io.veneer.api.v1.HostServiceGrpc;
+import io.veneer.api.v1.HostState;
+import io.veneer.api.v1.ImageVersionState;
+import io.veneer.api.v1.ListDesktopsRequest;
+import io.veneer.api.v1.ListHostsRequest;
+import io.veneer.api.v1.Pool;
+import io.veneer.api.v1.PoolKind;
+import io.veneer.api.v1.PoolServiceGrpc;
+import io.veneer.api.v1.RequestDesktopRequest;
+import io.veneer.api.v1.Resources;
+import io.veneer.api.v1.RollPoolRequest;
+import io.veneer.api.v1.UpdatePoolRequest;
+import io.veneer.api.v1.WatchDesktopsRequest;
+import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTokens;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.testsupport.builders.AgentMessages;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The public gRPC API {@code veneer.api.v1}: the same rules as REST, bearer tokens in metadata,
+ * failures as status codes with details, and WatchDesktops following changes from Kafka.
+ */
+class ApiGrpcTest extends ControlPlaneSpringTest {
+
+  @Autowired ApiGrpcServer server;
+  @Autowired DesktopChangeFeed feed;
+  @Autowired HostService hosts;
+  @Autowired JdbcTemplate jdbc;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String alice = "alice-" + run;
+  private final String bob = "bob-" + run;
+  private final String host = "grpc-host-" + run;
+  private ManagedChannel channel;
+  private String poolId;
+
+  @BeforeEach
+  void aHostAndAPoolForAliceAndBob() {
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    hosts.register(
+        new HostRegistration(
+            host, new io.veneer.scheduler.cluster.Resources(64, 262_144, 4_000), Map.of(), ""));
+    String version =
+        GOLDEN_IMAGES.version(
+            "tiny-" + run,
+            AgentMessages.GOLDEN_DIGEST,
+            ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+    poolId =
+        pools(admin())
+            .createPool(
+                CreatePoolRequest.newBuilder()
+                    .setPool(
+                        pool("office-" + run, version)
+                            .addEntitledUsers(alice)
+                            .addEntitledUsers(bob))
+                    .build())
+            .getId();
+  }
+
+  @AfterEach
+  void closeTheChannel() {
+    channel.shutdownNow();
+  }
+
+  @Test
+  void callsWithoutAValidBearerTokenAreUnauthenticated() {
+    GetPoolRequest get = GetPoolRequest.newBuilder().setId(poolId).build();
+
+    assertThatThrownBy(() -> PoolServiceGrpc.newBlockingStub(channel).getPool(get))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThatThrownBy(() -> pools("not-a-jwt").getPool(get))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.UNAUTHENTICATED));
+  }
+
+  @Test
+  void aPoolNamedByVersionIdGetsItsDigestAndImageNameFromTheGoldenImageService() {
+    Pool pool = pools(admin()).getPool(GetPoolRequest.newBuilder().setId(poolId).build());
+
+    assertThat(pool.getName()).isEqualTo("office-" + run);
+    assertThat(
+            jdbc.queryForMap(
+                "SELECT golden_image, golden_digest FROM pool WHERE id = ?::uuid", poolId))
+        .containsEntry("golden_image", "tiny-" + run)
+        .containsEntry("golden_digest", AgentMessages.GOLDEN_DIGEST);
+  }
+
+  @Test
+  void aPoolOnAnUnpublishedOrUnknownVersionIsRefusedWithTheReason() {
+    String uploading =
+        GOLDEN_IMAGES.version(
+            "raw-" + run, "sha256:bb", ImageVersionState.IMAGE_VERSION_STATE_UPLOADING);
+
+    assertThatThrownBy(
+            () ->
+                pools(admin())
+                    .createPool(
+                        CreatePoolRequest.newBuilder()
+                            .setPool(pool("new-" + run, uploading))
+                            .build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e).hasMessageContaining("UPLOADING").hasMessageContaining("publish it");
+            });
+    assertThatThrownBy(
+            () ->
+                pools(admin())
+                    .createPool(
+                        CreatePoolRequest.newBuilder()
+                            .setPool(pool("ghost-" + run, UUID.randomUUID().toString()))
+                            .build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e).hasMessageContaining("does not exist");
+            });
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM pool WHERE name LIKE ?", Long.class, "%-" + run))
+        .isOne();
+  }
+
+  @Test
+  void everyWrongFieldOfAPoolIsNamedAtOnce() {
+    Pool wrong =
+        Pool.newBuilder().setKind(PoolKind.POOL_KIND_POOLED).setMinSize(5).setMaxSize(2).build();
+
+    assertThatThrownBy(
+            () -> pools(admin()).createPool(CreatePoolRequest.newBuilder().setPool(wrong).build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(badFields(e))
+                  .contains(
+                      "pool.name",
+                      "pool.golden_image_version_id",
+                      "pool.desktop_size.vcpus",
+                      "pool.max_size");
+            });
+  }
+
+  @Test
+  void usersRequestDesktopsAndSeeOnlyTheirOwn() {
+    Desktop mine =
+        pools(user(alice))
+            .requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
+    Desktop bobs =
+        pools(user(bob))
+            .requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
+
+    assertThat(mine.getAssignedUser()).isEqualTo(alice);
+    assertThat(mine.getHostId()).isNotBlank();
+    assertThat(
+            desktops(user(alice))
+                .listDesktops(ListDesktopsRequest.newBuilder().setPoolId(poolId).build())
+                .getDesktopsList())
+        .extracting(Desktop::getId)
+        .containsExactly(mine.getId());
+    DesktopServiceGrpc.DesktopServiceBlockingStub asAlice = desktops(user(alice));
+    DesktopActionRequest theirs = DesktopActionRequest.newBuilder().setId(bobs.getId()).build();
+    List<Runnable> onBobsDesktop =
+        List.of(
+            () -> asAlice.getDesktop(GetDesktopRequest.newBuilder().setId(bobs.getId()).build()),
+            () -> asAlice.startDesktop(theirs),
+            () -> asAlice.stopDesktop(theirs),
+            () -> asAlice.refreshDesktop(theirs),
+            () -> asAlice.deleteDesktop(theirs));
+    for (Runnable call : onBobsDesktop) {
+      assertThatThrownBy(call::run)
+          .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
+    }
+    assertThat(
+            desktops(user(bob))
+                .getDesktop(GetDesktopRequest.newBuilder().setId(bobs.getId()).build())
+                .getState())
+        .as("bob's desktop is untouched")
+        .isEqualTo(bobs.getState());
+  }
+
+  @Test
+  void usersCannotManagePoolsOrHosts() {
+    assertThatThrownBy(
+            () ->
+                pools(user(alice))
+                    .createPool(
+                        CreatePoolRequest.newBuilder().setPool(pool("mine-" + run, "x")).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThatThrownBy(() -> hosts(user(alice)).listHosts(ListHostsRequest.getDefaultInstance()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThatThrownBy(
+            () -> hosts(user(alice)).drainHost(HostActionRequest.newBuilder().setId(host).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThat(jdbc.queryForObject("SELECT state FROM host WHERE id = ?", String.class, host))
+        .isEqualTo("UP");
+  }
+
+  @Test
+  void anIllegalMoveIsAFailedPreconditionThatNamesTheCurrentState() {
+    Desktop mine =
+        pools(user(alice))
+            .requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
+    DesktopActionRequest theDesktop = DesktopActionRequest.newBuilder().setId(mine.getId()).build();
+    assertThat(desktops(user(alice)).deleteDesktop(theDesktop).getState())
+        .isEqualTo(DesktopState.DESKTOP_STATE_DELETING);
+
+    assertThatThrownBy(() -> desktops(user(alice)).startDesktop(theDesktop))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(errorInfo(e).getReason()).isEqualTo("ILLEGAL_TRANSITION");
+              assertThat(errorInfo(e).getMetadataMap())
+                  .containsEntry("currentState", "DELETING")
+                  .containsEntry("requestedState", "STARTING");
+            });
+  }
+
+  @Test
+  void adminsDrainResumeAndFenceHostsAndAGoneHostCannotBeOrderedBack() {
+    HostServiceGrpc.HostServiceBlockingStub admin = hosts(admin());
+    HostActionRequest theHost =
+        HostActionRequest.newBuilder().setId(host).setReason("test").build();
+
+    assertThat(admin.drainHost(theHost).getState()).isEqualTo(HostState.HOST_STATE_DRAINING);
+    assertThat(admin.enterMaintenance(theHost).getState())
+        .isEqualTo(HostState.HOST_STATE_MAINTENANCE);
+    assertThat(admin.resumeHost(theHost).getState()).isEqualTo(HostState.HOST_STATE_UP);
+    assertThat(admin.fenceHost(theHost).getState()).isEqualTo(HostState.HOST_STATE_FENCED);
+    assertThatThrownBy(() -> admin.resumeHost(theHost))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(errorInfo(e).getMetadataMap()).containsEntry("currentState", "FENCED");
+              assertThat(e).hasMessageContaining("start its node agent");
+            });
+  }
+
+  @Test
+  void updateChangesSizesAndEntitlementsButNotTheGoldenVersion() {
+    PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
+    Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
+
+    Pool updated =
+        admin.updatePool(
+            UpdatePoolRequest.newBuilder()
+                .setPool(
+                    current.toBuilder().setMaxSize(3).clearEntitledUsers().addEntitledUsers(bob))
+                .build());
+    assertThat(updated.getMaxSize()).isEqualTo(3);
+    assertThat(updated.getEntitledUsersList()).containsExactly(bob);
+    assertThatThrownBy(
+            () ->
+                admin.updatePool(
+                    UpdatePoolRequest.newBuilder()
+                        .setPool(current.toBuilder().setGoldenImageVersionId("other"))
+                        .build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(badFields(e)).containsExactly("pool.golden_image_version_id");
+            });
+  }
+
+  @Test
+  void rollingAPoolMovesItToTheNewVersionsDigest() {
+    String next =
+        GOLDEN_IMAGES.version(
+            "tiny-" + run,
+            "sha256:" + "c".repeat(64),
+            ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+
+    Pool rolled =
+        pools(admin())
+            .rollPool(
+                RollPoolRequest.newBuilder()
+                    .setId(poolId)
+                    .setGoldenImageVersionId(next)
+                    .setMaxConcurrentRefreshes(2)
+                    .build());
+
+    assertThat(rolled.getGoldenImageVersionId()).isEqualTo(next);
+    assertThat(rolled.getMaxConcurrentRefreshes()).isEqualTo(2);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT golden_digest FROM pool WHERE id = ?::uuid", String.class, poolId))
+        .isEqualTo("sha256:" + "c".repeat(64));
+  }
+
+  @Test
+  void aWatcherSeesItsOwnDesktopsChangesAndNotOthers() {
+    List<DesktopChange> seen = new CopyOnWriteArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    DesktopServiceGrpc.newStub(channel)
+        .withCallCredentials(bearer(user(alice)))
+        .watchDesktops(
+            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(DesktopChange change) {
+                seen.add(change);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                failures.add(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
+
+    pools(user(bob)).requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
+    Desktop mine =
+        pools(user(alice))
+            .requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(seen)
+                    .extracting(c -> c.getDesktop().getState())
+                    .contains(DesktopState.DESKTOP_STATE_SCHEDULED));
+    assertThat(failures).isEmpty();
+    assertThat(seen).allSatisfy(c -> assertThat(c.getDesktop().getId()).isEqualTo(mine.getId()));
+    assertThat(seen).allSatisfy(c -> assertThat(c.getInitial()).isFalse());
+  }
+
+  private static Pool.Builder pool(String name, String goldenVersion) {
+    return Pool.newBuilder()
+        .setName(name)
+        .setKind(PoolKind.POOL_KIND_POOLED)
+        .setGoldenImageVersionId(goldenVersion)
+        .setDesktopSize(Resources.newBuilder().setVcpus(1).setMemoryMib(1024).setDiskGib(10))
+        .setMinSize(0)
+        .setMaxSize(10);
+  }
+
+  private String admin() {
+    return TestTokens.admin("admin-" + run);
+  }
+
+  private static String user(String subject) {
+    return TestTokens.user(subject);
+  }
+
+  private PoolServiceGrpc.PoolServiceBlockingStub pools(String token) {
+    return PoolServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(bearer(token))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  private DesktopServiceGrpc.DesktopServiceBlockingStub desktops(String token) {
+    return DesktopServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(bearer(token))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  private HostServiceGrpc.HostServiceBlockingStub hosts(String token) {
+    return HostServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(bearer(token))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  private static Status.Code code(Throwable e) {
+    return Status.fromThrowable(e).getCode();
+  }
+
+  private static ErrorInfo errorInfo(Throwable e) {
+    return detail(e, ErrorInfo.class);
+  }
+
+  private static List<String> badFields(Throwable e) {
+    return detail(e, BadRequest.class).getFieldViolationsList().stream()
+        .map(BadRequest.FieldViolation::getField)
+        .toList();
+  }
+
+  private static <T extends com.google.protobuf.Message> T detail(Throwable e, Class<T> type) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(e);
+    assertThat(status).as("status details of %s", e).isNotNull();
+    try {
+      for (com.google.protobuf.Any any : status.getDetailsList()) {
+        if (any.is(type)) {
+          return any.unpack(type);
+        }
+      }
+    } catch (InvalidProtocolBufferException broken) {
+      throw new AssertionError(broken);
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " in " + status);
+  }
+
+  private static CallCredentials bearer(String token) {
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(
+          RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        applier.apply(headers);
+      }
+    };
+  }
+}
