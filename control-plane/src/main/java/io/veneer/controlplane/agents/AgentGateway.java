@@ -11,7 +11,9 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
+import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.ControlMessage;
+import io.veneer.controlplane.hosts.HostImages;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,13 +43,17 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
   private final AgentSessions sessions;
   private final AtomicInteger connected = new AtomicInteger();
 
+  private final HostImages hostImages;
+
   AgentGateway(
       AgentCredentials credentials,
       AgentReports reports,
       AgentProperties properties,
       AgentSessions sessions,
+      HostImages hostImages,
       MeterRegistry meters) {
     this.sessions = sessions;
+    this.hostImages = hostImages;
     this.credentials = credentials;
     this.reports = reports;
     this.properties = properties;
@@ -117,7 +123,14 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
             case HEARTBEAT -> reports.heartbeat(hostId);
             case HELLO ->
                 refuse(Status.FAILED_PRECONDITION.withDescription("Hello was already sent"));
-            case IMAGE_CACHE_CHANGE, KIND_NOT_SET -> {}
+            case IMAGE_CACHE_CHANGE ->
+                hostImages.change(
+                    hostId,
+                    message.getImageCacheChange().getAddedList().stream()
+                        .map(CachedImage::getDigest)
+                        .toList(),
+                    message.getImageCacheChange().getRemovedDigestsList());
+            case KIND_NOT_SET -> {}
           }
         } catch (RuntimeException e) {
           log.error("event=agent.error host={} error=\"{}\"", hostId, e.toString(), e);

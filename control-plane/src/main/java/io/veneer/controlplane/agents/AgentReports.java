@@ -1,5 +1,6 @@
 package io.veneer.controlplane.agents;
 
+import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.Capacity;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesiredSet;
@@ -13,6 +14,7 @@ import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
+import io.veneer.controlplane.hosts.HostImages;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostRepository;
 import io.veneer.controlplane.hosts.HostService;
@@ -60,14 +62,18 @@ public class AgentReports {
   private final DesktopEvents events;
   private final DesktopService desktopService;
 
+  private final HostImages hostImages;
+
   AgentReports(
       DesktopService desktopService,
       HostService hostService,
       HostRepository hosts,
       DesktopRepository desktops,
       PoolRepository pools,
-      DesktopEvents events) {
+      DesktopEvents events,
+      HostImages hostImages) {
     this.events = events;
+    this.hostImages = hostImages;
     this.desktopService = desktopService;
     this.hostService = hostService;
     this.hosts = hosts;
@@ -75,7 +81,7 @@ public class AgentReports {
     this.pools = pools;
   }
 
-  /** Records the agent's identity and capacity; returns its host's full desired set. */
+  /** Records the agent's identity, capacity and cached images; returns its full desired set. */
   @Transactional
   public DesiredSet hello(Hello hello, int heartbeatIntervalSeconds) {
     Capacity capacity = hello.getCapacity();
@@ -85,6 +91,9 @@ public class AgentReports {
             new Resources(capacity.getVcpus(), capacity.getMemoryMib(), capacity.getDiskGib()),
             hello.getLabelsMap(),
             hello.getZone()));
+    hostImages.replace(
+        hello.getHostId(),
+        hello.getCachedImagesList().stream().map(CachedImage::getDigest).toList());
     Set<String> held = new HashSet<>();
     for (DesktopStatus status : hello.getInventoryList()) {
       held.add(status.getDesktopId());

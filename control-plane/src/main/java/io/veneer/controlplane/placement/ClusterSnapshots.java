@@ -1,5 +1,6 @@
 package io.veneer.controlplane.placement;
 
+import io.veneer.controlplane.hosts.HostImages;
 import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.HostSnapshot;
@@ -11,21 +12,27 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Reads hosts, their claims and their desktops from PostgreSQL into a scheduler snapshot. */
+/**
+ * Reads hosts, their claims, cached images and desktops from PostgreSQL into a scheduler snapshot.
+ */
 @Component
 class ClusterSnapshots {
 
   private final JdbcTemplate jdbc;
+  private final HostImages hostImages;
 
-  ClusterSnapshots(JdbcTemplate jdbc) {
+  ClusterSnapshots(JdbcTemplate jdbc, HostImages hostImages) {
     this.jdbc = jdbc;
+    this.hostImages = hostImages;
   }
 
   ClusterSnapshot take() {
+    Map<String, Set<String>> cached = hostImages.all();
     Map<String, List<PlacedDesktop>> desktops = new HashMap<>();
     jdbc.query(
         "SELECT id, pool_id, owner, host_id FROM desktop WHERE host_id IS NOT NULL",
@@ -64,6 +71,7 @@ class ClusterSnapshots {
                             row.getInt("vcpu_ratio_permille"),
                             row.getInt("memory_ratio_permille"),
                             row.getInt("disk_ratio_permille")))
+                    .cachedImages(cached.getOrDefault(row.getString("id"), Set.of()))
                     .desktops(desktops.getOrDefault(row.getString("id"), List.of()))
                     .build());
     return new ClusterSnapshot(hosts);
