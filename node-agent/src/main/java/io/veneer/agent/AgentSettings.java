@@ -1,7 +1,10 @@
 package io.veneer.agent;
 
+import io.veneer.agent.images.BlobSource;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +30,7 @@ public record AgentSettings(
     Map<String, String> labels,
     String zone,
     long imageCacheBytes,
-    String imageToken,
+    BlobSource blobSource,
     Duration heartbeatInterval,
     Duration stopGrace,
     Duration simulatedStartDelay,
@@ -52,7 +55,11 @@ public record AgentSettings(
         labels(env.getOrDefault("VENEER_LABELS", "")),
         env.getOrDefault("VENEER_ZONE", "default"),
         longValue(env, "VENEER_IMAGE_CACHE_GIB", 50) << 30,
-        env.getOrDefault("VENEER_IMAGE_TOKEN", ""),
+        new BlobSource(
+            uri(env, "VENEER_IMAGE_SERVICE"),
+            env.getOrDefault("VENEER_IMAGE_SERVICE_TOKEN", ""),
+            Duration.ofSeconds(longValue(env, "VENEER_IMAGE_CONNECT_TIMEOUT_SECONDS", 10)),
+            Duration.ofSeconds(longValue(env, "VENEER_IMAGE_READ_TIMEOUT_SECONDS", 30))),
         Duration.ofSeconds(longValue(env, "VENEER_HEARTBEAT_SECONDS", 10)),
         Duration.ofSeconds(longValue(env, "VENEER_STOP_GRACE_SECONDS", 10)),
         Duration.ofMillis(longValue(env, "VENEER_SIMULATED_START_MS", 2000)),
@@ -69,6 +76,9 @@ public record AgentSettings(
     if (!controlPlane.matches("[^:\\s]+:\\d+")) {
       throw new IllegalArgumentException(
           "VENEER_CONTROL_PLANE must be host:port, not '" + controlPlane + "'");
+    }
+    if (imageCacheBytes <= 0) {
+      throw new IllegalArgumentException("VENEER_IMAGE_CACHE_GIB must be at least 1");
     }
     if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
       throw new IllegalArgumentException(
@@ -92,6 +102,19 @@ public record AgentSettings(
       labels.put(parts[0].strip(), parts[1].strip());
     }
     return Map.copyOf(labels);
+  }
+
+  private static URI uri(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return new URI(value.strip());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          name + " must be a URL such as http://images:8080, not '" + value + "'", e);
+    }
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {

@@ -5,49 +5,73 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.converge.Converger;
+import io.veneer.agent.converge.ImageEviction;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
 import io.veneer.agent.hypervisor.simulated.SimulatedHypervisor;
 import io.veneer.agent.images.ImageCache;
+import io.veneer.agent.images.ImageDownloads;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-/** One node agent: its driver, image cache, converger and control-plane stream on one thread. */
+/**
+ * One node agent: its driver, image cache, converger and control-plane stream on one loop thread;
+ * only image downloads run elsewhere, so that the loop never waits on the network.
+ */
 public final class NodeAgent implements AutoCloseable {
 
   private static final Logger log = Logger.getLogger(NodeAgent.class.getName());
+  private static final Duration FETCH_RETRY = Duration.ofSeconds(30);
 
   private final ScheduledExecutorService loop;
   private final ManagedChannel channel;
   private final ControlPlaneSession session;
-  private final Hypervisor hypervisor;
   private final ImageCache images;
+  private final ImageDownloads downloads;
   private final Converger converger;
+  private final ImageEviction eviction;
 
   public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
-    this.hypervisor = hypervisor;
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("agent-" + settings.hostId()).daemon().unstarted(r));
     this.channel = channel(settings);
     this.images =
-        new ImageCache(settings.dataDir(), settings.imageCacheBytes(), settings.imageToken());
+        new ImageCache(settings.dataDir(), settings.imageCacheBytes(), settings.blobSource());
     ControlPlaneSession[] holder = new ControlPlaneSession[1];
+    this.downloads =
+        new ImageDownloads(
+            images,
+            Clock.systemUTC(),
+            FETCH_RETRY,
+            cached -> onLoop(() -> holder[0].imageCached(cached)));
     this.converger =
         new Converger(
             hypervisor,
-            images,
+            downloads,
             status -> holder[0].report(status),
             settings.dataDir(),
             settings.stopGrace(),
             Clock.systemUTC());
+    this.eviction = new ImageEviction(converger, hypervisor, images);
     this.session =
-        new ControlPlaneSession(settings, channel, converger, images, hypervisor.name(), loop);
+        new ControlPlaneSession(settings, channel, converger, downloads, hypervisor.name(), loop);
     holder[0] = session;
+  }
+
+  private void onLoop(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.fine("event=agent-closing dropped=image-cache-change");
+    }
   }
 
   /** The driver the settings name; QEMU falls back to nothing: an explicit choice is required. */
@@ -73,14 +97,13 @@ public final class NodeAgent implements AutoCloseable {
   private void tick() {
     try {
       converger.convergeOnce();
-      images.evict(converger.imagesInUse());
+      List<String> evicted = eviction.run();
+      if (!evicted.isEmpty()) {
+        session.imagesEvicted(evicted);
+      }
     } catch (IOException | RuntimeException e) {
       log.warning("event=tick-failed reason=\"" + e.getMessage() + "\"");
     }
-  }
-
-  public Hypervisor hypervisor() {
-    return hypervisor;
   }
 
   public ImageCache images() {
@@ -89,6 +112,7 @@ public final class NodeAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    downloads.close();
     session.close();
     loop.shutdown();
     try {

@@ -4,23 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
+import io.veneer.agent.images.BlobSource;
 import io.veneer.agent.images.ImageCache;
+import io.veneer.agent.images.ImageDownloads;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
+import io.veneer.agent.v1.UserDataDisk;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Real QEMU guests (TCG here) on qcow2 overlays of the tiny golden image. */
 class QemuGuestsTest {
@@ -37,9 +43,15 @@ class QemuGuestsTest {
   void agent() throws IOException {
     tiny = TinyGolden.get();
     qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img");
-    cache = new ImageCache(data, 1L << 30, "");
+    cache = new ImageCache(data, 1L << 30, BlobSource.fetchUrlsOnly(""));
     converger =
-        new Converger(qemu, cache, reports::add, data, Duration.ofSeconds(1), Clock.systemUTC());
+        new Converger(
+            qemu,
+            new ImageDownloads(cache, Clock.systemUTC(), Duration.ofSeconds(30), cached -> {}),
+            reports::add,
+            data,
+            Duration.ofSeconds(1),
+            Clock.systemUTC());
     desktops = new Desktops(cache, tiny);
   }
 
@@ -65,21 +77,25 @@ class QemuGuestsTest {
         .extracting(DesktopStatus::getDesktopId)
         .contains("desk-a", "desk-b");
     assertThat(ImageCache.sha256(tiny.golden())).isEqualTo(goldenBefore);
+    Path golden = cache.ensure(desktops.running("desk-a").build().getGoldenImage());
     for (String desk : List.of("desk-a", "desk-b")) {
       Path overlay = data.resolve("desktops/" + desk + "/os.qcow2");
-      assertThat(qemuImgInfo(overlay))
-          .contains(
-              "backing file: " + cache.ensure(desktops.running(desk).build().getGoldenImage()));
-      assertThat(Files.size(overlay))
-          .as("the overlay holds only its guest's writes")
-          .isLessThan(Files.size(tiny.golden()))
+      assertThat(qemuImgInfo(overlay)).contains("backing file: " + golden);
+      // The guest wrote its marker and synced before printing its ready line.
+      assertThat(bytesHeldByTheOverlayItself(overlay))
+          .as("the overlay holds its guest's writes and nothing of the golden image")
+          .isPositive()
           .isLessThan(4L << 20);
     }
   }
 
   @Test
-  void refreshReturnsADesktopToThePristineGoldenState() throws Exception {
-    DesiredDesktop first = desktops.running("desk-r").build();
+  void refreshReturnsADesktopToThePristineGoldenStateAndKeepsItsUserDataDisk() throws Exception {
+    DesiredDesktop first =
+        desktops
+            .running("desk-r")
+            .setUserDataDisk(UserDataDisk.newBuilder().setDiskId("data-r").setSizeGib(1))
+            .build();
     converger.applyDesiredSet(List.of(first));
     converger.convergeOnce();
     assertThat(awaitConsole("desk-r", "VENEER GUEST READY")).contains("VENEER MARKER ABSENT");
@@ -90,6 +106,8 @@ class QemuGuestsTest {
             .setPowerState(PowerState.POWER_STATE_STOPPED)
             .build());
     converger.convergeOnce();
+    Path userData = data.resolve("desktops/desk-r/userdata.qcow2");
+    qemuIo(userData, "-c", "write -P 0x5a 0 64k");
     converger.upsert(first.toBuilder().setSpecGeneration(3).build());
     converger.convergeOnce();
     assertThat(awaitConsole("desk-r", "VENEER GUEST READY"))
@@ -101,6 +119,10 @@ class QemuGuestsTest {
     assertThat(awaitConsole("desk-r", "VENEER GUEST READY"))
         .as("a refresh discards the overlay: the marker file is gone")
         .contains("VENEER MARKER ABSENT");
+    assertThat(qemuIo(userData, "-r", "-U", "-c", "read -P 0x5a 0 64k"))
+        .as("the user-data disk kept what was written to it before the refresh")
+        .contains("read 65536/65536 bytes")
+        .doesNotContain("Pattern verification failed");
   }
 
   @Test
@@ -151,7 +173,34 @@ class QemuGuestsTest {
                 : "none"));
   }
 
-  static String qemuImgInfo(Path image) throws IOException {
+  /**
+   * Bytes of guest data allocated in the overlay itself (depth 0), not read through to its base.
+   */
+  private static long bytesHeldByTheOverlayItself(Path overlay) throws IOException {
+    Process process =
+        new ProcessBuilder("qemu-img", "map", "--output=json", "-U", overlay.toString()).start();
+    JsonNode extents = JsonMapper.builder().build().readTree(process.getInputStream());
+    long bytes = 0;
+    for (JsonNode extent : extents) {
+      if (extent.get("depth").asInt() == 0 && extent.get("data").asBoolean()) {
+        bytes += extent.get("length").asLong();
+      }
+    }
+    return bytes;
+  }
+
+  /** Runs qemu-io on a qcow2 image ({@code -r -U} reads it beside a running guest). */
+  private static String qemuIo(Path image, String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
+    command.addAll(List.of(arguments));
+    command.add(image.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("%s: %s", command, output).isZero();
+    return output;
+  }
+
+  private static String qemuImgInfo(Path image) throws IOException {
     Process process =
         new ProcessBuilder("qemu-img", "info", "-U", image.toString())
             .redirectErrorStream(true)

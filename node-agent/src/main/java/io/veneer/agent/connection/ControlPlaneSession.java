@@ -7,10 +7,11 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.AgentSettings;
 import io.veneer.agent.converge.Converger;
-import io.veneer.agent.images.ImageCache;
+import io.veneer.agent.images.ImageDownloads;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.BlobRef;
+import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.Capacity;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesktopStatus;
@@ -37,29 +38,28 @@ import java.util.logging.Logger;
 public final class ControlPlaneSession {
 
   private static final Logger log = Logger.getLogger(ControlPlaneSession.class.getName());
-  private static final Duration FIRST_RETRY = Duration.ofMillis(250);
-  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
-  static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The host's agent token, as the control plane's agent gateway expects it. */
+  static final Metadata.Key<String> AGENT_TOKEN =
+      Metadata.Key.of("x-veneer-agent-token", Metadata.ASCII_STRING_MARSHALLER);
 
   private final AgentSettings settings;
   private final ManagedChannel channel;
   private final Converger converger;
-  private final ImageCache images;
+  private final ImageDownloads images;
   private final String hypervisor;
   private final ScheduledExecutorService loop;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
   private Duration heartbeatInterval;
   private int failures;
-  private long connections;
   private volatile boolean closed;
 
   public ControlPlaneSession(
       AgentSettings settings,
       ManagedChannel channel,
       Converger converger,
-      ImageCache images,
+      ImageDownloads images,
       String hypervisor,
       ScheduledExecutorService loop) {
     this.settings = settings;
@@ -82,18 +82,13 @@ public final class ControlPlaneSession {
     }
   }
 
-  /** Streams opened so far (for tests and logs). */
-  public long connections() {
-    return connections;
-  }
-
   private void connect() {
     if (closed) {
       return;
     }
     Metadata metadata = new Metadata();
     if (!settings.agentToken().isEmpty()) {
-      metadata.put(AUTHORIZATION, "Bearer " + settings.agentToken());
+      metadata.put(AGENT_TOKEN, settings.agentToken());
     }
     AgentServiceGrpc.AgentServiceStub stub =
         AgentServiceGrpc.newStub(channel)
@@ -117,7 +112,6 @@ public final class ControlPlaneSession {
               }
             });
     outbound = stream;
-    connections++;
     try {
       stream.onNext(AgentMessage.newBuilder().setHello(hello()).build());
     } catch (IOException | RuntimeException e) {
@@ -144,7 +138,7 @@ public final class ControlPlaneSession {
                 .setDiskGib(settings.diskGib()))
         .putAllLabels(settings.labels())
         .setZone(settings.zone())
-        .addAllCachedImages(images.contents())
+        .addAllCachedImages(images.cache().contents())
         .addAllInventory(converger.inventory())
         .setHypervisor(hypervisor)
         .build();
@@ -172,30 +166,27 @@ public final class ControlPlaneSession {
                   + "\"");
       case KIND_NOT_SET -> log.warning("event=empty-control-message");
     }
+    // Only an answer proves the stream works (a refused token fails after it opened), so only an
+    // answer starts the backoff over.
     failures = 0;
     converger.convergeOnce();
   }
 
+  /** Starts fetching in the background; each blob is reported when it lands in the cache. */
   private void prefetch(List<BlobRef> blobs) {
     for (BlobRef blob : blobs) {
-      try {
-        images.ensure(blob);
-        report(
-            ImageCacheChange.newBuilder()
-                .addAdded(
-                    io.veneer.agent.v1.CachedImage.newBuilder()
-                        .setDigest(blob.getDigest())
-                        .setSizeBytes(blob.getSizeBytes()))
-                .build());
-      } catch (IOException e) {
-        log.warning(
-            "event=prefetch-failed digest="
-                + blob.getDigest()
-                + " reason=\""
-                + e.getMessage()
-                + "\"");
-      }
+      images.request(blob);
     }
+  }
+
+  /** Tells the control plane a blob is now cached here (the scheduler prefers such hosts). */
+  public void imageCached(CachedImage image) {
+    report(ImageCacheChange.newBuilder().addAdded(image).build());
+  }
+
+  /** Tells the control plane blobs were evicted from this host's cache. */
+  public void imagesEvicted(List<String> digests) {
+    report(ImageCacheChange.newBuilder().addAllRemovedDigests(digests).build());
   }
 
   private void report(ImageCacheChange change) {
@@ -243,9 +234,10 @@ public final class ControlPlaneSession {
       return;
     }
     failures++;
-    long base =
-        Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures - 1, 10));
-    long delay = (long) (base * (0.5 + ThreadLocalRandom.current().nextDouble()));
+    long delay =
+        ReconnectBackoff.STANDARD
+            .delay(failures, ThreadLocalRandom.current().nextDouble())
+            .toMillis();
     log.warning(
         "event=stream-lost reason=\"" + reason + "\" retryInMs=" + delay + " failures=" + failures);
     loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);

@@ -5,7 +5,8 @@ import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
-import io.veneer.agent.images.ImageCache;
+import io.veneer.agent.images.ImageDownloads;
+import io.veneer.agent.v1.BlobRef;
 import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopRemoval;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -37,7 +40,7 @@ public final class Converger {
   private static final Logger log = Logger.getLogger(Converger.class.getName());
 
   private final Hypervisor hypervisor;
-  private final ImageCache images;
+  private final ImageDownloads images;
   private final StatusSink sink;
   private final Path stateDir;
   private final Duration stopGrace;
@@ -45,14 +48,15 @@ public final class Converger {
   private final Map<String, DesiredDesktop> desired = new HashMap<>();
   private final Map<String, Long> removedAt = new HashMap<>();
   private final Map<String, Boolean> deleteUserData = new HashMap<>();
-  private final Map<String, Long> startFailedAt = new HashMap<>();
+  private final Map<String, Long> startAttemptedAt = new HashMap<>();
   private final Map<String, String> problems = new HashMap<>();
   private final Map<String, DesktopStatus> reported = new HashMap<>();
+  private final Set<String> awaitingImages = new HashSet<>();
   private boolean fullSetReceived;
 
   public Converger(
       Hypervisor hypervisor,
-      ImageCache images,
+      ImageDownloads images,
       StatusSink sink,
       Path dataDir,
       Duration stopGrace,
@@ -99,12 +103,14 @@ public final class Converger {
     deleteUserData.put(id, removal.getDeleteUserData());
   }
 
-  public Set<String> desiredIds() {
-    return Set.copyOf(desired.keySet());
-  }
-
-  /** Golden images the desired desktops use: never evicted from the cache. */
-  public Set<String> imagesInUse() {
+  /**
+   * The blobs (golden images, kernels, initrds) the desired desktops use; empty until the full
+   * desired set has arrived, because until then nobody knows what the host needs.
+   */
+  public Optional<Set<String>> desiredImages() {
+    if (!fullSetReceived) {
+      return Optional.empty();
+    }
     Set<String> digests = new HashSet<>();
     for (DesiredDesktop desktop : desired.values()) {
       digests.add(desktop.getGoldenImage().getDigest());
@@ -113,7 +119,7 @@ public final class Converger {
         digests.add(desktop.getHardware().getDirectKernel().getInitrd().getDigest());
       }
     }
-    return digests;
+    return Optional.of(digests);
   }
 
   /** One pass: remove orphans, converge every desired desktop, report what changed. */
@@ -123,6 +129,14 @@ public final class Converger {
         if (!desired.containsKey(id)) {
           removeOrphan(id);
         }
+      }
+    }
+    for (String id : List.copyOf(awaitingImages)) {
+      if (!desired.containsKey(id)) {
+        // Removed before its images arrived: nothing was created, so it is simply gone.
+        awaitingImages.remove(id);
+        reported.remove(id);
+        sink.report(absent(id));
       }
     }
     for (DesiredDesktop desktop : List.copyOf(desired.values())) {
@@ -169,22 +183,28 @@ public final class Converger {
       hypervisor.destroy(id, deleteUserData.getOrDefault(id, false));
       Files.deleteIfExists(stateDir.resolve(id + ".os-generation"));
       log.info("event=desktop-removed desktop=" + id);
-      DesktopStatus gone =
-          status(
-              id,
-              removedAt.getOrDefault(id, 0L),
-              0,
-              Observation.of(ObservedState.OBSERVED_STATE_ABSENT));
+      awaitingImages.remove(id);
       reported.remove(id);
-      sink.report(gone);
+      sink.report(absent(id));
     } catch (HypervisorException | IOException e) {
       log.warning("event=remove-failed desktop=" + id + " reason=\"" + e.getMessage() + "\"");
     }
   }
 
+  private DesktopStatus absent(String id) {
+    return status(
+        id, removedAt.getOrDefault(id, 0L), 0, Observation.of(ObservedState.OBSERVED_STATE_ABSENT));
+  }
+
   private void converge(DesiredDesktop desktop) throws HypervisorException, IOException {
     String id = desktop.getDesktopId();
-    GuestSpec spec = spec(desktop);
+    Optional<GuestSpec> resolved = spec(desktop);
+    if (resolved.isEmpty()) {
+      awaitingImages.add(id);
+      return;
+    }
+    awaitingImages.remove(id);
+    GuestSpec spec = resolved.get();
     hypervisor.createDisks(spec);
     long applied = appliedOsGeneration(id);
     if (applied == 0) {
@@ -193,7 +213,6 @@ public final class Converger {
       hypervisor.stop(id, stopGrace);
       hypervisor.resetOsDisk(spec);
       recordOsGeneration(id, desktop.getOsDiskGeneration());
-      startFailedAt.remove(id);
       log.info(
           "event=desktop-refreshed desktop="
               + id
@@ -206,14 +225,13 @@ public final class Converger {
       boolean down =
           state == ObservedState.OBSERVED_STATE_STOPPED
               || state == ObservedState.OBSERVED_STATE_ABSENT;
-      boolean retryAfterFailure =
+      // A failed guest stays failed (and reported) until the control plane asks again with a
+      // newer spec generation: restarting a crashing guest in a loop helps nobody.
+      boolean askedAgain =
           state == ObservedState.OBSERVED_STATE_FAILED
-              && startFailedAt.getOrDefault(id, Long.MAX_VALUE) < desktop.getSpecGeneration();
-      if (state == ObservedState.OBSERVED_STATE_FAILED) {
-        startFailedAt.putIfAbsent(id, desktop.getSpecGeneration());
-      }
-      if (down || retryAfterFailure) {
-        startFailedAt.remove(id);
+              && startAttemptedAt.getOrDefault(id, 0L) < desktop.getSpecGeneration();
+      if (down || askedAgain) {
+        startAttemptedAt.put(id, desktop.getSpecGeneration());
         hypervisor.start(spec);
       }
     } else if (state == ObservedState.OBSERVED_STATE_RUNNING
@@ -222,30 +240,43 @@ public final class Converger {
     }
   }
 
-  private GuestSpec spec(DesiredDesktop desktop) throws IOException {
-    Path golden = images.ensure(desktop.getGoldenImage());
-    Path kernel = null;
-    Path initrd = null;
-    String cmdline = "";
-    if (desktop.getHardware().getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL) {
-      var direct = desktop.getHardware().getDirectKernel();
-      kernel = images.ensure(direct.getKernel());
+  /** The guest's spec with its blobs in the cache; empty while one of them is being fetched. */
+  private Optional<GuestSpec> spec(DesiredDesktop desktop) throws IOException {
+    List<BlobRef> blobs = new ArrayList<>(List.of(desktop.getGoldenImage()));
+    boolean directKernel = desktop.getHardware().getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
+    var direct = desktop.getHardware().getDirectKernel();
+    if (directKernel) {
+      blobs.add(direct.getKernel());
       if (direct.hasInitrd()) {
-        initrd = images.ensure(direct.getInitrd());
+        blobs.add(direct.getInitrd());
       }
-      cmdline = direct.getCmdline();
     }
-    return new GuestSpec(
-        desktop.getDesktopId(),
-        Math.max(1, desktop.getSize().getVcpus()),
-        Math.max(64, desktop.getSize().getMemoryMib()),
-        desktop.getHardware().getMachine() == MachineType.MACHINE_TYPE_MICROVM ? "microvm" : "q35",
-        desktop.getHardware().getDisplay(),
-        golden,
-        kernel,
-        initrd,
-        cmdline,
-        desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0);
+    List<Path> paths = new ArrayList<>();
+    boolean fetching = false;
+    for (BlobRef blob : blobs) {
+      switch (images.request(blob)) {
+        case ImageDownloads.Availability.Ready ready -> paths.add(ready.path());
+        case ImageDownloads.Availability.Fetching pending -> fetching = true;
+        case ImageDownloads.Availability.Failed failed -> throw new IOException(failed.reason());
+      }
+    }
+    if (fetching) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new GuestSpec(
+            desktop.getDesktopId(),
+            Math.max(1, desktop.getSize().getVcpus()),
+            Math.max(64, desktop.getSize().getMemoryMib()),
+            desktop.getHardware().getMachine() == MachineType.MACHINE_TYPE_MICROVM
+                ? "microvm"
+                : "q35",
+            desktop.getHardware().getDisplay(),
+            paths.get(0),
+            directKernel ? paths.get(1) : null,
+            directKernel && direct.hasInitrd() ? paths.get(2) : null,
+            directKernel ? direct.getCmdline() : "",
+            desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0));
   }
 
   private void report(String id, long specGeneration, long osGeneration) {
@@ -253,6 +284,9 @@ public final class Converger {
     String problem = problems.get(id);
     if (problem != null && observed.state() != ObservedState.OBSERVED_STATE_RUNNING) {
       observed = Observation.failed(problem);
+    } else if (awaitingImages.contains(id)
+        && observed.state() == ObservedState.OBSERVED_STATE_ABSENT) {
+      observed = Observation.of(ObservedState.OBSERVED_STATE_PROVISIONING);
     }
     DesktopStatus status = status(id, specGeneration, osGeneration, observed);
     DesktopStatus last = reported.get(id);

@@ -1,5 +1,6 @@
 package io.veneer.agent.hypervisor;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
@@ -31,6 +32,12 @@ public interface Hypervisor {
 
   /** Every desktop the host holds disks or a guest for: the inventory reported on connect. */
   Set<String> inventory();
+
+  /**
+   * The golden images the host's OS disks are overlays of, whether their guests run or not: the
+   * image cache must keep them, or those desktops could never boot again.
+   */
+  Set<Path> goldenImagesInUse();
 
   /** Sets the balloon target of a running guest. */
   void setMemoryTarget(String desktopId, long memoryMib) throws HypervisorException;

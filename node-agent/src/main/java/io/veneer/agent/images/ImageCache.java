@@ -5,10 +5,8 @@ import io.veneer.agent.v1.CachedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -31,81 +30,99 @@ import java.util.stream.Stream;
 /**
  * The host's golden images (and kernels, initrds): each blob fetched once by digest from the golden
  * image service, resumed with HTTP Range after a cut, verified against its sha256, renamed into
- * place atomically and made read-only. Least recently used blobs that no desktop uses are evicted
+ * place atomically and made read-only. Least recently used blobs that nothing needs are evicted
  * when the cache outgrows its limit.
+ *
+ * <pre>
+ * &lt;data&gt;/images/&lt;hex&gt;        a verified, read-only blob
+ * &lt;data&gt;/images/&lt;hex&gt;.part   a download in progress (or cut), resumed from its length
+ * </pre>
  */
 public final class ImageCache {
 
   private static final Logger log = Logger.getLogger(ImageCache.class.getName());
   private static final int ATTEMPTS = 5;
+  private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
   private final Path blobs;
   private final long maxBytes;
-  private final String token;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(10))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final BlobSource source;
   private final Set<String> fetching = ConcurrentHashMap.newKeySet();
 
-  public ImageCache(Path dataDir, long maxBytes, String token) throws IOException {
+  public ImageCache(Path dataDir, long maxBytes, BlobSource source) throws IOException {
     this.blobs = dataDir.resolve("images");
     this.maxBytes = maxBytes;
-    this.token = token == null ? "" : token;
+    this.source = source;
     Files.createDirectories(blobs);
   }
 
-  /** The path of a cached blob, fetching it first when needed; marks it recently used. */
-  public Path ensure(BlobRef blob) throws IOException {
-    String hex = hex(blob.getDigest());
-    Path path = blobs.resolve(hex);
-    if (Files.exists(path)) {
-      Files.setLastModifiedTime(path, FileTime.from(Instant.now()));
-      return path;
+  /** The path of a cached blob, if the cache holds it; marks it recently used. */
+  public Optional<Path> cached(String digest) throws IOException {
+    Path path = blobs.resolve(hex(digest));
+    if (!Files.exists(path)) {
+      return Optional.empty();
     }
+    // Coarse on purpose: the converger asks every second for every desktop's images.
+    Instant now = Instant.now();
+    if (modified(path).toInstant().isBefore(now.minus(TOUCH_EVERY))) {
+      Files.setLastModifiedTime(path, FileTime.from(now));
+    }
+    return Optional.of(path);
+  }
+
+  /** The path of a cached blob, fetching it first when needed (blocking: not on the agent loop). */
+  public Path ensure(BlobRef blob) throws IOException {
+    Optional<Path> cached = cached(blob.getDigest());
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    String hex = hex(blob.getDigest());
     if (!fetching.add(hex)) {
       throw new IOException("Blob " + blob.getDigest() + " is being fetched already");
     }
     try {
-      fetch(blob, hex, path);
-      return path;
+      return fetch(blob, hex);
     } finally {
       fetching.remove(hex);
     }
   }
 
-  private void fetch(BlobRef blob, String hex, Path target) throws IOException {
+  private Path fetch(BlobRef blob, String hex) throws IOException {
+    URI url = source.locate(blob);
     Path partial = blobs.resolve(hex + ".part");
-    IOException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       try {
-        download(blob, partial);
-        last = null;
+        download(url, partial);
         break;
+      } catch (RefusedException e) {
+        throw new IOException("Cannot fetch " + blob.getDigest() + ": " + e.getMessage(), e);
       } catch (IOException e) {
-        last = e;
         log.warning(
             "event=blob-fetch-interrupted digest="
                 + blob.getDigest()
+                + " url="
+                + url
                 + " attempt="
                 + attempt
                 + " have="
                 + size(partial)
                 + " reason=\""
-                + e.getMessage()
+                + e
                 + "\"");
+        if (attempt == ATTEMPTS) {
+          throw new IOException(
+              "Cannot fetch "
+                  + blob.getDigest()
+                  + " from "
+                  + url
+                  + " after "
+                  + ATTEMPTS
+                  + " attempts: "
+                  + e,
+              e);
+        }
+        pause(Duration.ofMillis(250L * attempt));
       }
-    }
-    if (last != null) {
-      throw new IOException(
-          "Cannot fetch "
-              + blob.getDigest()
-              + " from "
-              + blob.getFetchUrl()
-              + ": "
-              + last.getMessage(),
-          last);
     }
     String actual = sha256(partial);
     if (!actual.equals(hex)) {
@@ -113,57 +130,95 @@ public final class ImageCache {
       throw new IOException(
           "The bytes fetched for "
               + blob.getDigest()
+              + " from "
+              + url
               + " have digest sha256:"
               + actual
               + "; discarded them");
     }
-    Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("r--r--r--"));
-    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    Path target = blobs.resolve(hex);
+    publish(partial, target);
     log.info("event=blob-cached digest=" + blob.getDigest() + " bytes=" + Files.size(target));
+    return target;
   }
 
-  /** Appends to what an earlier attempt left, asking only for the rest with Range. */
-  private void download(BlobRef blob, Path partial) throws IOException {
+  /**
+   * Appends to what an earlier attempt left, asking only for the rest with Range. Every read is
+   * bounded by the read timeout, so a server that stalls costs an attempt, never the agent.
+   */
+  private void download(URI url, Path partial) throws IOException {
     long have = size(partial);
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(blob.getFetchUrl())).GET();
-    if (!token.isEmpty()) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    if (have > 0) {
-      request.header("Range", "bytes=" + have + "-");
-    }
-    HttpResponse<InputStream> response;
+    HttpURLConnection http = (HttpURLConnection) url.toURL().openConnection();
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted", e);
-    }
-    boolean resumed = response.statusCode() == 206;
-    if (response.statusCode() != 200 && !resumed) {
-      response.body().close();
-      throw new IOException("HTTP " + response.statusCode());
-    }
-    try (InputStream in = response.body();
-        OutputStream out =
-            Files.newOutputStream(
-                partial,
-                StandardOpenOption.CREATE,
-                resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-      in.transferTo(out);
+      http.setConnectTimeout((int) source.connectTimeout().toMillis());
+      http.setReadTimeout((int) source.readTimeout().toMillis());
+      http.setInstanceFollowRedirects(false);
+      http.setUseCaches(false);
+      source.authorization(url).ifPresent(value -> http.setRequestProperty("Authorization", value));
+      if (have > 0) {
+        http.setRequestProperty("Range", "bytes=" + have + "-");
+      }
+      int status = http.getResponseCode();
+      if (status == 416 && have > 0) {
+        // Everything was fetched before the cut; the digest check decides whether it is right.
+        return;
+      }
+      boolean resumed = status == 206 && resumesAt(http.getHeaderField("Content-Range"), have);
+      if (status != 200 && !resumed) {
+        throw refusal(url, status);
+      }
+      try (InputStream in = http.getInputStream();
+          OutputStream out =
+              Files.newOutputStream(
+                  partial,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+        in.transferTo(out);
+      }
+    } finally {
+      http.disconnect();
     }
   }
 
-  /** Evicts least recently used blobs outside {@code inUse} until the cache fits its limit. */
-  public List<String> evict(Set<String> inUseDigests) throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(blobs)) {
-      files = list.filter(p -> !p.getFileName().toString().endsWith(".part")).toList();
+  private static boolean resumesAt(String contentRange, long have) {
+    return contentRange != null && contentRange.matches("bytes " + have + "-\\d+/(\\d+|\\*)");
+  }
+
+  private static IOException refusal(URI url, int status) {
+    return switch (status) {
+      case 401, 403 ->
+          new RefusedException(
+              "the golden image service refused the agent (HTTP "
+                  + status
+                  + "): set VENEER_IMAGE_SERVICE_TOKEN to its veneer.images.agent-token");
+      case 404 -> new RefusedException("HTTP 404: " + url + " has no such blob");
+      case 206 -> new IOException("HTTP 206 for a range the agent did not ask for");
+      default ->
+          status >= 400 && status < 500 && status != 408 && status != 429
+              ? new RefusedException("HTTP " + status + " from " + url)
+              : new IOException("HTTP " + status + " from " + url);
+    };
+  }
+
+  /** A refusal that asking again will not change. */
+  private static final class RefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RefusedException(String message) {
+      super(message);
     }
+  }
+
+  /**
+   * Evicts least recently used blobs outside {@code keep} until the cache fits its limit. Only a
+   * caller who knows everything the host needs may call it (see {@code ImageEviction}).
+   */
+  public List<String> evict(Set<String> keep) throws IOException {
+    List<Path> files = blobFiles();
     long total = 0;
     for (Path file : files) {
-      total += Files.size(file);
+      total += size(file);
     }
     List<String> evicted = new ArrayList<>();
     List<Path> oldestFirst =
@@ -173,29 +228,38 @@ public final class ImageCache {
         break;
       }
       String digest = "sha256:" + file.getFileName();
-      if (inUseDigests.contains(digest)) {
+      if (keep.contains(digest)) {
         continue;
       }
-      total -= Files.size(file);
+      total -= size(file);
       Files.delete(file);
       evicted.add(digest);
-      log.info("event=blob-evicted digest=" + digest);
+      log.info("event=blob-evicted digest=" + digest + " cacheBytes=" + total);
     }
     return evicted;
   }
 
+  /** The digest of a file when it is one of this cache's blobs. */
+  public Optional<String> digestOf(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    if (!blobs.toAbsolutePath().normalize().equals(absolute.getParent())) {
+      return Optional.empty();
+    }
+    String name = absolute.getFileName().toString();
+    return name.matches("[0-9a-f]{64}") ? Optional.of("sha256:" + name) : Optional.empty();
+  }
+
   /** What the cache holds, for the Hello. */
   public List<CachedImage> contents() throws IOException {
-    try (Stream<Path> list = Files.list(blobs)) {
-      return list.filter(p -> !p.getFileName().toString().endsWith(".part"))
-          .map(
-              p ->
-                  CachedImage.newBuilder()
-                      .setDigest("sha256:" + p.getFileName())
-                      .setSizeBytes(size(p))
-                      .build())
-          .toList();
-    }
+    return blobFiles().stream().map(ImageCache::describe).toList();
+  }
+
+  /** How a cached blob is reported to the control plane. */
+  public static CachedImage describe(Path blob) {
+    return CachedImage.newBuilder()
+        .setDigest("sha256:" + blob.getFileName())
+        .setSizeBytes(size(blob))
+        .build();
   }
 
   /** Puts a local file into the cache under its digest (seeding a host, or tests). */
@@ -205,15 +269,28 @@ public final class ImageCache {
     if (!Files.exists(target)) {
       Path partial = blobs.resolve(hex + ".part");
       Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
-      Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("r--r--r--"));
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      publish(partial, target);
     }
     return "sha256:" + hex;
   }
 
+  /**
+   * Read-only first, then one rename: a blob under its final name is complete and never written.
+   */
+  private static void publish(Path partial, Path target) throws IOException {
+    Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("r--r--r--"));
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private List<Path> blobFiles() throws IOException {
+    try (Stream<Path> list = Files.list(blobs)) {
+      return list.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).toList();
+    }
+  }
+
   public static String sha256(Path file) throws IOException {
     MessageDigest digest = sha256();
-    byte[] buffer = new byte[1 << 20];
+    byte[] buffer = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file)) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
@@ -234,9 +311,18 @@ public final class ImageCache {
   private static String hex(String digest) throws IOException {
     String hex = digest.startsWith("sha256:") ? digest.substring(7) : digest;
     if (!hex.matches("[0-9a-f]{64}")) {
-      throw new IOException("'" + digest + "' is not a sha256 digest");
+      throw new IOException("'" + digest + "' is not a sha256 digest (sha256:<64 hex digits>)");
     }
     return hex;
+  }
+
+  private static void pause(Duration duration) throws IOException {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while fetching", e);
+    }
   }
 
   private static long size(Path file) {

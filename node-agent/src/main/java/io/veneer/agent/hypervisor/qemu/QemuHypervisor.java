@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -361,6 +362,21 @@ public final class QemuHypervisor implements Hypervisor {
     } catch (IOException e) {
       return Set.of();
     }
+  }
+
+  @Override
+  public Set<Path> goldenImagesInUse() {
+    Set<Path> goldens = new HashSet<>();
+    for (String desktopId : inventory()) {
+      Path overlay = dir(desktopId).resolve("os.qcow2");
+      try {
+        Qcow2Header.backingFile(overlay).ifPresent(goldens::add);
+      } catch (IOException e) {
+        // Unreadable now (being replaced by a refresh, say): the next pass reads it again.
+        log.fine("event=overlay-unreadable desktop=" + desktopId + " reason=" + e.getMessage());
+      }
+    }
+    return goldens;
   }
 
   @Override

@@ -5,9 +5,11 @@ import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.ObservedState;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +32,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     volatile Instant since;
     volatile int osDiskResets;
     volatile String failure = "";
+    volatile Path golden;
   }
 
   public SimulatedHypervisor(Clock clock, Duration startDelay, Duration stopDelay) {
@@ -61,6 +64,7 @@ public final class SimulatedHypervisor implements Hypervisor {
         id -> {
           Guest guest = new Guest();
           guest.since = clock.instant().minus(stopDelay);
+          guest.golden = spec.golden();
           return guest;
         });
   }
@@ -75,6 +79,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
     guest.osDiskResets++;
     guest.failure = "";
+    guest.golden = spec.golden();
   }
 
   @Override
@@ -126,6 +131,15 @@ public final class SimulatedHypervisor implements Hypervisor {
   @Override
   public Set<String> inventory() {
     return Set.copyOf(guests.keySet());
+  }
+
+  @Override
+  public Set<Path> goldenImagesInUse() {
+    Set<Path> goldens = new HashSet<>();
+    for (Guest guest : guests.values()) {
+      goldens.add(guest.golden);
+    }
+    return goldens;
   }
 
   @Override
