@@ -27,6 +27,7 @@ public final class TestTokens {
   public static final String ISSUER = "https://issuer.test/realms/veneer";
 
   private static final KeyPair KEYS = generate();
+  private static final KeyPair STRANGER = generate();
   private static final Path PUBLIC_KEY = writePublicKey();
 
   private TestTokens() {}
@@ -44,6 +45,21 @@ public final class TestTokens {
   }
 
   public static String mint(String subject, List<String> roles, List<String> groups) {
+    return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600));
+  }
+
+  /** An admin token that expired an hour ago: otherwise perfectly valid. */
+  public static String expiredAdmin(String subject) {
+    return sign(KEYS, subject, List.of("admin"), List.of(), Instant.now().minusSeconds(3600));
+  }
+
+  /** An admin token signed with a key the control plane does not trust. */
+  public static String wronglySignedAdmin(String subject) {
+    return sign(STRANGER, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600));
+  }
+
+  private static String sign(
+      KeyPair keys, String subject, List<String> roles, List<String> groups, Instant expiry) {
     try {
       SignedJWT jwt =
           new SignedJWT(
@@ -54,9 +70,9 @@ public final class TestTokens {
                   .claim("roles", roles)
                   .claim("groups", groups)
                   .issueTime(new Date())
-                  .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                  .expirationTime(Date.from(expiry))
                   .build());
-      jwt.sign(new RSASSASigner(KEYS.getPrivate()));
+      jwt.sign(new RSASSASigner(keys.getPrivate()));
       return jwt.serialize();
     } catch (JOSEException e) {
       throw new IllegalStateException(e);

@@ -1,6 +1,8 @@
 package io.veneer.controlplane.agents;
 
+import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.hosts.HostRepository;
+import io.veneer.controlplane.security.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,10 +20,21 @@ import org.springframework.transaction.annotation.Transactional;
 public class AgentCredentials {
 
   private final HostRepository hosts;
+  private final AuditLog audit;
   private final SecureRandom random = new SecureRandom();
 
-  AgentCredentials(HostRepository hosts) {
+  AgentCredentials(HostRepository hosts, AuditLog audit) {
     this.hosts = hosts;
+    this.audit = audit;
+  }
+
+  /** An admin issues a new token for the host's agent; the old one stops working at once. */
+  @Transactional
+  public String issue(Caller caller, String hostId) {
+    caller.requireAdmin("Issuing an agent token");
+    String token = issue(hostId);
+    audit.record(caller, "host.agent-token", "host", hostId, "new agent token issued");
+    return token;
   }
 
   /** A new token for the host's agent, replacing any earlier one. */

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.desktops;
 
+import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.events.DesktopEvents;
@@ -41,6 +42,8 @@ public class DesktopService {
   private final TransactionTemplate transactions;
   private final DesktopEvents events;
 
+  private final AuditLog audit;
+
   DesktopService(
       DesktopRepository desktops,
       PoolRepository pools,
@@ -48,8 +51,10 @@ public class DesktopService {
       PlacementService placement,
       ResourceClaims claims,
       PlatformTransactionManager transactionManager,
-      DesktopEvents events) {
+      DesktopEvents events,
+      AuditLog audit) {
     this.events = events;
+    this.audit = audit;
     this.desktops = desktops;
     this.pools = pools;
     this.idempotencyKeys = idempotencyKeys;
@@ -112,6 +117,12 @@ public class DesktopService {
                 desktop.assignTo(owner);
                 desktop.desirePower(PowerState.ON);
                 events.publishTransitions(desktop, caller.subject());
+                audit.record(
+                    caller,
+                    "desktop.request",
+                    "desktop",
+                    desktop.id(),
+                    "free desktop of pool " + pool.name() + " assigned to " + owner);
                 log.info(
                     "event=desktop.assigned desktop={} pool={} owner={} state={}",
                     desktop.id(),
@@ -128,6 +139,12 @@ public class DesktopService {
               Desktop desktop = desktops.save(fresh);
               // The transitions live on the instance that made them, whatever save returns.
               events.publishTransitions(fresh, caller.subject());
+              audit.record(
+                  caller,
+                  "desktop.request",
+                  "desktop",
+                  id,
+                  "new desktop of pool " + pool.name() + " for " + owner);
               log.info("event=desktop.requested desktop={} pool={} owner={}", id, pool.id(), owner);
               return desktop;
             });
@@ -146,6 +163,7 @@ public class DesktopService {
     return change(
         caller,
         id,
+        "logoff",
         desktop -> {
           Pool pool = pools.findById(desktop.poolId()).orElseThrow();
           if (pool.kind() == PoolKind.DEDICATED) {
@@ -188,6 +206,7 @@ public class DesktopService {
     return change(
         caller,
         id,
+        "start",
         desktop -> {
           desktop.desirePower(PowerState.ON);
           switch (desktop.state()) {
@@ -199,7 +218,7 @@ public class DesktopService {
 
   /** Powers the desktop off; a no-op if it is already off or on its way. */
   public DesktopView stop(Caller caller, UUID id) {
-    return change(caller, id, DesktopService::powerOff);
+    return change(caller, id, "stop", DesktopService::powerOff);
   }
 
   private static void powerOff(Desktop desktop) {
@@ -212,7 +231,7 @@ public class DesktopService {
 
   /** Deletes the desktop: its agent removes it; one that never reached a host goes at once. */
   public DesktopView delete(Caller caller, UUID id) {
-    return change(caller, id, this::retire);
+    return change(caller, id, "delete", this::retire);
   }
 
   /**
@@ -236,13 +255,15 @@ public class DesktopService {
     claims.release(desktop.id());
   }
 
-  private DesktopView change(Caller caller, UUID id, java.util.function.Consumer<Desktop> action) {
+  private DesktopView change(
+      Caller caller, UUID id, String verb, java.util.function.Consumer<Desktop> action) {
     return transactions.execute(
         tx -> {
           Desktop desktop = visible(caller, id);
           DesktopState before = desktop.state();
           action.accept(desktop);
           events.publishTransitions(desktop, caller.subject());
+          audit.record(caller, "desktop." + verb, "desktop", id, before + " -> " + desktop.state());
           desktops.flush();
           log.info(
               "event=desktop.changed desktop={} from={} to={} by={}",

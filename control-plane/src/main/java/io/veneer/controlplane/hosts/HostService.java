@@ -1,5 +1,6 @@
 package io.veneer.controlplane.hosts;
 
+import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.events.HostEvents;
 import io.veneer.controlplane.placement.PlacementProperties;
@@ -27,13 +28,29 @@ public class HostService {
   private final HostEvents events;
   private final JdbcTemplate jdbc;
 
+  private final AuditLog audit;
+
   HostService(
-      HostRepository hosts, PlacementProperties placement, HostEvents events, JdbcTemplate jdbc) {
+      HostRepository hosts,
+      PlacementProperties placement,
+      HostEvents events,
+      JdbcTemplate jdbc,
+      AuditLog audit) {
+    this.audit = audit;
     this.hosts = hosts;
     this.placement = placement;
     this.events = events;
     this.jdbc = jdbc;
     this.clock = Clock.systemUTC();
+  }
+
+  /** An admin registers a host ahead of its agent (or updates it). */
+  @Transactional
+  public Host register(Caller caller, HostRegistration registration) {
+    caller.requireAdmin("Registering a host");
+    Host host = register(registration);
+    audit.record(caller, "host.register", "host", host.id(), registration.capacity().toString());
+    return host;
   }
 
   /** Creates the host or updates its capacity, labels and zone; it comes (back) UP. */
@@ -155,6 +172,12 @@ public class HostService {
     }
     String by = "ordered by " + caller.subject();
     changeState(host, next, reason == null || reason.isBlank() ? by : by + ": " + reason);
+    audit.record(
+        caller,
+        "host." + next.name().toLowerCase(java.util.Locale.ROOT),
+        "host",
+        hostId,
+        current + " -> " + next + (reason == null || reason.isBlank() ? "" : ": " + reason));
     return HostView.of(host);
   }
 

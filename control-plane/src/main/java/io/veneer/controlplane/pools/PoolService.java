@@ -1,5 +1,6 @@
 package io.veneer.controlplane.pools;
 
+import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.events.PoolEvents;
@@ -26,12 +27,15 @@ public class PoolService {
 
   private final PoolEvents events;
   private final GoldenVersions golden;
+  private final AuditLog audit;
 
   PoolService(
       PoolRepository pools,
       IdempotencyKeys idempotencyKeys,
       PoolEvents events,
-      GoldenVersions golden) {
+      GoldenVersions golden,
+      AuditLog audit) {
+    this.audit = audit;
     this.pools = pools;
     this.idempotencyKeys = idempotencyKeys;
     this.events = events;
@@ -65,6 +69,7 @@ public class PoolService {
     }
     Pool pool = pools.saveAndFlush(new Pool(id, withDigest(spec)));
     events.changed(pool, "created", 0, 0, caller.subject());
+    audit.record(caller, "pool.create", "pool", id, spec.name());
     log.info("event=pool.created pool={} name={} kind={}", id, spec.name(), spec.kind());
     return PoolView.of(pool);
   }
@@ -93,6 +98,12 @@ public class PoolService {
     pool.apply(withDigest(spec));
     pools.flush();
     events.changed(pool, "updated", 0, 0, caller.subject());
+    audit.record(
+        caller,
+        "pool.update",
+        "pool",
+        id,
+        "size " + spec.minSize() + ".." + spec.maxSize() + ", golden " + spec.goldenVersion());
     log.info("event=pool.updated pool={} golden={}", id, spec.goldenVersion());
     return PoolView.of(pool);
   }
@@ -113,6 +124,7 @@ public class PoolService {
       pool.markDeleting();
       pools.flush();
       events.changed(pool, "deleting", 0, 0, caller.subject());
+      audit.record(caller, "pool.delete", "pool", id, pool.name());
       log.info("event=pool.deleting pool={}", id);
     }
     return PoolView.of(pool);

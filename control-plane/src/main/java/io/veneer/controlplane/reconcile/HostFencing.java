@@ -1,5 +1,6 @@
 package io.veneer.controlplane.reconcile;
 
+import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopService;
@@ -31,13 +32,16 @@ public class HostFencing {
   private final DesktopService desktopService;
   private final ResourceClaims claims;
   private final DesktopEvents events;
+  private final AuditLog audit;
 
   HostFencing(
       HostService hosts,
       DesktopRepository desktops,
       DesktopService desktopService,
       ResourceClaims claims,
-      DesktopEvents events) {
+      DesktopEvents events,
+      AuditLog audit) {
+    this.audit = audit;
     this.hosts = hosts;
     this.desktops = desktops;
     this.desktopService = desktopService;
@@ -64,6 +68,7 @@ public class HostFencing {
       }
       events.publishTransitions(desktop, caller.subject());
     }
+    audit.record(caller, "host.fence", "host", hostId, moved + " desktops placed again");
     log.warn("event=host.fenced host={} by={} rescheduled={}", hostId, caller.subject(), moved);
     return HostView.of(host);
   }

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -27,6 +28,7 @@ public class SecurityConfiguration {
 
   @Bean
   SecurityFilterChain api(HttpSecurity http) throws Exception {
+    ProblemResponses problems = new ProblemResponses();
     http.csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
@@ -39,12 +41,27 @@ public class SecurityConfiguration {
                         "/swagger-ui/**",
                         "/swagger-ui.html")
                     .permitAll()
+                    // Admin-only areas are refused here already, before any request body is read;
+                    // the services check again, for the gRPC API and as the last word.
+                    .requestMatchers("/api/v1/hosts/**", "/api/v1/hosts", "/api/v1/audit")
+                    .hasRole("admin")
+                    .requestMatchers(HttpMethod.POST, "/api/v1/pools")
+                    .hasRole("admin")
+                    .requestMatchers(HttpMethod.PUT, "/api/v1/pools/*")
+                    .hasRole("admin")
+                    .requestMatchers(HttpMethod.DELETE, "/api/v1/pools/*")
+                    .hasRole("admin")
                     .requestMatchers("/api/**")
                     .hasAnyRole("admin", "user")
                     .anyRequest()
                     .denyAll())
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .oauth2ResourceServer(
-            oauth -> oauth.jwt(jwt -> jwt.jwtAuthenticationConverter(new RolesConverter())));
+            oauth ->
+                oauth
+                    .authenticationEntryPoint(problems)
+                    .accessDeniedHandler(problems)
+                    .jwt(jwt -> jwt.jwtAuthenticationConverter(new RolesConverter())));
     return http.build();
   }
 

@@ -3,6 +3,7 @@ package io.veneer.controlplane.api.grpc;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +69,12 @@ public class ApiGrpcServer implements SmartLifecycle {
   /** The port it listens on once started (useful when configured as 0); -1 when off. */
   public int port() {
     return server == null ? -1 : server.getPort();
+  }
+
+  /** What it serves, as registered with gRPC: every method of the public API. */
+  public List<ServerServiceDefinition> services() {
+    Server running = server;
+    return running == null ? List.of() : running.getServices();
   }
 
   /** Starts before, and stops after, the change feed, so watches are ended before shutdown. */

@@ -65,16 +65,15 @@ class HostController {
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
   HostView register(JwtAuthenticationToken token, @RequestBody HostRegistration registration) {
-    SecurityConfiguration.callerOf(token).requireAdmin("Registering a host");
-    return HostView.of(hosts.register(registration));
+    return HostView.of(hosts.register(SecurityConfiguration.callerOf(token), registration));
   }
 
   /** Issues a new agent token for the host (shown once; only its SHA-256 is kept). */
   @PostMapping("/{id}/agent-token")
   @ResponseStatus(HttpStatus.CREATED)
   Map<String, String> issueAgentToken(JwtAuthenticationToken token, @PathVariable String id) {
-    SecurityConfiguration.callerOf(token).requireAdmin("Issuing an agent token");
-    return Map.of("hostId", id, "agentToken", credentials.issue(id));
+    return Map.of(
+        "hostId", id, "agentToken", credentials.issue(SecurityConfiguration.callerOf(token), id));
   }
 
   @GetMapping

@@ -9,19 +9,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A tiny HTTP client speaking JSON to the control plane with a bearer token. */
-final class RestClientForTests {
+public final class RestClientForTests {
 
-  record Response(int status, JsonNode body, String contentType) {}
+  public record Response(int status, JsonNode body, String contentType) {}
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newHttpClient();
   private final String base;
 
-  RestClientForTests(int port) {
+  public RestClientForTests(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  Response call(String method, String path, String token, String body, String idempotencyKey) {
+  public Response call(
+      String method, String path, String token, String body, String idempotencyKey) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .method(
@@ -52,15 +53,15 @@ final class RestClientForTests {
     }
   }
 
-  Response get(String path, String token) {
+  public Response get(String path, String token) {
     return call("GET", path, token, null, null);
   }
 
-  Response post(String path, String token, String body) {
+  public Response post(String path, String token, String body) {
     return call("POST", path, token, body, null);
   }
 
-  Response delete(String path, String token) {
+  public Response delete(String path, String token) {
     return call("DELETE", path, token, null, null);
   }
 }
