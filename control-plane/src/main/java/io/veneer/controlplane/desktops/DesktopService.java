@@ -5,6 +5,7 @@ import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.idempotency.IdempotencyKeys;
+import io.veneer.controlplane.identity.Entitlements;
 import io.veneer.controlplane.placement.PlacementService;
 import io.veneer.controlplane.placement.ResourceClaims;
 import io.veneer.controlplane.pools.Pool;
@@ -43,6 +44,7 @@ public class DesktopService {
   private final DesktopEvents events;
 
   private final AuditLog audit;
+  private final Entitlements entitlements;
 
   DesktopService(
       DesktopRepository desktops,
@@ -52,7 +54,9 @@ public class DesktopService {
       ResourceClaims claims,
       PlatformTransactionManager transactionManager,
       DesktopEvents events,
-      AuditLog audit) {
+      AuditLog audit,
+      Entitlements entitlements) {
+    this.entitlements = entitlements;
     this.events = events;
     this.audit = audit;
     this.desktops = desktops;
@@ -93,7 +97,7 @@ public class DesktopService {
                   pools
                       .lockById(request.poolId())
                       .filter(p -> p.state() == PoolState.ACTIVE)
-                      .filter(p -> caller.admin() || p.entitles(caller.subject(), caller.groups()))
+                      .filter(entitlements.of(caller))
                       .orElseThrow(() -> new NotFoundException("Pool", request.poolId()));
               if (idempotencyKey != null) {
                 Optional<String> earlier =

@@ -116,13 +116,6 @@ public class Pool {
         split(entitledGroups));
   }
 
-  /** Whether a user, member of the given groups, may use this pool. */
-  public boolean entitles(String user, Set<String> groups) {
-    PoolSpec spec = spec();
-    return spec.entitledUsers().contains(user)
-        || spec.entitledGroups().stream().anyMatch(groups::contains);
-  }
-
   private static Set<String> split(String joined) {
     return joined.isEmpty()
         ? Set.of()

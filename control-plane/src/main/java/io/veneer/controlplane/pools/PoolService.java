@@ -5,6 +5,7 @@ import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.events.PoolEvents;
 import io.veneer.controlplane.idempotency.IdempotencyKeys;
+import io.veneer.controlplane.identity.Entitlements;
 import io.veneer.controlplane.images.GoldenVersion;
 import io.veneer.controlplane.images.GoldenVersions;
 import io.veneer.controlplane.security.Caller;
@@ -28,14 +29,17 @@ public class PoolService {
   private final PoolEvents events;
   private final GoldenVersions golden;
   private final AuditLog audit;
+  private final Entitlements entitlements;
 
   PoolService(
       PoolRepository pools,
       IdempotencyKeys idempotencyKeys,
       PoolEvents events,
       GoldenVersions golden,
-      AuditLog audit) {
+      AuditLog audit,
+      Entitlements entitlements) {
     this.audit = audit;
+    this.entitlements = entitlements;
     this.pools = pools;
     this.idempotencyKeys = idempotencyKeys;
     this.events = events;
@@ -135,7 +139,7 @@ public class PoolService {
     return pools
         .findById(id)
         .filter(p -> p.state() != PoolState.DELETED)
-        .filter(p -> caller.admin() || p.entitles(caller.subject(), caller.groups()))
+        .filter(entitlements.of(caller))
         .map(PoolView::of)
         .orElseThrow(() -> new NotFoundException("Pool", id));
   }
@@ -148,7 +152,7 @@ public class PoolService {
     // Pools are few (tens); entitlement is filtered here rather than in SQL.
     List<PoolView> visible =
         pools.findLive().stream()
-            .filter(p -> caller.admin() || p.entitles(caller.subject(), caller.groups()))
+            .filter(entitlements.of(caller))
             .sorted(java.util.Comparator.comparing(p -> p.id().toString()))
             .filter(p -> p.id().toString().compareTo(after.toString()) > 0)
             .map(PoolView::of)

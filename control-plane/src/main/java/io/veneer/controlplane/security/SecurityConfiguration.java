@@ -43,7 +43,11 @@ public class SecurityConfiguration {
                     .permitAll()
                     // Admin-only areas are refused here already, before any request body is read;
                     // the services check again, for the gRPC API and as the last word.
-                    .requestMatchers("/api/v1/hosts/**", "/api/v1/hosts", "/api/v1/audit")
+                    .requestMatchers(
+                        "/api/v1/hosts/**",
+                        "/api/v1/hosts",
+                        "/api/v1/audit",
+                        "/api/v1/directory/**")
                     .hasRole("admin")
                     .requestMatchers(HttpMethod.POST, "/api/v1/pools")
                     .hasRole("admin")

@@ -88,6 +88,8 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     REST.put("POST /api/v1/hosts/{id}/drain", Rule.ADMIN);
     REST.put("POST /api/v1/hosts/{id}/resume", Rule.ADMIN);
     REST.put("GET /api/v1/audit", Rule.ADMIN);
+    REST.put("GET /api/v1/directory/groups", Rule.ADMIN);
+    REST.put("GET /api/v1/directory/users", Rule.ADMIN);
 
     GRPC.put("veneer.api.v1.DesktopService/GetDesktop", Rule.OWN_DESKTOP);
     GRPC.put("veneer.api.v1.DesktopService/ListDesktops", Rule.USER);

@@ -10,6 +10,7 @@ import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostStateConflictException;
 import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
+import io.veneer.controlplane.identity.DirectoryUnavailableException;
 import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.security.ForbiddenException;
@@ -51,6 +52,7 @@ final class ApiFailures {
       case PoolExhaustedException e -> status(Code.RESOURCE_EXHAUSTED, e.getMessage());
       case HostStateConflictException e -> hostState(e);
       case GoldenImageServiceUnavailableException e -> status(Code.UNAVAILABLE, e.getMessage());
+      case DirectoryUnavailableException e -> status(Code.UNAVAILABLE, e.getMessage());
       case IllegalArgumentException e -> status(Code.INVALID_ARGUMENT, e.getMessage());
       case DuplicateKeyException e ->
           status(Code.ALREADY_EXISTS, "Something with the same name already exists");

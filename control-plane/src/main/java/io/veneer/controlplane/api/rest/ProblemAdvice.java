@@ -4,6 +4,7 @@ import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostStateConflictException;
 import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
+import io.veneer.controlplane.identity.DirectoryUnavailableException;
 import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.security.ForbiddenException;
@@ -41,6 +42,11 @@ class ProblemAdvice {
     problem.setProperty("currentState", e.current().name());
     problem.setProperty("requestedState", e.requested().name());
     return problem;
+  }
+
+  @ExceptionHandler(DirectoryUnavailableException.class)
+  ProblemDetail directoryUnavailable(DirectoryUnavailableException e) {
+    return problem(HttpStatus.SERVICE_UNAVAILABLE, "directory-unavailable", e.getMessage());
   }
 
   @ExceptionHandler(GoldenImageServiceUnavailableException.class)
