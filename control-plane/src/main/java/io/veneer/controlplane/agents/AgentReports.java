@@ -201,8 +201,11 @@ public class AgentReports {
       return true;
     }
     log.info("event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
-    // Stopping after use discards the overlay; the stop that ends a refresh must not start another.
-    if (target == DesktopState.STOPPED && before != DesktopState.REFRESHING) {
+    // Stopping after use discards the overlay; the stop that ends a refresh must not start another,
+    // and the stop of a restart is no logoff.
+    if (target == DesktopState.STOPPED
+        && !desktop.resumeRestart()
+        && before != DesktopState.REFRESHING) {
       refreshIfNonPersistent(desktop);
     }
     return true;

@@ -50,6 +50,9 @@ public class Desktop {
   @Column(name = "host_id")
   private String hostId;
 
+  @Column(name = "restart_pending", nullable = false)
+  private boolean restartPending;
+
   @Column(name = "failure_reason")
   private String failureReason;
 
@@ -127,11 +130,38 @@ public class Desktop {
   }
 
   public void desirePower(PowerState power) {
+    if (power == PowerState.OFF) {
+      // A stop asked for after a restart wins: the desktop stays off.
+      restartPending = false;
+    }
     if (desiredPower != power) {
       desiredPower = power;
       specGeneration++;
       updatedAt = Instant.now();
     }
+  }
+
+  /**
+   * A reboot: powered off now, and on again once the agent reports it stopped. Its disks are kept,
+   * pooled or not: a restart is not a logoff.
+   */
+  public void restart() {
+    moveTo(DesktopState.STOPPING);
+    desirePower(PowerState.OFF);
+    restartPending = true;
+  }
+
+  /**
+   * The agent reported the desktop stopped: a pending restart powers it on again (returns true).
+   */
+  public boolean resumeRestart() {
+    if (!restartPending) {
+      return false;
+    }
+    restartPending = false;
+    desirePower(PowerState.ON);
+    moveTo(DesktopState.STARTING);
+    return true;
   }
 
   /** Discards the overlay: the agent recreates it from {@code golden} on the next spec. */

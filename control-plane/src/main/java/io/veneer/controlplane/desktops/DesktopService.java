@@ -220,6 +220,14 @@ public class DesktopService {
         });
   }
 
+  /**
+   * Reboots a running desktop: it is stopped, then started again when its agent reports it stopped,
+   * keeping its disks.
+   */
+  public DesktopView restart(Caller caller, UUID id) {
+    return change(caller, id, "restart", Desktop::restart);
+  }
+
   /** Powers the desktop off; a no-op if it is already off or on its way. */
   public DesktopView stop(Caller caller, UUID id) {
     return change(caller, id, "stop", DesktopService::powerOff);

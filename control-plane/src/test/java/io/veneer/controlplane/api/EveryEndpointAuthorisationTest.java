@@ -77,6 +77,7 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     REST.put("GET /api/v1/desktops/{id}", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/start", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/stop", Rule.OWN_DESKTOP);
+    REST.put("POST /api/v1/desktops/{id}/restart", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/logoff", Rule.OWN_DESKTOP);
     REST.put("DELETE /api/v1/desktops/{id}", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/hosts", Rule.ADMIN);

@@ -10,6 +10,7 @@ import io.veneer.controlplane.agents.FollowingAgent;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostStatus;
@@ -318,5 +319,46 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     } finally {
       otherAgent.close();
     }
+  }
+
+  @Test
+  void aRestartStopsTheDesktopAndStartsItAgainWithoutRefreshingIt() throws Exception {
+    UUID pool = pool(0, 2, 0);
+    DesktopView desktop =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    await(
+        "alice's desktop RUNNING",
+        () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+    long osDisk = osDiskGeneration(desktop.id());
+
+    assertThat(desktops.restart(alice, desktop.id()).state()).isEqualTo(DesktopState.STOPPING);
+
+    await(
+        "running again after the restart",
+        () ->
+            desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING
+                && !jdbc.queryForObject(
+                    "SELECT restart_pending FROM desktop WHERE id = ?",
+                    Boolean.class,
+                    desktop.id()));
+    assertThat(osDiskGeneration(desktop.id())).as("its disk was kept").isEqualTo(osDisk);
+    assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
+  }
+
+  @Test
+  void onlyARunningDesktopCanBeRestarted() {
+    UUID pool = pool(0, 2, 0);
+    DesktopView desktop =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    desktops.delete(alice, desktop.id());
+
+    assertThatThrownBy(() -> desktops.restart(alice, desktop.id()))
+        .isInstanceOf(IllegalTransitionException.class)
+        .hasMessageContaining("DELETING");
+  }
+
+  private long osDiskGeneration(UUID desktop) {
+    return jdbc.queryForObject(
+        "SELECT os_disk_generation FROM desktop WHERE id = ?", Long.class, desktop);
   }
 }

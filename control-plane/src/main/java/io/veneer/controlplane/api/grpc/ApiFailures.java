@@ -95,17 +95,6 @@ final class ApiFailures {
             .build());
   }
 
-  /** UNIMPLEMENTED for a method of the contract the control plane has no operation for yet. */
-  static StatusRuntimeException notAvailableYet(String method) {
-    return status(Code.UNIMPLEMENTED, method + " is not available yet in this control plane");
-  }
-
-  /** UNIMPLEMENTED for a method not built yet, with what to do instead. */
-  static StatusRuntimeException notAvailableYet(String method, String instead) {
-    return status(
-        Code.UNIMPLEMENTED, method + " is not available yet in this control plane; " + instead);
-  }
-
   private static StatusRuntimeException illegalTransition(IllegalTransitionException e) {
     ErrorInfo info =
         ErrorInfo.newBuilder()

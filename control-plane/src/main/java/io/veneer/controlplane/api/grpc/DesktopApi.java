@@ -95,10 +95,7 @@ class DesktopApi extends DesktopServiceGrpc.DesktopServiceImplBase {
 
   @Override
   public void restartDesktop(DesktopActionRequest request, StreamObserver<Desktop> out) {
-    // Checked first so that someone else's desktop is NOT_FOUND here too.
-    desktops.get(caller(), id(request.getId()));
-    throw ApiFailures.notAvailableYet(
-        "RestartDesktop", "stop the desktop, wait for STOPPED, then start it");
+    reply(out, DesktopMessages.desktop(desktops.restart(caller(), id(request.getId()))));
   }
 
   /** The contract's refresh is the user's logoff: a pooled desktop's overlay is recreated. */

@@ -56,6 +56,12 @@ class DesktopController {
     return desktops.start(SecurityConfiguration.callerOf(token), id);
   }
 
+  /** Stops and starts the desktop again, keeping its disks; 409 unless it is RUNNING. */
+  @PostMapping("/{id}/restart")
+  DesktopView restart(JwtAuthenticationToken token, @PathVariable UUID id) {
+    return desktops.restart(SecurityConfiguration.callerOf(token), id);
+  }
+
   @PostMapping("/{id}/stop")
   DesktopView stop(JwtAuthenticationToken token, @PathVariable UUID id) {
     return desktops.stop(SecurityConfiguration.callerOf(token), id);
