@@ -23,8 +23,12 @@ import org.springframework.util.unit.DataSize;
  *     one; -1 turns gRPC off)
  * @param importAllowList URL prefixes (scheme://host[:port]/) imports may fetch from; empty (the
  *     default) allows none, so the service cannot be turned against internal hosts
- * @param apiToken bearer token callers of the images API (REST and gRPC) present, until the
- *     identity service lands; required unless {@code localDevMode}
+ * @param apiToken bearer token automation presents to the images API (REST and gRPC); required
+ *     unless {@code localDevMode} or {@code oidcIssuerUri} is set
+ * @param oidcIssuerUri OIDC issuer (a Keycloak realm URL) whose access tokens are accepted from
+ *     people: the {@code admin} realm role may use the whole API; blank = no tokens
+ * @param oidcJwkSetUri where the issuer's signing keys are; blank = found through the issuer's
+ *     discovery document
  * @param localDevMode leaves the images API open to anyone who can reach it (default false): for
  *     development on one machine only. Blobs still require the agent token.
  */
@@ -41,16 +45,19 @@ public record ImagesProperties(
     @DefaultValue("9091") int grpcPort,
     @DefaultValue List<String> importAllowList,
     String apiToken,
-    @DefaultValue("false") boolean localDevMode) {
+    @DefaultValue("false") boolean localDevMode,
+    @DefaultValue("") String oidcIssuerUri,
+    @DefaultValue("") String oidcJwkSetUri) {
 
   public ImagesProperties {
     if (inspectionCpuSeconds < 1) {
       throw new IllegalArgumentException("veneer.images.inspection-cpu-seconds must be at least 1");
     }
-    if (!localDevMode && (apiToken == null || apiToken.isBlank())) {
+    if (!localDevMode && (apiToken == null || apiToken.isBlank()) && oidcIssuerUri.isBlank()) {
       throw new IllegalArgumentException(
-          "Set veneer.images.api-token (callers of the images API present it as a bearer token),"
-              + " or veneer.images.local-dev-mode=true to leave the API open on a development"
+          "Set veneer.images.api-token (callers of the images API present it as a bearer token)"
+              + " and/or veneer.images.oidc-issuer-uri (people present their access tokens), or"
+              + " veneer.images.local-dev-mode=true to leave the API open on a development"
               + " machine");
     }
     if (maxVirtualSize.toBytes() <= 0) {

@@ -26,9 +26,11 @@ class ApiAccessInterceptor implements HandlerInterceptor, WebMvcConfigurer {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
-    if (!access.admits(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-      throw new UnauthorizedException(ApiAccess.refusal());
-    }
-    return true;
+    return switch (access.check(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+      case ApiAccess.Verdict.Admitted admitted -> true;
+      case ApiAccess.Verdict.Unauthenticated refused ->
+          throw new UnauthorizedException(refused.why());
+      case ApiAccess.Verdict.Forbidden refused -> throw new ForbiddenException(refused.why());
+    };
   }
 }

@@ -59,6 +59,11 @@ class Problems extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.UNAUTHORIZED, "Unauthorized", e.getMessage());
   }
 
+  @ExceptionHandler
+  ProblemDetail forbidden(ForbiddenException e) {
+    return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage());
+  }
+
   private static ProblemDetail problem(HttpStatus status, String title, String detail) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setTitle(title);

@@ -46,8 +46,16 @@ public class GrpcServer implements SmartLifecycle {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if (!access.admits(headers.get(AUTHORIZATION))) {
-          call.close(Status.UNAUTHENTICATED.withDescription(ApiAccess.refusal()), new Metadata());
+        Status refusal =
+            switch (access.check(headers.get(AUTHORIZATION))) {
+              case ApiAccess.Verdict.Admitted admitted -> null;
+              case ApiAccess.Verdict.Unauthenticated refused ->
+                  Status.UNAUTHENTICATED.withDescription(refused.why());
+              case ApiAccess.Verdict.Forbidden refused ->
+                  Status.PERMISSION_DENIED.withDescription(refused.why());
+            };
+        if (refusal != null) {
+          call.close(refusal, new Metadata());
           return new ServerCall.Listener<>() {};
         }
         return next.startCall(call, headers);
