@@ -8,6 +8,7 @@ import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
+import io.veneer.controlplane.console.ConsoleEndpoints;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopLifecycle;
 import io.veneer.controlplane.desktops.DesktopRepository;
@@ -63,6 +64,7 @@ public class AgentReports {
   private final DesktopService desktopService;
 
   private final HostImages hostImages;
+  private final ConsoleEndpoints consoles;
 
   AgentReports(
       DesktopService desktopService,
@@ -71,7 +73,9 @@ public class AgentReports {
       DesktopRepository desktops,
       PoolRepository pools,
       DesktopEvents events,
-      HostImages hostImages) {
+      HostImages hostImages,
+      ConsoleEndpoints consoles) {
+    this.consoles = consoles;
     this.events = events;
     this.hostImages = hostImages;
     this.desktopService = desktopService;
@@ -157,6 +161,9 @@ public class AgentReports {
       return false;
     }
     apply(hostId, found.get(), status);
+    if (status.hasConsole() && status.getState() == ObservedState.OBSERVED_STATE_RUNNING) {
+      consoles.reported(found.get().id(), status.getConsole());
+    }
     events.publishTransitions(found.get(), "agent:" + hostId);
     return true;
   }

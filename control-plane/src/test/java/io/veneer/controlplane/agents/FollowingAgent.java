@@ -7,6 +7,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
+import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
@@ -20,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A node agent played by the test that does what it is told at once, over the real Connect
- * contract: every desired desktop is reported running (or stopped, as its power state says) at its
- * spec generation, every removal reported absent. It remembers what it holds, as a real agent's
- * inventory would, and can reconnect claiming to hold only some of it.
+ * contract: every desired desktop is reported running (with a console endpoint) or stopped, as its
+ * power state says, at its spec generation, every removal reported absent. It remembers what it
+ * holds, as a real agent's inventory would, and can reconnect claiming to hold only some of it.
  */
 public final class FollowingAgent implements AutoCloseable {
 
@@ -109,8 +110,22 @@ public final class FollowingAgent implements AutoCloseable {
         desktop.getPowerState() == PowerState.POWER_STATE_RUNNING
             ? ObservedState.OBSERVED_STATE_RUNNING
             : ObservedState.OBSERVED_STATE_STOPPED;
-    return AgentMessages.status(desktop.getDesktopId(), desktop.getSpecGeneration(), state)
-        .setOsDiskGeneration(desktop.getOsDiskGeneration())
+    DesktopStatus.Builder status =
+        AgentMessages.status(desktop.getDesktopId(), desktop.getSpecGeneration(), state)
+            .setOsDiskGeneration(desktop.getOsDiskGeneration());
+    if (state == ObservedState.OBSERVED_STATE_RUNNING) {
+      status.setConsole(consoleOf(desktop.getDesktopId()));
+    }
+    return status.build();
+  }
+
+  /** Where a running desktop's display would listen, made up from its id. */
+  public static ConsoleEndpoint consoleOf(String desktopId) {
+    return ConsoleEndpoint.newBuilder()
+        .setHost("127.0.0.1")
+        .setPort(5900 + Math.floorMod(desktopId.hashCode(), 1000))
+        .setPassword("pw-" + desktopId.substring(0, 8))
+        .setProtocol("vnc")
         .build();
   }
 

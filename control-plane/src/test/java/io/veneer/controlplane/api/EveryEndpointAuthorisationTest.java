@@ -80,6 +80,8 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     REST.put("POST /api/v1/desktops/{id}/restart", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/logoff", Rule.OWN_DESKTOP);
     REST.put("DELETE /api/v1/desktops/{id}", Rule.OWN_DESKTOP);
+    REST.put("POST /api/v1/desktops/{id}/console-tickets", Rule.OWN_DESKTOP);
+    REST.put("POST /api/v1/console-tickets/redeem", Rule.USER);
     REST.put("POST /api/v1/hosts", Rule.ADMIN);
     REST.put("GET /api/v1/hosts", Rule.ADMIN);
     REST.put("GET /api/v1/hosts/{id}", Rule.ADMIN);

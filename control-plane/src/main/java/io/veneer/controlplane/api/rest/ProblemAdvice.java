@@ -1,6 +1,8 @@
 package io.veneer.controlplane.api.rest;
 
 import io.veneer.controlplane.common.NotFoundException;
+import io.veneer.controlplane.console.ConsoleUnavailableException;
+import io.veneer.controlplane.console.TicketRefusedException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostStateConflictException;
 import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
@@ -42,6 +44,16 @@ class ProblemAdvice {
     problem.setProperty("currentState", e.current().name());
     problem.setProperty("requestedState", e.requested().name());
     return problem;
+  }
+
+  @ExceptionHandler(TicketRefusedException.class)
+  ProblemDetail ticketRefused(TicketRefusedException e) {
+    return problem(HttpStatus.FORBIDDEN, "console-ticket-refused", e.getMessage());
+  }
+
+  @ExceptionHandler(ConsoleUnavailableException.class)
+  ProblemDetail consoleUnavailable(ConsoleUnavailableException e) {
+    return problem(HttpStatus.CONFLICT, "console-unavailable", e.getMessage());
   }
 
   @ExceptionHandler(DirectoryUnavailableException.class)

@@ -1,0 +1,136 @@
+package io.veneer.controlplane.console;
+
+import io.veneer.controlplane.audit.AuditLog;
+import io.veneer.controlplane.desktops.DesktopService;
+import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.security.Caller;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Console tickets: a user (or admin) asks for one to a running desktop they may use; the console
+ * proxy redeems it, as that same user, for the desktop's display endpoint. A ticket works once, for
+ * one desktop and one user, and only until it expires; only its SHA-256 is stored.
+ */
+@Service
+public class ConsoleTickets {
+
+  private final JdbcTemplate jdbc;
+  private final DesktopService desktops;
+  private final AuditLog audit;
+  private final ConsoleProperties properties;
+  private final SecureRandom random = new SecureRandom();
+  private final Clock clock = Clock.systemUTC();
+
+  ConsoleTickets(
+      JdbcTemplate jdbc, DesktopService desktops, AuditLog audit, ConsoleProperties properties) {
+    this.jdbc = jdbc;
+    this.desktops = desktops;
+    this.audit = audit;
+    this.properties = properties;
+  }
+
+  /**
+   * @throws ConsoleUnavailableException when the desktop is not running or reports no display
+   */
+  @Transactional
+  public ConsoleTicket issue(Caller caller, UUID desktopId) {
+    DesktopView desktop = desktops.get(caller, desktopId);
+    if (desktop.state() != DesktopState.RUNNING) {
+      throw new ConsoleUnavailableException(
+          "Desktop " + desktopId + " is " + desktop.state() + "; start it to open its console");
+    }
+    Integer hasDisplay =
+        jdbc.queryForObject(
+            "SELECT count(*) FROM desktop WHERE id = ?"
+                + " AND (console_port IS NOT NULL OR console_socket IS NOT NULL)",
+            Integer.class,
+            desktopId);
+    if (hasDisplay == null || hasDisplay == 0) {
+      throw new ConsoleUnavailableException(
+          "Desktop "
+              + desktopId
+              + " has no display to show (its agent reported none); its pool's golden image"
+              + " needs a display for the browser console");
+    }
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Instant expires = clock.instant().plusSeconds(properties.ticketTtlSeconds());
+    jdbc.update(
+        "INSERT INTO console_ticket (ticket_sha256, desktop_id, subject, expires_at)"
+            + " VALUES (?, ?, ?, ?)",
+        sha256(ticket),
+        desktopId,
+        caller.subject(),
+        Timestamp.from(expires));
+    jdbc.update("DELETE FROM console_ticket WHERE expires_at < now() - interval '1 hour'");
+    audit.record(caller, "desktop.console-ticket", "desktop", desktopId, "expires " + expires);
+    return new ConsoleTicket(ticket, desktopId, expires);
+  }
+
+  /**
+   * Uses up the ticket and says where its desktop's display is.
+   *
+   * @throws TicketRefusedException unless the ticket is the caller's, unused, unexpired, and its
+   *     desktop still running; a ticket presented by someone else is burnt all the same (hence no
+   *     rollback for the refusal)
+   */
+  @Transactional(noRollbackFor = TicketRefusedException.class)
+  public ConsoleAccess redeem(Caller caller, String ticket) {
+    if (ticket == null || ticket.isBlank()) {
+      throw new TicketRefusedException();
+    }
+    List<ConsoleAccess> opened =
+        jdbc.query(
+            """
+            WITH used AS (
+              UPDATE console_ticket SET redeemed_at = now()
+              WHERE ticket_sha256 = ? AND redeemed_at IS NULL AND expires_at > now()
+              RETURNING desktop_id, subject)
+            SELECT d.id, d.host_id, d.console_host, d.console_port, d.console_socket,
+                   d.console_password, used.subject
+            FROM used JOIN desktop d ON d.id = used.desktop_id AND d.state = 'RUNNING'
+            """,
+            (row, n) ->
+                caller.subject().equals(row.getString("subject"))
+                    ? new ConsoleAccess(
+                        row.getObject("id", UUID.class),
+                        row.getString("host_id"),
+                        row.getString("console_host"),
+                        (Integer) row.getObject("console_port"),
+                        row.getString("console_socket"),
+                        row.getString("console_password"),
+                        "vnc")
+                    : null,
+            sha256(ticket));
+    if (opened.isEmpty() || opened.getFirst() == null) {
+      throw new TicketRefusedException();
+    }
+    return opened.getFirst();
+  }
+
+  private static String sha256(String ticket) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(ticket.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
