@@ -151,9 +151,9 @@ class PoolConvergence {
       long creating = Math.min(missing, properties.maxCreatesPerPass());
       for (int i = 0; i < creating; i++) {
         Desktop fresh =
-            desktops.save(
-                new Desktop(
-                    UUID.randomUUID(), pool.id(), null, spec.goldenVersion(), PowerState.ON));
+            new Desktop(UUID.randomUUID(), pool.id(), null, spec.goldenVersion(), PowerState.ON);
+        desktops.save(fresh);
+        // The REQUESTED transition lives on this instance, whatever save returns.
         touched.add(fresh);
       }
       log.info(

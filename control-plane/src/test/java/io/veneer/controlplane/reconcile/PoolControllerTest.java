@@ -361,4 +361,21 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     return jdbc.queryForObject(
         "SELECT os_disk_generation FROM desktop WHERE id = ?", Long.class, desktop);
   }
+
+  @Test
+  void warmDesktopsTheControllerCreatesAreAnnouncedFromTheirRequest() throws Exception {
+    UUID pool = pool(2, 2, 2);
+
+    await("2 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 2);
+
+    for (Map<String, Object> desktop : desktopsOf(pool)) {
+      assertThat(
+              jdbc.queryForList(
+                  "SELECT event_type FROM outbox_event WHERE record_key = ? ORDER BY id",
+                  String.class,
+                  desktop.get("id").toString()))
+          .as("events of %s", desktop.get("id"))
+          .startsWith("io.veneer.desktop.requested", "io.veneer.desktop.state-changed");
+    }
+  }
 }
