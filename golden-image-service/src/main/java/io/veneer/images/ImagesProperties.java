@@ -29,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  *     people: the {@code admin} realm role may use the whole API; blank = no tokens
  * @param oidcJwkSetUri where the issuer's signing keys are; blank = found through the issuer's
  *     discovery document
+ * @param grpcAddress the address the gRPC ImageService listens on (default all interfaces)
  * @param localDevMode leaves the images API open to anyone who can reach it (default false): for
  *     development on one machine only. Blobs still require the agent token.
  */
@@ -47,7 +48,8 @@ public record ImagesProperties(
     String apiToken,
     @DefaultValue("false") boolean localDevMode,
     @DefaultValue("") String oidcIssuerUri,
-    @DefaultValue("") String oidcJwkSetUri) {
+    @DefaultValue("") String oidcJwkSetUri,
+    @DefaultValue("0.0.0.0") String grpcAddress) {
 
   public ImagesProperties {
     if (inspectionCpuSeconds < 1) {

@@ -60,6 +60,7 @@ public final class ServiceUnderTest {
     registry.add("veneer.images.agent-token", () -> AGENT_TOKEN);
     registry.add("veneer.images.max-virtual-size", () -> "1GB");
     registry.add("veneer.images.grpc-port", () -> "0");
+    registry.add("veneer.images.grpc-address", () -> "127.0.0.1");
     registry.add("veneer.images.api-token", () -> API_TOKEN);
     return topics;
   }

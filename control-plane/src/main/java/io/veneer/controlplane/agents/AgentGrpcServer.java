@@ -34,7 +34,8 @@ public class AgentGrpcServer implements SmartLifecycle {
     }
     try {
       server =
-          NettyServerBuilder.forAddress(new InetSocketAddress(properties.grpcPort()))
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()))
               .addService(ServerInterceptors.intercept(gateway, AgentGateway.tokenInterceptor()))
               .build()
               .start();
@@ -45,7 +46,10 @@ public class AgentGrpcServer implements SmartLifecycle {
               + ": is it in use? Set veneer.agents.grpc-port",
           e);
     }
-    log.info("event=agent-gateway-started port={}", server.getPort());
+    log.info(
+        "event=agent-gateway-started address={} port={}",
+        properties.grpcAddress(),
+        server.getPort());
   }
 
   /** The port it listens on once started (useful when configured as 0). */

@@ -11,10 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatGraceSeconds silence after which a host becomes UNREACHABLE (default 30)
  * @param resyncIntervalSeconds how often every connected agent is sent what it may have missed, on
  *     top of the changes pushed as they commit (default 30)
+ * @param grpcAddress the address the gateway listens on (default all interfaces, as agents run on
+ *     other hosts; 127.0.0.1 for a one-machine setup)
  */
 @ConfigurationProperties("veneer.agents")
 public record AgentProperties(
     @DefaultValue("9090") int grpcPort,
     @DefaultValue("10") int heartbeatIntervalSeconds,
     @DefaultValue("30") int heartbeatGraceSeconds,
-    @DefaultValue("30") int resyncIntervalSeconds) {}
+    @DefaultValue("30") int resyncIntervalSeconds,
+    @DefaultValue("0.0.0.0") String grpcAddress) {}

@@ -146,6 +146,7 @@ class ApiAccessTest {
         apiToken,
         localDevMode,
         issuer,
-        issuer.isEmpty() ? "" : "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs");
+        issuer.isEmpty() ? "" : "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs",
+        "127.0.0.1");
   }
 }

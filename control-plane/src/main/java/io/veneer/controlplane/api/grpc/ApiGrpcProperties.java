@@ -10,10 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     off)
  * @param watchBufferSize changes one WatchDesktops caller may fall behind before it is cut off with
  *     RESOURCE_EXHAUSTED (default 256)
+ * @param grpcAddress the address it listens on (default all interfaces; 127.0.0.1 keeps it local)
  */
 @ConfigurationProperties("veneer.api")
 public record ApiGrpcProperties(
-    @DefaultValue("9092") int grpcPort, @DefaultValue("256") int watchBufferSize) {
+    @DefaultValue("9092") int grpcPort,
+    @DefaultValue("256") int watchBufferSize,
+    @DefaultValue("0.0.0.0") String grpcAddress) {
 
   public ApiGrpcProperties {
     if (watchBufferSize < 1) {

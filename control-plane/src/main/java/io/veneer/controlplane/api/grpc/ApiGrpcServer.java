@@ -47,7 +47,8 @@ public class ApiGrpcServer implements SmartLifecycle {
       return;
     }
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(properties.grpcPort()));
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()));
     for (BindableService service : services) {
       // The last interceptor runs first: authenticate, read the idempotency key, then handle.
       builder.addService(

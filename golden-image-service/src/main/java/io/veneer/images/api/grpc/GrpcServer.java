@@ -31,12 +31,14 @@ public class GrpcServer implements SmartLifecycle {
 
   private final List<BindableService> services;
   private final int configuredPort;
+  private final String address;
   private final ApiAccess access;
   private volatile Server server;
 
   public GrpcServer(List<BindableService> services, ImagesProperties properties, ApiAccess access) {
     this.services = services;
     this.configuredPort = properties.grpcPort();
+    this.address = properties.grpcAddress();
     this.access = access;
   }
 
@@ -69,7 +71,7 @@ public class GrpcServer implements SmartLifecycle {
       return;
     }
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(configuredPort));
+        NettyServerBuilder.forAddress(new InetSocketAddress(address, configuredPort));
     services.forEach(builder::addService);
     builder.intercept(authentication());
     try {
