@@ -1,0 +1,128 @@
+package io.veneer.localstack;
+
+import io.veneer.localstack.auth.DevUser;
+import io.veneer.localstack.parts.AgentDataPath;
+import io.veneer.localstack.parts.LocalPostgres;
+import io.veneer.localstack.parts.SpringService;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the stack configures each service: the same documented settings an operator would pass
+ * (docs/configuration.md), every listener on 127.0.0.1, secrets in the environment.
+ */
+final class ServiceSettings {
+
+  static final String CONTROL_PLANE_DATABASE = "controlplane";
+  static final String IMAGES_DATABASE = "images";
+
+  /** Agents heartbeat every 2 s here: a local host shows up, and goes, within seconds. */
+  static final int HEARTBEAT_SECONDS = 2;
+
+  private final StackLayout layout;
+  private final StackPorts ports;
+  private final Jars jars;
+  private final Credentials credentials;
+
+  ServiceSettings(StackLayout layout, StackPorts ports, Jars jars, Credentials credentials) {
+    this.layout = layout;
+    this.ports = ports;
+    this.jars = jars;
+    this.credentials = credentials;
+  }
+
+  String kafkaBootstrap() {
+    return "127.0.0.1:" + ports.kafka();
+  }
+
+  URI imagesUrl() {
+    return URI.create("http://127.0.0.1:" + ports.imagesHttp());
+  }
+
+  URI controlPlaneUrl() {
+    return URI.create("http://127.0.0.1:" + ports.controlPlaneHttp());
+  }
+
+  String agentGateway() {
+    return "127.0.0.1:" + ports.agentGateway();
+  }
+
+  SpringService images() {
+    Map<String, String> settings = common(ports.imagesHttp(), IMAGES_DATABASE);
+    settings.put("veneer.images.storage-directory", layout.images().toString());
+    // The images API is reached over HTTP only; its gRPC server would listen on every interface.
+    settings.put("veneer.images.grpc-port", "-1");
+    return new SpringService(
+        "golden-image-service",
+        jars.images(),
+        settings,
+        Map.of(
+            "VENEER_IMAGES_API_TOKEN", credentials.imagesApiToken(),
+            "VENEER_AGENT_TOKEN", credentials.imagesAgentToken()),
+        readiness(imagesUrl()));
+  }
+
+  SpringService controlPlane() {
+    Map<String, String> settings = common(ports.controlPlaneHttp(), CONTROL_PLANE_DATABASE);
+    // LOCAL DEVELOPMENT MODE: no OIDC discovery; tokens signed by the local key are trusted.
+    settings.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", "");
+    settings.put(
+        "spring.security.oauth2.resourceserver.jwt.public-key-location",
+        "file:" + credentials.issuer().publicKeyFile());
+    settings.put("veneer.agents.grpc-port", String.valueOf(ports.agentGateway()));
+    settings.put("veneer.agents.heartbeat-interval-seconds", String.valueOf(HEARTBEAT_SECONDS));
+    // REST is the local stack's API; the gRPC API server would listen on every interface.
+    settings.put("veneer.api.grpc-port", "-1");
+    return new SpringService(
+        "control-plane", jars.controlPlane(), settings, Map.of(), readiness(controlPlaneUrl()));
+  }
+
+  /** A node agent's environment (node-agent/README.md). */
+  Map<String, String> agent(String hostId, String agentToken, String driver, Path qemuSystem)
+      throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("VENEER_CONTROL_PLANE", agentGateway());
+    env.put("VENEER_HOST_ID", hostId);
+    env.put("VENEER_AGENT_TOKEN", agentToken);
+    env.put(
+        "VENEER_DATA_DIR",
+        AgentDataPath.forAgent(layout.agentData(hostId), layout.root(), hostId).toString());
+    env.put("VENEER_DRIVER", driver);
+    env.put("VENEER_VCPUS", String.valueOf(DemoSetup.HOST_VCPUS));
+    env.put("VENEER_MEMORY_MIB", String.valueOf(DemoSetup.HOST_MEMORY_MIB));
+    env.put("VENEER_DISK_GIB", String.valueOf(DemoSetup.HOST_DISK_GIB));
+    env.put("VENEER_IMAGE_SERVICE", imagesUrl().toString());
+    env.put("VENEER_IMAGE_SERVICE_TOKEN", credentials.imagesAgentToken());
+    env.put("VENEER_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_SECONDS));
+    env.put("VENEER_STOP_GRACE_SECONDS", "5");
+    if (qemuSystem != null) {
+      env.put("VENEER_QEMU_SYSTEM", qemuSystem.toString());
+    }
+    return env;
+  }
+
+  /** The admin's token, for the stack's own calls. */
+  String adminToken() {
+    return credentials.tokenOf(DevUser.ADMIN);
+  }
+
+  private Map<String, String> common(int httpPort, String database) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("server.address", "127.0.0.1");
+    settings.put("server.port", String.valueOf(httpPort));
+    settings.put(
+        "spring.datasource.url",
+        "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/" + database);
+    settings.put("spring.datasource.username", LocalPostgres.ROLE);
+    settings.put("spring.datasource.password", LocalPostgres.PASSWORD);
+    settings.put("veneer.kafka.bootstrap-servers", kafkaBootstrap());
+    return settings;
+  }
+
+  private static URI readiness(URI base) {
+    return base.resolve("/actuator/health/readiness");
+  }
+}

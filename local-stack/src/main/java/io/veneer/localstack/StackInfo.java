@@ -1,0 +1,50 @@
+package io.veneer.localstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a running stack offers, written to {@code run/stack.json} once {@code up} is done: for
+ * {@code ./veneer status}, for scripts, and for the end-to-end test that drives a stack it started.
+ *
+ * @param controlPlane the control plane's REST base URL
+ * @param images the golden image service's REST base URL
+ * @param kafka Kafka's bootstrap servers
+ * @param agentGateway the control plane's agent gRPC endpoint
+ * @param driver {@code qemu} or {@code simulated}
+ * @param hosts the local hosts' ids
+ * @param poolId the demo pool
+ * @param goldenDigest the tiny golden image's blob digest
+ * @param tokens each development user's bearer token
+ */
+public record StackInfo(
+    String controlPlane,
+    String images,
+    String kafka,
+    String agentGateway,
+    String driver,
+    List<String> hosts,
+    String poolId,
+    String goldenDigest,
+    Map<String, String> tokens) {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  public static StackInfo read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), StackInfo.class);
+  }
+
+  void write(Path file) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), this);
+    // It holds the tokens: readable by the user only, like tokens/.
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,103 @@
+package io.veneer.localstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * Where the local stack keeps its state: one directory ({@code .veneer/} in the repository unless
+ * {@code VENEER_STATE_DIR} says otherwise), kept between runs so that a second {@code up} resumes
+ * where the first stopped. Delete it to start from nothing.
+ *
+ * <pre>
+ * postgres/         PostgreSQL data directory      kafka/        Kafka log directory
+ * images/           golden image blob store        agents/&lt;host&gt;/ node agent data (guests, cache)
+ * auth/             local signing key pair          tokens/       minted JWTs per user
+ * secrets/          generated service tokens        logs/         one log per process
+ * run/              pid files and generated configuration of the current run
+ * </pre>
+ */
+public record StackLayout(Path root) {
+
+  public StackLayout {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  public static StackLayout fromEnvironment(Map<String, String> env, Path workingDirectory) {
+    String configured = env.getOrDefault("VENEER_STATE_DIR", "");
+    return new StackLayout(
+        configured.isBlank() ? workingDirectory.resolve(".veneer") : Path.of(configured));
+  }
+
+  public Path postgresData() {
+    return root.resolve("postgres");
+  }
+
+  public Path kafkaData() {
+    return root.resolve("kafka");
+  }
+
+  public Path images() {
+    return root.resolve("images");
+  }
+
+  public Path agents() {
+    return root.resolve("agents");
+  }
+
+  public Path agentData(String hostId) {
+    return agents().resolve(hostId);
+  }
+
+  public Path auth() {
+    return root.resolve("auth");
+  }
+
+  public Path tokens() {
+    return root.resolve("tokens");
+  }
+
+  public Path secrets() {
+    return root.resolve("secrets");
+  }
+
+  public Path logs() {
+    return root.resolve("logs");
+  }
+
+  public Path log(String part) {
+    return logs().resolve(part + ".log");
+  }
+
+  public Path run() {
+    return root.resolve("run");
+  }
+
+  public Path launcherPid() {
+    return run().resolve("launcher.pid");
+  }
+
+  public Path processes() {
+    return run().resolve("processes");
+  }
+
+  /** A path relative to the working directory when it is inside it, for shorter messages. */
+  public String show(Path path) {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path absolute = path.toAbsolutePath().normalize();
+    return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
+  }
+
+  /** Creates the directories; keys and tokens in directories only the user can read. */
+  public void create() throws IOException {
+    for (Path dir : new Path[] {postgresData(), kafkaData(), images(), agents(), logs(), run()}) {
+      Files.createDirectories(dir);
+    }
+    for (Path dir : new Path[] {auth(), tokens(), secrets()}) {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+}

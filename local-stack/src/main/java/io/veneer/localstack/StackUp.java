@@ -1,0 +1,407 @@
+package io.veneer.localstack;
+
+import io.veneer.localstack.DemoSetup.DemoPool;
+import io.veneer.localstack.DemoSetup.WarmDesktops;
+import io.veneer.localstack.api.ApiException;
+import io.veneer.localstack.api.ControlPlaneApi;
+import io.veneer.localstack.api.ImagesApi;
+import io.veneer.localstack.api.JsonApi;
+import io.veneer.localstack.api.PublishedImage;
+import io.veneer.localstack.auth.DevUser;
+import io.veneer.localstack.parts.DirectKernelShim;
+import io.veneer.localstack.parts.GuestReaper;
+import io.veneer.localstack.parts.LocalKafka;
+import io.veneer.localstack.parts.LocalPostgres;
+import io.veneer.localstack.parts.NodeAgentProcess;
+import io.veneer.localstack.parts.SpringService;
+import io.veneer.localstack.parts.TinyGolden;
+import io.veneer.localstack.process.ChildProcess;
+import io.veneer.localstack.process.JavaCommand;
+import io.veneer.localstack.process.LogFile;
+import io.veneer.localstack.process.ProcessLauncher;
+import io.veneer.localstack.process.ShutdownOrder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code ./veneer up}: brings every part up in dependency order, each one reported as it starts and
+ * when it is ready, and registers it with the {@link ShutdownOrder} the moment it runs, so that a
+ * failure (or Ctrl-C) at any point stops exactly what was started.
+ */
+final class StackUp {
+
+  static final List<String> HOSTS = List.of("local-1", "local-2");
+
+  private final StackLayout layout;
+  private final StackPorts ports;
+  private final SourceTree tree;
+  private final Map<String, String> env;
+  private final Progress progress;
+  private final ShutdownOrder order;
+  private final ProcessLauncher launcher;
+  private final JavaCommand java = JavaCommand.current();
+  private final Duration startTimeout;
+  private final List<ChildProcess> children = new ArrayList<>();
+  private final Map<String, NodeAgentProcess> agents = new LinkedHashMap<>();
+
+  StackUp(
+      StackLayout layout,
+      StackPorts ports,
+      SourceTree tree,
+      Map<String, String> env,
+      Progress progress,
+      ShutdownOrder order,
+      ProcessLauncher launcher) {
+    this.layout = layout;
+    this.ports = ports;
+    this.tree = tree;
+    this.env = env;
+    this.progress = progress;
+    this.order = order;
+    this.launcher = launcher;
+    this.startTimeout =
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("VENEER_START_TIMEOUT_SECONDS", "240")));
+  }
+
+  /**
+   * Runs until the JVM is asked to stop. A node agent that dies is started again, as its service
+   * manager would on a host (the new agent re-adopts the running guests); any other part that exits
+   * on its own is reported.
+   */
+  void watch() throws InterruptedException, IOException {
+    Set<String> reported = new HashSet<>();
+    while (!order.stopping()) {
+      for (ChildProcess child : List.copyOf(children)) {
+        if (child.alive() || order.stopping() || reported.contains(child.name())) {
+          continue;
+        }
+        NodeAgentProcess agent = agents.get(child.name());
+        if (agent != null) {
+          progress.shout(
+              child.name() + " exited (code " + child.exitCode() + "); starting it again");
+          children.remove(child);
+          child.stop(Duration.ZERO); // it has exited: this only drops its record
+          try {
+            started(agent.start(launcher, java, child.log()));
+          } catch (StartupFailure e) {
+            reported.add(child.name());
+            progress.failed(e);
+          }
+        } else {
+          reported.add(child.name());
+          progress.shout(
+              child.name()
+                  + " exited (code "
+                  + child.exitCode()
+                  + "); read "
+                  + layout.show(child.log())
+                  + ", then ./veneer down and ./veneer up");
+        }
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  StackInfo run() throws StartupFailure, IOException, InterruptedException {
+    Credentials credentials = Credentials.prepare(layout, Instant.now());
+    Jars jars = Jars.copiedFrom(tree, layout.run().resolve("jars"));
+    ServiceSettings settings = new ServiceSettings(layout, ports, jars, credentials);
+    CompletableFuture<TinyGolden> golden = buildTinyGoldenInBackground();
+
+    Progress.Step kafkaStep = progress.start("kafka", settings.kafkaBootstrap());
+    ChildProcess kafka =
+        started(
+            LocalKafka.start(
+                launcher,
+                java,
+                layout.kafkaData(),
+                layout.run().resolve("kafka.properties"),
+                ports.kafka(),
+                ports.kafkaController(),
+                layout.log("kafka")));
+
+    Progress.Step postgresStep = progress.start("postgres", "127.0.0.1:" + ports.postgres());
+    LocalPostgres postgres =
+        LocalPostgres.start(
+            layout.postgresData(),
+            ports.postgres(),
+            layout.log("postgres"),
+            List.of(ServiceSettings.CONTROL_PLANE_DATABASE, ServiceSettings.IMAGES_DATABASE));
+    order.add("postgres", postgres::stop);
+    postgresStep.ready("data in " + layout.show(layout.postgresData()));
+
+    LocalKafka.awaitReady(kafka, settings.kafkaBootstrap(), startTimeout);
+    kafkaStep.ready("topics " + String.join(", ", LocalKafka.TOPICS));
+
+    startServices(settings.images(), settings.controlPlane());
+
+    ControlPlaneApi controlPlane =
+        new ControlPlaneApi(new JsonApi(settings.controlPlaneUrl(), settings.adminToken()));
+    DemoSetup demo =
+        new DemoSetup(
+            new ImagesApi(new JsonApi(settings.imagesUrl(), credentials.imagesApiToken())),
+            controlPlane);
+
+    Progress.Step imageStep = progress.start("golden image import", "through the images API");
+    TinyGolden tiny = await(golden);
+    PublishedImage image = call("tiny golden image", () -> demo.publish(tiny));
+    imageStep.ready(image.imageName() + " v" + image.number() + " " + image.digest());
+
+    String driver = driver();
+    Path qemuSystem =
+        driver.equals("qemu")
+            ? DirectKernelShim.write(
+                layout.run().resolve("qemu-system-x86_64"),
+                env.getOrDefault("VENEER_QEMU_SYSTEM", "qemu-system-x86_64"),
+                tiny,
+                image.digest().substring("sha256:".length()))
+            : null;
+    Map<String, String> agentTokens = call("hosts", () -> demo.registerHosts(HOSTS));
+    // Registered before the agents, so stopped after them: agents leave their guests running
+    // on purpose (a restarted agent re-adopts them), the stack must not.
+    order.add("guests", () -> GuestReaper.stopGuests(layout.agents(), Duration.ofSeconds(10)));
+    for (String hostId : HOSTS) {
+      startAgent(
+          controlPlane,
+          new NodeAgentProcess(
+              hostId,
+              jars.nodeAgent(),
+              settings.agent(hostId, agentTokens.get(hostId), driver, qemuSystem)));
+    }
+
+    Progress.Step poolStep =
+        progress.start("demo pool", DemoSetup.WARM_DESKTOPS + " warm desktops");
+    DemoPool pool = call("demo pool", () -> demo.ensurePool(image));
+    WarmDesktops warm =
+        call(
+            "demo pool",
+            () -> demo.awaitWarmDesktops(pool.id(), Duration.ofSeconds(60), startTimeout));
+    reportWarmDesktops(poolStep, pool, warm);
+
+    Map<String, String> tokens = new LinkedHashMap<>();
+    for (DevUser user : DevUser.ALL) {
+      tokens.put(user.name(), credentials.tokenOf(user));
+    }
+    StackInfo info =
+        new StackInfo(
+            settings.controlPlaneUrl().toString(),
+            settings.imagesUrl().toString(),
+            settings.kafkaBootstrap(),
+            settings.agentGateway(),
+            driver,
+            HOSTS,
+            pool.id(),
+            image.digest(),
+            tokens);
+    info.write(layout.run().resolve("stack.json"));
+    return info;
+  }
+
+  private CompletableFuture<TinyGolden> buildTinyGoldenInBackground() {
+    Path directory = TinyGolden.defaultDirectory(env);
+    Progress.Step step = progress.start("tiny golden image", "build into " + directory);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            TinyGolden built =
+                TinyGolden.build(
+                    tree.tinyGoldenScript(),
+                    directory,
+                    layout.log("tiny-golden"),
+                    Duration.ofMinutes(10));
+            step.ready("built");
+            return built;
+          } catch (StartupFailure e) {
+            throw new CompletionException(e);
+          } catch (IOException e) {
+            throw new CompletionException(
+                new StartupFailure(
+                    "tiny golden image", "cannot run its build: " + e.getMessage(), "see the log"));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          }
+        });
+  }
+
+  /** Both services boot at once (they need only PostgreSQL and Kafka); each is awaited apart. */
+  private void startServices(SpringService... services)
+      throws StartupFailure, IOException, InterruptedException {
+    List<CompletableFuture<Void>> readiness = new ArrayList<>();
+    for (SpringService service : services) {
+      Progress.Step step =
+          progress.start(service.name(), service.readiness().resolve("/").toString());
+      ChildProcess process = started(service.start(launcher, java, layout.log(service.name())));
+      readiness.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  service.awaitReady(process, startTimeout);
+                  step.ready("log " + layout.show(process.log()));
+                } catch (StartupFailure e) {
+                  throw new CompletionException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new CompletionException(e);
+                }
+              }));
+    }
+    for (CompletableFuture<Void> ready : readiness) {
+      await(ready);
+    }
+  }
+
+  private void startAgent(ControlPlaneApi controlPlane, NodeAgentProcess agent)
+      throws StartupFailure, IOException, InterruptedException {
+    String part = "agent " + agent.hostId();
+    Progress.Step step = progress.start(part, agent.environment().get("VENEER_DRIVER") + " driver");
+    Instant begin = Instant.now();
+    ChildProcess process =
+        started(agent.start(launcher, java, layout.log("agent-" + agent.hostId())));
+    agents.put(process.name(), agent);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      if (!process.alive()) {
+        throw new StartupFailure(
+            part,
+            "exited with code " + process.exitCode() + " before it connected",
+            "read the log below (exit code 2 names a bad setting)",
+            process.log(),
+            LogFile.tail(process.log(), 15));
+      }
+      var heartbeat = call(part, () -> controlPlane.lastHeartbeat(agent.hostId()));
+      if (heartbeat.isPresent() && heartbeat.get().isAfter(begin)) {
+        step.ready("connected; data in " + layout.show(layout.agentData(agent.hostId())));
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new StartupFailure(
+            part,
+            "did not connect to the control plane within 90 s",
+            "read the log below; the control plane's log may say why it refused the agent",
+            process.log(),
+            LogFile.tail(process.log(), 15));
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private void reportWarmDesktops(Progress.Step step, DemoPool pool, WarmDesktops warm)
+      throws StartupFailure {
+    for (JsonNode desktop : warm.desktops()) {
+      if (desktop.path("state").asString().equals("FAILED")) {
+        throw new StartupFailure(
+            "demo pool",
+            "desktop "
+                + desktop.path("id").asString()
+                + " FAILED: "
+                + desktop.path("failureReason").asString(""),
+            "its guest's console is "
+                + layout.show(
+                    layout
+                        .agentData(desktop.path("hostId").asString())
+                        .resolve("desktops")
+                        .resolve(desktop.path("id").asString())
+                        .resolve("console.log"))
+                + "; the agent logs are in "
+                + layout.show(layout.logs()));
+      }
+    }
+    String created = pool.created() ? "created" : "exists";
+    if (!warm.controllerSeen()) {
+      progress.shout(
+          "The control plane created no desktops for the demo pool: its pool controller did not"
+              + " act. Request one yourself with the curl below.");
+    } else if (warm.running() < DemoSetup.WARM_DESKTOPS) {
+      progress.shout(
+          warm.running()
+              + " of "
+              + DemoSetup.WARM_DESKTOPS
+              + " warm desktops are RUNNING so far; the rest are still booting (./veneer status"
+              + " shows them).");
+    }
+    step.ready(created + ", " + warm.running() + " RUNNING, id " + pool.id());
+  }
+
+  /** qemu when QEMU is installed (or as VENEER_DRIVER says); otherwise simulated, loudly. */
+  private String driver() {
+    String configured = env.getOrDefault("VENEER_DRIVER", "");
+    if (!configured.isBlank()) {
+      return configured.strip();
+    }
+    String qemu = env.getOrDefault("VENEER_QEMU_SYSTEM", "qemu-system-x86_64");
+    if (onPath(qemu)) {
+      return "qemu";
+    }
+    progress.shout(
+        "SIMULATED DESKTOPS: "
+            + qemu
+            + " is not installed, so the node agents run no real guests. Install it (apt-get"
+            + " install qemu-system-x86) and run ./veneer up again for real QEMU guests.");
+    return "simulated";
+  }
+
+  private boolean onPath(String binary) {
+    if (binary.contains("/")) {
+      return Files.isExecutable(Path.of(binary));
+    }
+    for (String dir : env.getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ChildProcess started(ChildProcess child) {
+    order.add(child.name(), () -> child.stop(Duration.ofSeconds(20)));
+    children.add(child);
+    return child;
+  }
+
+  /** A REST call of the stack; a refusal becomes the failure of {@code part}. */
+  private <T> T call(String part, ApiCall<T> call) throws StartupFailure, InterruptedException {
+    try {
+      return call.run();
+    } catch (ApiException | IOException e) {
+      throw new StartupFailure(
+          part,
+          e.getMessage(),
+          "read the services' logs in " + layout.show(layout.logs()),
+          null,
+          List.of());
+    }
+  }
+
+  @FunctionalInterface
+  private interface ApiCall<T> {
+    T run() throws ApiException, IOException, InterruptedException;
+  }
+
+  private static <T> T await(CompletableFuture<T> future)
+      throws StartupFailure, InterruptedException {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof StartupFailure failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package io.veneer.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veneer.localstack.api.ApiException;
+import io.veneer.localstack.api.ImagesApi;
+import io.veneer.localstack.api.JsonApi;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole system on one machine, started as {@code ./veneer up} starts it (real PostgreSQL,
+ * Kafka, both services, two node agents with real QEMU guests under TCG), followed through one
+ * story: users get the demo pool's desktops, an agent is killed and comes back, a desktop is
+ * refreshed at logoff, the pool is deleted, the stack is stopped. The steps share the stack, so
+ * they run in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+class WholeSystemIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  private LaunchedStack stack;
+  private DesktopEventLog events;
+  private JsonApi admin;
+  private String aliceDesktop;
+  private String bobDesktop;
+
+  @BeforeAll
+  void up() throws Exception {
+    Path repo = Path.of("").toAbsolutePath().getParent();
+    stack = LaunchedStack.up(repo, repo.resolve("local-stack/target/whole-system-it"));
+    admin = stack.api("admin");
+    events = new DesktopEventLog(stack.info().kafka());
+  }
+
+  @AfterAll
+  void down() {
+    if (events != null) {
+      events.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aUserGetsAWarmDesktopOnlyOnceItsQemuGuestIsReady() throws Exception {
+    JsonNode desktop = request(stack.api("alice"));
+    aliceDesktop = desktop.path("id").asString();
+
+    JsonNode running = awaitState(aliceDesktop, "RUNNING");
+    assertThat(running.path("owner").asString()).isEqualTo("alice");
+    String host = running.path("hostId").asString();
+    Path dir = stack.desktopDir(host, aliceDesktop);
+    // The agent reports RUNNING once QEMU runs the guest; its init prints this line moments later.
+    await("the guest's ready line", () -> console(dir).contains("VENEER GUEST READY") ? dir : null);
+    long pid = Long.parseLong(Files.readString(dir.resolve("qemu.pid")).strip());
+    assertThat(LaunchedStack.qemuProcessesOf(aliceDesktop))
+        .singleElement()
+        .satisfies(qemu -> assertThat(qemu.pid()).isEqualTo(pid));
+  }
+
+  @Test
+  @Order(2)
+  void aSecondUserGetsTheOtherDesktopAndAThirdIsToldThePoolIsExhausted() throws Exception {
+    JsonNode desktop = request(stack.api("bob"));
+    bobDesktop = desktop.path("id").asString();
+    assertThat(bobDesktop).isNotEqualTo(aliceDesktop);
+    assertThat(awaitState(bobDesktop, "RUNNING").path("owner").asString()).isEqualTo("bob");
+
+    assertThatThrownBy(
+            () ->
+                admin.post(
+                    "/api/v1/desktops",
+                    Map.of("poolId", stack.info().poolId(), "owner", "carol"),
+                    Map.of()))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("HTTP 409")
+        .hasMessageContaining("no free desktop");
+  }
+
+  @Test
+  @Order(3)
+  void aKilledAgentReadoptsItsRunningGuestsWhenItComesBack() throws Exception {
+    String host = desktop(aliceDesktop).path("hostId").asString();
+    long guest = LaunchedStack.qemuProcessesOf(aliceDesktop).getFirst().pid();
+    ProcessHandle agent = stack.part("agent-" + host).orElseThrow();
+
+    agent.destroyForcibly();
+    agent.onExit().get();
+
+    ProcessHandle restarted =
+        await(
+            "a new agent for " + host,
+            () -> stack.part("agent-" + host).filter(p -> p.pid() != agent.pid()).orElse(null));
+    await(
+        host + " heartbeating again",
+        () -> {
+          String at = admin.get("/api/v1/hosts/" + host).path("lastHeartbeatAt").asString("");
+          return !at.isEmpty()
+                  && restarted
+                      .info()
+                      .startInstant()
+                      .orElseThrow()
+                      .isBefore(java.time.Instant.parse(at))
+              ? at
+              : null;
+        });
+    assertThat(LaunchedStack.qemuProcessesOf(aliceDesktop))
+        .singleElement()
+        .satisfies(qemu -> assertThat(qemu.pid()).isEqualTo(guest));
+    assertThat(desktop(aliceDesktop).path("state").asString()).isEqualTo("RUNNING");
+    assertThat(admin.get("/api/v1/hosts/" + host).path("state").asString()).isEqualTo("UP");
+  }
+
+  @Test
+  @Order(4)
+  void logoffRefreshesTheDesktopFromThePristineGolden() throws Exception {
+    JsonNode before = desktop(aliceDesktop);
+    Path dir = stack.desktopDir(before.path("hostId").asString(), aliceDesktop);
+    assertThat(console(dir)).contains("VENEER MARKER ABSENT");
+
+    stack.api("alice").post("/api/v1/desktops/" + aliceDesktop + "/logoff", Map.of(), Map.of());
+
+    JsonNode after =
+        await(
+            "the refreshed desktop running",
+            () -> {
+              JsonNode now = desktop(aliceDesktop);
+              boolean refreshed =
+                  now.path("osDiskGeneration").asLong() > before.path("osDiskGeneration").asLong();
+              return refreshed
+                      && now.path("state").asString().equals("RUNNING")
+                      && console(dir).contains("VENEER GUEST READY")
+                  ? now
+                  : null;
+            });
+    assertThat(after.path("owner").isNull()).isTrue();
+    // The guest's init appends to a marker file on its disk at every boot: a pristine disk has
+    // none.
+    assertThat(console(dir)).contains("VENEER MARKER ABSENT").doesNotContain("MARKER PRESENT");
+  }
+
+  @Test
+  @Order(5)
+  void deletingThePoolStopsEveryGuestAndRemovesEveryOverlay() throws Exception {
+    List<JsonNode> desktops = poolDesktops();
+    assertThat(desktops).hasSize(2);
+
+    admin.delete("/api/v1/pools/" + stack.info().poolId());
+
+    await("every desktop of the pool gone", () -> poolDesktops().isEmpty() ? true : null);
+    for (JsonNode desktop : desktops) {
+      String id = desktop.path("id").asString();
+      assertThat(LaunchedStack.qemuProcessesOf(id)).isEmpty();
+      assertThat(stack.desktopDir(desktop.path("hostId").asString(), id).resolve("os.qcow2"))
+          .doesNotExist();
+    }
+    String digest = stack.info().goldenDigest();
+    String hex = digest.substring("sha256:".length());
+    assertThat(ImagesApi.sha256(stack.layout().images().resolve("blobs/sha256").resolve(hex)))
+        .isEqualTo(digest);
+    for (String host : stack.info().hosts()) {
+      Path cached = stack.layout().agentData(host).resolve("images").resolve(hex);
+      if (Files.exists(cached)) {
+        assertThat(ImagesApi.sha256(cached)).isEqualTo(digest);
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void everyTransitionArrivesOnKafkaOnceAndInOrderPerDesktop() throws Exception {
+    for (String id : List.of(aliceDesktop, bobDesktop)) {
+      List<DesktopEventLog.Received> received =
+          await(
+              "the deletion of " + id + " on Kafka",
+              () -> {
+                List<DesktopEventLog.Received> so = events.of(id);
+                return !so.isEmpty() && so.getLast().event().getToState().equals("DELETED")
+                    ? so
+                    : null;
+              });
+      List<String> story =
+          received.stream()
+              .map(
+                  r ->
+                      r.event().getType()
+                          + " "
+                          + r.event().getFromState()
+                          + "->"
+                          + r.event().getToState()
+                          + " v"
+                          + r.event().getHeader().getAggregateVersion())
+              .toList();
+      Set<String> ids = new HashSet<>();
+      List<String> states = new ArrayList<>();
+      long version = 0;
+      String state = "";
+      for (DesktopEventLog.Received event : received) {
+        assertThat(ids.add(event.ceId()))
+            .as("event %s seen once in %s", event.ceId(), story)
+            .isTrue();
+        assertThat(event.event().getHeader().getEventId()).isEqualTo(event.ceId());
+        assertThat(event.event().getHeader().getAggregateVersion()).isGreaterThanOrEqualTo(version);
+        version = event.event().getHeader().getAggregateVersion();
+        if (event.event().getType().endsWith("state-changed")
+            || event.event().getType().endsWith("requested")) {
+          assertThat(event.event().getFromState())
+              .as("events of %s: %s", id, story)
+              .isEqualTo(state);
+          state = event.event().getToState();
+          states.add(state);
+        }
+      }
+      assertThat(states).startsWith("REQUESTED").contains("RUNNING").endsWith("DELETED");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void stoppingTheStackLeavesNoProcessBehind() throws Exception {
+    assertThat(stack.stop(Duration.ofMinutes(2))).isTrue();
+
+    assertThat(stack.processesUsingState()).isEmpty();
+    assertThat(stack.output()).contains("Veneer stopped.");
+  }
+
+  private JsonNode request(JsonApi user) throws ApiException {
+    return user.post("/api/v1/desktops", Map.of("poolId", stack.info().poolId()), Map.of());
+  }
+
+  private JsonNode desktop(String id) throws ApiException {
+    return admin.get("/api/v1/desktops/" + id);
+  }
+
+  private List<JsonNode> poolDesktops() throws ApiException {
+    List<JsonNode> found = new ArrayList<>();
+    for (JsonNode desktop : admin.get("/api/v1/desktops?limit=500").path("items")) {
+      if (desktop.path("poolId").asString().equals(stack.info().poolId())
+          && !desktop.path("state").asString().equals("DELETED")) {
+        found.add(desktop);
+      }
+    }
+    return found;
+  }
+
+  private JsonNode awaitState(String id, String state) throws Exception {
+    return await(
+        id + " " + state,
+        () -> {
+          JsonNode now = desktop(id);
+          if (now.path("state").asString().equals("FAILED")) {
+            throw new AssertionError("desktop " + id + " FAILED: " + now);
+          }
+          return now.path("state").asString().equals(state) ? now : null;
+        });
+  }
+
+  private static String console(Path desktopDir) throws IOException {
+    Path console = desktopDir.resolve("console.log");
+    return Files.exists(console) ? Files.readString(console) : "";
+  }
+
+  /** Polls until {@code probe} answers something other than null. */
+  private static <T> T await(String what, Callable<T> probe) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      T answer = probe.call();
+      if (answer != null) {
+        return answer;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Waited " + WAIT.toSeconds() + " s for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
