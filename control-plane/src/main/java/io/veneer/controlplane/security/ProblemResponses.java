@@ -44,12 +44,22 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
   public void handle(
       HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
-    bearerDenied.handle(request, response, e);
-    write(
+    forbidden(
+        request,
         response,
-        HttpStatus.FORBIDDEN,
-        "forbidden",
+        e,
         request.getMethod() + " " + request.getRequestURI() + " needs the admin role");
+  }
+
+  /** A 403 saying {@code detail}. */
+  void forbidden(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      AccessDeniedException e,
+      String detail)
+      throws IOException {
+    bearerDenied.handle(request, response, e);
+    write(response, HttpStatus.FORBIDDEN, "forbidden", detail);
   }
 
   private static void write(

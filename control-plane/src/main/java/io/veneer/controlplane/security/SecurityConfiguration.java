@@ -2,6 +2,7 @@ package io.veneer.controlplane.security;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -17,6 +18,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
 /**
  * OAuth2 resource server: JWTs from the configured issuer (Keycloak in production). Roles come from
@@ -60,6 +62,7 @@ public class SecurityConfiguration {
                     .anyRequest()
                     .denyAll())
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .addFilterAfter(new ScopeFilter(problems), AuthorizationFilter.class)
         .oauth2ResourceServer(
             oauth ->
                 oauth
@@ -97,6 +100,24 @@ public class SecurityConfiguration {
     return claim instanceof Collection<?> values
         ? values.stream().map(String::valueOf)
         : claim instanceof String single ? Stream.of(single) : Stream.of();
+  }
+
+  /**
+   * The {@code veneer:*} scopes of a client acting as itself (a client-credentials token, which
+   * Keycloak marks with {@code client_id}); empty for a person, whom roles alone govern.
+   */
+  public static Optional<Set<String>> clientScopes(Jwt jwt) {
+    String username = jwt.getClaimAsString("preferred_username");
+    boolean client =
+        jwt.hasClaim("client_id") || (username != null && username.startsWith("service-account-"));
+    if (!client) {
+      return Optional.empty();
+    }
+    String scope = jwt.getClaimAsString("scope");
+    return Optional.of(
+        scope == null
+            ? Set.of()
+            : Stream.of(scope.split(" ")).filter(Scopes.ALL::contains).collect(Collectors.toSet()));
   }
 
   /** The caller of the current request. */

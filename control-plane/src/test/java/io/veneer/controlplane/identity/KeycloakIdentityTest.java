@@ -1,26 +1,44 @@
 package io.veneer.controlplane.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.veneer.api.v1.HostActionRequest;
+import io.veneer.api.v1.HostServiceGrpc;
+import io.veneer.api.v1.ListHostsRequest;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.api.grpc.ApiGrpcServer;
 import io.veneer.controlplane.api.rest.RestClientForTests;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.security.Scopes;
 import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.kafka.TcpProxy;
+import io.veneer.testsupport.keycloak.ClientCredentials;
 import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
+import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ClientScopeRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -75,6 +93,7 @@ class KeycloakIdentityTest extends ControlPlaneSpringTest {
   }
 
   @Autowired HostService hosts;
+  @Autowired ApiGrpcServer grpcServer;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private RestClientForTests rest;
@@ -212,5 +231,109 @@ class KeycloakIdentityTest extends ControlPlaneSpringTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(request(token, otherPool).status()).isEqualTo(201));
+  }
+
+  @Test
+  void anAutomationClientMayDoOnlyWhatItsScopesCover() throws Exception {
+    String host = "kc-host-" + run;
+    ClientCredentials reader = automationClient("reader-" + run, Set.of(Scopes.READ));
+    ClientCredentials operator =
+        automationClient("operator-" + run, Set.of(Scopes.READ, Scopes.HOSTS));
+    String readerToken = REALM.clientCredentialsToken(reader);
+    String operatorToken = REALM.clientCredentialsToken(operator);
+
+    RestClientForTests.Response read = rest.get("/api/v1/hosts/" + host, readerToken);
+    assertThat(read.status()).as(String.valueOf(read.body())).isEqualTo(200);
+    RestClientForTests.Response refused =
+        rest.post("/api/v1/hosts/" + host + "/maintenance", readerToken, "");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body().get("detail").asString()).contains(Scopes.HOSTS);
+    assertThat(rest.post("/api/v1/pools", readerToken, "{}").status()).isEqualTo(403);
+    assertThat(rest.post("/api/v1/hosts/" + host + "/maintenance", operatorToken, "").status())
+        .isEqualTo(200);
+
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpcServer.port()).usePlaintext().build();
+    try {
+      assertThat(hosts(channel, readerToken).listHosts(ListHostsRequest.getDefaultInstance()))
+          .isNotNull();
+      assertThatThrownBy(
+              () ->
+                  hosts(channel, readerToken)
+                      .resumeHost(HostActionRequest.newBuilder().setId(host).build()))
+          .satisfies(
+              e ->
+                  assertThat(Status.fromThrowable(e).getCode())
+                      .isEqualTo(Status.Code.PERMISSION_DENIED));
+      assertThat(
+              hosts(channel, operatorToken)
+                  .resumeHost(HostActionRequest.newBuilder().setId(host).build())
+                  .getState())
+          .isEqualTo(io.veneer.api.v1.HostState.HOST_STATE_UP);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static HostServiceGrpc.HostServiceBlockingStub hosts(
+      ManagedChannel channel, String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return HostServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  /** A client-credentials client whose service account is an admin, given only {@code scopes}. */
+  private static ClientCredentials automationClient(String clientId, Set<String> scopes) {
+    RealmResource realm = REALM.admin();
+    ClientRepresentation client = new ClientRepresentation();
+    client.setClientId(clientId);
+    client.setSecret(clientId + "-secret");
+    client.setPublicClient(false);
+    client.setServiceAccountsEnabled(true);
+    client.setStandardFlowEnabled(false);
+    client.setProtocol("openid-connect");
+    ProtocolMapperRepresentation audience = new ProtocolMapperRepresentation();
+    audience.setName("audience");
+    audience.setProtocol("openid-connect");
+    audience.setProtocolMapper("oidc-audience-mapper");
+    audience.setConfig(
+        Map.of("included.custom.audience", VeneerRealm.AUDIENCE, "access.token.claim", "true"));
+    client.setProtocolMappers(List.of(audience));
+    String id;
+    try (Response created = realm.clients().create(client)) {
+      id = CreatedResponseUtil.getCreatedId(created);
+    }
+    for (String scope : scopes) {
+      realm.clients().get(id).addDefaultClientScope(clientScope(scope));
+    }
+    String account = realm.clients().get(id).getServiceAccountUser().getId();
+    realm
+        .users()
+        .get(account)
+        .roles()
+        .realmLevel()
+        .add(List.of(realm.roles().get("admin").toRepresentation()));
+    return new ClientCredentials(clientId, clientId + "-secret");
+  }
+
+  private static synchronized String clientScope(String name) {
+    RealmResource realm = REALM.admin();
+    return realm.clientScopes().findAll().stream()
+        .filter(scope -> scope.getName().equals(name))
+        .map(ClientScopeRepresentation::getId)
+        .findFirst()
+        .orElseGet(
+            () -> {
+              ClientScopeRepresentation scope = new ClientScopeRepresentation();
+              scope.setName(name);
+              scope.setProtocol("openid-connect");
+              scope.setAttributes(Map.of("include.in.token.scope", "true"));
+              try (Response created = realm.clientScopes().create(scope)) {
+                return CreatedResponseUtil.getCreatedId(created);
+              }
+            });
   }
 }

@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.veneer.controlplane.security.Caller;
+import io.veneer.controlplane.security.Scopes;
 import io.veneer.controlplane.security.SecurityConfiguration;
 import java.util.Collection;
 import java.util.Map;
@@ -74,6 +75,13 @@ final class BearerAuthentication implements ServerInterceptor {
           call,
           Status.PERMISSION_DENIED.withDescription(
               "The token carries neither the user nor the admin role"));
+    }
+    String needed = Scopes.forGrpc(call.getMethodDescriptor().getFullMethodName());
+    if (!SecurityConfiguration.clientScopes(jwt).map(s -> s.contains(needed)).orElse(true)) {
+      return refuse(
+          call,
+          Status.PERMISSION_DENIED.withDescription(
+              "This client's token lacks the " + needed + " scope; ask for it to be granted"));
     }
     Context context = Context.current().withValue(CallContext.CALLER, caller);
     return Contexts.interceptCall(context, call, headers, next);
