@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Two control-plane replicas on one database and a private Kafka broker that can be taken away: a
@@ -94,6 +95,8 @@ class TwoReplicasAgentsAndEventsTest {
   }
 
   private UUID poolOnNewHost(String host) {
+    // The other test's host is put aside, so that this test's desktop lands on its own host.
+    replicaA.getBean(JdbcTemplate.class).update("UPDATE host SET state = 'MAINTENANCE'");
     replicaA
         .getBean(HostService.class)
         .register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
