@@ -1,0 +1,114 @@
+package io.veneer.portal.backend;
+
+import io.veneer.portal.backend.ControlPlaneViews.CreateDesktop;
+import io.veneer.portal.backend.ControlPlaneViews.Desktop;
+import io.veneer.portal.backend.ControlPlaneViews.Host;
+import io.veneer.portal.backend.ControlPlaneViews.Page;
+import io.veneer.portal.backend.ControlPlaneViews.Pool;
+import io.veneer.portal.backend.ControlPlaneViews.PoolSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.web.client.RestClient;
+
+/** The control plane's REST API ({@code /api/v1}), called as the logged-in person. */
+public final class ControlPlane {
+
+  /** Pages followed for one list: 20 x 200 items is more than the portal shows on one page. */
+  private static final int MAX_PAGES = 20;
+
+  private static final int PAGE_SIZE = 200;
+
+  private final RestClient rest;
+
+  ControlPlane(RestClient rest) {
+    this.rest = rest;
+  }
+
+  /** The person's own desktops (every desktop for an admin). */
+  public List<Desktop> desktops() {
+    return all(cursor -> page("desktops", cursor, new ParameterizedTypeReference<>() {}));
+  }
+
+  public Desktop desktop(UUID id) {
+    return rest.get().uri("desktops/{id}", id).retrieve().body(Desktop.class);
+  }
+
+  /** A desktop of the pool for the person: theirs already, a free one, or a new one. */
+  public Desktop requestDesktop(UUID poolId, String idempotencyKey) {
+    return rest.post()
+        .uri("desktops")
+        .header("Idempotency-Key", idempotencyKey)
+        .body(new CreateDesktop(poolId))
+        .retrieve()
+        .body(Desktop.class);
+  }
+
+  public Desktop act(UUID desktopId, String action) {
+    return rest.post()
+        .uri("desktops/{id}/{action}", desktopId, action)
+        .retrieve()
+        .body(Desktop.class);
+  }
+
+  /** Pools the person is entitled to (every pool for an admin). */
+  public List<Pool> pools() {
+    return all(cursor -> page("pools", cursor, new ParameterizedTypeReference<>() {}));
+  }
+
+  public Pool pool(UUID id) {
+    return rest.get().uri("pools/{id}", id).retrieve().body(Pool.class);
+  }
+
+  public Pool createPool(PoolSpec spec, String idempotencyKey) {
+    return rest.post()
+        .uri("pools")
+        .header("Idempotency-Key", idempotencyKey)
+        .body(spec)
+        .retrieve()
+        .body(Pool.class);
+  }
+
+  public Pool updatePool(UUID id, PoolSpec spec) {
+    return rest.put().uri("pools/{id}", id).body(spec).retrieve().body(Pool.class);
+  }
+
+  public List<Host> hosts() {
+    return rest.get().uri("hosts").retrieve().body(new ParameterizedTypeReference<>() {});
+  }
+
+  /** {@code maintenance}, {@code drain} or {@code resume}. */
+  public Host orderHost(String hostId, String order) {
+    return rest.post().uri("hosts/{id}/{order}", hostId, order).retrieve().body(Host.class);
+  }
+
+  private <T> Page<T> page(String path, String cursor, ParameterizedTypeReference<Page<T>> type) {
+    return rest.get()
+        .uri(
+            builder -> {
+              builder.path(path).queryParam("limit", PAGE_SIZE);
+              if (cursor != null) {
+                builder.queryParam("cursor", cursor);
+              }
+              return builder.build();
+            })
+        .retrieve()
+        .body(type);
+  }
+
+  private static <T> List<T> all(Function<String, Page<T>> pages) {
+    List<T> items = new ArrayList<>();
+    String cursor = null;
+    for (int i = 0; i < MAX_PAGES; i++) {
+      Page<T> page = pages.apply(cursor);
+      items.addAll(page.items());
+      cursor = page.nextCursor();
+      if (cursor == null || cursor.isEmpty()) {
+        break;
+      }
+    }
+    return items;
+  }
+}

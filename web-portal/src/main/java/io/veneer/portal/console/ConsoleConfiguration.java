@@ -1,0 +1,51 @@
+package io.veneer.portal.console;
+
+import io.veneer.portal.PortalProperties;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
+
+/**
+ * The console socket at {@code /console/ws?desktop=..&ticket=..}. Allowed origins: the portal's own
+ * (same scheme, host and port as the request) plus {@code veneer.portal.allowed-origins}; any other
+ * Origin is refused with 403 before the ticket is looked at (cross-site WebSocket hijacking).
+ */
+@Configuration
+@EnableWebSocket
+class ConsoleConfiguration implements WebSocketConfigurer {
+
+  private final PortalProperties properties;
+  private final ConsoleTickets tickets;
+
+  ConsoleConfiguration(PortalProperties properties, ConsoleTickets tickets) {
+    this.properties = properties;
+    this.tickets = tickets;
+  }
+
+  @Override
+  public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+    String[] origins = properties.allowedOrigins().toArray(String[]::new);
+    // Spring checks origins after the registration's own interceptors; checking first as well
+    // means a foreign page never reaches the ticket, so it cannot burn one either.
+    var originFirst = new OriginHandshakeInterceptor();
+    originFirst.setAllowedOriginPatterns(List.of(origins));
+    registry
+        .addHandler(new ConsoleProxy(), "/console/ws")
+        .addInterceptors(originFirst, new ConsoleHandshake(tickets))
+        .setAllowedOriginPatterns(origins);
+  }
+
+  /** Room for a browser's clipboard or a burst of input in one message. */
+  @Bean
+  ServletServerContainerFactoryBean webSocketContainer() {
+    var container = new ServletServerContainerFactoryBean();
+    container.setMaxBinaryMessageBufferSize(1024 * 1024);
+    container.setMaxTextMessageBufferSize(64 * 1024);
+    return container;
+  }
+}

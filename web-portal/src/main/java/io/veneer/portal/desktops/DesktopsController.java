@@ -1,0 +1,116 @@
+package io.veneer.portal.desktops;
+
+import io.veneer.portal.backend.ControlPlane;
+import io.veneer.portal.backend.ControlPlaneViews.Desktop;
+import io.veneer.portal.backend.ControlPlaneViews.Pool;
+import io.veneer.portal.security.PortalUser;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The person's own pages: the pools they may use and their desktops, kept live. */
+@Controller
+class DesktopsController {
+
+  private final ControlPlane controlPlane;
+  private final LiveDesktops live;
+  private final StartTimes startTimes;
+
+  DesktopsController(ControlPlane controlPlane, LiveDesktops live, StartTimes startTimes) {
+    this.controlPlane = controlPlane;
+    this.live = live;
+    this.startTimes = startTimes;
+  }
+
+  @GetMapping("/")
+  String home() {
+    return "redirect:/desktops";
+  }
+
+  @GetMapping("/desktops")
+  String desktops(Authentication authentication, Model model) {
+    List<Pool> pools = controlPlane.pools();
+    model.addAttribute("pools", pools.stream().filter(p -> "ACTIVE".equals(p.state())).toList());
+    model.addAttribute("rows", rows(authentication, poolNames(pools)));
+    model.addAttribute("requestKey", UUID.randomUUID().toString());
+    return "desktops";
+  }
+
+  /** The table's rows again, after the person requested a desktop. */
+  @GetMapping("/desktops/rows")
+  String rows(Authentication authentication, Model model) {
+    model.addAttribute("rows", rows(authentication, poolNames(controlPlane.pools())));
+    return "desktops :: rows";
+  }
+
+  /** Live changes to the person's desktops (server-sent events, from Kafka). */
+  @GetMapping(path = "/desktops/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter liveUpdates(Authentication authentication) {
+    String me = PortalUser.of(authentication).username();
+    Map<UUID, String> poolNames = poolNames(controlPlane.pools());
+    List<UUID> shown =
+        controlPlane.desktops().stream()
+            .filter(d -> me.equals(d.owner()))
+            .map(Desktop::id)
+            .toList();
+    return live.open(me, shown, poolNames);
+  }
+
+  /**
+   * Requests a desktop of a pool. The page's key makes a double click one request; the row then
+   * arrives through the live stream and the table is fetched once.
+   */
+  @PostMapping("/desktops")
+  String request(
+      @RequestParam UUID poolId,
+      @RequestParam String requestKey,
+      Authentication authentication,
+      Model model) {
+    controlPlane.requestDesktop(poolId, requestKey + ":" + poolId);
+    return rows(authentication, model);
+  }
+
+  @PostMapping("/desktops/{id}/{action}")
+  String act(
+      @PathVariable UUID id,
+      @PathVariable String action,
+      Authentication authentication,
+      Model model) {
+    Desktop desktop = controlPlane.act(id, DesktopAction.ofPath(action).path());
+    Map<UUID, String> poolNames = poolNames(controlPlane.pools());
+    model.addAttribute("row", row(desktop, poolNames));
+    return "fragments/desktop-row :: row";
+  }
+
+  private List<DesktopRow> rows(Authentication authentication, Map<UUID, String> poolNames) {
+    String me = PortalUser.of(authentication).username();
+    return controlPlane.desktops().stream()
+        .filter(d -> me.equals(d.owner()) && !"DELETED".equals(d.state()))
+        .map(d -> row(d, poolNames))
+        .toList();
+  }
+
+  private DesktopRow row(Desktop desktop, Map<UUID, String> poolNames) {
+    return new DesktopRow(
+        desktop.id(),
+        poolNames.getOrDefault(desktop.poolId(), String.valueOf(desktop.poolId())),
+        desktop.state(),
+        desktop.hostId(),
+        desktop.failureReason(),
+        startTimes.tookToStart(desktop.id()).orElse(null));
+  }
+
+  private static Map<UUID, String> poolNames(List<Pool> pools) {
+    return pools.stream().collect(Collectors.toMap(Pool::id, p -> p.spec().name(), (a, b) -> a));
+  }
+}

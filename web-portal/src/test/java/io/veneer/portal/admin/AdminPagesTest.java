@@ -1,0 +1,193 @@
+package io.veneer.portal.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.events.v1.EventHeader;
+import io.veneer.events.v1.HostEvent;
+import io.veneer.portal.testing.FakeHttpServer.Call;
+import io.veneer.portal.testing.PortalSession;
+import io.veneer.portal.testing.SseReader;
+import io.veneer.portal.testing.TestPortal;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The admin pages over real HTTP against the in-test control plane and image service. */
+class AdminPagesTest {
+
+  private static final TestPortal portal = TestPortal.get();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int PIECE = 256 * 1024;
+
+  private final PortalSession admin = PortalSession.login(portal, "root", Set.of("admin", "user"));
+
+  @Test
+  void imageUploadedInPiecesReachesTheImageServiceWholeWithItsProgress() {
+    UUID imageId = createImage("upload-" + UUID.randomUUID().toString().substring(0, 6));
+    byte[] disk = new byte[3 * PIECE + 1234];
+    new Random(7).nextBytes(disk);
+
+    Map<?, ?> version =
+        json(admin.postBytes("/admin/images/" + imageId + "/uploads", new byte[0], Map.of()));
+    String uploads = "/admin/images/" + imageId + "/uploads/" + version.get("id");
+    long offset = 0;
+    for (int from = 0; from < disk.length; from += PIECE) {
+      byte[] piece = Arrays.copyOfRange(disk, from, Math.min(from + PIECE, disk.length));
+      Map<?, ?> answer =
+          json(admin.postBytes(uploads, piece, Map.of("Upload-Offset", Long.toString(offset))));
+      assertThat(((Number) answer.get("bytesReceived")).longValue())
+          .isEqualTo(offset + piece.length);
+      offset += piece.length;
+    }
+    Map<?, ?> done = json(admin.postBytes(uploads + "/complete", new byte[0], Map.of()));
+
+    assertThat(done.get("state")).isEqualTo("AVAILABLE");
+    assertThat(portal.images().content(UUID.fromString((String) version.get("id"))))
+        .isEqualTo(disk);
+  }
+
+  @Test
+  void aPieceAtTheWrongOffsetIsRefusedWithTheOffsetToResumeAt() {
+    UUID imageId = createImage("resume-" + UUID.randomUUID().toString().substring(0, 6));
+    Map<?, ?> version =
+        json(admin.postBytes("/admin/images/" + imageId + "/uploads", new byte[0], Map.of()));
+    String uploads = "/admin/images/" + imageId + "/uploads/" + version.get("id");
+    admin.postBytes(uploads, new byte[100], Map.of("Upload-Offset", "0"));
+
+    HttpResponse<String> wrong =
+        admin.postBytes(uploads, new byte[100], Map.of("Upload-Offset", "0"));
+
+    assertThat(wrong.statusCode()).isEqualTo(409);
+    assertThat(wrong.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+    assertThat(json(wrong).get("detail").toString()).contains("resume at 100");
+    assertThat(json(admin.get(uploads)).get("bytesReceived")).isEqualTo(100);
+  }
+
+  @Test
+  void versionsArePublishedAndDeprecatedFromTheImagePage() {
+    UUID versionId = portal.images().addImageWithVersion("publish-me", "AVAILABLE");
+    String imageId = portal.images().version(versionId).get("imageId").toString();
+    String page = admin.get("/admin/images/" + imageId).body();
+    assertThat(page).contains("Publish", "<progress id=\"upload-progress\"");
+
+    HttpResponse<String> published =
+        admin.post("/admin/images/" + imageId + "/versions/" + versionId + "/publish", Map.of());
+    assertThat(published.body()).contains("PUBLISHED", "Deprecate");
+
+    HttpResponse<String> again =
+        admin.post("/admin/images/" + imageId + "/versions/" + versionId + "/publish", Map.of());
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("Version is PUBLISHED; it cannot become PUBLISHED");
+
+    admin.post("/admin/images/" + imageId + "/versions/" + versionId + "/deprecate", Map.of());
+    assertThat(portal.images().version(versionId)).containsEntry("state", "DEPRECATED");
+  }
+
+  @Test
+  void poolIsCreatedOnAPublishedVersionAndRolledToAnother() {
+    UUID first = portal.images().addImageWithVersion("roll-a", "PUBLISHED");
+    UUID second = portal.images().addImageWithVersion("roll-b", "PUBLISHED");
+    String name = "pool-" + UUID.randomUUID().toString().substring(0, 6);
+    Map<String, String> form = new java.util.HashMap<>(poolForm(name, first));
+    form.put("requestKey", "create-" + name);
+
+    HttpResponse<String> created = admin.post("/admin/pools", form);
+    assertThat(created.statusCode()).isEqualTo(302);
+    Map<String, Object> pool = portal.controlPlane().poolNamed(name).orElseThrow();
+    assertThat(spec(pool))
+        .containsEntry("goldenVersion", first.toString())
+        .containsEntry("entitledUsers", List.of("ann"));
+
+    admin.post("/admin/pools/" + pool.get("id"), poolForm(name, second));
+
+    assertThat(spec(portal.controlPlane().pool(UUID.fromString(pool.get("id").toString()))))
+        .containsEntry("goldenVersion", second.toString())
+        .containsEntry("maxSize", 8);
+  }
+
+  @Test
+  void hostOrdersReachTheControlPlaneAndTheTableShowsTheNewState() {
+    portal.controlPlane().addHost("host-drain-me", "UP");
+    assertThat(admin.get("/admin/hosts").body()).contains("host-drain-me", "16 vCPU");
+
+    HttpResponse<String> drained = admin.post("/admin/hosts/host-drain-me/drain", Map.of());
+
+    assertThat(drained.body()).contains("DRAINING", "Resume host host-drain-me");
+    assertThat(portal.controlPlane().calls())
+        .extracting(Call::path, Call::user)
+        .contains(org.assertj.core.groups.Tuple.tuple("/api/v1/hosts/host-drain-me/drain", "root"));
+  }
+
+  @Test
+  void liveFeedShowsHostEventsAsTheyHappen() {
+    try (SseReader feed = new SseReader(admin.stream("/admin/events/live"))) {
+      portal.publish(
+          "veneer.hosts.v1",
+          "host-9",
+          HostEvent.newBuilder()
+              .setHeader(
+                  EventHeader.newBuilder()
+                      .setEventId(UUID.randomUUID().toString())
+                      .setAggregateId("host-9")
+                      .setActor("agent:host-9"))
+              .setType("io.veneer.host.state-changed")
+              .setFromState("UP")
+              .setToState("UNREACHABLE")
+              .setReason("no heartbeat for 30 s")
+              .build()
+              .toByteArray());
+
+      assertThat(feed.await(e -> e.data().contains("host-9"), Duration.ofSeconds(15)))
+          .hasValueSatisfying(
+              e ->
+                  assertThat(e.data())
+                      .contains(
+                          "UP \u2192 UNREACHABLE", "no heartbeat for 30 s", "by agent:host-9"));
+    }
+  }
+
+  private UUID createImage(String name) {
+    HttpResponse<String> created = admin.post("/admin/images", Map.of("name", name, "os", "linux"));
+    assertThat(created.statusCode()).isEqualTo(302);
+    Matcher id =
+        Pattern.compile("/admin/images/([0-9a-f-]{36})")
+            .matcher(created.headers().firstValue("Location").orElseThrow());
+    assertThat(id.find()).isTrue();
+    return UUID.fromString(id.group(1));
+  }
+
+  private static Map<String, String> poolForm(String name, UUID version) {
+    return Map.ofEntries(
+        Map.entry("name", name),
+        Map.entry("kind", "POOLED"),
+        Map.entry("goldenVersion", version.toString()),
+        Map.entry("vcpus", "1"),
+        Map.entry("memoryMib", "512"),
+        Map.entry("diskGib", "4"),
+        Map.entry("minSize", "0"),
+        Map.entry("maxSize", "8"),
+        Map.entry("warmSpares", "1"),
+        Map.entry("maxConcurrentRefresh", "2"),
+        Map.entry("entitledUsers", "ann"),
+        Map.entry("entitledGroups", ""));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(Map<String, Object> pool) {
+    return (Map<String, Object>) pool.get("spec");
+  }
+
+  private static Map<?, ?> json(HttpResponse<String> response) {
+    return JSON.readValue(response.body(), Map.class);
+  }
+}

@@ -1,0 +1,250 @@
+package io.veneer.portal.testing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The control plane's REST API as far as the portal uses it, with its authorization rules: a user
+ * sees their own desktops (others' are 404) and entitled pools; admins see all; hosts are admins'.
+ * Illegal moves are 409 problem+json with words, as the real one answers.
+ */
+public final class FakeControlPlane extends FakeHttpServer {
+
+  private final Map<UUID, Map<String, Object>> desktops = new ConcurrentHashMap<>();
+  private final Map<UUID, Map<String, Object>> pools = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Object>> hosts = new ConcurrentHashMap<>();
+
+  public FakeControlPlane() {
+    route("GET", "/api/v1/pools", (x, m, c) -> page(visiblePools(requireCaller(c))));
+    route(
+        "GET",
+        "/api/v1/pools/([0-9a-f-]{36})",
+        (x, m, c) -> {
+          requireCaller(c);
+          return found(pools.get(UUID.fromString(m.group(1))), "pool");
+        });
+    route(
+        "POST",
+        "/api/v1/pools",
+        (x, m, c) -> {
+          requireAdmin(c);
+          Map<String, Object> spec = new LinkedHashMap<>(cast(jsonBody(x)));
+          return new Reply(201, addPoolWithSpec(spec));
+        });
+    route(
+        "PUT",
+        "/api/v1/pools/([0-9a-f-]{36})",
+        (x, m, c) -> {
+          requireAdmin(c);
+          Map<String, Object> pool = found(pools.get(UUID.fromString(m.group(1))), "pool");
+          pool.put("spec", cast(jsonBody(x)));
+          return pool;
+        });
+    route("GET", "/api/v1/desktops", (x, m, c) -> page(visibleDesktops(requireCaller(c))));
+    route(
+        "GET",
+        "/api/v1/desktops/([0-9a-f-]{36})",
+        (x, m, c) -> visibleDesktop(requireCaller(c), UUID.fromString(m.group(1))));
+    route(
+        "POST",
+        "/api/v1/desktops",
+        (x, m, c) -> {
+          Caller caller = requireCaller(c);
+          UUID poolId = UUID.fromString((String) jsonBody(x).get("poolId"));
+          Map<String, Object> pool = found(pools.get(poolId), "pool");
+          if (Boolean.TRUE.equals(pool.get("exhausted"))) {
+            throw new Problem(
+                409,
+                "Pool "
+                    + name(pool)
+                    + " has no free desktop and is at its maximum size; try again later or ask an"
+                    + " admin to raise it");
+          }
+          return new Reply(201, desktop(addDesktop(caller.username(), poolId, "REQUESTED", null)));
+        });
+    route(
+        "POST",
+        "/api/v1/desktops/([0-9a-f-]{36})/(start|stop|restart|logoff)",
+        (x, m, c) -> {
+          Map<String, Object> desktop =
+              visibleDesktop(requireCaller(c), UUID.fromString(m.group(1)));
+          String state = (String) desktop.get("state");
+          String next =
+              switch (m.group(2)) {
+                case "start" -> "STOPPED".equals(state) ? "STARTING" : null;
+                case "stop", "restart" -> "RUNNING".equals(state) ? "STOPPING" : null;
+                default -> "RUNNING".equals(state) || "STOPPED".equals(state) ? "REFRESHING" : null;
+              };
+          if (next == null) {
+            throw new Problem(
+                409, "Desktop " + desktop.get("id") + " is " + state + " and cannot " + m.group(2));
+          }
+          desktop.put("state", next);
+          return desktop;
+        });
+    route(
+        "GET",
+        "/api/v1/hosts",
+        (x, m, c) -> {
+          requireAdmin(c);
+          return new ArrayList<>(hosts.values());
+        });
+    route(
+        "POST",
+        "/api/v1/hosts/([^/]+)/(maintenance|drain|resume)",
+        (x, m, c) -> {
+          requireAdmin(c);
+          Map<String, Object> host = found(hosts.get(m.group(1)), "host");
+          host.put(
+              "state",
+              switch (m.group(2)) {
+                case "maintenance" -> "MAINTENANCE";
+                case "drain" -> "DRAINING";
+                default -> "UP";
+              });
+          return host;
+        });
+    start();
+  }
+
+  public UUID addPool(String name, Set<String> entitledUsers) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", name);
+    spec.put("kind", "POOLED");
+    spec.put("goldenImage", "img");
+    spec.put("goldenVersion", "v1");
+    spec.put("goldenDigest", "");
+    spec.put("size", Map.of("vcpus", 1, "memoryMib", 512, "diskGib", 4));
+    spec.put("minSize", 0);
+    spec.put("maxSize", 5);
+    spec.put("warmSpares", 0);
+    spec.put("maxConcurrentRefresh", 1);
+    spec.put("entitledUsers", List.copyOf(entitledUsers));
+    spec.put("entitledGroups", List.of());
+    return (UUID) addPoolWithSpec(spec).get("id");
+  }
+
+  /** Requests to this pool answer 409 pool-exhausted. */
+  public void exhaust(UUID poolId) {
+    pools.get(poolId).put("exhausted", true);
+  }
+
+  public java.util.Optional<Map<String, Object>> poolNamed(String name) {
+    return pools.values().stream().filter(p -> name.equals(name(p))).findFirst();
+  }
+
+  public Map<String, Object> pool(UUID id) {
+    return pools.get(id);
+  }
+
+  /** A desktop of the pool owned by {@code owner}; {@code console} as the node agent reports it. */
+  public UUID addDesktop(String owner, UUID poolId, String state, Map<String, Object> console) {
+    UUID id = UUID.randomUUID();
+    Map<String, Object> desktop = new ConcurrentHashMap<>();
+    desktop.put("id", id);
+    desktop.put("poolId", poolId);
+    desktop.put("owner", owner);
+    desktop.put("state", state);
+    desktop.put("hostId", "host-1");
+    desktop.put("goldenVersion", "v1");
+    desktop.put("createdAt", Instant.now().toString());
+    if (console != null) {
+      desktop.put("console", console);
+    }
+    desktops.put(id, desktop);
+    return id;
+  }
+
+  public Map<String, Object> desktop(UUID id) {
+    return desktops.get(id);
+  }
+
+  public void addHost(String id, String state) {
+    Map<String, Object> host = new ConcurrentHashMap<>();
+    host.put("id", id);
+    host.put("state", state);
+    host.put("capacity", Map.of("vcpus", 16, "memoryMib", 65536, "diskGib", 500));
+    host.put("labels", Map.of());
+    host.put("zone", "default");
+    host.put("generation", 1);
+    hosts.put(id, host);
+  }
+
+  public Map<String, Object> host(String id) {
+    return hosts.get(id);
+  }
+
+  private Map<String, Object> addPoolWithSpec(Map<String, Object> spec) {
+    UUID id = UUID.randomUUID();
+    Map<String, Object> pool = new ConcurrentHashMap<>();
+    pool.put("id", id);
+    pool.put("spec", spec);
+    pool.put("state", "ACTIVE");
+    pool.put("version", 1);
+    pools.put(id, pool);
+    return pool;
+  }
+
+  private List<Map<String, Object>> visiblePools(Caller caller) {
+    return pools.values().stream()
+        .filter(
+            p ->
+                caller.isAdmin()
+                    || ((List<?>) spec(p).get("entitledUsers")).contains(caller.username()))
+        .toList();
+  }
+
+  private List<Map<String, Object>> visibleDesktops(Caller caller) {
+    return desktops.values().stream()
+        .filter(d -> caller.isAdmin() || caller.username().equals(d.get("owner")))
+        .toList();
+  }
+
+  private Map<String, Object> visibleDesktop(Caller caller, UUID id) {
+    Map<String, Object> desktop = desktops.get(id);
+    if (desktop == null || !caller.isAdmin() && !caller.username().equals(desktop.get("owner"))) {
+      throw new Problem(404, "No desktop " + id);
+    }
+    return desktop;
+  }
+
+  private static void requireAdmin(Caller caller) {
+    if (!requireCaller(caller).isAdmin()) {
+      throw new Problem(403, "Only admins may do this");
+    }
+  }
+
+  private static Map<String, Object> found(Map<String, Object> thing, String kind) {
+    if (thing == null) {
+      throw new Problem(404, "No such " + kind);
+    }
+    return thing;
+  }
+
+  private static Map<String, Object> page(List<Map<String, Object>> items) {
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("items", items);
+    page.put("nextCursor", null);
+    return page;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(Map<String, Object> pool) {
+    return (Map<String, Object>) pool.get("spec");
+  }
+
+  private static String name(Map<String, Object> pool) {
+    return (String) spec(pool).get("name");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Map<?, ?> map) {
+    return (Map<String, Object>) map;
+  }
+}

@@ -1,0 +1,209 @@
+package io.veneer.portal.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * An OpenID provider just big enough for the portal's login: discovery, an authorization endpoint
+ * that logs in whoever {@link #nextLogin} names at once, a token endpoint that checks the client
+ * secret and the PKCE verifier, and signing keys. Tokens are signed JWTs shaped like Keycloak's
+ * ({@code preferred_username}, {@code realm_access.roles}).
+ */
+public final class FakeOidcProvider extends FakeHttpServer {
+
+  public static final String CLIENT_ID = "veneer-portal";
+  public static final String CLIENT_SECRET = "portal-secret";
+
+  /** What the authorization endpoint was given, kept until the code is redeemed. */
+  private record Grant(String username, Set<String> roles, String nonce, String challenge) {}
+
+  /** What the token endpoint was sent for one code (for tests of PKCE). */
+  public record TokenRequest(String codeVerifier, String codeChallenge, String challengeMethod) {}
+
+  private final RSAKey key;
+  private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+  private final List<TokenRequest> tokenRequests =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile String nextUser = "nobody";
+  private volatile Set<String> nextRoles = Set.of("user");
+  private volatile String lastChallengeMethod;
+
+  public FakeOidcProvider() {
+    try {
+      key = new RSAKeyGenerator(2048).keyID("fake").generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+    route("GET", "/realms/veneer/.well-known/openid-configuration", (x, m, c) -> discovery());
+    route("GET", "/realms/veneer/certs", (x, m, c) -> new JWKSet(key.toPublicJWK()).toJSONObject());
+    route(
+        "GET",
+        "/realms/veneer/auth",
+        (exchange, m, c) -> {
+          Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+          String code = UUID.randomUUID().toString();
+          lastChallengeMethod = query.get("code_challenge_method");
+          codes.put(
+              code,
+              new Grant(nextUser, nextRoles, query.get("nonce"), query.get("code_challenge")));
+          exchange
+              .getResponseHeaders()
+              .set(
+                  "Location",
+                  query.get("redirect_uri")
+                      + "?code="
+                      + code
+                      + "&state="
+                      + java.net.URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(302, -1);
+          return Answered.YES;
+        });
+    route(
+        "POST",
+        "/realms/veneer/token",
+        (exchange, m, c) -> {
+          String basic =
+              "Basic "
+                  + Base64.getEncoder()
+                      .encodeToString(
+                          (CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+          if (!basic.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            throw new Problem(401, "bad client credentials");
+          }
+          Map<String, String> form =
+              form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          Grant grant = codes.remove(form.get("code"));
+          if (grant == null) {
+            throw new Problem(400, "unknown code");
+          }
+          String verifier = form.get("code_verifier");
+          tokenRequests.add(new TokenRequest(verifier, grant.challenge(), lastChallengeMethod));
+          if (verifier == null || !s256(verifier).equals(grant.challenge())) {
+            throw new Problem(400, "PKCE verification failed");
+          }
+          return Map.of(
+              "access_token",
+              accessToken(grant.username(), grant.roles()),
+              "id_token",
+              idToken(grant),
+              "token_type",
+              "Bearer",
+              "expires_in",
+              300,
+              "scope",
+              "openid");
+        });
+    start();
+  }
+
+  /** The next login through the authorization endpoint is this person, with these roles. */
+  public void nextLogin(String username, Set<String> roles) {
+    nextUser = username;
+    nextRoles = Set.copyOf(roles);
+  }
+
+  public String issuer() {
+    return baseUri() + "/realms/veneer";
+  }
+
+  public List<TokenRequest> tokenRequests() {
+    return List.copyOf(tokenRequests);
+  }
+
+  /** An access token as Keycloak would issue it for the person. */
+  public String accessToken(String username, Set<String> roles) {
+    return sign(
+        new JWTClaimsSet.Builder()
+            .issuer(issuer())
+            .subject(username)
+            .audience("veneer-api")
+            .claim("preferred_username", username)
+            .claim("realm_access", Map.of("roles", List.copyOf(roles)))
+            .issueTime(new Date())
+            .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+            .build());
+  }
+
+  private String idToken(Grant grant) {
+    return sign(
+        new JWTClaimsSet.Builder()
+            .issuer(issuer())
+            .subject(grant.username())
+            .audience(CLIENT_ID)
+            .claim("preferred_username", grant.username())
+            .claim("nonce", grant.nonce())
+            .issueTime(new Date())
+            .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+            .build());
+  }
+
+  private String sign(JWTClaimsSet claims) {
+    try {
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+      jwt.sign(new RSASSASigner(key));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Map<String, Object> discovery() {
+    String issuer = issuer();
+    return Map.of(
+        "issuer", issuer,
+        "authorization_endpoint", issuer + "/auth",
+        "token_endpoint", issuer + "/token",
+        "jwks_uri", issuer + "/certs",
+        "response_types_supported", List.of("code"),
+        "subject_types_supported", List.of("public"),
+        "id_token_signing_alg_values_supported", List.of("RS256"),
+        "code_challenge_methods_supported", List.of("S256"),
+        "token_endpoint_auth_methods_supported", List.of("client_secret_basic"));
+  }
+
+  static String s256(String verifier) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> form(String encoded) {
+    if (encoded == null || encoded.isEmpty()) {
+      return Map.of();
+    }
+    return Arrays.stream(encoded.split("&"))
+        .map(pair -> pair.split("=", 2))
+        .collect(
+            Collectors.toMap(
+                kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                kv -> kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
+                (a, b) -> a));
+  }
+}
