@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Builds the tiny bootable golden image used by tests and demos, from Debian packages only:
-#   vmlinuz      Debian's kernel (direct kernel boot)
-#   initrd.img   busybox-static + the virtio/ext4 modules + an init that mounts /dev/vda, reports
+#   vmlinuz      Debian's kernel
+#   initrd.img   busybox-static + the virtio/ext4 modules + an init that mounts /dev/vda2, reports
 #                whether its marker file already exists, appends to it, prints VENEER GUEST READY
 #                on the serial console and waits for power-off
-#   golden.qcow2 a 64 MiB ext4 root (mke2fs -d), converted to qcow2
+#   golden.qcow2 an 89 MiB disk, converted to qcow2, that boots from the disk under a BIOS and
+#                also with vmlinuz and initrd.img given to QEMU directly (-kernel/-initrd):
+#                  sector 0      syslinux's MBR code and a DOS partition table
+#                  partition 1   24 MiB FAT16, bootable: syslinux, vmlinuz, initrd.img
+#                  partition 2   64 MiB ext4 root (mke2fs -d), the init's /dev/vda2
+# No loop device or mount is needed: each file system is built as a file and copied into place.
 # Usage: build.sh [output-dir]   (default ~/.cache/veneer/tiny-golden; reused when up to date)
 set -euo pipefail
 
 out="${1:-${VENEER_TINY_GOLDEN_DIR:-$HOME/.cache/veneer/tiny-golden}}"
-recipe_version=4
+recipe_version=5
 kernel_pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')"
 [ -n "$kernel_pkg" ] || { echo "tiny-golden: cannot find Debian's kernel package (run apt-get update)" >&2; exit 1; }
 stamp="recipe=$recipe_version kernel=$kernel_pkg busybox=$(apt-cache policy busybox-static | awk '/Candidate/ {print $2}')"
@@ -20,9 +25,12 @@ if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] \
   exit 0
 fi
 
-for tool in qemu-img mke2fs cpio dpkg apt-get gzip; do
-  command -v "$tool" >/dev/null || { echo "tiny-golden: $tool is missing (apt-get install qemu-utils e2fsprogs cpio)" >&2; exit 1; }
+packages="qemu-utils e2fsprogs cpio fdisk dosfstools mtools syslinux syslinux-common"
+for tool in qemu-img mke2fs cpio dpkg apt-get gzip sfdisk mkfs.vfat mcopy syslinux; do
+  command -v "$tool" >/dev/null || { echo "tiny-golden: $tool is missing (apt-get install $packages)" >&2; exit 1; }
 done
+mbr=/usr/lib/syslinux/mbr/mbr.bin
+[ -f "$mbr" ] || { echo "tiny-golden: $mbr is missing (apt-get install $packages)" >&2; exit 1; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -64,9 +72,9 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 for m in $list; do insmod /lib/modules/\$m 2>/dev/null; done
 i=0
-while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done
-if ! mount -t ext4 /dev/vda /mnt; then
-  echo "VENEER GUEST FAILED: cannot mount /dev/vda"
+while [ ! -b /dev/vda2 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done
+if ! mount -t ext4 /dev/vda2 /mnt; then
+  echo "VENEER GUEST FAILED: cannot mount /dev/vda2"
   poweroff -f
 fi
 if [ -f /mnt/veneer-marker ]; then echo "VENEER MARKER PRESENT"; else echo "VENEER MARKER ABSENT"; fi
@@ -81,11 +89,46 @@ chmod +x initramfs/init
 mkdir -p rootfs/etc
 echo "veneer tiny golden image ($kernel_pkg)" > rootfs/etc/veneer-release
 mke2fs -q -t ext4 -d rootfs -E root_owner=0:0 -U 00000000-0000-4000-8000-000000000001 root.ext4 64M
-qemu-img convert -f raw -O qcow2 -o compat=1.1 root.ext4 golden.qcow2
 
-cp kernel/boot/vmlinuz-"$kver" "$out/vmlinuz"
-cp initrd.img "$out/initrd.img"
-cp golden.qcow2 "$out/golden.qcow2"
-chmod 0444 "$out/vmlinuz" "$out/initrd.img" "$out/golden.qcow2"
+# The boot partition: syslinux boots the same kernel with the same command line as QEMU's direct
+# kernel boot (QemuHypervisor: console=ttyS0 panic=1, then the desktop's cmdline, "quiet").
+boot_start=2048                 # sectors of 512 bytes: 1 MiB aligned
+boot_sectors=$((24 * 2048))     # 24 MiB
+root_start=$((boot_start + boot_sectors))
+root_sectors=$((64 * 2048))     # 64 MiB, the size of root.ext4
+cat > syslinux.cfg <<CFG
+DEFAULT veneer
+PROMPT 0
+TIMEOUT 0
+LABEL veneer
+  LINUX /vmlinuz
+  INITRD /initrd.img
+  APPEND console=ttyS0 panic=1 quiet
+CFG
+# -h: hidden sectors, the partition's start, where the boot sector looks for ldlinux.sys.
+mkfs.vfat -F 16 -n VENEERBOOT -i 7e4e0001 -h "$boot_start" -C boot.fat $((boot_sectors / 2)) >/dev/null
+syslinux --install boot.fat
+MTOOLS_SKIP_CHECK=1 mcopy -i boot.fat kernel/boot/vmlinuz-"$kver" ::vmlinuz
+MTOOLS_SKIP_CHECK=1 mcopy -i boot.fat initrd.img syslinux.cfg ::
+
+truncate -s $(((root_start + root_sectors) * 512)) disk.raw
+sfdisk -q disk.raw <<PARTITIONS
+label: dos
+label-id: 0x7e4e0001
+start=$boot_start, size=$boot_sectors, type=e, bootable
+start=$root_start, size=$root_sectors, type=83
+PARTITIONS
+dd if="$mbr" of=disk.raw bs=440 count=1 conv=notrunc status=none
+dd if=boot.fat of=disk.raw bs=512 seek="$boot_start" conv=notrunc,sparse status=none
+dd if=root.ext4 of=disk.raw bs=512 seek="$root_start" conv=notrunc,sparse status=none
+qemu-img convert -f raw -O qcow2 -o compat=1.1 disk.raw golden.qcow2
+
+# Each file replaces the old one by rename, never in place: guests of the old image may still run.
+cp kernel/boot/vmlinuz-"$kver" vmlinuz
+for file in vmlinuz initrd.img golden.qcow2; do
+  cp "$file" "$out/.$file.$$.new"
+  chmod 0444 "$out/.$file.$$.new"
+  mv -f "$out/.$file.$$.new" "$out/$file"
+done
 echo "$stamp" > "$out/stamp"
 echo "tiny-golden: built in $out (kernel $kver)"

@@ -35,16 +35,21 @@ final class DemoSetup {
   static final Map<String, Object> DESKTOP_SIZE =
       Map.of("vcpus", 1, "memoryMib", 256, "diskGib", 1);
 
-  /** The tiny image boots its kernel directly; its init needs nothing from the command line. */
+  /** The tiny image boots from its disk under the BIOS (syslinux on its boot partition). */
   static final Map<String, Object> TINY_HARDWARE =
       Map.of(
-          "machine", "q35",
-          "firmware", "bios",
-          "vcpus", 1,
-          "memoryMib", 256,
-          "bootMode", "direct-kernel",
-          "kernelCmdline", "quiet",
-          "display", false);
+          "machine",
+          "q35",
+          "firmware",
+          "bios",
+          "vcpus",
+          1,
+          "memoryMib",
+          256,
+          "bootMode",
+          "disk",
+          "display",
+          false);
 
   private final ImagesApi images;
   private final ControlPlaneApi controlPlane;

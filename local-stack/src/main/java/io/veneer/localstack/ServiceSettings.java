@@ -6,7 +6,6 @@ import io.veneer.localstack.parts.LocalPostgres;
 import io.veneer.localstack.parts.SpringService;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -81,8 +80,7 @@ final class ServiceSettings {
   }
 
   /** A node agent's environment (node-agent/README.md). */
-  Map<String, String> agent(String hostId, String agentToken, String driver, Path qemuSystem)
-      throws IOException {
+  Map<String, String> agent(String hostId, String agentToken, String driver) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("VENEER_CONTROL_PLANE", agentGateway());
     env.put("VENEER_HOST_ID", hostId);
@@ -98,9 +96,6 @@ final class ServiceSettings {
     env.put("VENEER_IMAGE_SERVICE_TOKEN", credentials.imagesAgentToken());
     env.put("VENEER_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_SECONDS));
     env.put("VENEER_STOP_GRACE_SECONDS", "5");
-    if (qemuSystem != null) {
-      env.put("VENEER_QEMU_SYSTEM", qemuSystem.toString());
-    }
     return env;
   }
 

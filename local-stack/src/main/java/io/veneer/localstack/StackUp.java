@@ -8,7 +8,6 @@ import io.veneer.localstack.api.ImagesApi;
 import io.veneer.localstack.api.JsonApi;
 import io.veneer.localstack.api.PublishedImage;
 import io.veneer.localstack.auth.DevUser;
-import io.veneer.localstack.parts.DirectKernelShim;
 import io.veneer.localstack.parts.GuestReaper;
 import io.veneer.localstack.parts.LocalKafka;
 import io.veneer.localstack.parts.LocalPostgres;
@@ -160,14 +159,6 @@ final class StackUp {
     imageStep.ready(image.imageName() + " v" + image.number() + " " + image.digest());
 
     String driver = driver();
-    Path qemuSystem =
-        driver.equals("qemu")
-            ? DirectKernelShim.write(
-                layout.run().resolve("qemu-system-x86_64"),
-                env.getOrDefault("VENEER_QEMU_SYSTEM", "qemu-system-x86_64"),
-                tiny,
-                image.digest().substring("sha256:".length()))
-            : null;
     Map<String, String> agentTokens = call("hosts", () -> demo.registerHosts(HOSTS));
     // Registered before the agents, so stopped after them: agents leave their guests running
     // on purpose (a restarted agent re-adopts them), the stack must not.
@@ -176,9 +167,7 @@ final class StackUp {
       startAgent(
           controlPlane,
           new NodeAgentProcess(
-              hostId,
-              jars.nodeAgent(),
-              settings.agent(hostId, agentTokens.get(hostId), driver, qemuSystem)));
+              hostId, jars.nodeAgent(), settings.agent(hostId, agentTokens.get(hostId), driver)));
     }
 
     Progress.Step poolStep =

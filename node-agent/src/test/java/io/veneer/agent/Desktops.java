@@ -29,13 +29,7 @@ public final class Desktops {
   }
 
   public DesiredDesktop.Builder running(String id, String cmdline) {
-    return DesiredDesktop.newBuilder()
-        .setDesktopId(id)
-        .setSpecGeneration(1)
-        .setOsDiskGeneration(1)
-        .setPoolId("pool-1")
-        .setGoldenImage(BlobRef.newBuilder().setDigest(golden))
-        .setSize(Capacity.newBuilder().setVcpus(1).setMemoryMib(96).setDiskGib(1))
+    return bootingFromDisk(id)
         .setHardware(
             HardwareProfile.newBuilder()
                 .setMachine(MachineType.MACHINE_TYPE_MICROVM)
@@ -44,7 +38,21 @@ public final class Desktops {
                     DirectKernelBoot.newBuilder()
                         .setKernel(BlobRef.newBuilder().setDigest(kernel))
                         .setInitrd(BlobRef.newBuilder().setDigest(initrd))
-                        .setCmdline(cmdline)))
+                        .setCmdline(cmdline)));
+  }
+
+  /**
+   * A desktop with no hardware profile, as the control plane sends them: a q35 guest whose BIOS
+   * boots the golden image's own disk (its boot partition's syslinux loads the same kernel).
+   */
+  public DesiredDesktop.Builder bootingFromDisk(String id) {
+    return DesiredDesktop.newBuilder()
+        .setDesktopId(id)
+        .setSpecGeneration(1)
+        .setOsDiskGeneration(1)
+        .setPoolId("pool-1")
+        .setGoldenImage(BlobRef.newBuilder().setDigest(golden))
+        .setSize(Capacity.newBuilder().setVcpus(1).setMemoryMib(96).setDiskGib(1))
         .setPowerState(PowerState.POWER_STATE_RUNNING)
         .setPersistent(false);
   }

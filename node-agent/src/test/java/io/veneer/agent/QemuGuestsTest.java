@@ -126,6 +126,23 @@ class QemuGuestsTest {
   }
 
   @Test
+  void aDesktopWithoutAHardwareProfileBootsTheGoldenImageFromItsDisk() throws Exception {
+    DesiredDesktop desktop = desktops.bootingFromDisk("desk-d").build();
+    assertThat(desktop.hasHardware()).isFalse();
+
+    converger.applyDesiredSet(List.of(desktop));
+    converger.convergeOnce();
+
+    assertThat(awaitConsole("desk-d", "VENEER GUEST READY")).contains("VENEER MARKER ABSENT");
+    String pid = Files.readString(data.resolve("desktops/desk-d/qemu.pid")).strip();
+    assertThat(Files.readString(Path.of("/proc", pid, "cmdline"), StandardCharsets.UTF_8))
+        .as("no kernel given to QEMU: the BIOS booted the disk")
+        .contains("q35")
+        .doesNotContain("-kernel", "-initrd");
+    awaitReport("desk-d", ObservedState.OBSERVED_STATE_RUNNING);
+  }
+
+  @Test
   void aGuestThatCrashesIsReportedWithTheReasonFromItsLog() throws Exception {
     converger.applyDesiredSet(
         List.of(desktops.running("desk-c", "rdinit=/no-such-init init=/no-such-init").build()));

@@ -11,11 +11,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The tiny bootable golden image ({@code node-agent/tiny-golden/build.sh}): a Debian kernel, an
- * initrd whose init prints {@code VENEER GUEST READY}, and a 64 MiB qcow2 root. Built once into a
- * cache shared with the tests, reused while its recipe and packages are unchanged.
+ * The tiny bootable golden image ({@code node-agent/tiny-golden/build.sh}): a qcow2 disk that the
+ * BIOS boots (syslinux on a FAT boot partition loads a Debian kernel and an initrd whose init
+ * prints {@code VENEER GUEST READY}; a 64 MiB ext4 root partition), with the kernel and initrd also
+ * beside it for direct kernel boot. Built once into a cache shared with the tests, reused while its
+ * recipe and packages are unchanged.
  *
- * @param directory where the script puts {@code vmlinuz}, {@code initrd.img}, {@code golden.qcow2}
+ * @param directory where the script puts {@code golden.qcow2} (and {@code vmlinuz}, {@code
+ *     initrd.img})
  */
 public record TinyGolden(Path directory) {
 
@@ -28,14 +31,6 @@ public record TinyGolden(Path directory) {
 
   public Path disk() {
     return directory.resolve("golden.qcow2");
-  }
-
-  public Path kernel() {
-    return directory.resolve("vmlinuz");
-  }
-
-  public Path initrd() {
-    return directory.resolve("initrd.img");
   }
 
   /** Runs the build script (quick when the image is up to date). */
@@ -62,9 +57,10 @@ public record TinyGolden(Path directory) {
     return new StartupFailure(
         "tiny-golden",
         "building the tiny golden image " + what,
-        "it needs Debian's apt-get, qemu-img, mke2fs, cpio and gzip: apt-get update && apt-get"
-            + " install qemu-utils e2fsprogs cpio busybox-static (the log below says which one"
-            + " is missing)",
+        "it needs Debian's apt-get, qemu-img, mke2fs, cpio, gzip, sfdisk, mkfs.vfat, mtools and"
+            + " syslinux: apt-get update && apt-get install qemu-utils e2fsprogs cpio"
+            + " busybox-static fdisk dosfstools mtools syslinux syslinux-common (the log below says"
+            + " which one is missing)",
         log,
         tail);
   }
