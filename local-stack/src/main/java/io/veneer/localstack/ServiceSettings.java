@@ -52,7 +52,7 @@ final class ServiceSettings {
   SpringService images() {
     Map<String, String> settings = common(ports.imagesHttp(), IMAGES_DATABASE);
     settings.put("veneer.images.storage-directory", layout.images().toString());
-    // The images API is reached over HTTP only; its gRPC server would listen on every interface.
+    // The images API is reached over HTTP only; its gRPC server stays off.
     settings.put("veneer.images.grpc-port", "-1");
     return new SpringService(
         "golden-image-service",
@@ -72,8 +72,9 @@ final class ServiceSettings {
         "spring.security.oauth2.resourceserver.jwt.public-key-location",
         "file:" + credentials.issuer().publicKeyFile());
     settings.put("veneer.agents.grpc-port", String.valueOf(ports.agentGateway()));
+    settings.put("veneer.agents.grpc-address", "127.0.0.1");
     settings.put("veneer.agents.heartbeat-interval-seconds", String.valueOf(HEARTBEAT_SECONDS));
-    // REST is the local stack's API; the gRPC API server would listen on every interface.
+    // REST is the local stack's API; the gRPC API stays off to keep the ports it claims few.
     settings.put("veneer.api.grpc-port", "-1");
     return new SpringService(
         "control-plane", jars.controlPlane(), settings, Map.of(), readiness(controlPlaneUrl()));
