@@ -36,7 +36,8 @@ public record AgentSettings(
     Duration simulatedStartDelay,
     Duration simulatedStopDelay,
     String qemuSystem,
-    String qemuImg) {
+    String qemuImg,
+    String guestReadyLine) {
 
   public static AgentSettings fromEnvironment(Map<String, String> env) {
     Path dataDir = Path.of(env.getOrDefault("VENEER_DATA_DIR", ".veneer/agent"));
@@ -65,7 +66,8 @@ public record AgentSettings(
         Duration.ofMillis(longValue(env, "VENEER_SIMULATED_START_MS", 2000)),
         Duration.ofMillis(longValue(env, "VENEER_SIMULATED_STOP_MS", 500)),
         qemuSystem,
-        env.getOrDefault("VENEER_QEMU_IMG", "qemu-img"));
+        env.getOrDefault("VENEER_QEMU_IMG", "qemu-img"),
+        env.getOrDefault("VENEER_GUEST_READY_LINE", ""));
   }
 
   public AgentSettings {

@@ -78,7 +78,11 @@ public final class NodeAgent implements AutoCloseable {
   public static Hypervisor hypervisor(AgentSettings settings) {
     return switch (settings.driver()) {
       case "qemu" ->
-          new QemuHypervisor(settings.dataDir(), settings.qemuSystem(), settings.qemuImg());
+          new QemuHypervisor(
+              settings.dataDir(),
+              settings.qemuSystem(),
+              settings.qemuImg(),
+              settings.guestReadyLine());
       default -> {
         log.warning(
             "event=simulated-driver message=\"THIS HOST RUNS NO REAL GUESTS: the simulated driver"

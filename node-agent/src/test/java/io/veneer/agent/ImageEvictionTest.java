@@ -42,7 +42,7 @@ class ImageEvictionTest {
 
   @BeforeEach
   void host() throws Exception {
-    QemuHypervisor qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img");
+    QemuHypervisor qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img", "");
     cache = new ImageCache(data, 1, BlobSource.fetchUrlsOnly(""));
     converger =
         new Converger(

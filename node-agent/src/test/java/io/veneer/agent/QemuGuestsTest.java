@@ -42,7 +42,7 @@ class QemuGuestsTest {
   @BeforeEach
   void agent() throws IOException {
     tiny = TinyGolden.get();
-    qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img");
+    qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img", "VENEER GUEST READY");
     cache = new ImageCache(data, 1L << 30, BlobSource.fetchUrlsOnly(""));
     converger =
         new Converger(
@@ -69,13 +69,12 @@ class QemuGuestsTest {
         List.of(desktops.running("desk-a").build(), desktops.running("desk-b").build()));
     converger.convergeOnce();
 
-    assertThat(awaitConsole("desk-a", "VENEER GUEST READY")).contains("VENEER MARKER ABSENT");
-    assertThat(awaitConsole("desk-b", "VENEER GUEST READY")).contains("VENEER MARKER ABSENT");
-    converger.convergeOnce();
-    assertThat(reports)
-        .filteredOn(r -> r.getState() == ObservedState.OBSERVED_STATE_RUNNING)
-        .extracting(DesktopStatus::getDesktopId)
-        .contains("desk-a", "desk-b");
+    for (String desk : List.of("desk-a", "desk-b")) {
+      awaitReport(desk, ObservedState.OBSERVED_STATE_RUNNING);
+      assertThat(consoleOf(desk))
+          .as("reported RUNNING only once the guest said it is ready")
+          .contains("VENEER GUEST READY", "VENEER MARKER ABSENT");
+    }
     assertThat(ImageCache.sha256(tiny.golden())).isEqualTo(goldenBefore);
     Path golden = cache.ensure(desktops.running("desk-a").build().getGoldenImage());
     for (String desk : List.of("desk-a", "desk-b")) {
@@ -166,6 +165,11 @@ class QemuGuestsTest {
       Thread.sleep(200);
     }
     throw new AssertionError(desk + " never reported " + state + "; reports: " + reports);
+  }
+
+  private String consoleOf(String desk) throws IOException {
+    return Files.readString(
+        data.resolve("desktops/" + desk + "/console.log"), StandardCharsets.ISO_8859_1);
   }
 
   private String awaitConsole(String desk, String line) throws Exception {

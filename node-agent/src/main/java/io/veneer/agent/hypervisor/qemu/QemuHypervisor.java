@@ -7,6 +7,7 @@ import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.agent.v1.ObservedState;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -45,16 +47,26 @@ public final class QemuHypervisor implements Hypervisor {
 
   private static final Logger log = Logger.getLogger(QemuHypervisor.class.getName());
   private static final int CONSOLE_TAIL_LINES = 5;
+  // Ready lines come early in a boot; a chatty guest's log is not read past this.
+  private static final int READY_SEARCH_BYTES = 4 << 20;
 
   private final Path desktops;
   private final String qemuSystem;
   private final String qemuImg;
   private final boolean kvm;
+  private final String readyLine;
+  private final Set<String> readyGuests = ConcurrentHashMap.newKeySet();
 
-  public QemuHypervisor(Path dataDir, String qemuSystem, String qemuImg) {
+  /**
+   * @param readyLine a line the guest prints on its serial console once its desktop is usable (e.g.
+   *     from a login service); until then a running guest is reported STARTING. Empty: running as
+   *     soon as QEMU runs it.
+   */
+  public QemuHypervisor(Path dataDir, String qemuSystem, String qemuImg, String readyLine) {
     this.desktops = dataDir.resolve("desktops");
     this.qemuSystem = qemuSystem;
     this.qemuImg = qemuImg;
+    this.readyLine = readyLine;
     this.kvm = kvmUsable();
   }
 
@@ -342,12 +354,37 @@ public final class QemuHypervisor implements Hypervisor {
       if (state == ObservedState.OBSERVED_STATE_FAILED) {
         return Observation.failed("QEMU reports the guest as " + status + ": " + consoleTail(dir));
       }
+      if (state == ObservedState.OBSERVED_STATE_RUNNING && !ready(process.get(), dir)) {
+        state = ObservedState.OBSERVED_STATE_STARTING;
+      }
       return new Observation(state, "", console(dir));
     }
     if (Files.exists(dir.resolve("started")) && !Files.exists(dir.resolve("stopped"))) {
       return Observation.failed("the guest stopped unexpectedly: " + crashReason(dir));
     }
     return Observation.of(ObservedState.OBSERVED_STATE_STOPPED);
+  }
+
+  /**
+   * Whether the guest has printed the ready line in this boot: QEMU truncates the console log when
+   * it starts, and once seen for a QEMU process it is not looked for again.
+   */
+  private boolean ready(ProcessHandle guest, Path dir) {
+    // A pid alone could be reused by a later guest; with its start time it names one boot.
+    String boot = guest.pid() + "@" + guest.info().startInstant().map(Object::toString).orElse("");
+    if (readyLine.isEmpty() || readyGuests.contains(boot)) {
+      return true;
+    }
+    try (InputStream console = Files.newInputStream(dir.resolve("console.log"))) {
+      String head = new String(console.readNBytes(READY_SEARCH_BYTES), StandardCharsets.ISO_8859_1);
+      if (head.contains(readyLine)) {
+        readyGuests.add(boot);
+        return true;
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override
