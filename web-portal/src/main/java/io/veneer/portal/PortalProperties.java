@@ -12,7 +12,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param controlPlaneUrl base URL of the control plane (its REST API is under /api/v1)
  * @param imageServiceUrl base URL of the golden image service
  * @param backendTimeout longest wait for one backend answer (image chunks get it per chunk)
- * @param consoleTicketTtl how long a console ticket may wait before its WebSocket connects
  * @param allowedOrigins origins (besides the portal's own) whose pages may open console sockets
  */
 @ConfigurationProperties("veneer.portal")
@@ -20,5 +19,4 @@ public record PortalProperties(
     @DefaultValue("http://127.0.0.1:8080") URI controlPlaneUrl,
     @DefaultValue("http://127.0.0.1:8081") URI imageServiceUrl,
     @DefaultValue("30s") Duration backendTimeout,
-    @DefaultValue("60s") Duration consoleTicketTtl,
     @DefaultValue List<String> allowedOrigins) {}

@@ -1,11 +1,14 @@
 package io.veneer.portal.backend;
 
+import io.veneer.portal.backend.ControlPlaneViews.ConsoleAccess;
+import io.veneer.portal.backend.ControlPlaneViews.ConsoleTicket;
 import io.veneer.portal.backend.ControlPlaneViews.CreateDesktop;
 import io.veneer.portal.backend.ControlPlaneViews.Desktop;
 import io.veneer.portal.backend.ControlPlaneViews.Host;
 import io.veneer.portal.backend.ControlPlaneViews.Page;
 import io.veneer.portal.backend.ControlPlaneViews.Pool;
 import io.veneer.portal.backend.ControlPlaneViews.PoolSpec;
+import io.veneer.portal.backend.ControlPlaneViews.Redemption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -51,6 +54,29 @@ public final class ControlPlane {
         .uri("desktops/{id}/{action}", desktopId, action)
         .retrieve()
         .body(Desktop.class);
+  }
+
+  /**
+   * A single-use ticket to the desktop's console for the person (409 when it is not running or has
+   * no display, 404 when it is not theirs).
+   */
+  public ConsoleTicket consoleTicket(UUID desktopId) {
+    return rest.post()
+        .uri("desktops/{id}/console-tickets", desktopId)
+        .retrieve()
+        .body(ConsoleTicket.class);
+  }
+
+  /**
+   * Uses up a console ticket, as the person it was issued to, for its desktop's display endpoint
+   * (403 for an unknown, expired, used or someone else's ticket).
+   */
+  public ConsoleAccess redeemConsoleTicket(String ticket) {
+    return rest.post()
+        .uri("console-tickets/redeem")
+        .body(new Redemption(ticket))
+        .retrieve()
+        .body(ConsoleAccess.class);
   }
 
   /** Pools the person is entitled to (every pool for an admin). */

@@ -11,10 +11,7 @@ public final class ControlPlaneViews {
 
   private ControlPlaneViews() {}
 
-  /**
-   * A desktop. {@code console} is where its display listens: the control plane does not send it yet
-   * (see the README), so the console page says it is unavailable until it does.
-   */
+  /** A desktop. */
   public record Desktop(
       UUID id,
       UUID poolId,
@@ -23,11 +20,29 @@ public final class ControlPlaneViews {
       String hostId,
       String goldenVersion,
       String failureReason,
-      Instant createdAt,
-      Console console) {}
+      Instant createdAt) {}
 
-  /** The desktop's display as the node agent reports it (agent.v1 ConsoleEndpoint). */
-  public record Console(String host, int port, String password, String protocol) {}
+  /** A single-use console ticket for one desktop and the person who asked for it. */
+  public record ConsoleTicket(String ticket, UUID desktopId, Instant expiresAt) {}
+
+  /**
+   * A redeemed ticket: the desktop's display at {@code host}:{@code port} or {@code unixSocket} (as
+   * seen from its host), with its VNC password. Never sent to the browser.
+   */
+  public record ConsoleAccess(
+      UUID desktopId,
+      String hostId,
+      String host,
+      Integer port,
+      String unixSocket,
+      String password,
+      String protocol) {
+
+    @Override
+    public String toString() {
+      return "ConsoleAccess[desktop=" + desktopId + ", host=" + hostId + "]";
+    }
+  }
 
   public record Resources(long vcpus, long memoryMib, long diskGib) {}
 
@@ -59,4 +74,6 @@ public final class ControlPlaneViews {
   public record Page<T>(List<T> items, String nextCursor) {}
 
   record CreateDesktop(UUID poolId) {}
+
+  record Redemption(String ticket) {}
 }

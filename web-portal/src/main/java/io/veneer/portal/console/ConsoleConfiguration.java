@@ -1,6 +1,7 @@
 package io.veneer.portal.console;
 
 import io.veneer.portal.PortalProperties;
+import io.veneer.portal.backend.ControlPlane;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,18 +14,19 @@ import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 /**
  * The console socket at {@code /console/ws?desktop=..&ticket=..}. Allowed origins: the portal's own
  * (same scheme, host and port as the request) plus {@code veneer.portal.allowed-origins}; any other
- * Origin is refused with 403 before the ticket is looked at (cross-site WebSocket hijacking).
+ * Origin is refused with 403 before the ticket is looked at (cross-site WebSocket hijacking), so it
+ * is neither redeemed nor burnt at the control plane.
  */
 @Configuration
 @EnableWebSocket
 class ConsoleConfiguration implements WebSocketConfigurer {
 
   private final PortalProperties properties;
-  private final ConsoleTickets tickets;
+  private final ControlPlane controlPlane;
 
-  ConsoleConfiguration(PortalProperties properties, ConsoleTickets tickets) {
+  ConsoleConfiguration(PortalProperties properties, ControlPlane controlPlane) {
     this.properties = properties;
-    this.tickets = tickets;
+    this.controlPlane = controlPlane;
   }
 
   @Override
@@ -36,7 +38,7 @@ class ConsoleConfiguration implements WebSocketConfigurer {
     originFirst.setAllowedOriginPatterns(List.of(origins));
     registry
         .addHandler(new ConsoleProxy(), "/console/ws")
-        .addInterceptors(originFirst, new ConsoleHandshake(tickets))
+        .addInterceptors(originFirst, new ConsoleHandshake(controlPlane))
         .setAllowedOriginPatterns(origins);
   }
 

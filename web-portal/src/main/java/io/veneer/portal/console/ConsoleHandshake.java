@@ -1,5 +1,8 @@
 package io.veneer.portal.console;
 
+import io.veneer.portal.backend.BackendProblem;
+import io.veneer.portal.backend.ControlPlane;
+import io.veneer.portal.backend.ControlPlaneViews.ConsoleAccess;
 import java.security.Principal;
 import java.util.Map;
 import java.util.UUID;
@@ -8,25 +11,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Admits a console socket only with the logged-in person's own, unused, unexpired ticket for the
- * desktop it names. (The Origin header is checked before this, by the registration's allowed
- * origins, so a page on a foreign site cannot burn or use a ticket.)
+ * Admits a console socket only when the control plane redeems its ticket for the logged-in person
+ * (the call carries their token) and the ticket is for the desktop the socket names. The Origin
+ * header is checked before this, so a page on a foreign site never reaches, nor burns, a ticket.
  */
 class ConsoleHandshake implements HandshakeInterceptor {
 
-  static final String TICKET = ConsoleTicket.class.getName();
+  static final String ACCESS = ConsoleAccess.class.getName();
 
   private static final Logger log = LoggerFactory.getLogger(ConsoleHandshake.class);
 
-  private final ConsoleTickets tickets;
+  private final ControlPlane controlPlane;
 
-  ConsoleHandshake(ConsoleTickets tickets) {
-    this.tickets = tickets;
+  ConsoleHandshake(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
   }
 
   @Override
@@ -49,23 +53,50 @@ class ConsoleHandshake implements HandshakeInterceptor {
       response.setStatusCode(HttpStatus.BAD_REQUEST);
       return false;
     }
-    Admission admission = tickets.redeem(query.getFirst("ticket"), principal.getName(), desktopId);
-    return switch (admission) {
-      case Admission.Admitted admitted -> {
-        attributes.put(TICKET, admitted.ticket());
-        log.info("event=console.admitted desktop={} user={}", desktopId, principal.getName());
-        yield true;
-      }
-      case Admission.Refused refused -> {
-        log.info(
-            "event=console.refused desktop={} user={} reason=\"{}\"",
-            desktopId,
-            principal.getName(),
-            refused.reason());
-        response.setStatusCode(HttpStatus.FORBIDDEN);
-        yield false;
-      }
-    };
+    String ticket = query.getFirst("ticket");
+    if (ticket == null || ticket.isBlank()) {
+      return refuse(response, HttpStatus.FORBIDDEN, desktopId, principal, "no ticket");
+    }
+    ConsoleAccess access;
+    try {
+      access = controlPlane.redeemConsoleTicket(ticket);
+    } catch (BackendProblem p) {
+      HttpStatus status = p.status() < 500 ? HttpStatus.FORBIDDEN : HttpStatus.BAD_GATEWAY;
+      return refuse(response, status, desktopId, principal, p.detail());
+    } catch (ResourceAccessException e) {
+      return refuse(response, HttpStatus.SERVICE_UNAVAILABLE, desktopId, principal, e.getMessage());
+    }
+    if (!desktopId.equals(access.desktopId())) {
+      return refuse(
+          response, HttpStatus.FORBIDDEN, desktopId, principal, "ticket for another desktop");
+    }
+    if (access.protocol() != null && !"vnc".equalsIgnoreCase(access.protocol())) {
+      return refuse(
+          response,
+          HttpStatus.BAD_GATEWAY,
+          desktopId,
+          principal,
+          "display protocol " + access.protocol());
+    }
+    attributes.put(ACCESS, access);
+    log.info("event=console.admitted desktop={} user={}", desktopId, principal.getName());
+    return true;
+  }
+
+  private static boolean refuse(
+      ServerHttpResponse response,
+      HttpStatus status,
+      UUID desktopId,
+      Principal principal,
+      String reason) {
+    log.info(
+        "event=console.refused desktop={} user={} status={} reason=\"{}\"",
+        desktopId,
+        principal.getName(),
+        status.value(),
+        reason);
+    response.setStatusCode(status);
+    return false;
   }
 
   @Override

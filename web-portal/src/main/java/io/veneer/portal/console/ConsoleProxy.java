@@ -1,12 +1,19 @@
 package io.veneer.portal.console;
 
-import io.veneer.portal.backend.ControlPlaneViews.Console;
+import io.veneer.portal.backend.ControlPlaneViews.ConsoleAccess;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.BinaryMessage;
@@ -16,84 +23,256 @@ import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
- * Relays bytes between an admitted browser socket (noVNC) and the desktop's VNC endpoint, both
- * ways, unchanged: the RFB protocol is noVNC's business and the guest's, not the portal's.
+ * Connects an admitted browser socket (noVNC) to the desktop's display the control plane named
+ * (host:port, or a unix socket), does the RFB security handshake on both sides ({@link
+ * RfbSecurity}: the proxy answers the display's VNC password challenge, the browser is offered
+ * security type None), then relays bytes both ways unchanged.
  */
 class ConsoleProxy extends BinaryWebSocketHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ConsoleProxy.class);
-  private static final String SOCKET = Socket.class.getName();
+  private static final String FROM_BROWSER = BrowserInput.class.getName();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
   private static final int SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
 
   @Override
-  public void afterConnectionEstablished(WebSocketSession session) throws IOException {
-    ConsoleTicket ticket = (ConsoleTicket) session.getAttributes().get(ConsoleHandshake.TICKET);
-    Console endpoint = ticket.endpoint();
-    Socket vnc = new Socket();
-    try {
-      vnc.connect(
-          new InetSocketAddress(endpoint.host(), endpoint.port()),
-          (int) CONNECT_TIMEOUT.toMillis());
-    } catch (IOException e) {
-      vnc.close();
-      log.warn(
-          "event=console.endpoint-unreachable desktop={} endpoint={}:{} error=\"{}\"",
-          ticket.desktopId(),
-          endpoint.host(),
-          endpoint.port(),
-          e.getMessage());
-      session.close(CloseStatus.SERVER_ERROR.withReason("The desktop's display cannot be reached"));
-      return;
-    }
-    session.getAttributes().put(SOCKET, vnc);
+  public void afterConnectionEstablished(WebSocketSession session) {
+    ConsoleAccess access = (ConsoleAccess) session.getAttributes().get(ConsoleHandshake.ACCESS);
+    var fromBrowser = new BrowserInput();
+    session.getAttributes().put(FROM_BROWSER, fromBrowser);
     var browser =
         new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MILLIS, SEND_BUFFER_LIMIT);
     Thread.ofVirtual()
-        .name("console-" + ticket.desktopId())
-        .start(() -> pumpToBrowser(vnc, browser, ticket));
+        .name("console-" + access.desktopId())
+        .start(() -> relay(access, fromBrowser, browser));
   }
 
-  private static void pumpToBrowser(Socket vnc, WebSocketSession browser, ConsoleTicket ticket) {
-    byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = vnc.getInputStream()) {
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        browser.sendMessage(new BinaryMessage(ByteBuffer.wrap(buffer.clone(), 0, n), true));
+  private static void relay(ConsoleAccess access, BrowserInput fromBrowser, WebSocketSession ws) {
+    var toBrowser = new BrowserOutput(ws);
+    try {
+      int minor = RfbSecurity.greetBrowser(fromBrowser, toBrowser);
+      Display display;
+      try {
+        display = connect(access);
+      } catch (IOException e) {
+        log.warn(
+            "event=console.endpoint-unreachable desktop={} host={} error=\"{}\"",
+            access.desktopId(),
+            access.hostId(),
+            e.getMessage());
+        RfbSecurity.answerBrowser(toBrowser, minor, "The desktop's display cannot be reached");
+        ws.close(CloseStatus.SERVER_ERROR.withReason("The desktop's display cannot be reached"));
+        return;
       }
-      browser.close(CloseStatus.NORMAL.withReason("The desktop's display closed"));
+      try (display) {
+        try {
+          RfbSecurity.authenticate(display.in(), display.out(), access.password());
+        } catch (IOException e) {
+          log.warn(
+              "event=console.display-refused desktop={} error=\"{}\"",
+              access.desktopId(),
+              e.getMessage());
+          RfbSecurity.answerBrowser(
+              toBrowser,
+              minor,
+              "The console could not open the desktop's display: " + e.getMessage());
+          ws.close(CloseStatus.SERVER_ERROR.withReason("The desktop's display refused the proxy"));
+          return;
+        }
+        RfbSecurity.answerBrowser(toBrowser, minor, null);
+        Thread.ofVirtual()
+            .name("console-input-" + access.desktopId())
+            .start(() -> pumpToDisplay(fromBrowser, display, access));
+        display.in().transferTo(toBrowser);
+        ws.close(CloseStatus.NORMAL.withReason("The desktop's display closed"));
+      }
     } catch (IOException | RuntimeException e) {
-      log.debug("event=console.closed desktop={} error=\"{}\"", ticket.desktopId(), e.getMessage());
-      closeQuietly(browser);
+      log.debug("event=console.closed desktop={} error=\"{}\"", access.desktopId(), e.getMessage());
+      closeQuietly(ws);
+    }
+  }
+
+  private static void pumpToDisplay(BrowserInput fromBrowser, Display display, ConsoleAccess a) {
+    try {
+      fromBrowser.transferTo(display.out());
+    } catch (IOException e) {
+      log.debug(
+          "event=console.input-closed desktop={} error=\"{}\"", a.desktopId(), e.getMessage());
+    } finally {
+      closeQuietly(display);
     }
   }
 
   @Override
   protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message)
       throws IOException {
-    Socket vnc = (Socket) session.getAttributes().get(SOCKET);
-    if (vnc != null) {
-      ByteBuffer payload = message.getPayload();
-      byte[] bytes = new byte[payload.remaining()];
-      payload.get(bytes);
-      vnc.getOutputStream().write(bytes);
-    }
+    ByteBuffer payload = message.getPayload();
+    byte[] bytes = new byte[payload.remaining()];
+    payload.get(bytes);
+    ((BrowserInput) session.getAttributes().get(FROM_BROWSER)).offer(bytes);
   }
 
   @Override
-  public void afterConnectionClosed(WebSocketSession session, CloseStatus status)
-      throws IOException {
-    Socket vnc = (Socket) session.getAttributes().remove(SOCKET);
-    if (vnc != null) {
-      vnc.close();
+  public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+    BrowserInput fromBrowser = (BrowserInput) session.getAttributes().remove(FROM_BROWSER);
+    if (fromBrowser != null) {
+      fromBrowser.end();
     }
   }
 
-  private static void closeQuietly(WebSocketSession session) {
+  /** A connection to the display, over TCP or a unix socket. */
+  private record Display(InputStream in, OutputStream out, Closeable connection)
+      implements Closeable {
+    @Override
+    public void close() throws IOException {
+      connection.close();
+    }
+  }
+
+  private static Display connect(ConsoleAccess access) throws IOException {
+    if (access.unixSocket() != null && !access.unixSocket().isBlank()) {
+      SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(access.unixSocket()));
+      return new Display(new ChannelInput(channel), new ChannelOutput(channel), channel);
+    }
+    if (access.host() == null || access.port() == null) {
+      throw new IOException("the control plane named no display endpoint");
+    }
+    var socket = new Socket();
     try {
-      session.close();
+      socket.connect(
+          new InetSocketAddress(access.host(), access.port()), (int) CONNECT_TIMEOUT.toMillis());
+      socket.setTcpNoDelay(true);
+      return new Display(socket.getInputStream(), socket.getOutputStream(), socket);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
     } catch (IOException e) {
       // already gone
+    }
+  }
+
+  /** The browser's messages as a stream; a full queue holds the socket's reader back. */
+  private static final class BrowserInput extends InputStream {
+    private static final byte[] END = new byte[0];
+    private final BlockingQueue<byte[]> messages = new ArrayBlockingQueue<>(256);
+    private byte[] current = new byte[0];
+    private int position;
+    private boolean ended;
+
+    void offer(byte[] message) throws InterruptedIOException {
+      try {
+        messages.put(message);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted relaying browser input");
+      }
+    }
+
+    void end() {
+      messages.clear();
+      messages.offer(END);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      while (position == current.length) {
+        if (ended) {
+          return -1;
+        }
+        try {
+          current = messages.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted waiting for browser input");
+        }
+        position = 0;
+        ended = current == END;
+      }
+      int n = Math.min(length, current.length - position);
+      System.arraycopy(current, position, buffer, offset, n);
+      position += n;
+      return n;
+    }
+  }
+
+  /** Each write goes to the browser as one binary message. */
+  private static final class BrowserOutput extends OutputStream {
+    private final WebSocketSession session;
+
+    BrowserOutput(WebSocketSession session) {
+      this.session = session;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      if (length > 0) {
+        byte[] copy = new byte[length];
+        System.arraycopy(bytes, offset, copy, 0, length);
+        session.sendMessage(new BinaryMessage(copy));
+      }
+    }
+  }
+
+  /** Reads a blocking unix-socket channel (reads and writes may run at the same time). */
+  private static final class ChannelInput extends InputStream {
+    private final SocketChannel channel;
+
+    ChannelInput(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      return length == 0 ? 0 : channel.read(ByteBuffer.wrap(buffer, offset, length));
+    }
+  }
+
+  /** Writes a blocking unix-socket channel. */
+  private static final class ChannelOutput extends OutputStream {
+    private final SocketChannel channel;
+
+    ChannelOutput(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
     }
   }
 }

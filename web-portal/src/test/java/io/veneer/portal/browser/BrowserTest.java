@@ -83,9 +83,12 @@ class BrowserTest {
       Map<String, Object> cpDesktop = portal.controlPlane().desktop(desktop);
       cpDesktop.put("state", "RUNNING");
       if (guest != null) {
-        cpDesktop.put(
-            "console",
-            Map.of("host", "127.0.0.1", "port", guest.port(), "password", "", "protocol", "vnc"));
+        portal
+            .controlPlane()
+            .showDisplay(
+                desktop,
+                Map.of(
+                    "host", "127.0.0.1", "port", guest.port(), "password", QemuDisplay.PASSWORD));
       }
       Instant t0 = Instant.now();
       portal.publish(transition(desktop, pool, "bella", "REQUESTED", "SCHEDULED", t0));
@@ -135,6 +138,9 @@ class BrowserTest {
                         .longValue()
                     > 200);
     assertThat(browser.findElement(By.id("console-status")).getText()).startsWith("Connected");
+    assertThat(browser.getPageSource())
+        .as("the proxy signs in to the display; its password never reaches the page")
+        .doesNotContain(QemuDisplay.PASSWORD);
     Chromium.screenshot(browser, "03-console");
     browser.close();
     browser.switchTo().window(list);

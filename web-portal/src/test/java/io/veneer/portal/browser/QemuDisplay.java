@@ -11,11 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real guest display: QEMU with standard VGA and no disk, whose BIOS writes its banner and "No
- * bootable device" on the screen, served on VNC at 127.0.0.1 as a node agent's guest would be.
+ * bootable device" on the screen, served on VNC at 127.0.0.1 with a password (VNC Authentication),
+ * as a node agent's guest would be.
  */
 final class QemuDisplay implements AutoCloseable {
 
   static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+
+  /** The display's VNC password, as a node agent would report it (VNC uses 8 characters). */
+  static final String PASSWORD = "qemu-vnc";
 
   private final Process process;
   private final int port;
@@ -45,8 +49,10 @@ final class QemuDisplay implements AutoCloseable {
                       "32",
                       "-display",
                       "none",
+                      "-object",
+                      "secret,id=vncpw,data=" + PASSWORD,
                       "-vnc",
-                      "127.0.0.1:" + display,
+                      "127.0.0.1:" + display + ",password-secret=vncpw",
                       "-no-reboot"))
               .redirectErrorStream(true)
               .redirectOutput(Path.of("target", "qemu-display.log").toFile())

@@ -15,6 +15,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -27,13 +28,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console proxy with a real WebSocket client (java.net.http): tickets bound to one user and one
- * desktop, used once, and the Origin check against cross-site WebSocket hijacking.
+ * The console proxy with a real WebSocket client (java.net.http) against the in-test control
+ * plane's tickets (bound to one user and one desktop, used once) and an RFB display that wants its
+ * password: the proxy signs in to it, the client is offered security type None, bytes flow both
+ * ways; the Origin check against cross-site WebSocket hijacking comes before any ticket.
  */
 class ConsoleProxyTest {
 
   private static final TestPortal portal = TestPortal.get();
-  private static final FakeVncServer vnc = new FakeVncServer();
+  private static final FakeVncServer vnc = new FakeVncServer("vnc-secret");
   private static final Pattern TICKET = Pattern.compile("data-ticket=\"([^\"]+)\"");
 
   @AfterAll
@@ -42,27 +45,34 @@ class ConsoleProxyTest {
   }
 
   @Test
-  void ownerReachesTheDesktopsDisplayThroughTheProxy() throws Exception {
+  void ownerReachesTheDesktopsDisplayThroughTheProxySignedInByIt() throws Exception {
     Fixture carol = fixture("carol");
     String ticket = ticket(carol.session().get("/desktops/" + carol.desktop() + "/console"));
 
     Received received = new Received();
     WebSocket socket = open(carol.session(), carol.desktop(), ticket, portalOrigin(), received);
-    assertThat(received.await(FakeVncServer.GREETING.length)).startsWith("RFB 003.008\n");
+    byte[] result = handshake(socket, received);
+    assertThat(result).as("SecurityResult OK").containsExactly(0, 0, 0, 0);
 
     socket.sendBinary(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), true);
-    assertThat(received.await(FakeVncServer.GREETING.length + 5)).endsWith("hello");
+    assertThat(received.await(HANDSHAKE + 5)).endsWith("hello");
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
   }
 
   @Test
-  void consolePageKeepsTheDisplayPasswordForNoVncAndNeverTheEndpoint() {
+  void theConsolePageHoldsTheControlPlanesTicketAndNeitherPasswordNorEndpoint() {
     Fixture dora = fixture("dora");
 
     String page = dora.session().get("/desktops/" + dora.desktop() + "/console").body();
 
-    assertThat(page).contains("/js/console.js", "data-password=\"vnc-secret\"");
-    assertThat(page).doesNotContain(":" + vnc.port());
+    assertThat(page).contains("/js/console.js", "data-ticket=");
+    assertThat(page).doesNotContain("vnc-secret", "data-password", ":" + vnc.port());
+    assertThat(portal.controlPlane().calls())
+        .anyMatch(
+            c ->
+                c.method().equals("POST")
+                    && c.path().equals("/api/v1/desktops/" + dora.desktop() + "/console-tickets")
+                    && "dora".equals(c.user()));
   }
 
   @Test
@@ -81,10 +91,12 @@ class ConsoleProxyTest {
   void aSocketFromAForeignOriginIsRefusedAndDoesNotBurnTheTicket() throws Exception {
     Fixture fred = fixture("fred");
     String ticket = ticket(fred.session().get("/desktops/" + fred.desktop() + "/console"));
+    int redemptions = redemptions();
 
     assertRefused(
         () -> open(fred.session(), fred.desktop(), ticket, "https://evil.example", new Received()),
         403);
+    assertThat(redemptions()).as("the control plane never saw the ticket").isEqualTo(redemptions);
 
     Received received = new Received();
     open(fred.session(), fred.desktop(), ticket, portalOrigin(), received);
@@ -92,23 +104,45 @@ class ConsoleProxyTest {
   }
 
   @Test
-  void anotherUserCannotUseMyTicket() {
+  void anotherUserCannotUseMyTicketAndBurnsItTrying() {
     Fixture gina = fixture("gina");
     PortalSession hank = PortalSession.login(portal, "hank", Set.of("user"));
     String ticket = ticket(gina.session().get("/desktops/" + gina.desktop() + "/console"));
 
     assertRefused(() -> open(hank, gina.desktop(), ticket, portalOrigin(), new Received()), 403);
+    assertRefused(
+        () -> open(gina.session(), gina.desktop(), ticket, portalOrigin(), new Received()), 403);
   }
 
   @Test
-  void anotherUsersConsoleCannotBeOpened() {
-    Fixture ivy = fixture("ivy");
-    PortalSession jack = PortalSession.login(portal, "jack", Set.of("user"));
+  void aTicketForOneDesktopDoesNotOpenAnother() {
+    Fixture omar = fixture("omar");
+    UUID other =
+        portal
+            .controlPlane()
+            .addDesktop(
+                "omar",
+                portal.controlPlane().addPool("console-omar-2", Set.of("omar")),
+                "RUNNING",
+                display("vnc-secret"));
+    String ticket = ticket(omar.session().get("/desktops/" + omar.desktop() + "/console"));
 
-    HttpResponse<String> page = jack.get("/desktops/" + ivy.desktop() + "/console");
+    assertRefused(() -> open(omar.session(), other, ticket, portalOrigin(), new Received()), 403);
+  }
 
-    assertThat(page.statusCode()).isEqualTo(404);
-    assertThat(page.body()).doesNotContain("data-ticket");
+  @Test
+  void anExpiredTicketIsRefused() {
+    Fixture pia = fixture("pia");
+    portal.controlPlane().ticketTtl(Duration.ZERO);
+    String ticket;
+    try {
+      ticket = ticket(pia.session().get("/desktops/" + pia.desktop() + "/console"));
+    } finally {
+      portal.controlPlane().ticketTtl(Duration.ofSeconds(60));
+    }
+
+    assertRefused(
+        () -> open(pia.session(), pia.desktop(), ticket, portalOrigin(), new Received()), 403);
   }
 
   @Test
@@ -128,39 +162,81 @@ class ConsoleProxyTest {
   }
 
   @Test
-  void aDesktopWithoutAKnownDisplaySaysSoInWords() {
+  void anotherUsersConsoleCannotBeOpened() {
+    Fixture ivy = fixture("ivy");
+    PortalSession jack = PortalSession.login(portal, "jack", Set.of("user"));
+
+    HttpResponse<String> page = jack.get("/desktops/" + ivy.desktop() + "/console");
+
+    assertThat(page.statusCode()).isEqualTo(404);
+    assertThat(page.body()).doesNotContain("data-ticket");
+  }
+
+  @Test
+  void aDesktopWithoutADisplayOrNotRunningIsExplainedInWords() {
     UUID pool = portal.controlPlane().addPool("console-leo", Set.of("leo"));
-    UUID desktop = portal.controlPlane().addDesktop("leo", pool, "RUNNING", null);
+    UUID blind = portal.controlPlane().addDesktop("leo", pool, "RUNNING", null);
+    UUID stopped = portal.controlPlane().addDesktop("leo", pool, "STOPPED", display("x"));
     PortalSession leo = PortalSession.login(portal, "leo", Set.of("user"));
 
-    HttpResponse<String> page = leo.get("/desktops/" + desktop + "/console");
+    HttpResponse<String> noDisplay = leo.get("/desktops/" + blind + "/console");
+    HttpResponse<String> notRunning = leo.get("/desktops/" + stopped + "/console");
 
-    assertThat(page.statusCode()).isEqualTo(503);
-    assertThat(page.body())
-        .contains("has not told the portal where this desktop&#39;s display listens");
+    assertThat(noDisplay.statusCode()).isEqualTo(409);
+    assertThat(noDisplay.body()).contains("has no display to show").doesNotContain("data-ticket");
+    assertThat(notRunning.statusCode()).isEqualTo(409);
+    assertThat(notRunning.body()).contains("is STOPPED; start it to open its console");
+  }
+
+  @Test
+  void aDisplayThatRefusesTheProxysPasswordIsExplainedToTheBrowser() throws Exception {
+    UUID pool = portal.controlPlane().addPool("console-quinn", Set.of("quinn"));
+    UUID desktop = portal.controlPlane().addDesktop("quinn", pool, "RUNNING", display("wrong"));
+    PortalSession quinn = PortalSession.login(portal, "quinn", Set.of("user"));
+    String ticket = ticket(quinn.get("/desktops/" + desktop + "/console"));
+
+    Received received = new Received();
+    byte[] result = handshake(open(quinn, desktop, ticket, portalOrigin(), received), received);
+
+    assertThat(result).as("SecurityResult failed").containsExactly(0, 0, 0, 1);
+    String reason = "The console could not open the desktop's display";
+    assertThat(received.await(HANDSHAKE + 4 + reason.length())).contains(reason);
   }
 
   private record Fixture(PortalSession session, UUID desktop) {}
 
   private static Fixture fixture(String user) {
     UUID pool = portal.controlPlane().addPool("console-" + user, Set.of(user));
-    UUID desktop =
-        portal
-            .controlPlane()
-            .addDesktop(
-                user,
-                pool,
-                "RUNNING",
-                Map.of(
-                    "host",
-                    "127.0.0.1",
-                    "port",
-                    vnc.port(),
-                    "password",
-                    "vnc-secret",
-                    "protocol",
-                    "vnc"));
+    UUID desktop = portal.controlPlane().addDesktop(user, pool, "RUNNING", display("vnc-secret"));
     return new Fixture(PortalSession.login(portal, user, Set.of("user")), desktop);
+  }
+
+  private static Map<String, Object> display(String password) {
+    return Map.of("host", "127.0.0.1", "port", vnc.port(), "password", password);
+  }
+
+  private static int redemptions() {
+    return (int)
+        portal.controlPlane().calls().stream()
+            .filter(c -> c.path().equals("/api/v1/console-tickets/redeem"))
+            .count();
+  }
+
+  /** Bytes up to the end of SecurityResult: version, types, result. */
+  private static final int HANDSHAKE = 12 + 2 + 4;
+
+  /**
+   * The client's side of the handshake with the proxy, as noVNC does it: RFB 3.8, security type
+   * None (the only one offered); returns the 4-byte SecurityResult.
+   */
+  private static byte[] handshake(WebSocket socket, Received received) throws Exception {
+    assertThat(received.await(FakeVncServer.GREETING.length)).isEqualTo("RFB 003.008\n");
+    socket.sendBinary(ByteBuffer.wrap(FakeVncServer.GREETING), true).get(5, TimeUnit.SECONDS);
+    assertThat(Arrays.copyOfRange(received.bytes(14), 12, 14))
+        .as("one security type offered: None")
+        .containsExactly(1, 1);
+    socket.sendBinary(ByteBuffer.wrap(new byte[] {1}), true).get(5, TimeUnit.SECONDS);
+    return Arrays.copyOfRange(received.bytes(HANDSHAKE), 14, HANDSHAKE);
   }
 
   private static String portalOrigin() {
@@ -223,11 +299,15 @@ class ConsoleProxyTest {
     }
 
     String await(int size) throws Exception {
+      return new String(bytes(size), StandardCharsets.US_ASCII);
+    }
+
+    byte[] bytes(int size) throws Exception {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (System.nanoTime() < deadline) {
         synchronized (this) {
           if (bytes.size() >= size) {
-            return bytes.toString(StandardCharsets.US_ASCII);
+            return bytes.toByteArray();
           }
         }
         Thread.sleep(20);

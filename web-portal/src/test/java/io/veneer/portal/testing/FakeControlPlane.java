@@ -1,7 +1,10 @@
 package io.veneer.portal.testing;
 
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +15,21 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The control plane's REST API as far as the portal uses it, with its authorization rules: a user
  * sees their own desktops (others' are 404) and entitled pools; admins see all; hosts are admins'.
- * Illegal moves are 409 problem+json with words, as the real one answers.
+ * Illegal moves are 409 problem+json with words, as the real one answers. Console tickets follow
+ * the real rules: issued to the owner (or an admin) of a RUNNING desktop with a display, redeemed
+ * once, by the same user, before they expire; any other redemption is 403 and burns the ticket.
  */
 public final class FakeControlPlane extends FakeHttpServer {
+
+  private record Ticket(String user, UUID desktopId, Instant expiresAt) {}
 
   private final Map<UUID, Map<String, Object>> desktops = new ConcurrentHashMap<>();
   private final Map<UUID, Map<String, Object>> pools = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> hosts = new ConcurrentHashMap<>();
+  private final Map<UUID, Map<String, Object>> displays = new ConcurrentHashMap<>();
+  private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private volatile Duration ticketTtl = Duration.ofSeconds(60);
 
   public FakeControlPlane() {
     route("GET", "/api/v1/pools", (x, m, c) -> page(visiblePools(requireCaller(c))));
@@ -89,6 +100,57 @@ public final class FakeControlPlane extends FakeHttpServer {
           return desktop;
         });
     route(
+        "POST",
+        "/api/v1/desktops/([0-9a-f-]{36})/console-tickets",
+        (x, m, c) -> {
+          Caller caller = requireCaller(c);
+          Map<String, Object> desktop = visibleDesktop(caller, UUID.fromString(m.group(1)));
+          UUID id = (UUID) desktop.get("id");
+          if (!"RUNNING".equals(desktop.get("state"))) {
+            throw new Problem(
+                409,
+                "Desktop " + id + " is " + desktop.get("state") + "; start it to open its console");
+          }
+          if (!displays.containsKey(id)) {
+            throw new Problem(
+                409,
+                "Desktop "
+                    + id
+                    + " has no display to show (its agent reported none); its pool's golden image"
+                    + " needs a display for the browser console");
+          }
+          byte[] secret = new byte[32];
+          random.nextBytes(secret);
+          String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+          Instant expires = Instant.now().plus(ticketTtl);
+          tickets.put(value, new Ticket(caller.username(), id, expires));
+          return new Reply(
+              201, Map.of("ticket", value, "desktopId", id, "expiresAt", expires.toString()));
+        });
+    route(
+        "POST",
+        "/api/v1/console-tickets/redeem",
+        (x, m, c) -> {
+          Caller caller = requireCaller(c);
+          Object value = jsonBody(x).get("ticket");
+          Ticket ticket = value == null ? null : tickets.remove(value.toString());
+          Map<String, Object> desktop = ticket == null ? null : desktops.get(ticket.desktopId());
+          if (ticket == null
+              || !ticket.expiresAt().isAfter(Instant.now())
+              || !ticket.user().equals(caller.username())
+              || desktop == null
+              || !"RUNNING".equals(desktop.get("state"))) {
+            throw new Problem(
+                403, "This console ticket is unknown, expired, already used or not yours");
+          }
+          Map<String, Object> access = new LinkedHashMap<>();
+          access.put("desktopId", ticket.desktopId());
+          access.put("hostId", desktop.get("hostId"));
+          access.putAll(displays.get(ticket.desktopId()));
+          access.put("protocol", "vnc");
+          return access;
+        });
+    route(
         "GET",
         "/api/v1/hosts",
         (x, m, c) -> {
@@ -143,8 +205,11 @@ public final class FakeControlPlane extends FakeHttpServer {
     return pools.get(id);
   }
 
-  /** A desktop of the pool owned by {@code owner}; {@code console} as the node agent reports it. */
-  public UUID addDesktop(String owner, UUID poolId, String state, Map<String, Object> console) {
+  /**
+   * A desktop of the pool owned by {@code owner}; {@code display} (host, port or unixSocket,
+   * password) as its node agent reported it, or null; only a redeemed console ticket shows it.
+   */
+  public UUID addDesktop(String owner, UUID poolId, String state, Map<String, Object> display) {
     UUID id = UUID.randomUUID();
     Map<String, Object> desktop = new ConcurrentHashMap<>();
     desktop.put("id", id);
@@ -154,11 +219,21 @@ public final class FakeControlPlane extends FakeHttpServer {
     desktop.put("hostId", "host-1");
     desktop.put("goldenVersion", "v1");
     desktop.put("createdAt", Instant.now().toString());
-    if (console != null) {
-      desktop.put("console", console);
-    }
     desktops.put(id, desktop);
+    if (display != null) {
+      showDisplay(id, display);
+    }
     return id;
+  }
+
+  /** The desktop's agent reports its display: host, port (or unixSocket) and password. */
+  public void showDisplay(UUID desktopId, Map<String, Object> display) {
+    displays.put(desktopId, Map.copyOf(display));
+  }
+
+  /** How long console tickets issued from now on stay good. */
+  public void ticketTtl(Duration ttl) {
+    ticketTtl = ttl;
   }
 
   public Map<String, Object> desktop(UUID id) {
