@@ -4,7 +4,7 @@ import io.veneer.localstack.api.ApiException;
 import io.veneer.localstack.api.ControlPlaneApi;
 import io.veneer.localstack.api.ImagesApi;
 import io.veneer.localstack.api.PublishedImage;
-import io.veneer.localstack.auth.DevUser;
+import io.veneer.localstack.auth.DemoUser;
 import io.veneer.localstack.parts.TinyGolden;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,6 +24,7 @@ final class DemoSetup {
   static final String IMAGE_NAME = "tiny-golden";
   static final String POOL_NAME = "demo";
   static final int WARM_DESKTOPS = 2;
+  static final String ENTITLED_GROUP = "engineering";
 
   /** What each local host offers; the agents announce the same in their Hello. */
   static final int HOST_VCPUS = 2;
@@ -102,8 +103,9 @@ final class DemoSetup {
     spec.put("maxSize", WARM_DESKTOPS);
     spec.put("warmSpares", WARM_DESKTOPS);
     spec.put("maxConcurrentRefresh", 1);
-    spec.put("entitledUsers", List.of(DevUser.ALICE.name(), DevUser.BOB.name()));
-    spec.put("entitledGroups", List.of());
+    // alice through her group (read from Keycloak by the control plane), bob by his user id.
+    spec.put("entitledUsers", List.of(DemoUser.BOB.id()));
+    spec.put("entitledGroups", List.of(ENTITLED_GROUP));
     return new DemoPool(
         controlPlane.createPool(spec, "veneer-local-demo-pool-" + image.digest()), true);
   }

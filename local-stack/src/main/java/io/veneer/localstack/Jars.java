@@ -10,14 +10,15 @@ import java.nio.file.StandardCopyOption;
  * loads classes from its jar for as long as it runs, so a {@code ./mvnw package} while the stack is
  * up would otherwise pull the jar from under it (NoClassDefFoundError at the next new class).
  */
-record Jars(Path controlPlane, Path images, Path nodeAgent) {
+record Jars(Path controlPlane, Path images, Path nodeAgent, Path portal) {
 
   static Jars copiedFrom(SourceTree tree, Path directory) throws IOException {
     Files.createDirectories(directory);
     return new Jars(
         copy(tree.controlPlaneJar(), directory.resolve("control-plane.jar")),
         copy(tree.imagesJar(), directory.resolve("golden-image-service.jar")),
-        copy(tree.nodeAgentJar(), directory.resolve("node-agent.jar")));
+        copy(tree.nodeAgentJar(), directory.resolve("node-agent.jar")),
+        copy(tree.portalJar(), directory.resolve("web-portal.jar")));
   }
 
   /** Copies unless the copy is already the same build (same size and time). */

@@ -1,6 +1,5 @@
 package io.veneer.localstack;
 
-import io.veneer.localstack.auth.DevUser;
 import java.time.Duration;
 
 /** What {@code up} prints once everything runs: where things are and what to try first. */
@@ -10,30 +9,33 @@ final class NextSteps {
 
   static void print(Progress progress, StackLayout layout, StackInfo info, Duration took) {
     String api = info.controlPlane() + "/api/v1";
-    String alice = "$(cat " + layout.show(Credentials.tokenFile(layout, DevUser.ALICE)) + ")";
-    String admin = "$(cat " + layout.show(Credentials.tokenFile(layout, DevUser.ADMIN)) + ")";
     progress.say(
         """
 
         Veneer is up in %s (%s driver).
 
+          Web portal    %s   (log in as alice, bob or admin)
           REST API      %s
           Swagger UI    %s/swagger-ui.html
           Images API    %s/api/v1/images
           Kafka         %s  (topics veneer.desktops.v1, veneer.hosts.v1, veneer.pools.v1, veneer.images.v1)
+          Keycloak      %s/admin   (admin console: %s / %s)
 
-          LOCAL DEVELOPMENT MODE: tokens signed by a key in %s; never expose these ports.
-            admin  %s
-            alice  %s   (user, entitled to the demo pool)
-            bob    %s   (user, entitled to the demo pool)
+          LOCAL DEMO USERS of realm veneer (passwords generated once, kept in %s):
+            admin  %s   (role admin)
+            alice  %s   (role user, group engineering: entitled to the demo pool through it)
+            bob    %s   (role user, group finance: entitled to the demo pool by name)
+          Local demo credentials: never expose these ports.
 
+        Get a token for alice from Keycloak (password grant, client veneer-cli; it lasts an hour):
+          TOKEN=$(curl -s %s -d grant_type=password -d client_id=veneer-cli \\
+                  -d username=alice -d 'password=%s' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
         Request a desktop from the demo pool as alice:
-          curl -s -X POST %s/desktops -H "Authorization: Bearer %s" \\
+          curl -s -X POST %s/desktops -H "Authorization: Bearer $TOKEN" \\
                -H 'Content-Type: application/json' -d '{"poolId":"%s"}'
         See it (state RUNNING, host):
-          curl -s %s/desktops -H "Authorization: Bearer %s"
-        Every desktop, as admin:
-          curl -s %s/desktops -H "Authorization: Bearer %s"
+          curl -s %s/desktops -H "Authorization: Bearer $TOKEN"
+        Every desktop: the same token request with username=admin, then the same GET.
 
           Guest consoles  %s/<host>/desktops/<desktop id>/console.log
           Logs            %s/<part>.log
@@ -44,21 +46,23 @@ final class NextSteps {
             .formatted(
                 Progress.seconds(took),
                 info.driver(),
+                info.portal(),
                 api,
                 info.controlPlane(),
                 info.images(),
                 info.kafka(),
-                layout.show(layout.auth()),
-                layout.show(Credentials.tokenFile(layout, DevUser.ADMIN)),
-                layout.show(Credentials.tokenFile(layout, DevUser.ALICE)),
-                layout.show(Credentials.tokenFile(layout, DevUser.BOB)),
+                info.keycloak(),
+                info.keycloakAdmin(),
+                info.keycloakAdminPassword(),
+                layout.show(layout.secrets()),
+                info.passwords().get("admin"),
+                info.passwords().get("alice"),
+                info.passwords().get("bob"),
+                info.tokenEndpoint(),
+                info.passwords().get("alice"),
                 api,
-                alice,
                 info.poolId(),
                 api,
-                alice,
-                api,
-                admin,
                 layout.show(layout.agents()),
                 layout.show(layout.logs()),
                 layout.show(layout.root())));

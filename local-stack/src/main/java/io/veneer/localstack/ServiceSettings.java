@@ -1,9 +1,10 @@
 package io.veneer.localstack;
 
-import io.veneer.localstack.auth.DevUser;
+import io.veneer.localstack.auth.DemoRealm;
 import io.veneer.localstack.parts.AgentDataPath;
 import io.veneer.localstack.parts.LocalPostgres;
 import io.veneer.localstack.parts.SpringService;
+import io.veneer.testsupport.keycloak.VeneerRealm;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -41,6 +42,28 @@ final class ServiceSettings {
     return URI.create("http://127.0.0.1:" + ports.imagesHttp());
   }
 
+  /** Keycloak's root: the admin console is at /admin, realms under /realms. */
+  URI keycloakUrl() {
+    return URI.create("http://127.0.0.1:" + ports.keycloakHttp());
+  }
+
+  /** The {@code iss} of the realm's tokens. */
+  URI issuer() {
+    return URI.create(keycloakUrl() + "/realms/" + DemoRealm.REALM);
+  }
+
+  URI jwkSet() {
+    return URI.create(issuer() + "/protocol/openid-connect/certs");
+  }
+
+  URI tokenEndpoint() {
+    return URI.create(issuer() + "/protocol/openid-connect/token");
+  }
+
+  URI portalUrl() {
+    return URI.create("http://127.0.0.1:" + ports.portalHttp());
+  }
+
   URI controlPlaneUrl() {
     return URI.create("http://127.0.0.1:" + ports.controlPlaneHttp());
   }
@@ -54,6 +77,10 @@ final class ServiceSettings {
     settings.put("veneer.images.storage-directory", layout.images().toString());
     // The images API is reached over HTTP only; its gRPC server stays off.
     settings.put("veneer.images.grpc-port", "-1");
+    // People's access tokens from the stack's Keycloak (the admin realm role) besides the API
+    // token.
+    settings.put("veneer.images.oidc-issuer-uri", issuer().toString());
+    settings.put("veneer.images.oidc-jwk-set-uri", jwkSet().toString());
     return new SpringService(
         "golden-image-service",
         jars.images(),
@@ -66,18 +93,45 @@ final class ServiceSettings {
 
   SpringService controlPlane() {
     Map<String, String> settings = common(ports.controlPlaneHttp(), CONTROL_PLANE_DATABASE);
-    // LOCAL DEVELOPMENT MODE: no OIDC discovery; tokens signed by the local key are trusted.
-    settings.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", "");
-    settings.put(
-        "spring.security.oauth2.resourceserver.jwt.public-key-location",
-        "file:" + credentials.issuer().publicKeyFile());
+    // Access tokens of the stack's Keycloak realm: its issuer, its keys, its audience.
+    settings.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", issuer().toString());
+    settings.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", jwkSet().toString());
+    settings.put("spring.security.oauth2.resourceserver.jwt.audiences", VeneerRealm.AUDIENCE);
+    // Group entitlements (and the directory API) from Keycloak, as the directory client.
+    settings.put("veneer.identity.keycloak-url", keycloakUrl().toString());
+    settings.put("veneer.identity.realm", DemoRealm.REALM);
+    settings.put("veneer.identity.client-id", DemoRealm.DIRECTORY_CLIENT);
     settings.put("veneer.agents.grpc-port", String.valueOf(ports.agentGateway()));
     settings.put("veneer.agents.grpc-address", "127.0.0.1");
     settings.put("veneer.agents.heartbeat-interval-seconds", String.valueOf(HEARTBEAT_SECONDS));
     // REST is the local stack's API; the gRPC API stays off to keep the ports it claims few.
     settings.put("veneer.api.grpc-port", "-1");
     return new SpringService(
-        "control-plane", jars.controlPlane(), settings, Map.of(), readiness(controlPlaneUrl()));
+        "control-plane",
+        jars.controlPlane(),
+        settings,
+        Map.of("VENEER_IDENTITY_CLIENTSECRET", DemoRealm.DIRECTORY_CLIENT_SECRET),
+        readiness(controlPlaneUrl()));
+  }
+
+  /** The web portal (web-portal/README.md): logs people in at Keycloak, calls both APIs. */
+  SpringService portal() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("server.address", "127.0.0.1");
+    settings.put("server.port", String.valueOf(ports.portalHttp()));
+    settings.put("spring.security.oauth2.client.provider.keycloak.issuer-uri", issuer().toString());
+    settings.put(
+        "spring.security.oauth2.client.registration.keycloak.client-id", DemoRealm.PORTAL_CLIENT);
+    settings.put("veneer.portal.control-plane-url", controlPlaneUrl().toString());
+    settings.put("veneer.portal.image-service-url", imagesUrl().toString());
+    settings.put("veneer.kafka.bootstrap-servers", kafkaBootstrap());
+    settings.put("management.endpoint.health.probes.enabled", "true");
+    return new SpringService(
+        "web-portal",
+        jars.portal(),
+        settings,
+        Map.of("VENEER_PORTAL_CLIENT_SECRET", DemoRealm.PORTAL_CLIENT_SECRET),
+        readiness(portalUrl()));
   }
 
   /** A node agent's environment (node-agent/README.md). */
@@ -97,12 +151,9 @@ final class ServiceSettings {
     env.put("VENEER_IMAGE_SERVICE_TOKEN", credentials.imagesAgentToken());
     env.put("VENEER_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_SECONDS));
     env.put("VENEER_STOP_GRACE_SECONDS", "5");
+    // The tiny golden image prints this once booted: desktops are RUNNING when usable.
+    env.put("VENEER_GUEST_READY_LINE", "VENEER GUEST READY");
     return env;
-  }
-
-  /** The admin's token, for the stack's own calls. */
-  String adminToken() {
-    return credentials.tokenOf(DevUser.ADMIN);
   }
 
   private Map<String, String> common(int httpPort, String database) {

@@ -30,6 +30,10 @@ record SourceTree(Path root) {
     return bootJar("golden-image-service");
   }
 
+  Path portalJar() {
+    return bootJar("web-portal");
+  }
+
   /** The agent's shaded jar has a fixed name. */
   Path nodeAgentJar() {
     return root.resolve("node-agent/target/node-agent.jar");
@@ -43,7 +47,8 @@ record SourceTree(Path root) {
   boolean built() {
     return Files.isRegularFile(controlPlaneJar())
         && Files.isRegularFile(imagesJar())
-        && Files.isRegularFile(nodeAgentJar());
+        && Files.isRegularFile(nodeAgentJar())
+        && Files.isRegularFile(portalJar());
   }
 
   private Path bootJar(String module) {

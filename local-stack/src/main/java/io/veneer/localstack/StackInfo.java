@@ -21,7 +21,14 @@ import tools.jackson.databind.json.JsonMapper;
  * @param hosts the local hosts' ids
  * @param poolId the demo pool
  * @param goldenDigest the tiny golden image's blob digest
- * @param tokens each development user's bearer token
+ * @param keycloak Keycloak's root URL (admin console at /admin)
+ * @param tokenEndpoint the {@code veneer} realm's token endpoint (password grant: {@code
+ *     veneer-cli})
+ * @param portal the web portal's URL
+ * @param keycloakAdmin Keycloak's master-realm administrator
+ * @param keycloakAdminPassword that administrator's password
+ * @param passwords each demo user's password in the {@code veneer} realm
+ * @param userIds each demo user's Keycloak id: the {@code sub} of their tokens, desktops' owner
  */
 public record StackInfo(
     String controlPlane,
@@ -32,7 +39,13 @@ public record StackInfo(
     List<String> hosts,
     String poolId,
     String goldenDigest,
-    Map<String, String> tokens) {
+    String keycloak,
+    String tokenEndpoint,
+    String portal,
+    String keycloakAdmin,
+    String keycloakAdminPassword,
+    Map<String, String> passwords,
+    Map<String, String> userIds) {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -43,7 +56,7 @@ public record StackInfo(
   void write(Path file) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), this);
-    // It holds the tokens: readable by the user only, like tokens/.
+    // It holds the demo passwords: readable by the user only, like secrets/.
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

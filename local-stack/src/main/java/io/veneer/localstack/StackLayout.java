@@ -14,9 +14,9 @@ import java.util.Map;
  * <pre>
  * postgres/         PostgreSQL data directory      kafka/        Kafka log directory
  * images/           golden image blob store        agents/&lt;host&gt;/ node agent data (guests, cache)
- * auth/             local signing key pair          tokens/       minted JWTs per user
- * secrets/          generated service tokens        logs/         one log per process
- * run/              pid files and generated configuration of the current run
+ * secrets/          generated passwords and tokens  logs/         one log per process
+ * run/              pid files, generated configuration and Keycloak's work directory of the
+ *                   current run (Keycloak keeps its realm in memory: up creates it again)
  * </pre>
  */
 public record StackLayout(Path root) {
@@ -51,14 +51,6 @@ public record StackLayout(Path root) {
     return agents().resolve(hostId);
   }
 
-  public Path auth() {
-    return root.resolve("auth");
-  }
-
-  public Path tokens() {
-    return root.resolve("tokens");
-  }
-
   public Path secrets() {
     return root.resolve("secrets");
   }
@@ -90,12 +82,12 @@ public record StackLayout(Path root) {
     return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
   }
 
-  /** Creates the directories; keys and tokens in directories only the user can read. */
+  /** Creates the directories; secrets in one only the user can read. */
   public void create() throws IOException {
     for (Path dir : new Path[] {postgresData(), kafkaData(), images(), agents(), logs(), run()}) {
       Files.createDirectories(dir);
     }
-    for (Path dir : new Path[] {auth(), tokens(), secrets()}) {
+    for (Path dir : new Path[] {secrets()}) {
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }

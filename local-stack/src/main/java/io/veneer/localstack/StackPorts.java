@@ -17,15 +17,29 @@ public record StackPorts(
     int kafkaController,
     int imagesHttp,
     int controlPlaneHttp,
-    int agentGateway) {
+    int agentGateway,
+    int keycloakHttp,
+    int keycloakManagement,
+    int portalHttp) {
 
-  public static final StackPorts DEFAULTS = new StackPorts(15432, 19092, 19093, 8081, 8080, 9090);
+  public static final StackPorts DEFAULTS =
+      new StackPorts(15432, 19092, 19093, 8081, 8080, 9090, 8180, 8190, 8082);
 
   private static final int HIGHEST_DEFAULT = 19093;
 
   public StackPorts {
     for (int port :
-        new int[] {postgres, kafka, kafkaController, imagesHttp, controlPlaneHttp, agentGateway}) {
+        new int[] {
+          postgres,
+          kafka,
+          kafkaController,
+          imagesHttp,
+          controlPlaneHttp,
+          agentGateway,
+          keycloakHttp,
+          keycloakManagement,
+          portalHttp
+        }) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("Port " + port + " is outside 1-65535");
       }
@@ -61,18 +75,24 @@ public record StackPorts(
         kafkaController + offset,
         imagesHttp + offset,
         controlPlaneHttp + offset,
-        agentGateway + offset);
+        agentGateway + offset,
+        keycloakHttp + offset,
+        keycloakManagement + offset,
+        portalHttp + offset);
   }
 
   /** Each port with what listens on it, in start order. */
   public Map<String, Integer> byUse() {
     Map<String, Integer> uses = new LinkedHashMap<>();
+    uses.put("Keycloak HTTP", keycloakHttp);
+    uses.put("Keycloak management (health)", keycloakManagement);
     uses.put("PostgreSQL", postgres);
     uses.put("Kafka", kafka);
     uses.put("Kafka controller", kafkaController);
     uses.put("golden image service HTTP", imagesHttp);
     uses.put("control plane HTTP", controlPlaneHttp);
     uses.put("control plane agent gateway (gRPC)", agentGateway);
+    uses.put("web portal HTTP", portalHttp);
     return uses;
   }
 

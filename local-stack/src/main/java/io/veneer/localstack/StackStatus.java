@@ -39,7 +39,12 @@ final class StackStatus {
               + "/api/v1, images "
               + info.images()
               + ", Kafka "
-              + info.kafka());
+              + info.kafka()
+              + ", portal "
+              + info.portal()
+              + ", Keycloak "
+              + info.keycloak()
+              + "/admin");
     }
     for (ProcessRecords.Entry entry : new ProcessRecords(layout.processes()).entries()) {
       progress.say(

@@ -7,9 +7,12 @@ import io.veneer.localstack.api.ControlPlaneApi;
 import io.veneer.localstack.api.ImagesApi;
 import io.veneer.localstack.api.JsonApi;
 import io.veneer.localstack.api.PublishedImage;
-import io.veneer.localstack.auth.DevUser;
+import io.veneer.localstack.auth.DemoRealm;
+import io.veneer.localstack.auth.DemoUser;
+import io.veneer.localstack.auth.PasswordGrant;
 import io.veneer.localstack.parts.GuestReaper;
 import io.veneer.localstack.parts.LocalKafka;
+import io.veneer.localstack.parts.LocalKeycloak;
 import io.veneer.localstack.parts.LocalPostgres;
 import io.veneer.localstack.parts.NodeAgentProcess;
 import io.veneer.localstack.parts.SpringService;
@@ -19,6 +22,7 @@ import io.veneer.localstack.process.JavaCommand;
 import io.veneer.localstack.process.LogFile;
 import io.veneer.localstack.process.ProcessLauncher;
 import io.veneer.localstack.process.ShutdownOrder;
+import io.veneer.testsupport.keycloak.KeycloakSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,10 +118,14 @@ final class StackUp {
   }
 
   StackInfo run() throws StartupFailure, IOException, InterruptedException {
-    Credentials credentials = Credentials.prepare(layout, Instant.now());
+    Credentials credentials = Credentials.prepare(layout);
     Jars jars = Jars.copiedFrom(tree, layout.run().resolve("jars"));
     ServiceSettings settings = new ServiceSettings(layout, ports, jars, credentials);
     CompletableFuture<TinyGolden> golden = buildTinyGoldenInBackground();
+
+    // Keycloak is the slowest to start: first, so the others start while it boots.
+    Progress.Step keycloakStep = progress.start("keycloak", settings.keycloakUrl().toString());
+    ChildProcess keycloak = started(startKeycloak(credentials));
 
     Progress.Step kafkaStep = progress.start("kafka", settings.kafkaBootstrap());
     ChildProcess kafka =
@@ -144,10 +152,26 @@ final class StackUp {
     LocalKafka.awaitReady(kafka, settings.kafkaBootstrap(), startTimeout);
     kafkaStep.ready("topics " + String.join(", ", LocalKafka.TOPICS));
 
-    startServices(settings.images(), settings.controlPlane());
+    LocalKeycloak.awaitReady(keycloak, ports.keycloakManagement(), startTimeout);
+    setUpRealm(settings, credentials);
+    keycloakStep.ready(
+        "realm "
+            + DemoRealm.REALM
+            + ", users "
+            + String.join(", ", DemoUser.ALL.stream().map(DemoUser::name).toList()));
 
+    startServices(settings.images(), settings.controlPlane(), settings.portal());
+
+    String adminToken =
+        call(
+            "keycloak",
+            () ->
+                PasswordGrant.accessToken(
+                    settings.tokenEndpoint(),
+                    DemoUser.ADMIN.name(),
+                    credentials.passwordOf(DemoUser.ADMIN)));
     ControlPlaneApi controlPlane =
-        new ControlPlaneApi(new JsonApi(settings.controlPlaneUrl(), settings.adminToken()));
+        new ControlPlaneApi(new JsonApi(settings.controlPlaneUrl(), adminToken));
     DemoSetup demo =
         new DemoSetup(
             new ImagesApi(new JsonApi(settings.imagesUrl(), credentials.imagesApiToken())),
@@ -179,9 +203,11 @@ final class StackUp {
             () -> demo.awaitWarmDesktops(pool.id(), Duration.ofSeconds(60), startTimeout));
     reportWarmDesktops(poolStep, pool, warm);
 
-    Map<String, String> tokens = new LinkedHashMap<>();
-    for (DevUser user : DevUser.ALL) {
-      tokens.put(user.name(), credentials.tokenOf(user));
+    Map<String, String> passwords = new LinkedHashMap<>();
+    Map<String, String> userIds = new LinkedHashMap<>();
+    for (DemoUser user : DemoUser.ALL) {
+      passwords.put(user.name(), credentials.passwordOf(user));
+      userIds.put(user.name(), user.id());
     }
     StackInfo info =
         new StackInfo(
@@ -193,9 +219,56 @@ final class StackUp {
             HOSTS,
             pool.id(),
             image.digest(),
-            tokens);
+            settings.keycloakUrl().toString(),
+            settings.tokenEndpoint().toString(),
+            settings.portalUrl().toString(),
+            Credentials.KEYCLOAK_ADMIN,
+            credentials.keycloakAdminPassword(),
+            passwords,
+            userIds);
     info.write(layout.run().resolve("stack.json"));
     return info;
+  }
+
+  private ChildProcess startKeycloak(Credentials credentials) throws StartupFailure, IOException {
+    KeycloakSettings keycloak;
+    try {
+      keycloak = KeycloakSettings.load();
+    } catch (RuntimeException e) {
+      throw new StartupFailure(
+          "keycloak", "cannot find its server: " + e.getMessage(), "see local-stack/README.md");
+    }
+    Path home = LocalKeycloak.home(keycloak);
+    Path javaHome = keycloak.javaHome().orElse(Path.of(System.getProperty("java.home")));
+    return LocalKeycloak.start(
+        launcher,
+        home,
+        javaHome,
+        ports.keycloakHttp(),
+        ports.keycloakManagement(),
+        Credentials.KEYCLOAK_ADMIN,
+        credentials.keycloakAdminPassword(),
+        layout.run().resolve("keycloak"),
+        layout.log("keycloak"));
+  }
+
+  /** The veneer realm, its clients and the demo users, created again on the fresh server. */
+  private void setUpRealm(ServiceSettings settings, Credentials credentials) throws StartupFailure {
+    try {
+      DemoRealm.setUp(
+          settings.keycloakUrl(),
+          Credentials.KEYCLOAK_ADMIN,
+          credentials.keycloakAdminPassword(),
+          settings.portalUrl(),
+          credentials.userPasswords());
+    } catch (RuntimeException e) {
+      throw new StartupFailure(
+          "keycloak",
+          "could not set up the " + DemoRealm.REALM + " realm: " + e,
+          "read the log below",
+          layout.log("keycloak"),
+          LogFile.tail(layout.log("keycloak"), 20));
+    }
   }
 
   private CompletableFuture<TinyGolden> buildTinyGoldenInBackground() {

@@ -18,6 +18,11 @@ public final class VeneerStack {
   private VeneerStack() {}
 
   public static void main(String[] args) {
+    // test-support (on the classpath for its Keycloak code) carries a logback-test.xml, which
+    // logback would prefer to the launcher's own logback.xml.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback.xml");
+    }
     Map<String, String> env = System.getenv();
     SourceTree tree = SourceTree.fromEnvironment(env);
     StackLayout layout = StackLayout.fromEnvironment(env, tree.root());

@@ -1,6 +1,7 @@
 package io.veneer.localstack;
 
 import io.veneer.localstack.api.JsonApi;
+import io.veneer.localstack.auth.PasswordGrant;
 import io.veneer.localstack.parts.AgentDataPath;
 import io.veneer.localstack.process.ProcessRecords;
 import io.veneer.localstack.process.Termination;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
  */
 final class LaunchedStack implements AutoCloseable {
 
-  private static final Duration UP_TIMEOUT = Duration.ofMinutes(4);
+  /** A cold start: Keycloak (~30 s), both services and the portal, guests booting under TCG. */
+  private static final Duration UP_TIMEOUT = Duration.ofMinutes(6);
 
   private final StackLayout layout;
   private final StackInfo info;
@@ -81,8 +83,20 @@ final class LaunchedStack implements AutoCloseable {
     return info;
   }
 
-  JsonApi api(String user) {
-    return new JsonApi(URI.create(info.controlPlane()), info.tokens().get(user));
+  /** The control plane's API as the demo user, with a token from the stack's Keycloak. */
+  JsonApi api(String user) throws IOException, InterruptedException {
+    return new JsonApi(URI.create(info.controlPlane()), token(user));
+  }
+
+  /** The golden image service's API as the demo user (its admin realm role is what counts). */
+  JsonApi imagesApi(String user) throws IOException, InterruptedException {
+    return new JsonApi(URI.create(info.images()), token(user));
+  }
+
+  /** An access token of the demo user from the stack's Keycloak (password grant, veneer-cli). */
+  String token(String user) throws IOException, InterruptedException {
+    return PasswordGrant.accessToken(
+        URI.create(info.tokenEndpoint()), user, info.passwords().get(user));
   }
 
   String output() throws IOException {

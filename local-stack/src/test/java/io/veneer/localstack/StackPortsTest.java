@@ -12,7 +12,8 @@ class StackPortsTest {
   void anOffsetMovesEveryPortTogether() {
     StackPorts ports = StackPorts.fromEnvironment(Map.of("VENEER_PORT_OFFSET", "100"));
 
-    assertThat(ports).isEqualTo(new StackPorts(15532, 19192, 19193, 8181, 8180, 9190));
+    assertThat(ports)
+        .isEqualTo(new StackPorts(15532, 19192, 19193, 8181, 8180, 9190, 8280, 8290, 8182));
   }
 
   @Test

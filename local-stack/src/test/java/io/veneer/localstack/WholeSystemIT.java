@@ -7,6 +7,10 @@ import io.veneer.localstack.api.ApiException;
 import io.veneer.localstack.api.ImagesApi;
 import io.veneer.localstack.api.JsonApi;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +31,12 @@ import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole system on one machine, started as {@code ./veneer up} starts it (real PostgreSQL,
- * Kafka, both services, two node agents with real QEMU guests under TCG), followed through one
- * story: users get the demo pool's desktops, an agent is killed and comes back, a desktop is
- * refreshed at logoff, the pool is deleted, the stack is stopped. The steps share the stack, so
- * they run in order.
+ * The whole system on one machine, started as {@code ./veneer up} starts it (real Keycloak,
+ * PostgreSQL, Kafka, both services, the web portal, two node agents with real QEMU guests under
+ * TCG), followed through one story, every user acting with a token from the stack's Keycloak
+ * (password grant): the portal sends people to Keycloak to log in, users get the demo pool's
+ * desktops, an agent is killed and comes back, a desktop is refreshed at logoff, the pool is
+ * deleted, the stack is stopped. The steps share the stack, so they run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,6 +52,7 @@ class WholeSystemIT {
   private String bobDesktop;
 
   @BeforeAll
+  @Timeout(value = 7, unit = java.util.concurrent.TimeUnit.MINUTES)
   void up() throws Exception {
     Path repo = Path.of("").toAbsolutePath().getParent();
     stack = LaunchedStack.up(repo, repo.resolve("local-stack/target/whole-system-it"));
@@ -65,17 +71,64 @@ class WholeSystemIT {
   }
 
   @Test
+  @Order(0)
+  void thePortalSendsPeopleToTheStacksKeycloakToLogIn() throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    URI portal = URI.create(stack.info().portal());
+    // "/" ─► the portal's login start ─► Keycloak's authorization endpoint (a hop or two).
+    URI next = portal.resolve("/");
+    String keycloak = null;
+    for (int hop = 0; hop < 3 && keycloak == null; hop++) {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(next).GET().build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(response.statusCode()).as("GET " + next).isEqualTo(302);
+      String location = response.headers().firstValue("Location").orElseThrow();
+      if (location.startsWith(stack.info().keycloak())) {
+        keycloak = location;
+      } else {
+        next = portal.resolve(location);
+      }
+    }
+    assertThat(keycloak).as("a redirect to Keycloak").isNotNull();
+    assertThat(keycloak)
+        .startsWith(stack.info().keycloak() + "/realms/veneer/protocol/openid-connect/auth?")
+        .contains("client_id=veneer-portal")
+        .contains("code_challenge_method=S256");
+
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create(keycloak)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).containsIgnoringCase("password");
+  }
+
+  @Test
+  @Order(0)
+  void theImageServiceTakesTheAdminsKeycloakTokenAndRefusesAUsers() throws Exception {
+    assertThat(stack.imagesApi("admin").get("/api/v1/images").toString()).contains("tiny-golden");
+    assertThatThrownBy(() -> stack.imagesApi("alice").get("/api/v1/images"))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("HTTP 403");
+  }
+
+  @Test
   @Order(1)
   void aUserGetsAWarmDesktopOnlyOnceItsQemuGuestIsReady() throws Exception {
     JsonNode desktop = request(stack.api("alice"));
     aliceDesktop = desktop.path("id").asString();
 
     JsonNode running = awaitState(aliceDesktop, "RUNNING");
-    assertThat(running.path("owner").asString()).isEqualTo("alice");
+    assertThat(running.path("owner").asString()).isEqualTo(stack.info().userIds().get("alice"));
     String host = running.path("hostId").asString();
     Path dir = stack.desktopDir(host, aliceDesktop);
-    // The agent reports RUNNING once QEMU runs the guest; its init prints this line moments later.
-    await("the guest's ready line", () -> console(dir).contains("VENEER GUEST READY") ? dir : null);
+    // Agents report RUNNING only once the guest printed its ready line (VENEER_GUEST_READY_LINE).
+    assertThat(console(dir)).contains("VENEER GUEST READY");
     long pid = Long.parseLong(Files.readString(dir.resolve("qemu.pid")).strip());
     assertThat(LaunchedStack.qemuProcessesOf(aliceDesktop))
         .singleElement()
@@ -88,7 +141,8 @@ class WholeSystemIT {
     JsonNode desktop = request(stack.api("bob"));
     bobDesktop = desktop.path("id").asString();
     assertThat(bobDesktop).isNotEqualTo(aliceDesktop);
-    assertThat(awaitState(bobDesktop, "RUNNING").path("owner").asString()).isEqualTo("bob");
+    assertThat(awaitState(bobDesktop, "RUNNING").path("owner").asString())
+        .isEqualTo(stack.info().userIds().get("bob"));
 
     assertThatThrownBy(
             () ->

@@ -16,13 +16,18 @@ public record SecretFile(Path file) {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public String readOrCreate() throws IOException {
+    return readOrCreate(32);
+  }
+
+  /** With {@code randomBytes} of randomness: 9 make a 12-character password people can type. */
+  public String readOrCreate(int randomBytes) throws IOException {
     if (Files.exists(file)) {
       String existing = Files.readString(file).strip();
       if (!existing.isEmpty()) {
         return existing;
       }
     }
-    byte[] bytes = new byte[32];
+    byte[] bytes = new byte[randomBytes];
     RANDOM.nextBytes(bytes);
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Files.createDirectories(file.getParent());

@@ -1,0 +1,207 @@
+package io.veneer.localstack.parts;
+
+import io.veneer.localstack.StartupFailure;
+import io.veneer.localstack.process.ChildProcess;
+import io.veneer.localstack.process.LogFile;
+import io.veneer.localstack.process.ProcessLauncher;
+import io.veneer.testsupport.keycloak.KeycloakSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Keycloak 26 from its server distribution (the zip Maven put in the local repository, found by
+ * test-support's {@link KeycloakSettings}), run with {@code bin/kc.sh start-dev} on 127.0.0.1 with
+ * an in-memory database: the realm is created again at every start. The zip is unpacked once into
+ * the same cache directory TestKeycloak uses ({@code ~/.cache/veneer/keycloak-<version>}), under
+ * the same lock, with the same build options, so tests and the stack share one rebuilt server.
+ */
+public final class LocalKeycloak {
+
+  /** Build-time options identical to TestKeycloak's: no re-augmentation between the two. */
+  private static final List<String> START_OPTIONS =
+      List.of("start-dev", "--db=dev-mem", "--health-enabled=true");
+
+  private LocalKeycloak() {}
+
+  /** The unpacked server's home (bin/kc.sh), unpacking the zip on first use. */
+  public static Path home(KeycloakSettings settings) throws StartupFailure, IOException {
+    Path distribution = settings.distribution();
+    if (Files.isDirectory(distribution)) {
+      return distribution;
+    }
+    if (!Files.isRegularFile(distribution)) {
+      throw new StartupFailure(
+          "keycloak",
+          "its server distribution " + distribution + " is missing",
+          "fetch it with ./mvnw -B -DskipTests -pl local-stack package (Maven downloads"
+              + " org.keycloak:keycloak-quarkus-dist:zip), or set VENEER_KEYCLOAK_DIST to a zip or"
+              + " an unpacked Keycloak "
+              + settings.version());
+    }
+    Path home = settings.cacheDir().resolve("keycloak-" + settings.version());
+    Path lockFile = home.resolveSibling(home.getFileName() + ".lock");
+    Files.createDirectories(lockFile.getParent());
+    // The lock TestKeycloak's JVMs take too: one unpacking at a time.
+    try (FileChannel channel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = channel.lock()) {
+      if (!Files.exists(home.resolve(".veneer-unpacked"))) {
+        unpack(distribution, home);
+      }
+    }
+    return home;
+  }
+
+  /**
+   * Starts the server with the bootstrap administrator; the issuer is pinned to {@code
+   * http://127.0.0.1:<httpPort>}, whichever name a client uses.
+   */
+  public static ChildProcess start(
+      ProcessLauncher launcher,
+      Path home,
+      Path javaHome,
+      int httpPort,
+      int managementPort,
+      String adminUsername,
+      String adminPassword,
+      Path workDirectory,
+      Path log)
+      throws IOException {
+    Files.createDirectories(workDirectory);
+    List<String> command = new ArrayList<>();
+    command.add(home.resolve("bin/kc.sh").toString());
+    command.addAll(START_OPTIONS);
+    command.add("--http-host=127.0.0.1");
+    command.add("--http-port=" + httpPort);
+    command.add("--http-management-port=" + managementPort);
+    command.add("--hostname=http://127.0.0.1:" + httpPort);
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("JAVA_HOME", javaHome.toString());
+    environment.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+    environment.put(
+        "JAVA_OPTS_APPEND",
+        "-Djava.io.tmpdir="
+            + workDirectory
+            + " -Dquarkus.transaction-manager.object-store.directory="
+            + workDirectory.resolve("transaction-logs"));
+    environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername);
+    environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+    return launcher.start("keycloak", command, environment, log);
+  }
+
+  /** Waits for {@code /health/ready} on the management port. */
+  public static void awaitReady(ChildProcess keycloak, int managementPort, Duration timeout)
+      throws StartupFailure, InterruptedException {
+    URI health = URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (!keycloak.alive()) {
+        String fix =
+            LogFile.portInUse(keycloak.log())
+                .map(
+                    port ->
+                        "port "
+                            + port
+                            + " is taken: stop what holds it, or move every port with"
+                            + " VENEER_PORT_OFFSET=100 ./veneer up")
+                .orElse("read the log below");
+        throw new StartupFailure(
+            "keycloak",
+            "exited with code " + keycloak.exitCode() + " before it was ready",
+            fix,
+            keycloak.log(),
+            LogFile.tail(keycloak.log(), 20));
+      }
+      try {
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Still starting.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new StartupFailure(
+            "keycloak",
+            "not ready after " + timeout.toSeconds() + " s (" + health + ")",
+            "read the log below; on a busy machine, give it longer with"
+                + " VENEER_START_TIMEOUT_SECONDS=600",
+            keycloak.log(),
+            LogFile.tail(keycloak.log(), 20));
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static void unpack(Path zip, Path home) throws IOException {
+    Path scratch = Files.createTempDirectory(home.getParent(), ".unpacking-");
+    try (ZipFile file = new ZipFile(zip.toFile())) {
+      Enumeration<? extends ZipEntry> entries = file.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        Path destination = scratch.resolve(entry.getName()).normalize();
+        if (!destination.startsWith(scratch)) {
+          throw new IOException("Zip entry " + entry.getName() + " leaves " + scratch);
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(destination);
+        } else {
+          Files.createDirectories(destination.getParent());
+          try (InputStream in = file.getInputStream(entry)) {
+            Files.copy(in, destination);
+          }
+        }
+      }
+    }
+    Path unpacked;
+    try (Stream<Path> children = Files.list(scratch)) {
+      unpacked = children.findFirst().orElseThrow(() -> new IOException(zip + " is empty"));
+    }
+    try (Stream<Path> scripts = Files.list(unpacked.resolve("bin"))) {
+      for (Path script : scripts.filter(p -> p.toString().endsWith(".sh")).toList()) {
+        if (!script.toFile().setExecutable(true)) {
+          throw new IOException("Could not make " + script + " executable");
+        }
+      }
+    }
+    Files.createFile(unpacked.resolve(".veneer-unpacked"));
+    deleteTree(home);
+    Files.move(unpacked, home, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(scratch);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
