@@ -3,10 +3,10 @@ package io.veneer.controlplane.agents;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.veneer.controlplane.common.GrpcServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -61,13 +61,7 @@ public class AgentGrpcServer implements SmartLifecycle {
   public void stop() {
     Server running = server;
     if (running != null) {
-      running.shutdown();
-      try {
-        running.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      running.shutdownNow();
+      GrpcServers.stop(running);
       server = null;
     }
   }

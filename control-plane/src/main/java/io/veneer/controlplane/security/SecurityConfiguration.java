@@ -84,7 +84,8 @@ public class SecurityConfiguration {
     }
   }
 
-  static Set<String> roles(Jwt jwt) {
+  /** The realm roles a token carries: a {@code roles} claim or Keycloak's realm_access.roles. */
+  public static Set<String> roles(Jwt jwt) {
     Stream<String> direct = strings(jwt.getClaim("roles"));
     Object realm = jwt.getClaim("realm_access");
     Stream<String> keycloak =

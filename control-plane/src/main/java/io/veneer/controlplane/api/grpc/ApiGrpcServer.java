@@ -5,11 +5,11 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.veneer.controlplane.common.GrpcServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -88,13 +88,7 @@ public class ApiGrpcServer implements SmartLifecycle {
   public void stop() {
     Server running = server;
     if (running != null) {
-      running.shutdown();
-      try {
-        running.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      running.shutdownNow();
+      GrpcServers.stop(running);
       server = null;
     }
   }

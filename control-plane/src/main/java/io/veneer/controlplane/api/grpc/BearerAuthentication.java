@@ -10,9 +10,6 @@ import io.grpc.Status;
 import io.veneer.controlplane.security.Caller;
 import io.veneer.controlplane.security.Scopes;
 import io.veneer.controlplane.security.SecurityConfiguration;
-import java.util.Collection;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -70,7 +67,7 @@ final class BearerAuthentication implements ServerInterceptor {
       return refuse(call, Status.UNAUTHENTICATED.withDescription("The token names no subject"));
     }
     Caller caller = SecurityConfiguration.callerOf(new JwtAuthenticationToken(jwt));
-    if (!caller.admin() && !roles(jwt).contains("user")) {
+    if (!caller.admin() && !SecurityConfiguration.roles(jwt).contains("user")) {
       return refuse(
           call,
           Status.PERMISSION_DENIED.withDescription(
@@ -85,25 +82,6 @@ final class BearerAuthentication implements ServerInterceptor {
     }
     Context context = Context.current().withValue(CallContext.CALLER, caller);
     return Contexts.interceptCall(context, call, headers, next);
-  }
-
-  /**
-   * The roles as {@code SecurityConfiguration} reads them for REST's {@code hasAnyRole("admin",
-   * "user")}: the {@code roles} claim or Keycloak's {@code realm_access.roles}. (Its reader is
-   * package-private there, hence this twin.)
-   */
-  private static Collection<String> roles(Jwt jwt) {
-    Object realm = jwt.getClaim("realm_access");
-    return Stream.concat(
-            strings(jwt.getClaim("roles")),
-            realm instanceof Map<?, ?> map ? strings(map.get("roles")) : Stream.empty())
-        .toList();
-  }
-
-  private static Stream<String> strings(Object claim) {
-    return claim instanceof Collection<?> values
-        ? values.stream().map(String::valueOf)
-        : claim instanceof String single ? Stream.of(single) : Stream.of();
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
