@@ -29,6 +29,8 @@ public final class NodeAgent implements AutoCloseable {
 
   private static final Logger log = Logger.getLogger(NodeAgent.class.getName());
   private static final Duration FETCH_RETRY = Duration.ofSeconds(30);
+  private static final Duration IDLE_TICK = Duration.ofSeconds(1);
+  private static final Duration SETTLING_TICK = Duration.ofMillis(100);
 
   private final ScheduledExecutorService loop;
   private final ManagedChannel channel;
@@ -95,9 +97,10 @@ public final class NodeAgent implements AutoCloseable {
 
   public void start() {
     session.start();
-    loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    loop.schedule(this::tick, IDLE_TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** One pass, then the next: soon while a desktop is on its way, so it is seen ready at once. */
   private void tick() {
     try {
       converger.convergeOnce();
@@ -107,6 +110,11 @@ public final class NodeAgent implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       log.warning("event=tick-failed reason=\"" + e.getMessage() + "\"");
+    } finally {
+      if (!loop.isShutdown()) {
+        Duration next = converger.settling() ? SETTLING_TICK : IDLE_TICK;
+        loop.schedule(this::tick, next.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
   }
 

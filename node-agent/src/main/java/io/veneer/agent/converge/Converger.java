@@ -156,6 +156,21 @@ public final class Converger {
     }
   }
 
+  /**
+   * Whether a desktop is on its way somewhere (being built, starting, stopping, refreshing): then
+   * it is worth looking again soon, since whoever waits for it waits for this agent to notice.
+   */
+  public boolean settling() {
+    return reported.values().stream()
+        .map(DesktopStatus::getState)
+        .anyMatch(
+            state ->
+                state == ObservedState.OBSERVED_STATE_PROVISIONING
+                    || state == ObservedState.OBSERVED_STATE_STARTING
+                    || state == ObservedState.OBSERVED_STATE_STOPPING
+                    || state == ObservedState.OBSERVED_STATE_REFRESHING);
+  }
+
   /** The full observed inventory, for the Hello on every (re)connect. */
   public List<DesktopStatus> inventory() {
     return hypervisor.inventory().stream()
