@@ -4,29 +4,20 @@ import io.veneer.localstack.StartupFailure;
 import io.veneer.localstack.process.ChildProcess;
 import io.veneer.localstack.process.LogFile;
 import io.veneer.localstack.process.ProcessLauncher;
+import io.veneer.testsupport.keycloak.KeycloakDistribution;
 import io.veneer.testsupport.keycloak.KeycloakSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Keycloak 26 from its server distribution (the zip Maven put in the local repository, found by
@@ -43,33 +34,18 @@ public final class LocalKeycloak {
 
   private LocalKeycloak() {}
 
-  /** The unpacked server's home (bin/kc.sh), unpacking the zip on first use. */
-  public static Path home(KeycloakSettings settings) throws StartupFailure, IOException {
-    Path distribution = settings.distribution();
-    if (Files.isDirectory(distribution)) {
-      return distribution;
-    }
-    if (!Files.isRegularFile(distribution)) {
+  /** The unpacked server's home (bin/kc.sh), unpacked on first use as TestKeycloak does. */
+  public static Path home(KeycloakSettings settings) throws StartupFailure {
+    if (!Files.exists(settings.distribution())) {
       throw new StartupFailure(
           "keycloak",
-          "its server distribution " + distribution + " is missing",
+          "its server distribution " + settings.distribution() + " is missing",
           "fetch it with ./mvnw -B -DskipTests -pl local-stack package (Maven downloads"
               + " org.keycloak:keycloak-quarkus-dist:zip), or set VENEER_KEYCLOAK_DIST to a zip or"
               + " an unpacked Keycloak "
               + settings.version());
     }
-    Path home = settings.cacheDir().resolve("keycloak-" + settings.version());
-    Path lockFile = home.resolveSibling(home.getFileName() + ".lock");
-    Files.createDirectories(lockFile.getParent());
-    // The lock TestKeycloak's JVMs take too: one unpacking at a time.
-    try (FileChannel channel =
-            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = channel.lock()) {
-      if (!Files.exists(home.resolve(".veneer-unpacked"))) {
-        unpack(distribution, home);
-      }
-    }
-    return home;
+    return KeycloakDistribution.home(settings);
   }
 
   /**
@@ -154,54 +130,6 @@ public final class LocalKeycloak {
             LogFile.tail(keycloak.log(), 20));
       }
       Thread.sleep(250);
-    }
-  }
-
-  private static void unpack(Path zip, Path home) throws IOException {
-    Path scratch = Files.createTempDirectory(home.getParent(), ".unpacking-");
-    try (ZipFile file = new ZipFile(zip.toFile())) {
-      Enumeration<? extends ZipEntry> entries = file.entries();
-      while (entries.hasMoreElements()) {
-        ZipEntry entry = entries.nextElement();
-        Path destination = scratch.resolve(entry.getName()).normalize();
-        if (!destination.startsWith(scratch)) {
-          throw new IOException("Zip entry " + entry.getName() + " leaves " + scratch);
-        }
-        if (entry.isDirectory()) {
-          Files.createDirectories(destination);
-        } else {
-          Files.createDirectories(destination.getParent());
-          try (InputStream in = file.getInputStream(entry)) {
-            Files.copy(in, destination);
-          }
-        }
-      }
-    }
-    Path unpacked;
-    try (Stream<Path> children = Files.list(scratch)) {
-      unpacked = children.findFirst().orElseThrow(() -> new IOException(zip + " is empty"));
-    }
-    try (Stream<Path> scripts = Files.list(unpacked.resolve("bin"))) {
-      for (Path script : scripts.filter(p -> p.toString().endsWith(".sh")).toList()) {
-        if (!script.toFile().setExecutable(true)) {
-          throw new IOException("Could not make " + script + " executable");
-        }
-      }
-    }
-    Files.createFile(unpacked.resolve(".veneer-unpacked"));
-    deleteTree(home);
-    Files.move(unpacked, home, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(scratch);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

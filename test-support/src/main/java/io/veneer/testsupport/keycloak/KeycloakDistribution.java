@@ -19,12 +19,16 @@ import java.util.zip.ZipFile;
  * Keycloak's server distribution, unpacked once into a cache directory that outlives {@code mvn
  * clean} and is shared by every module and test JVM of the machine.
  */
-final class KeycloakDistribution {
+public final class KeycloakDistribution {
 
   private KeycloakDistribution() {}
 
-  /** The unpacked server's home directory (the one holding bin/kc.sh). */
-  static Path home(KeycloakSettings settings) {
+  /**
+   * The unpacked server's home directory (the one holding bin/kc.sh), unpacked once per machine.
+   *
+   * @throws IllegalStateException when the distribution is missing
+   */
+  public static Path home(KeycloakSettings settings) {
     Path distribution = settings.distribution();
     if (Files.isDirectory(distribution)) {
       return distribution;
