@@ -14,6 +14,7 @@ import io.veneer.agent.images.ImageDownloads;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +32,8 @@ public final class NodeAgent implements AutoCloseable {
   private static final Duration FETCH_RETRY = Duration.ofSeconds(30);
   private static final Duration IDLE_TICK = Duration.ofSeconds(1);
   private static final Duration SETTLING_TICK = Duration.ofMillis(100);
+  // Touched by the loop thread only.
+  private Instant nextFullPass = Instant.MIN;
 
   private final ScheduledExecutorService loop;
   private final ManagedChannel channel;
@@ -100,10 +103,20 @@ public final class NodeAgent implements AutoCloseable {
     loop.schedule(this::tick, IDLE_TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One pass, then the next: soon while a desktop is on its way, so it is seen ready at once. */
+  /**
+   * One pass, then the next: every second a full one; in between, while a desktop is on its way,
+   * one over those desktops only, so that a guest is seen ready at once without asking every other
+   * guest how it is ten times a second.
+   */
   private void tick() {
     try {
-      converger.convergeOnce();
+      Instant now = Instant.now();
+      if (!now.isBefore(nextFullPass)) {
+        converger.convergeOnce();
+        nextFullPass = now.plus(IDLE_TICK);
+      } else {
+        converger.convergeSettling();
+      }
       List<String> evicted = eviction.run();
       if (!evicted.isEmpty()) {
         session.imagesEvicted(evicted);

@@ -139,21 +139,36 @@ public final class Converger {
         sink.report(absent(id));
       }
     }
+    List.copyOf(desired.values()).forEach(this::convergeAndReport);
+  }
+
+  /**
+   * A pass over the desktops on their way only ({@link #settling}), cheap enough to run often: the
+   * settled ones, and their guests, are left alone until the next full pass.
+   */
+  public void convergeSettling() {
     for (DesiredDesktop desktop : List.copyOf(desired.values())) {
-      try {
-        converge(desktop);
-        problems.remove(desktop.getDesktopId());
-      } catch (HypervisorException | IOException e) {
-        problems.put(desktop.getDesktopId(), e.getMessage());
-        log.warning(
-            "event=converge-failed desktop="
-                + desktop.getDesktopId()
-                + " reason=\""
-                + e.getMessage()
-                + "\"");
+      DesktopStatus last = reported.get(desktop.getDesktopId());
+      if (last == null || isSettling(last.getState())) {
+        convergeAndReport(desktop);
       }
-      report(desktop.getDesktopId(), desktop.getSpecGeneration(), desktop.getOsDiskGeneration());
     }
+  }
+
+  private void convergeAndReport(DesiredDesktop desktop) {
+    try {
+      converge(desktop);
+      problems.remove(desktop.getDesktopId());
+    } catch (HypervisorException | IOException e) {
+      problems.put(desktop.getDesktopId(), e.getMessage());
+      log.warning(
+          "event=converge-failed desktop="
+              + desktop.getDesktopId()
+              + " reason=\""
+              + e.getMessage()
+              + "\"");
+    }
+    report(desktop.getDesktopId(), desktop.getSpecGeneration(), desktop.getOsDiskGeneration());
   }
 
   /**
@@ -161,14 +176,14 @@ public final class Converger {
    * it is worth looking again soon, since whoever waits for it waits for this agent to notice.
    */
   public boolean settling() {
-    return reported.values().stream()
-        .map(DesktopStatus::getState)
-        .anyMatch(
-            state ->
-                state == ObservedState.OBSERVED_STATE_PROVISIONING
-                    || state == ObservedState.OBSERVED_STATE_STARTING
-                    || state == ObservedState.OBSERVED_STATE_STOPPING
-                    || state == ObservedState.OBSERVED_STATE_REFRESHING);
+    return reported.values().stream().map(DesktopStatus::getState).anyMatch(Converger::isSettling);
+  }
+
+  private static boolean isSettling(ObservedState state) {
+    return state == ObservedState.OBSERVED_STATE_PROVISIONING
+        || state == ObservedState.OBSERVED_STATE_STARTING
+        || state == ObservedState.OBSERVED_STATE_STOPPING
+        || state == ObservedState.OBSERVED_STATE_REFRESHING;
   }
 
   /** The full observed inventory, for the Hello on every (re)connect. */
