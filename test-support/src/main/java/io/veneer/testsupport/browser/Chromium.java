@@ -1,4 +1,4 @@
-package io.veneer.portal.browser;
+package io.veneer.testsupport.browser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,20 +12,24 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-/** Debian's headless Chromium and chromedriver, with a fresh profile; screenshots to target/. */
-final class Chromium {
+/**
+ * Debian's headless Chromium and chromedriver ({@code apt-get install chromium chromium-driver}),
+ * with a fresh profile; screenshots to target/screenshots/. Selenium is optional in test-support: a
+ * module that drives a browser declares {@code selenium-java} (test scope) itself.
+ */
+public final class Chromium {
 
-  static final Path BROWSER = Path.of("/usr/bin/chromium");
-  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  public static final Path BROWSER = Path.of("/usr/bin/chromium");
+  public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private Chromium() {}
 
-  static boolean installed() {
+  public static boolean installed() {
     return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
   }
 
-  static ChromeDriver start(Path profile) {
+  public static ChromeDriver start(Path profile) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER.toFile());
     options.addArguments(
@@ -47,7 +51,7 @@ final class Chromium {
     return driver;
   }
 
-  static void screenshot(WebDriver driver, String name) {
+  public static void screenshot(WebDriver driver, String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
