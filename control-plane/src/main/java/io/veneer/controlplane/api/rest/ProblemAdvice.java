@@ -11,14 +11,24 @@ import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.net.URI;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** Every failure a caller can act on, as application/problem+json, in one place. */
+/**
+ * Every failure a caller can act on, as application/problem+json, in one place. Spring MVC's own
+ * failures (unreadable bodies, wrong methods, ...) are answered by the base class, as problem+json
+ * too.
+ */
 @RestControllerAdvice
-class ProblemAdvice {
+class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(NotFoundException.class)
   ProblemDetail notFound(NotFoundException e) {
@@ -80,6 +90,25 @@ class ProblemAdvice {
   @ExceptionHandler(IllegalArgumentException.class)
   ProblemDetail invalid(IllegalArgumentException e) {
     return problem(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage());
+  }
+
+  /**
+   * A request body that could not be read. When a value in it was refused (a record's constructor
+   * threw {@link IllegalArgumentException}, e.g. a pool's hardware), that refusal is the detail, as
+   * for any other invalid request; otherwise the base class's generic answer.
+   */
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof IllegalArgumentException refused) {
+        return ResponseEntity.badRequest().headers(headers).body(invalid(refused));
+      }
+    }
+    return super.handleHttpMessageNotReadable(e, headers, status, request);
   }
 
   private static ProblemDetail problem(HttpStatus status, String type, String detail) {
