@@ -11,6 +11,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.veneer.api.v1.GetImageRequest;
 import io.veneer.api.v1.GetVersionRequest;
+import io.veneer.api.v1.HardwareDefaults;
 import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
 import io.veneer.api.v1.ImageVersion;
@@ -52,8 +53,18 @@ public final class FakeGoldenImages {
 
   /** A new version of image {@code name} in {@code state}; returns its id. */
   public String version(String name, String digest, ImageVersionState state) {
+    return version(name, digest, state, HardwareDefaults.getDefaultInstance());
+  }
+
+  /**
+   * A new version of image {@code name} in {@code state}, the image asking for {@code hardware};
+   * returns its id.
+   */
+  public String version(
+      String name, String digest, ImageVersionState state, HardwareDefaults hardware) {
     String imageId = UUID.randomUUID().toString();
-    images.put(imageId, Image.newBuilder().setId(imageId).setName(name).build());
+    images.put(
+        imageId, Image.newBuilder().setId(imageId).setName(name).setHardware(hardware).build());
     String id = UUID.randomUUID().toString();
     versions.put(
         id,

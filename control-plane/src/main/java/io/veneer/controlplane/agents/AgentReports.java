@@ -1,11 +1,15 @@
 package io.veneer.controlplane.agents;
 
+import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.Capacity;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesiredSet;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Firmware;
+import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.Hello;
+import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.controlplane.console.ConsoleEndpoints;
@@ -19,6 +23,7 @@ import io.veneer.controlplane.hosts.HostImages;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostRepository;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
@@ -281,6 +286,27 @@ public class AgentReports {
                 ? PowerState.POWER_STATE_RUNNING
                 : PowerState.POWER_STATE_STOPPED)
         .setPersistent(pool.kind() == PoolKind.DEDICATED)
+        .setHardware(hardware(spec.hardware()))
+        .build();
+  }
+
+  /** The pool's hardware as agents take it; pools boot from disk only (no kernels handed out). */
+  private static HardwareProfile hardware(GuestHardware hardware) {
+    return HardwareProfile.newBuilder()
+        .setMachine(
+            switch (hardware.machine()) {
+              case "q35" -> MachineType.MACHINE_TYPE_Q35;
+              case "microvm" -> MachineType.MACHINE_TYPE_MICROVM;
+              default -> throw new IllegalStateException("machine " + hardware.machine());
+            })
+        .setFirmware(
+            switch (hardware.firmware()) {
+              case "bios" -> Firmware.FIRMWARE_BIOS;
+              case "uefi" -> Firmware.FIRMWARE_UEFI;
+              default -> throw new IllegalStateException("firmware " + hardware.firmware());
+            })
+        .setBootMode(BootMode.BOOT_MODE_DISK)
+        .setDisplay(hardware.display())
         .build();
   }
 

@@ -7,9 +7,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.veneer.api.v1.GetImageRequest;
 import io.veneer.api.v1.GetVersionRequest;
+import io.veneer.api.v1.HardwareDefaults;
+import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
 import io.veneer.api.v1.ImageVersion;
 import io.veneer.api.v1.ImageVersionState;
+import io.veneer.controlplane.pools.GuestHardware;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
@@ -62,11 +65,10 @@ public class GoldenVersions implements DisposableBean {
                 + version.getState().name().replace("IMAGE_VERSION_STATE_", "")
                 + "; pools take published versions only, so publish it first");
       }
-      String name =
-          images
-              .getImage(GetImageRequest.newBuilder().setId(version.getImageId()).build())
-              .getName();
-      return new GoldenVersion(name, version.getId(), version.getDigest());
+      Image image =
+          images.getImage(GetImageRequest.newBuilder().setId(version.getImageId()).build());
+      return new GoldenVersion(
+          image.getName(), version.getId(), version.getDigest(), hardware(image, versionId));
     } catch (StatusRuntimeException e) {
       throw switch (e.getStatus().getCode()) {
         case NOT_FOUND ->
@@ -86,6 +88,32 @@ public class GoldenVersions implements DisposableBean {
                     + "); try again, or check that it runs and veneer.images.api-token is right",
                 e);
       };
+    }
+  }
+
+  /**
+   * The image's hardware defaults as a pool's hardware; fields the image leaves empty take their
+   * defaults.
+   *
+   * @throws IllegalArgumentException when no pool can use it (a direct-kernel image)
+   */
+  private static GuestHardware hardware(Image image, String versionId) {
+    HardwareDefaults defaults = image.getHardware();
+    try {
+      return new GuestHardware(
+          defaults.getMachine(),
+          defaults.getFirmware(),
+          defaults.getBootMode(),
+          defaults.getDisplay());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Golden image "
+              + image.getName()
+              + " (version "
+              + versionId
+              + ") cannot back a pool: "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -63,6 +63,18 @@ public class Pool {
   @Column(name = "entitled_groups", nullable = false)
   private String entitledGroups;
 
+  @Column(nullable = false)
+  private String machine;
+
+  @Column(nullable = false)
+  private String firmware;
+
+  @Column(name = "boot_mode", nullable = false)
+  private String bootMode;
+
+  @Column(nullable = false)
+  private boolean display;
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
   private PoolState state;
@@ -82,8 +94,9 @@ public class Pool {
     apply(spec);
   }
 
-  /** Replaces the desired spec. */
+  /** Replaces the desired spec; one without hardware gets {@link GuestHardware#DEFAULT}. */
   public final void apply(PoolSpec spec) {
+    GuestHardware hardware = spec.hardware() == null ? GuestHardware.DEFAULT : spec.hardware();
     this.name = spec.name();
     this.kind = spec.kind();
     this.goldenImage = spec.goldenImage();
@@ -98,6 +111,10 @@ public class Pool {
     this.maxConcurrentRefresh = spec.maxConcurrentRefresh();
     this.entitledUsers = String.join(",", spec.entitledUsers());
     this.entitledGroups = String.join(",", spec.entitledGroups());
+    this.machine = hardware.machine();
+    this.firmware = hardware.firmware();
+    this.bootMode = hardware.bootMode();
+    this.display = hardware.display();
   }
 
   public PoolSpec spec() {
@@ -113,7 +130,8 @@ public class Pool {
         warmSpares,
         maxConcurrentRefresh,
         split(entitledUsers),
-        split(entitledGroups));
+        split(entitledGroups),
+        new GuestHardware(machine, firmware, bootMode, display));
   }
 
   private static Set<String> split(String joined) {

@@ -46,13 +46,18 @@ public class PoolService {
     this.golden = golden;
   }
 
-  /** The spec with its golden digest, looked up when only the version is named. */
-  private PoolSpec withDigest(PoolSpec spec) {
+  /**
+   * The spec as it is stored: with its golden digest, looked up when only the version is named, and
+   * its hardware. Hardware the request names is taken; else the golden image's, when its version is
+   * looked up; else {@code kept} (what the pool had, or the default for a new pool).
+   */
+  private PoolSpec resolved(PoolSpec spec, GuestHardware kept) {
     if (!spec.goldenDigest().isBlank()) {
-      return spec;
+      return spec.hardware() == null ? spec.withHardware(kept) : spec;
     }
     GoldenVersion version = golden.published(spec.goldenVersion());
-    return spec.withGolden(version.imageName(), version.versionId(), version.digest());
+    return spec.withGolden(version.imageName(), version.versionId(), version.digest())
+        .withHardware(spec.hardware() == null ? version.hardware() : spec.hardware());
   }
 
   @Transactional
@@ -71,10 +76,15 @@ public class PoolService {
         return PoolView.of(pools.findById(UUID.fromString(earlier.get())).orElseThrow());
       }
     }
-    Pool pool = pools.saveAndFlush(new Pool(id, withDigest(spec)));
+    Pool pool = pools.saveAndFlush(new Pool(id, resolved(spec, GuestHardware.DEFAULT)));
     events.changed(pool, "created", 0, 0, caller.subject());
     audit.record(caller, "pool.create", "pool", id, spec.name());
-    log.info("event=pool.created pool={} name={} kind={}", id, spec.name(), spec.kind());
+    log.info(
+        "event=pool.created pool={} name={} kind={} hardware={}",
+        id,
+        spec.name(),
+        spec.kind(),
+        pool.spec().hardware());
     return PoolView.of(pool);
   }
 
@@ -99,7 +109,7 @@ public class PoolService {
               + pool.kind()
               + "; its kind cannot change. Create a new pool instead.");
     }
-    pool.apply(withDigest(spec));
+    pool.apply(resolved(spec, pool.spec().hardware()));
     pools.flush();
     events.changed(pool, "updated", 0, 0, caller.subject());
     audit.record(

@@ -8,6 +8,9 @@ import java.util.Set;
  * The desired shape of a pool.
  *
  * @param maxConcurrentRefresh how many desktops a golden-version rollout refreshes at once
+ * @param hardware the desktops' virtual hardware; {@code null} in a request = not given: the golden
+ *     image's when its version is looked up, else what the pool had, else {@link
+ *     GuestHardware#DEFAULT}. A stored pool's spec always has it.
  */
 public record PoolSpec(
     String name,
@@ -21,7 +24,38 @@ public record PoolSpec(
     int warmSpares,
     int maxConcurrentRefresh,
     Set<String> entitledUsers,
-    Set<String> entitledGroups) {
+    Set<String> entitledGroups,
+    GuestHardware hardware) {
+
+  /** A spec that does not name its hardware (see {@code hardware}). */
+  public PoolSpec(
+      String name,
+      PoolKind kind,
+      String goldenImage,
+      String goldenVersion,
+      String goldenDigest,
+      Resources size,
+      int minSize,
+      int maxSize,
+      int warmSpares,
+      int maxConcurrentRefresh,
+      Set<String> entitledUsers,
+      Set<String> entitledGroups) {
+    this(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        entitledUsers,
+        entitledGroups,
+        null);
+  }
 
   public PoolSpec {
     Objects.requireNonNull(name, "name");
@@ -56,6 +90,25 @@ public record PoolSpec(
         warmSpares,
         maxConcurrentRefresh,
         entitledUsers,
-        entitledGroups);
+        entitledGroups,
+        hardware);
+  }
+
+  /** This spec with {@code hardware}; {@code null} = not given. */
+  public PoolSpec withHardware(GuestHardware hardware) {
+    return new PoolSpec(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        entitledUsers,
+        entitledGroups,
+        hardware);
   }
 }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.veneer.agent.v1.AgentMessage;
+import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.Firmware;
+import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.Heartbeat;
+import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.desktops.DesktopService;
@@ -14,6 +18,7 @@ import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.desktops.DesktopView;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolService;
 import io.veneer.controlplane.pools.PoolSpec;
@@ -89,6 +94,15 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
       assertThat(desired.getSpecGeneration()).isEqualTo(desktop.specGeneration());
       assertThat(desired.getPersistent()).isFalse();
       assertThat(desired.getGoldenImage().getDigest()).isEqualTo(AgentMessages.GOLDEN_DIGEST);
+      assertThat(desired.getHardware())
+          .as("a pool that names no hardware")
+          .isEqualTo(
+              HardwareProfile.newBuilder()
+                  .setMachine(MachineType.MACHINE_TYPE_Q35)
+                  .setFirmware(Firmware.FIRMWARE_BIOS)
+                  .setBootMode(BootMode.BOOT_MODE_DISK)
+                  .setDisplay(false)
+                  .build());
 
       agent.send(
           AgentMessage.newBuilder()
@@ -101,6 +115,46 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
       agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
 
       awaitState(DesktopState.RUNNING);
+    }
+  }
+
+  @Test
+  void aDesktopOfAPoolWithADisplayReachesItsAgentAsAQ35GuestWithADisplay() throws Exception {
+    UUID pool =
+        pools
+            .create(
+                Caller.admin("admin"),
+                new PoolSpec(
+                    "display-" + run,
+                    PoolKind.DEDICATED,
+                    "win11",
+                    "v1",
+                    AgentMessages.GOLDEN_DIGEST,
+                    new Resources(2, 2048, 20),
+                    0,
+                    10,
+                    0,
+                    1,
+                    Set.of(alice.subject()),
+                    Set.of(),
+                    new GuestHardware(null, "uefi", null, true)),
+                null)
+            .id();
+    DesktopView withDisplay =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(withDisplay.hostId()))) {
+      agent.send(hello(withDisplay.hostId()));
+
+      DesiredDesktop desired =
+          agent.next().getDesiredSet().getDesktopsList().stream()
+              .filter(d -> d.getDesktopId().equals(withDisplay.id().toString()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(desired.getHardware().getDisplay()).isTrue();
+      assertThat(desired.getHardware().getMachine()).isEqualTo(MachineType.MACHINE_TYPE_Q35);
+      assertThat(desired.getHardware().getFirmware()).isEqualTo(Firmware.FIRMWARE_UEFI);
+      assertThat(desired.getHardware().getBootMode()).isEqualTo(BootMode.BOOT_MODE_DISK);
     }
   }
 

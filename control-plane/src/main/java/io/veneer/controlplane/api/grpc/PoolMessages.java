@@ -1,6 +1,8 @@
 package io.veneer.controlplane.api.grpc;
 
 import io.veneer.api.v1.Pool;
+import io.veneer.api.v1.PoolHardware;
+import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolView;
@@ -31,7 +33,37 @@ final class PoolMessages {
         .addAllEntitledUsers(spec.entitledUsers().stream().sorted().toList())
         .addAllEntitledGroups(spec.entitledGroups().stream().sorted().toList())
         .setMaxConcurrentRefreshes(spec.maxConcurrentRefresh())
+        .setHardware(hardware(spec.hardware()))
         .build();
+  }
+
+  private static PoolHardware hardware(GuestHardware hardware) {
+    return PoolHardware.newBuilder()
+        .setMachine(hardware.machine())
+        .setFirmware(hardware.firmware())
+        .setBootMode(hardware.bootMode())
+        .setDisplay(hardware.display())
+        .build();
+  }
+
+  /**
+   * The request's hardware, {@code null} when unset; a wrong value is added to {@code problems}.
+   */
+  private static GuestHardware hardware(Pool pool, List<ApiFailures.FieldProblem> problems) {
+    if (!pool.hasHardware()) {
+      return null;
+    }
+    PoolHardware hardware = pool.getHardware();
+    try {
+      return new GuestHardware(
+          hardware.getMachine(),
+          hardware.getFirmware(),
+          hardware.getBootMode(),
+          hardware.getDisplay());
+    } catch (IllegalArgumentException e) {
+      problems.add(new ApiFailures.FieldProblem("pool.hardware", e.getMessage()));
+      return null;
+    }
   }
 
   /**
@@ -71,6 +103,7 @@ final class PoolMessages {
           new ApiFailures.FieldProblem("pool.desktop_size.disk_gib", "must be at least 1"));
     }
     problems.addAll(sizeProblems(pool));
+    GuestHardware hardware = hardware(pool, problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
     }
@@ -87,7 +120,8 @@ final class PoolMessages {
         // 0 is "unset" in proto3: one refresh at a time, the cautious default.
         Math.max(1, pool.getMaxConcurrentRefreshes()),
         Set.copyOf(pool.getEntitledUsersList()),
-        Set.copyOf(pool.getEntitledGroupsList()));
+        Set.copyOf(pool.getEntitledGroupsList()),
+        hardware);
   }
 
   /**
@@ -117,6 +151,7 @@ final class PoolMessages {
               "pool.desktop_size", "needs vcpus, memory_mib and disk_gib of at least 1 each"));
     }
     problems.addAll(sizeProblems(pool));
+    GuestHardware hardware = hardware(pool, problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
     }
@@ -136,12 +171,16 @@ final class PoolMessages {
             ? current.maxConcurrentRefresh()
             : pool.getMaxConcurrentRefreshes(),
         Set.copyOf(pool.getEntitledUsersList()),
-        Set.copyOf(pool.getEntitledGroupsList()));
+        Set.copyOf(pool.getEntitledGroupsList()),
+        hardware == null ? current.hardware() : hardware);
   }
 
-  /** The spec on golden version {@code version}, its digest to be looked up; 0 keeps the pace. */
+  /**
+   * The spec on golden version {@code version}, its digest and hardware to be looked up; 0 keeps
+   * the pace.
+   */
   static PoolSpec rolled(PoolSpec current, String version, int maxConcurrentRefreshes) {
-    PoolSpec rolled = current.withGolden("", version, "");
+    PoolSpec rolled = current.withGolden("", version, "").withHardware(null);
     if (maxConcurrentRefreshes == 0) {
       return rolled;
     }
@@ -157,7 +196,8 @@ final class PoolMessages {
         rolled.warmSpares(),
         maxConcurrentRefreshes,
         rolled.entitledUsers(),
-        rolled.entitledGroups());
+        rolled.entitledGroups(),
+        rolled.hardware());
   }
 
   /** What is wrong with the pool's sizes, spares, refresh pace and unsupported fields. */

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.api.grpc;
 
+import static io.veneer.api.v1.ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -22,6 +23,7 @@ import io.veneer.api.v1.DesktopServiceGrpc;
 import io.veneer.api.v1.DesktopState;
 import io.veneer.api.v1.GetDesktopRequest;
 import io.veneer.api.v1.GetPoolRequest;
+import io.veneer.api.v1.HardwareDefaults;
 import io.veneer.api.v1.HostActionRequest;
 import io.veneer.api.v1.HostServiceGrpc;
 import io.veneer.api.v1.HostState;
@@ -29,6 +31,7 @@ import io.veneer.api.v1.ImageVersionState;
 import io.veneer.api.v1.ListDesktopsRequest;
 import io.veneer.api.v1.ListHostsRequest;
 import io.veneer.api.v1.Pool;
+import io.veneer.api.v1.PoolHardware;
 import io.veneer.api.v1.PoolKind;
 import io.veneer.api.v1.PoolServiceGrpc;
 import io.veneer.api.v1.RequestDesktopRequest;
@@ -82,7 +85,15 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
         GOLDEN_IMAGES.version(
             "tiny-" + run,
             AgentMessages.GOLDEN_DIGEST,
-            ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+            ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED,
+            HardwareDefaults.newBuilder()
+                .setMachine("q35")
+                .setFirmware("uefi")
+                .setBootMode("disk")
+                .setDisplay(true)
+                .setVcpus(2)
+                .setMemoryMib(2048)
+                .build());
     poolId =
         pools(admin())
             .createPool(
@@ -111,15 +122,89 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   }
 
   @Test
-  void aPoolNamedByVersionIdGetsItsDigestAndImageNameFromTheGoldenImageService() {
+  void aPoolNamedByVersionIdGetsItsDigestImageNameAndHardwareFromTheGoldenImageService() {
     Pool pool = pools(admin()).getPool(GetPoolRequest.newBuilder().setId(poolId).build());
 
     assertThat(pool.getName()).isEqualTo("office-" + run);
+    assertThat(pool.getHardware()).isEqualTo(hardware("q35", "uefi", true));
     assertThat(
             jdbc.queryForMap(
-                "SELECT golden_image, golden_digest FROM pool WHERE id = ?::uuid", poolId))
+                "SELECT golden_image, golden_digest, machine, firmware, boot_mode, display"
+                    + " FROM pool WHERE id = ?::uuid",
+                poolId))
         .containsEntry("golden_image", "tiny-" + run)
-        .containsEntry("golden_digest", AgentMessages.GOLDEN_DIGEST);
+        .containsEntry("golden_digest", AgentMessages.GOLDEN_DIGEST)
+        .containsEntry("machine", "q35")
+        .containsEntry("firmware", "uefi")
+        .containsEntry("boot_mode", "disk")
+        .containsEntry("display", true);
+  }
+
+  @Test
+  void hardwareNamedOnCreateWinsAnUpdateWithoutItKeepsItAndARollTakesTheNewImages() {
+    PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
+    String plain =
+        GOLDEN_IMAGES.version(
+            "plain-" + run, "sha256:" + "e".repeat(64), IMAGE_VERSION_STATE_PUBLISHED);
+    Pool created =
+        admin.createPool(
+            CreatePoolRequest.newBuilder()
+                .setPool(
+                    pool("headless-" + run, plain).setHardware(hardware("microvm", "bios", false)))
+                .build());
+    assertThat(created.getHardware()).isEqualTo(hardware("microvm", "bios", false));
+
+    Pool resized =
+        admin.updatePool(
+            UpdatePoolRequest.newBuilder()
+                .setPool(created.toBuilder().clearHardware().setMaxSize(4))
+                .build());
+    assertThat(resized.getMaxSize()).isEqualTo(4);
+    assertThat(resized.getHardware()).isEqualTo(hardware("microvm", "bios", false));
+
+    String withConsole =
+        GOLDEN_IMAGES.version(
+            "plain-" + run,
+            "sha256:" + "f".repeat(64),
+            IMAGE_VERSION_STATE_PUBLISHED,
+            HardwareDefaults.newBuilder().setMachine("q35").setDisplay(true).build());
+    Pool rolled =
+        admin.rollPool(
+            RollPoolRequest.newBuilder()
+                .setId(created.getId())
+                .setGoldenImageVersionId(withConsole)
+                .build());
+    assertThat(rolled.getHardware()).isEqualTo(hardware("q35", "bios", true));
+  }
+
+  @Test
+  void wrongHardwareIsAnInvalidArgumentNamingTheHardwareField() {
+    Pool wrong =
+        pool("wrong-" + run, UUID.randomUUID().toString())
+            .setHardware(hardware("microvm", "bios", true))
+            .build();
+
+    assertThatThrownBy(
+            () -> pools(admin()).createPool(CreatePoolRequest.newBuilder().setPool(wrong).build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(badFields(e)).containsExactly("pool.hardware");
+              assertThat(e).hasMessageContaining("a microvm machine has no display device");
+            });
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM pool WHERE name = ?", Long.class, "wrong-" + run))
+        .isZero();
+  }
+
+  private static PoolHardware hardware(String machine, String firmware, boolean display) {
+    return PoolHardware.newBuilder()
+        .setMachine(machine)
+        .setFirmware(firmware)
+        .setBootMode("disk")
+        .setDisplay(display)
+        .build();
   }
 
   @Test

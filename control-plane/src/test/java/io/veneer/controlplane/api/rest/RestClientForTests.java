@@ -61,6 +61,10 @@ public final class RestClientForTests {
     return call("POST", path, token, body, null);
   }
 
+  public Response put(String path, String token, String body) {
+    return call("PUT", path, token, body, null);
+  }
+
   public Response delete(String path, String token) {
     return call("DELETE", path, token, null, null);
   }
