@@ -41,9 +41,19 @@ public final class Desktops {
                         .setCmdline(cmdline)));
   }
 
+  /** A q35 guest booting the golden image's disk, with a display (VGA, VNC) for the console. */
+  public DesiredDesktop.Builder withDisplay(String id) {
+    return bootingFromDisk(id)
+        .setHardware(
+            HardwareProfile.newBuilder()
+                .setMachine(MachineType.MACHINE_TYPE_Q35)
+                .setBootMode(BootMode.BOOT_MODE_DISK)
+                .setDisplay(true));
+  }
+
   /**
-   * A desktop with no hardware profile, as the control plane sends them: a q35 guest whose BIOS
-   * boots the golden image's own disk (its boot partition's syslinux loads the same kernel).
+   * A desktop with no hardware profile: a q35 guest without a display whose BIOS boots the golden
+   * image's own disk (its boot partition's syslinux loads the same kernel).
    */
   public DesiredDesktop.Builder bootingFromDisk(String id) {
     return DesiredDesktop.newBuilder()

@@ -7,19 +7,25 @@ import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
 import io.veneer.agent.images.BlobSource;
 import io.veneer.agent.images.ImageCache;
 import io.veneer.agent.images.ImageDownloads;
+import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.agent.v1.UserDataDisk;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +148,36 @@ class QemuGuestsTest {
   }
 
   @Test
+  void guestsWithADisplayEachGetAFreeVncPortEvenWhenTheFirstIsTakenMeanwhile() throws Exception {
+    // Another agent's guest on this machine (or anything else) listens on the first display's
+    // port, as it may between a port being probed and QEMU binding it.
+    try (ServerSocket taken = takeFirstVncPortIfFree()) {
+      converger.applyDesiredSet(
+          List.of(
+              desktops.withDisplay("desk-v1").build(), desktops.withDisplay("desk-v2").build()));
+      converger.convergeOnce();
+
+      Set<Integer> ports = new HashSet<>();
+      for (String desk : List.of("desk-v1", "desk-v2")) {
+        ConsoleEndpoint console =
+            awaitReport(desk, ObservedState.OBSERVED_STATE_RUNNING).getConsole();
+        assertThat(console.getProtocol()).isEqualTo("vnc");
+        assertThat(console.getPassword()).isNotBlank();
+        assertThat(ports.add(console.getPort())).as("a port of its own").isTrue();
+        if (taken != null) {
+          assertThat(console.getPort()).isNotEqualTo(taken.getLocalPort());
+        }
+        try (Socket vnc = new Socket(console.getHost(), console.getPort())) {
+          vnc.setSoTimeout(5000);
+          assertThat(new String(vnc.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+              .as("the guest's display greets with the RFB protocol version")
+              .startsWith("RFB 003.");
+        }
+      }
+    }
+  }
+
+  @Test
   void aGuestThatCrashesIsReportedWithTheReasonFromItsLog() throws Exception {
     converger.applyDesiredSet(
         List.of(desktops.running("desk-c", "rdinit=/no-such-init init=/no-such-init").build()));
@@ -165,6 +201,14 @@ class QemuGuestsTest {
       Thread.sleep(200);
     }
     throw new AssertionError(desk + " never reported " + state + "; reports: " + reports);
+  }
+
+  private static ServerSocket takeFirstVncPortIfFree() {
+    try {
+      return new ServerSocket(5900, 1, InetAddress.getLoopbackAddress());
+    } catch (IOException busy) {
+      return null;
+    }
   }
 
   private String consoleOf(String desk) throws IOException {

@@ -8,8 +8,6 @@ import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.agent.v1.ObservedState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,16 +238,18 @@ public final class QemuHypervisor implements Hypervisor {
       args.addAll(List.of("-append", "console=ttyS0 panic=1 " + spec.cmdline()));
     }
     if (spec.display()) {
-      int port = freeVncPort();
       String password = HexFormat.of().formatHex(randomBytes(4));
       Path secret = dir.resolve("vnc.password");
       Files.writeString(secret, password);
       Files.setPosixFilePermissions(
           secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      Files.writeString(dir.resolve("vnc.port"), String.valueOf(port));
+      // QEMU takes the first free display itself (to=): a port probed here could be taken by
+      // another guest, or another agent on this machine, before QEMU binds it. observe() asks
+      // QEMU which one it got.
+      Files.deleteIfExists(dir.resolve("vnc.port"));
       args.addAll(List.of("-object", "secret,id=vncpass,file=" + secret));
       args.addAll(List.of("-device", "VGA"));
-      args.addAll(List.of("-vnc", "127.0.0.1:" + (port - 5900) + ",password-secret=vncpass"));
+      args.addAll(List.of("-vnc", "127.0.0.1:0,to=999,password-secret=vncpass"));
     } else {
       args.addAll(List.of("-display", "none"));
     }
@@ -340,6 +340,9 @@ public final class QemuHypervisor implements Hypervisor {
       try (QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
         JsonNode reply = qmp.execute("query-status", Map.of());
         status = reply.path("status").asString("");
+        if (Files.exists(dir.resolve("vnc.password")) && !Files.exists(dir.resolve("vnc.port"))) {
+          recordVncPort(qmp, dir);
+        }
       } catch (IOException e) {
         return Observation.of(ObservedState.OBSERVED_STATE_STARTING);
       }
@@ -529,15 +532,14 @@ public final class QemuHypervisor implements Hypervisor {
     }
   }
 
-  private static int freeVncPort() throws IOException {
-    for (int port = 5900; port < 6900; port++) {
-      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        return port;
-      } catch (IOException busy) {
-        // Try the next display.
-      }
+  /** The port QEMU's VNC server took, into vnc.port, where console endpoints are read from. */
+  private static void recordVncPort(QmpClient qmp, Path dir) throws IOException {
+    String service = qmp.execute("query-vnc", Map.of()).path("service").asString("");
+    if (service.matches("\\d+")) {
+      Path temp = dir.resolve("vnc.port.tmp");
+      Files.writeString(temp, service);
+      Files.move(temp, dir.resolve("vnc.port"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
-    throw new IOException("No free VNC port between 5900 and 6899");
   }
 
   private static byte[] randomBytes(int count) {
