@@ -56,7 +56,7 @@ class DesktopsController {
   /** Live changes to the person's desktops (server-sent events, from Kafka). */
   @GetMapping(path = "/desktops/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter liveUpdates(Authentication authentication) {
-    String me = PortalUser.of(authentication).username();
+    String me = PortalUser.of(authentication).subject();
     Map<UUID, String> poolNames = poolNames(controlPlane.pools());
     List<UUID> shown =
         controlPlane.desktops().stream()
@@ -93,7 +93,7 @@ class DesktopsController {
   }
 
   private List<DesktopRow> rows(Authentication authentication, Map<UUID, String> poolNames) {
-    String me = PortalUser.of(authentication).username();
+    String me = PortalUser.of(authentication).subject();
     return controlPlane.desktops().stream()
         .filter(d -> me.equals(d.owner()) && !"DELETED".equals(d.state()))
         .map(d -> row(d, poolNames))

@@ -31,13 +31,16 @@ public class LiveDesktops implements FleetEventListener {
     this.rows = rows;
   }
 
-  /** One open page: whose, which desktops it shows, and the names of the pools they come from. */
-  private record Viewer(String username, Set<UUID> shown, Map<UUID, String> poolNames) {}
+  /**
+   * One open page: whose (the person's subject, as desktops' owners are named), which desktops it
+   * shows, and the names of the pools they come from.
+   */
+  private record Viewer(String subject, Set<UUID> shown, Map<UUID, String> poolNames) {}
 
-  SseEmitter open(String username, Collection<UUID> shown, Map<UUID, String> poolNames) {
+  SseEmitter open(String subject, Collection<UUID> shown, Map<UUID, String> poolNames) {
     Set<UUID> rowsShown = ConcurrentHashMap.newKeySet();
     rowsShown.addAll(shown);
-    return viewers.open(new Viewer(username, rowsShown, Map.copyOf(poolNames)));
+    return viewers.open(new Viewer(subject, rowsShown, Map.copyOf(poolNames)));
   }
 
   @Override
@@ -51,7 +54,7 @@ public class LiveDesktops implements FleetEventListener {
     boolean gone = "DELETED".equals(desktop.getToState());
     viewers.publish(
         viewer -> {
-          if (!gone && viewer.username().equals(desktop.getAssignedUser())) {
+          if (!gone && viewer.subject().equals(desktop.getAssignedUser())) {
             viewer.shown().add(id);
             return SseEmitter.event().name("desktop").data(rows.render(row(id, desktop, viewer)));
           }

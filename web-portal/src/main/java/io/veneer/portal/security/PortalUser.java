@@ -4,12 +4,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
 /**
- * The person logged in to the portal: their user name (Keycloak's {@code preferred_username}, the
- * name the control plane knows them by) and realm roles.
+ * The person logged in to the portal: their user name (Keycloak's {@code preferred_username}, shown
+ * on the pages), their subject (the token's {@code sub}: Keycloak's user id, by which the control
+ * plane knows them, as the owner of their desktops) and realm roles.
  */
-public record PortalUser(String username, Set<String> roles) {
+public record PortalUser(String username, String subject, Set<String> roles) {
 
   public PortalUser {
     roles = Set.copyOf(roles);
@@ -22,7 +24,11 @@ public record PortalUser(String username, Set<String> roles) {
             .filter(a -> a != null && a.startsWith("ROLE_"))
             .map(a -> a.substring("ROLE_".length()))
             .collect(Collectors.toSet());
-    return new PortalUser(authentication.getName(), roles);
+    String subject =
+        authentication.getPrincipal() instanceof OidcUser oidc
+            ? oidc.getSubject()
+            : authentication.getName();
+    return new PortalUser(authentication.getName(), subject, roles);
   }
 
   public boolean isAdmin() {

@@ -38,6 +38,7 @@ class BrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static VeneerRealm realm;
+  private static String bella;
   private static TestPortal portal;
   private static ChromeDriver browser;
 
@@ -45,7 +46,8 @@ class BrowserTest {
   static void start(@TempDir Path profile) {
     assumeTrue(Chromium.installed(), "needs Debian's chromium and chromium-driver");
     realm = TestKeycloak.freshRealm(BrowserTest.class);
-    realm.createUser("bella", "bella-pw", Set.of("user"), Set.of());
+    // Desktops' owners and pools' entitled users are Keycloak ids (the tokens' sub), not names.
+    bella = realm.createUser("bella", "bella-pw", Set.of("user"), Set.of());
     realm.createUser("adam", "adam-pw", Set.of("admin", "user"), Set.of());
     portal =
         TestPortal.loggingInWith(
@@ -68,7 +70,7 @@ class BrowserTest {
 
   @Test
   void userLogsInRequestsADesktopSeesItRunLiveOpensItsConsoleAndLogsOff() throws Exception {
-    UUID pool = portal.controlPlane().addPool("Engineering", Set.of("bella"));
+    UUID pool = portal.controlPlane().addPool("Engineering", Set.of(bella));
     logIn("bella", "bella-pw");
     Chromium.screenshot(browser, "01-desktops-empty");
 
@@ -92,11 +94,9 @@ class BrowserTest {
                     "host", "127.0.0.1", "port", guest.port(), "password", QemuDisplay.PASSWORD));
       }
       Instant t0 = Instant.now();
-      portal.publish(transition(desktop, pool, "bella", "REQUESTED", "SCHEDULED", t0));
-      portal.publish(
-          transition(desktop, pool, "bella", "SCHEDULED", "STARTING", t0.plusMillis(300)));
-      portal.publish(
-          transition(desktop, pool, "bella", "STARTING", "RUNNING", t0.plusMillis(2100)));
+      portal.publish(transition(desktop, pool, bella, "REQUESTED", "SCHEDULED", t0));
+      portal.publish(transition(desktop, pool, bella, "SCHEDULED", "STARTING", t0.plusMillis(300)));
+      portal.publish(transition(desktop, pool, bella, "STARTING", "RUNNING", t0.plusMillis(2100)));
 
       waitFor(By.cssSelector("#desktop-" + desktop + "[data-state='RUNNING']"));
       assertThat(js("return window.notReloaded === true;")).isEqualTo(true);

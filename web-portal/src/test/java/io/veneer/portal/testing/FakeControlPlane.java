@@ -77,7 +77,7 @@ public final class FakeControlPlane extends FakeHttpServer {
                     + " has no free desktop and is at its maximum size; try again later or ask an"
                     + " admin to raise it");
           }
-          return new Reply(201, desktop(addDesktop(caller.username(), poolId, "REQUESTED", null)));
+          return new Reply(201, desktop(addDesktop(caller.subject(), poolId, "REQUESTED", null)));
         });
     route(
         "POST",
@@ -123,7 +123,7 @@ public final class FakeControlPlane extends FakeHttpServer {
           random.nextBytes(secret);
           String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
           Instant expires = Instant.now().plus(ticketTtl);
-          tickets.put(value, new Ticket(caller.username(), id, expires));
+          tickets.put(value, new Ticket(caller.subject(), id, expires));
           return new Reply(
               201, Map.of("ticket", value, "desktopId", id, "expiresAt", expires.toString()));
         });
@@ -137,7 +137,7 @@ public final class FakeControlPlane extends FakeHttpServer {
           Map<String, Object> desktop = ticket == null ? null : desktops.get(ticket.desktopId());
           if (ticket == null
               || !ticket.expiresAt().isAfter(Instant.now())
-              || !ticket.user().equals(caller.username())
+              || !ticket.user().equals(caller.subject())
               || desktop == null
               || !"RUNNING".equals(desktop.get("state"))) {
             throw new Problem(
@@ -271,19 +271,19 @@ public final class FakeControlPlane extends FakeHttpServer {
         .filter(
             p ->
                 caller.isAdmin()
-                    || ((List<?>) spec(p).get("entitledUsers")).contains(caller.username()))
+                    || ((List<?>) spec(p).get("entitledUsers")).contains(caller.subject()))
         .toList();
   }
 
   private List<Map<String, Object>> visibleDesktops(Caller caller) {
     return desktops.values().stream()
-        .filter(d -> caller.isAdmin() || caller.username().equals(d.get("owner")))
+        .filter(d -> caller.isAdmin() || caller.subject().equals(d.get("owner")))
         .toList();
   }
 
   private Map<String, Object> visibleDesktop(Caller caller, UUID id) {
     Map<String, Object> desktop = desktops.get(id);
-    if (desktop == null || !caller.isAdmin() && !caller.username().equals(desktop.get("owner"))) {
+    if (desktop == null || !caller.isAdmin() && !caller.subject().equals(desktop.get("owner"))) {
       throw new Problem(404, "No desktop " + id);
     }
     return desktop;

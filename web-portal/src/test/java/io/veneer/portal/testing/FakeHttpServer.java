@@ -38,8 +38,11 @@ public abstract class FakeHttpServer implements AutoCloseable {
     }
   }
 
-  /** The caller as the fake sees them: the bearer token's user name and realm roles. */
-  protected record Caller(String username, List<String> roles) {
+  /**
+   * The caller as the fake sees them, as the control plane does: the bearer token's subject ({@code
+   * sub}, Keycloak's user id) and realm roles.
+   */
+  protected record Caller(String subject, List<String> roles) {
     boolean isAdmin() {
       return roles.contains("admin");
     }
@@ -90,7 +93,7 @@ public abstract class FakeHttpServer implements AutoCloseable {
           new Call(
               exchange.getRequestMethod(),
               path,
-              caller == null ? null : caller.username(),
+              caller == null ? null : caller.subject(),
               caseInsensitive(exchange.getRequestHeaders())));
       for (Route route : routes) {
         Matcher matcher = route.path().matcher(path);
@@ -172,8 +175,7 @@ public abstract class FakeHttpServer implements AutoCloseable {
     Map<String, Object> realmAccess =
         (Map<String, Object>) claims.getOrDefault("realm_access", Map.of());
     return new Caller(
-        (String) claims.get("preferred_username"),
-        (List<String>) realmAccess.getOrDefault("roles", List.of()));
+        (String) claims.get("sub"), (List<String>) realmAccess.getOrDefault("roles", List.of()));
   }
 
   @Override
