@@ -37,12 +37,12 @@ subject="$(cut -d. -f2 <<<"$USER_TOKEN" | tr '_-' '/+' | base64 -d 2>/dev/null |
 [ -n "$subject" ] && [ "$subject" != null ] || { echo "cannot read sub from USER_TOKEN" >&2; exit 1; }
 
 # A pool like the first existing one (same golden image), without warm spares: every request
-# clones, places and boots a new desktop.
+# clones, places and boots a new desktop. Without a display, like the bare boot below.
 template="$(api GET '/api/v1/pools?limit=100' "$ADMIN_TOKEN" \
   | jq -c '[.items[] | select(.state == "ACTIVE")][0].spec')"
 [ "$template" != null ] || { echo "no pool to copy the golden image from; run ./veneer up first" >&2; exit 1; }
 pool="$(api POST /api/v1/pools "$ADMIN_TOKEN" "$(jq -c --arg name "bench-$(date +%s)" --arg user "$subject" \
-  '.name = $name | .minSize = 0 | .maxSize = 1 | .warmSpares = 0 | .entitledUsers = [$user] | .entitledGroups = []' \
+  '.name = $name | .hardware.display = false | .minSize = 0 | .maxSize = 1 | .warmSpares = 0 | .entitledUsers = [$user] | .entitledGroups = []' \
   <<<"$template")" | jq -r .id)"
 echo "pool $pool; $runs runs"
 

@@ -36,7 +36,10 @@ final class DemoSetup {
   static final Map<String, Object> DESKTOP_SIZE =
       Map.of("vcpus", 1, "memoryMib", 256, "diskGib", 1);
 
-  /** The tiny image boots from its disk under the BIOS (syslinux on its boot partition). */
+  /**
+   * The tiny image boots from its disk under the BIOS (syslinux on its boot partition), with a
+   * display: the browser console shows its screen.
+   */
   static final Map<String, Object> TINY_HARDWARE =
       Map.of(
           "machine",
@@ -50,7 +53,7 @@ final class DemoSetup {
           "bootMode",
           "disk",
           "display",
-          false);
+          true);
 
   private final ImagesApi images;
   private final ControlPlaneApi controlPlane;
@@ -99,6 +102,18 @@ final class DemoSetup {
     spec.put("goldenVersion", String.valueOf(image.number()));
     spec.put("goldenDigest", image.digest());
     spec.put("size", DESKTOP_SIZE);
+    // The digest is named, so the control plane does not look the image's hardware up: say it.
+    spec.put(
+        "hardware",
+        Map.of(
+            "machine",
+            TINY_HARDWARE.get("machine"),
+            "firmware",
+            TINY_HARDWARE.get("firmware"),
+            "bootMode",
+            TINY_HARDWARE.get("bootMode"),
+            "display",
+            TINY_HARDWARE.get("display")));
     spec.put("minSize", WARM_DESKTOPS);
     spec.put("maxSize", WARM_DESKTOPS);
     spec.put("warmSpares", WARM_DESKTOPS);
