@@ -2,6 +2,11 @@
 # What Veneer's orchestration adds to a desktop's start: the time from a user's request to RUNNING
 # (placement, claim, push to the agent, overlay, QEMU start, guest ready line) against the bare
 # qemu-system boot of the same golden image to the same ready line, on the same machine.
+# Each run also splits its own time: the guest booting (from QEMU writing its pidfile to the ready
+# line on its console, watched every 20 ms) and the rest, which is orchestration: the request,
+# placement and claim, the push to the agent, the overlay, QEMU's start, seeing the ready line,
+# the report and this script's own polling (every 50 ms). Under TCG one boot varies by seconds
+# from the next, so this split, not the difference to separate bare boots, is the precise figure.
 #
 # Needs a running `./veneer up` (agents with VENEER_GUEST_READY_LINE set, as the local stack does).
 # Usage: load-tests/request-to-running.sh [runs]        (default 10)
@@ -21,7 +26,7 @@ state="${VENEER_STATE_DIR:-.veneer}"
 : "${USER_TOKEN:?set USER_TOKEN to a user access token}"
 ready_line="VENEER GUEST READY"
 
-now_ms() { date +%s%3N; }
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); } # no fork: the watchers poll often
 api() { # method path token [body]
   curl -fsS -X "$1" "$url$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
     ${4:+--data "$4"}
@@ -46,10 +51,33 @@ pool="$(api POST /api/v1/pools "$ADMIN_TOKEN" "$(jq -c --arg name "bench-$(date 
   <<<"$template")" | jq -r .id)"
 echo "pool $pool; $runs runs"
 
+# Watches one desktop's guest from its agent's data: when QEMU wrote its pidfile (QEMU started)
+# and when the guest's console first held the ready line, every 20 ms as for the bare boots below;
+# prints both, in ms.
+watch_guest() { # desktop id
+  local dir="" qemu_at="" deadline=$(( $(now_ms) + 120000 ))
+  while (( $(now_ms) < deadline )); do
+    [ -n "$dir" ] || dir="$(ls -d "$state"/agents/*/desktops/"$1" 2>/dev/null | head -1)"
+    if [ -n "$dir" ]; then
+      [ -n "$qemu_at" ] || { [ -f "$dir/qemu.pid" ] && qemu_at="$(stat -c %.3Y "$dir/qemu.pid" | tr -d .)"; }
+      if [ -n "$qemu_at" ] && grep -qs "$ready_line" "$dir/console.log"; then
+        echo "$qemu_at $(now_ms)"
+        return
+      fi
+    fi
+    sleep 0.02
+  done
+}
+
 orchestrated="$(mktemp)"
+boots="$(mktemp)"
+overheads="$(mktemp)"
+watched="$(mktemp)"
 for i in $(seq "$runs"); do
   start="$(now_ms)"
   desktop="$(api POST /api/v1/desktops "$USER_TOKEN" "{\"poolId\":\"$pool\"}" | jq -r .id)"
+  watch_guest "$desktop" > "$watched" &
+  watcher=$!
   while :; do
     desktop_state="$(api GET "/api/v1/desktops/$desktop" "$USER_TOKEN" | jq -r .state)"
     [ "$desktop_state" = RUNNING ] && break
@@ -58,8 +86,13 @@ for i in $(seq "$runs"); do
     sleep 0.05
   done
   elapsed=$(( $(now_ms) - start ))
+  wait "$watcher"
+  read -r qemu_at ready_at < "$watched" || { echo "the guest of $desktop was not seen ready" >&2; exit 1; }
+  boot=$(( ready_at - qemu_at ))
   echo "$elapsed" >> "$orchestrated"
-  echo "  run $i: request to RUNNING $elapsed ms"
+  echo "$boot" >> "$boots"
+  echo "$(( elapsed - boot ))" >> "$overheads"
+  echo "  run $i: request to RUNNING $elapsed ms, of which its guest booting $boot ms"
   api DELETE "/api/v1/desktops/$desktop" "$USER_TOKEN" >/dev/null
   until [ "$(api GET "/api/v1/desktops/$desktop" "$USER_TOKEN" | jq -r .state)" = DELETED ]; do sleep 0.2; done
 done
@@ -75,7 +108,7 @@ memory="$(jq -r .size.memoryMib <<<"$template")"
 vcpus="$(jq -r .size.vcpus <<<"$template")"
 bare="$(mktemp)"
 work="$(mktemp -d)"
-trap 'rm -rf "$work" "$orchestrated" "$bare"' EXIT
+trap 'rm -rf "$work" "$orchestrated" "$bare" "$boots" "$overheads" "$watched"' EXIT
 for i in $(seq "$runs"); do
   qemu-img create -q -f qcow2 -b "$(readlink -f "$golden")" -F qcow2 "$work/os.qcow2"
   : > "$work/console.log"
@@ -89,7 +122,7 @@ for i in $(seq "$runs"); do
   guest=$!
   until grep -q "$ready_line" "$work/console.log"; do
     (( $(now_ms) - start < 120000 )) || { kill "$guest"; echo "bare boot not ready in 120 s" >&2; exit 1; }
-    sleep 0.05
+    sleep 0.02
   done
   elapsed=$(( $(now_ms) - start ))
   echo "$elapsed" >> "$bare"
@@ -100,6 +133,9 @@ done
 
 echo
 stats "request to RUNNING" < "$orchestrated"
+stats "  its guest booting" < "$boots"
+stats "  the rest: orchestration" < "$overheads"
 stats "bare qemu-system boot" < "$bare"
 paste <(sort -n "$orchestrated") <(sort -n "$bare") | awk '{ d[NR] = $1 - $2 } END {
-  printf "%-28s p50=%d ms (goal: at most 300 ms)\n", "orchestration adds", d[int((NR + 1) / 2)] }'
+  printf "%-28s p50=%d ms (two boots apart: noisy under TCG)\n", "RUNNING minus bare boot", d[int((NR + 1) / 2)] }'
+echo "goal: orchestration at most 300 ms"
