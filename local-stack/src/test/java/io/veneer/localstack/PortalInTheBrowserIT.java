@@ -31,6 +31,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,9 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * ./veneer up} starts it (real Keycloak, PostgreSQL, Kafka, both services, the portal, two agents
  * with real QEMU guests under TCG), people logging in on Keycloak's own page. A user's desktop is
  * cloned and booted while she watches, she reads its screen through noVNC and logs off; someone
- * else and a foreign site are refused her console; an admin uploads and publishes an image.
- * Screenshots of every page land in target/screenshots/. The steps share the stack, so they run in
- * order.
+ * else and a foreign site are refused her console; an admin uploads and publishes an image and
+ * downloads it as a VMDK. Screenshots of every page land in target/screenshots/. The steps share
+ * the stack, so they run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -223,7 +224,8 @@ class PortalInTheBrowserIT {
 
   @Test
   @Order(5)
-  void anAdminUploadsAnImageWatchesTheProgressBarAndPublishesIt() throws Exception {
+  void anAdminUploadsAnImageWatchesTheProgressBarPublishesItAndDownloadsItAsVmdk()
+      throws Exception {
     logIn("admin");
     String image = null;
     for (JsonNode each : stack.imagesApi("admin").get("/api/v1/images").path("items")) {
@@ -268,6 +270,39 @@ class PortalInTheBrowserIT {
         .until(d -> d.findElements(By.cssSelector("#versions button.action-publish")).isEmpty());
     assertThat(browser.findElement(By.id("versions")).getText()).doesNotContain("AVAILABLE");
     Chromium.screenshot(browser, "system-07-image-published");
+
+    // Handed back out in another hypervisor's format: VMware's, converted by the image service.
+    String published = null;
+    int newest = 0;
+    for (JsonNode version :
+        stack.imagesApi("admin").get("/api/v1/images/" + image + "/versions").path("items")) {
+      if (version.path("number").asInt() > newest) {
+        newest = version.path("number").asInt();
+        published = version.path("id").asString();
+      }
+    }
+    Path downloads = Files.createTempDirectory(Path.of("target"), "downloads-");
+    browser.executeCdpCommand(
+        "Browser.setDownloadBehavior",
+        Map.of("behavior", "allow", "downloadPath", downloads.toAbsolutePath().toString()));
+    new Select(browser.findElement(By.id("format-" + published))).selectByValue("vmdk");
+    browser
+        .findElement(By.cssSelector("form[action$='/versions/" + published + "/export'] button"))
+        .click();
+    Path vmdk = downloads.resolve("tiny-golden-v" + newest + ".vmdk");
+    new WebDriverWait(browser, Duration.ofSeconds(90))
+        .until(
+            d ->
+                Files.exists(vmdk)
+                    && !Files.exists(downloads.resolve(vmdk.getFileName() + ".crdownload")));
+    Process info =
+        new ProcessBuilder("qemu-img", "info", "--output=json", vmdk.toString())
+            .redirectErrorStream(true)
+            .start();
+    JsonNode described = JSON.readTree(info.getInputStream());
+    assertThat(info.waitFor()).isZero();
+    assertThat(described.path("format").asString()).isEqualTo("vmdk");
+    assertThat(described.path("virtual-size").asLong()).isEqualTo(bytes.length);
 
     for (String page : List.of("images", "pools", "hosts", "events")) {
       browser.get(portal("/admin/" + page));
