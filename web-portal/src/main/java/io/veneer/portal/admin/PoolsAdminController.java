@@ -1,6 +1,8 @@
 package io.veneer.portal.admin;
 
+import io.veneer.portal.backend.BackendProblem;
 import io.veneer.portal.backend.ControlPlane;
+import io.veneer.portal.backend.ControlPlaneViews.DirectoryUser;
 import io.veneer.portal.backend.ControlPlaneViews.Pool;
 import io.veneer.portal.backend.ControlPlaneViews.PoolSpec;
 import io.veneer.portal.backend.ControlPlaneViews.Resources;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.client.ResourceAccessException;
 
 /** Pools: create, change size and entitlements, roll to another published golden version. */
 @Controller
@@ -32,7 +35,10 @@ class PoolsAdminController {
     this.images = images;
   }
 
-  /** What the pool form sends; entitlements as comma- or space-separated names. */
+  /**
+   * What the pool form sends. Entitlements come as one value per ticked box, which Spring joins
+   * with commas, or, when the directory could not be read, as typed: comma- or space-separated.
+   */
   record PoolForm(
       String name,
       String kind,
@@ -73,6 +79,44 @@ class PoolsAdminController {
     }
   }
 
+  /** One person or group the form offers to entitle: its value, what it shows, whether ticked. */
+  record Choice(String value, String label, boolean checked) {}
+
+  /**
+   * The form's entitlement choices from the control plane's directory (Keycloak), each already
+   * entitled one ticked, those the directory does not list kept as ticked ids; {@code problem} says
+   * why the directory could not be read, and the form then takes ids typed by hand.
+   */
+  record EntitlementChoices(List<Choice> users, List<Choice> groups, String problem) {
+
+    static final int MAX_USERS = 200;
+
+    static EntitlementChoices of(ControlPlane controlPlane, PoolSpec spec) {
+      Set<String> users = spec == null ? Set.of() : spec.entitledUsers();
+      Set<String> groups = spec == null ? Set.of() : spec.entitledGroups();
+      try {
+        Map<String, Choice> userChoices = new LinkedHashMap<>();
+        for (DirectoryUser user : controlPlane.directoryUsers(MAX_USERS)) {
+          String label = user.username() + (user.email() == null ? "" : " (" + user.email() + ")");
+          userChoices.put(user.id(), new Choice(user.id(), label, users.contains(user.id())));
+        }
+        users.forEach(id -> userChoices.putIfAbsent(id, new Choice(id, id, true)));
+        Map<String, Choice> groupChoices = new LinkedHashMap<>();
+        for (String group : controlPlane.directoryGroups()) {
+          groupChoices.put(group, new Choice(group, group, groups.contains(group)));
+        }
+        groups.forEach(g -> groupChoices.putIfAbsent(g, new Choice(g, g, true)));
+        return new EntitlementChoices(
+            List.copyOf(userChoices.values()), List.copyOf(groupChoices.values()), null);
+      } catch (BackendProblem p) {
+        return new EntitlementChoices(List.of(), List.of(), p.detail());
+      } catch (ResourceAccessException e) {
+        return new EntitlementChoices(
+            List.of(), List.of(), "The control plane could not be reached: " + e.getMessage());
+      }
+    }
+  }
+
   /** A published version an admin can put a pool on. */
   record GoldenChoice(String imageId, String versionId, String label) {}
 
@@ -80,6 +124,7 @@ class PoolsAdminController {
   String pools(Model model) {
     model.addAttribute("pools", controlPlane.pools());
     model.addAttribute("choices", publishedVersions());
+    model.addAttribute("entitlements", EntitlementChoices.of(controlPlane, null));
     model.addAttribute("requestKey", UUID.randomUUID().toString());
     return "admin/pools";
   }
@@ -95,6 +140,7 @@ class PoolsAdminController {
     Pool pool = controlPlane.pool(id);
     model.addAttribute("pool", pool);
     model.addAttribute("choices", publishedVersions());
+    model.addAttribute("entitlements", EntitlementChoices.of(controlPlane, pool.spec()));
     return "admin/pool";
   }
 

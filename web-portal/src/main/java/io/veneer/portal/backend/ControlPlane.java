@@ -4,6 +4,7 @@ import io.veneer.portal.backend.ControlPlaneViews.ConsoleAccess;
 import io.veneer.portal.backend.ControlPlaneViews.ConsoleTicket;
 import io.veneer.portal.backend.ControlPlaneViews.CreateDesktop;
 import io.veneer.portal.backend.ControlPlaneViews.Desktop;
+import io.veneer.portal.backend.ControlPlaneViews.DirectoryUser;
 import io.veneer.portal.backend.ControlPlaneViews.Host;
 import io.veneer.portal.backend.ControlPlaneViews.Page;
 import io.veneer.portal.backend.ControlPlaneViews.Pool;
@@ -28,6 +29,22 @@ public final class ControlPlane {
 
   ControlPlane(RestClient rest) {
     this.rest = rest;
+  }
+
+  /** The people an admin can entitle to pools, as the control plane reads them from Keycloak. */
+  public List<DirectoryUser> directoryUsers(int max) {
+    return rest.get()
+        .uri("directory/users?max={max}", max)
+        .retrieve()
+        .body(new ParameterizedTypeReference<List<DirectoryUser>>() {});
+  }
+
+  /** The groups an admin can entitle to pools. */
+  public List<String> directoryGroups() {
+    return rest.get()
+        .uri("directory/groups")
+        .retrieve()
+        .body(new ParameterizedTypeReference<List<String>>() {});
   }
 
   /** The person's own desktops (every desktop for an admin). */

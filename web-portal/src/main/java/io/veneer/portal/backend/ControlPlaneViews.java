@@ -73,6 +73,9 @@ public final class ControlPlaneViews {
 
   public record Page<T>(List<T> items, String nextCursor) {}
 
+  /** A person in the control plane's directory (Keycloak): pools entitle them by {@code id}. */
+  public record DirectoryUser(String id, String username, String email, String fullName) {}
+
   record CreateDesktop(UUID poolId) {}
 
   record Redemption(String ticket) {}

@@ -116,6 +116,55 @@ class AdminPagesTest {
   }
 
   @Test
+  void thePoolFormOffersTheDirectorysPeopleAndGroupsAndEntitlesTheTickedOnesByKeycloakId() {
+    String ann = UUID.randomUUID().toString();
+    String ben = UUID.randomUUID().toString();
+    portal.controlPlane().addDirectoryUser(ann, "ann");
+    portal.controlPlane().addDirectoryUser(ben, "ben");
+    portal.controlPlane().addDirectoryGroup("engineering");
+    UUID version = portal.images().addImageWithVersion("picker", "PUBLISHED");
+
+    String page = admin.get("/admin/pools").body();
+    assertThat(page)
+        .contains("value=\"" + ann + "\"", "ann (ann@example.test)")
+        .contains("value=\"" + ben + "\"", "value=\"engineering\"")
+        .doesNotContain("directory-problem");
+
+    String name = "picked-" + UUID.randomUUID().toString().substring(0, 6);
+    List<Map.Entry<String, String>> form = new java.util.ArrayList<>();
+    poolForm(name, version).entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("entitled"))
+        .forEach(form::add);
+    form.add(Map.entry("entitledUsers", ann));
+    form.add(Map.entry("entitledUsers", ben));
+    form.add(Map.entry("entitledGroups", "engineering"));
+    form.add(Map.entry("requestKey", "create-" + name));
+    assertThat(admin.post("/admin/pools", form).statusCode()).isEqualTo(302);
+
+    Map<String, Object> pool = portal.controlPlane().poolNamed(name).orElseThrow();
+    assertThat(spec(pool).get("entitledUsers"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .containsExactlyInAnyOrder(ann, ben);
+    assertThat(spec(pool)).containsEntry("entitledGroups", List.of("engineering"));
+    assertThat(admin.get("/admin/pools/" + pool.get("id")).body())
+        .as("the edit form shows them ticked")
+        .containsPattern("value=\"" + ann + "\"\\s+checked");
+  }
+
+  @Test
+  void whenTheDirectoryCannotBeReadThePoolFormSaysWhyAndTakesTypedIds() {
+    portal.controlPlane().directoryDown(true);
+    try {
+      String page = admin.get("/admin/pools").body();
+      assertThat(page)
+          .contains("directory-problem", "Keycloak did not answer", "id=\"pool-users\"")
+          .contains("Keycloak user ids");
+    } finally {
+      portal.controlPlane().directoryDown(false);
+    }
+  }
+
+  @Test
   void hostOrdersReachTheControlPlaneAndTheTableShowsTheNewState() {
     portal.controlPlane().addHost("host-drain-me", "UP");
     assertThat(admin.get("/admin/hosts").body()).contains("host-drain-me", "16 vCPU");

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The control plane's REST API as far as the portal uses it, with its authorization rules: a user
@@ -30,8 +31,27 @@ public final class FakeControlPlane extends FakeHttpServer {
   private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private volatile Duration ticketTtl = Duration.ofSeconds(60);
+  private final List<Map<String, Object>> directoryUsers = new CopyOnWriteArrayList<>();
+  private final List<String> directoryGroups = new CopyOnWriteArrayList<>();
+  private volatile boolean directoryDown;
 
   public FakeControlPlane() {
+    route(
+        "GET",
+        "/api/v1/directory/users",
+        (x, m, c) -> {
+          requireAdmin(c);
+          requireDirectory();
+          return List.copyOf(directoryUsers);
+        });
+    route(
+        "GET",
+        "/api/v1/directory/groups",
+        (x, m, c) -> {
+          requireAdmin(c);
+          requireDirectory();
+          return List.copyOf(directoryGroups);
+        });
     route("GET", "/api/v1/pools", (x, m, c) -> page(visiblePools(requireCaller(c))));
     route(
         "GET",
@@ -287,6 +307,29 @@ public final class FakeControlPlane extends FakeHttpServer {
       throw new Problem(404, "No desktop " + id);
     }
     return desktop;
+  }
+
+  /** A person the directory lists, as the control plane reads them from Keycloak. */
+  public void addDirectoryUser(String id, String username) {
+    directoryUsers.add(
+        Map.of(
+            "id", id, "username", username, "email", username + "@example.test", "fullName", ""));
+  }
+
+  public void addDirectoryGroup(String name) {
+    directoryGroups.add(name);
+  }
+
+  /** Answers directory reads 503, as the control plane does while Keycloak is unreachable. */
+  public void directoryDown(boolean down) {
+    directoryDown = down;
+  }
+
+  private void requireDirectory() {
+    if (directoryDown) {
+      throw new Problem(
+          503, "Keycloak did not answer; entitlement checks fail closed until it does");
+    }
   }
 
   private static void requireAdmin(Caller caller) {

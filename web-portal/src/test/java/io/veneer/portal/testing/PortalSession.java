@@ -73,6 +73,16 @@ public final class PortalSession {
     return post(path, form, true);
   }
 
+  /** A form whose fields may repeat, as ticked checkboxes of one name do. */
+  public HttpResponse<String> post(String path, List<Map.Entry<String, String>> form) {
+    return send(
+        HttpRequest.newBuilder(portal.uri(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("X-CSRF-TOKEN", csrfToken())
+            .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
+            .build());
+  }
+
   public HttpResponse<String> post(String path, Map<String, String> form, boolean withCsrf) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(portal.uri(path))
@@ -163,7 +173,11 @@ public final class PortalSession {
   }
 
   private static String encode(Map<String, String> form) {
-    return form.entrySet().stream()
+    return encode(List.copyOf(form.entrySet()));
+  }
+
+  private static String encode(List<Map.Entry<String, String>> form) {
+    return form.stream()
         .map(
             e ->
                 java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
