@@ -309,6 +309,16 @@ class PortalInTheBrowserIT {
       waitFor(By.tagName("h1"), WAIT);
       Chromium.screenshot(browser, "system-08-admin-" + page);
     }
+    browser.get(portal("/admin/pools"));
+    assertThat(
+            browser
+                .findElement(
+                    By.cssSelector(
+                        "#pool-users input[value='" + stack.info().userIds().get("alice") + "']"))
+                .getAttribute("type"))
+        .as("alice, from Keycloak's directory, offered to entitle by her id")
+        .isEqualTo("checkbox");
+    assertThat(browser.findElement(By.id("pool-groups")).getText()).contains("engineering");
   }
 
   private void logIn(String user) {
