@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,6 +41,10 @@ public class DesktopService {
   private final IdempotencyKeys idempotencyKeys;
   private final PlacementService placement;
   private final ResourceClaims claims;
+
+  /** How often a person's change is tried against a desktop others keep changing. */
+  private static final int CHANGE_ATTEMPTS = 5;
+
   private final TransactionTemplate transactions;
   private final DesktopEvents events;
 
@@ -267,7 +272,27 @@ public class DesktopService {
     claims.release(desktop.id());
   }
 
+  /**
+   * Applies a person's change to the desktop as it is now. The reconciler and agents' reports
+   * change desktops too; when one of them wrote between this read and this write (the version check
+   * fails), the change is applied again to what they left, so a request never fails only because
+   * the fleet moved meanwhile.
+   */
   private DesktopView change(
+      Caller caller, UUID id, String verb, java.util.function.Consumer<Desktop> action) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return changeOnce(caller, id, verb, action);
+      } catch (OptimisticLockingFailureException e) {
+        if (attempt == CHANGE_ATTEMPTS) {
+          throw e;
+        }
+        log.info("event=desktop.change-retried desktop={} verb={} attempt={}", id, verb, attempt);
+      }
+    }
+  }
+
+  private DesktopView changeOnce(
       Caller caller, UUID id, String verb, java.util.function.Consumer<Desktop> action) {
     return transactions.execute(
         tx -> {

@@ -11,6 +11,7 @@ import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.net.URI;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -46,6 +47,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     problem.setProperty("currentState", e.current().name());
     problem.setProperty("requestedState", e.requested().name());
     return problem;
+  }
+
+  /** Others kept changing the same object through every retry: rare, and worth a second try. */
+  @ExceptionHandler(OptimisticLockingFailureException.class)
+  ProblemDetail concurrentChange(OptimisticLockingFailureException e) {
+    return problem(
+        HttpStatus.CONFLICT,
+        "concurrent-change",
+        "It changed while your request was applied, several times over; send the request again");
   }
 
   @ExceptionHandler(HostStateConflictException.class)
