@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -112,9 +113,18 @@ class PortalInTheBrowserIT {
     browser
         .findElement(By.cssSelector("button[aria-label='Request a desktop from " + POOL + "']"))
         .click();
-    WebElement row = waitFor(By.cssSelector("#desktop-rows tr[data-state]"), WAIT);
-    desktop = row.getAttribute("id").substring("desktop-".length());
-    assertThat(row.getAttribute("data-state")).isNotEqualTo("RUNNING");
+    // The row is read in one go: live updates replace it while the guest is being set up.
+    List<String> row =
+        new WebDriverWait(browser, WAIT)
+            .ignoring(StaleElementReferenceException.class)
+            .until(
+                d ->
+                    d.findElements(By.cssSelector("#desktop-rows tr[data-state]")).stream()
+                        .findFirst()
+                        .map(r -> List.of(r.getAttribute("id"), r.getAttribute("data-state")))
+                        .orElse(null));
+    desktop = row.get(0).substring("desktop-".length());
+    assertThat(row.get(1)).isNotEqualTo("RUNNING");
     js("window.notReloaded = true;");
 
     waitFor(By.cssSelector("#desktop-" + desktop + "[data-state='RUNNING']"), BOOT);
