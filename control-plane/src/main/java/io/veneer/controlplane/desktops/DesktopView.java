@@ -3,7 +3,11 @@ package io.veneer.controlplane.desktops;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A desktop as the APIs show it. */
+/**
+ * A desktop as the APIs show it.
+ *
+ * @param updatedAt when it last changed: its state, desired power or owner
+ */
 public record DesktopView(
     UUID id,
     UUID poolId,
@@ -16,7 +20,8 @@ public record DesktopView(
     long osDiskGeneration,
     String failureReason,
     long version,
-    Instant createdAt) {
+    Instant createdAt,
+    Instant updatedAt) {
 
   public static DesktopView of(Desktop d) {
     return new DesktopView(
@@ -31,6 +36,7 @@ public record DesktopView(
         d.osDiskGeneration(),
         d.failureReason().orElse(null),
         d.version(),
-        d.createdAt());
+        d.createdAt(),
+        d.updatedAt());
   }
 }

@@ -8,7 +8,9 @@ import io.veneer.controlplane.security.Caller;
 import io.veneer.scheduler.cluster.OvercommitRatios;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,14 +31,17 @@ public class HostService {
   private final JdbcTemplate jdbc;
 
   private final AuditLog audit;
+  private final HostUsages usages;
 
   HostService(
       HostRepository hosts,
       PlacementProperties placement,
       HostEvents events,
       JdbcTemplate jdbc,
-      AuditLog audit) {
+      AuditLog audit,
+      HostUsages usages) {
     this.audit = audit;
+    this.usages = usages;
     this.hosts = hosts;
     this.placement = placement;
     this.events = events;
@@ -178,7 +183,7 @@ public class HostService {
         "host",
         hostId,
         current + " -> " + next + (reason == null || reason.isBlank() ? "" : ": " + reason));
-    return HostView.of(host);
+    return view(host);
   }
 
   @Transactional(readOnly = true)
@@ -189,5 +194,21 @@ public class HostService {
   @Transactional(readOnly = true)
   public List<Host> all() {
     return hosts.findAll();
+  }
+
+  /** The host with what its desktops hold on it now. */
+  @Transactional(readOnly = true)
+  public HostView view(Host host) {
+    return HostView.of(host, usages.of(host.id()));
+  }
+
+  /** Every host with its usage, by id. */
+  @Transactional(readOnly = true)
+  public List<HostView> views() {
+    Map<String, HostUsage> all = usages.all();
+    return hosts.findAll().stream()
+        .map(host -> HostView.of(host, all.getOrDefault(host.id(), HostUsage.NONE)))
+        .sorted(Comparator.comparing(HostView::id))
+        .toList();
   }
 }

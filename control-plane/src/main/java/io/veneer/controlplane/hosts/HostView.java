@@ -4,21 +4,34 @@ import io.veneer.scheduler.cluster.Resources;
 import java.time.Instant;
 import java.util.Map;
 
-/** A host as the APIs show it. */
+/**
+ * A host as the APIs show it.
+ *
+ * @param capacity what it offers, before overcommit
+ * @param allocatable what placement may promise on it: capacity x the overcommit ratios
+ * @param allocated what its desktops' claims hold now
+ * @param desktops how many desktops hold a claim on it
+ */
 public record HostView(
     String id,
     HostStatus state,
     Resources capacity,
+    Resources allocatable,
+    Resources allocated,
+    int desktops,
     Map<String, String> labels,
     String zone,
     Instant lastHeartbeatAt,
     long generation) {
 
-  public static HostView of(Host host) {
+  public static HostView of(Host host, HostUsage usage) {
     return new HostView(
         host.id(),
         host.state(),
         host.capacity(),
+        host.ratios().limitOf(host.capacity()),
+        usage.allocated(),
+        usage.desktops(),
         host.labels(),
         host.zone(),
         host.lastHeartbeatAt().orElse(null),

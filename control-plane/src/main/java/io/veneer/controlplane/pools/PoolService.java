@@ -10,6 +10,7 @@ import io.veneer.controlplane.images.GoldenVersion;
 import io.veneer.controlplane.images.GoldenVersions;
 import io.veneer.controlplane.security.Caller;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public class PoolService {
   private final GoldenVersions golden;
   private final AuditLog audit;
   private final Entitlements entitlements;
+  private final PoolRollouts rollouts;
 
   PoolService(
       PoolRepository pools,
@@ -37,7 +39,9 @@ public class PoolService {
       PoolEvents events,
       GoldenVersions golden,
       AuditLog audit,
-      Entitlements entitlements) {
+      Entitlements entitlements,
+      PoolRollouts rollouts) {
+    this.rollouts = rollouts;
     this.audit = audit;
     this.entitlements = entitlements;
     this.pools = pools;
@@ -73,7 +77,7 @@ public class PoolService {
               Integer.toHexString(spec.hashCode()),
               id.toString());
       if (earlier.isPresent()) {
-        return PoolView.of(pools.findById(UUID.fromString(earlier.get())).orElseThrow());
+        return view(pools.findById(UUID.fromString(earlier.get())).orElseThrow());
       }
     }
     Pool pool = pools.saveAndFlush(new Pool(id, resolved(spec, GuestHardware.DEFAULT)));
@@ -85,7 +89,7 @@ public class PoolService {
         spec.name(),
         spec.kind(),
         pool.spec().hardware());
-    return PoolView.of(pool);
+    return view(pool);
   }
 
   /**
@@ -119,7 +123,7 @@ public class PoolService {
         id,
         "size " + spec.minSize() + ".." + spec.maxSize() + ", golden " + spec.goldenVersion());
     log.info("event=pool.updated pool={} golden={}", id, spec.goldenVersion());
-    return PoolView.of(pool);
+    return view(pool);
   }
 
   /**
@@ -141,7 +145,11 @@ public class PoolService {
       audit.record(caller, "pool.delete", "pool", id, pool.name());
       log.info("event=pool.deleting pool={}", id);
     }
-    return PoolView.of(pool);
+    return view(pool);
+  }
+
+  private PoolView view(Pool pool) {
+    return PoolView.of(pool, rollouts.of(pool.id(), pool.spec().goldenVersion()));
   }
 
   @Transactional(readOnly = true)
@@ -150,7 +158,7 @@ public class PoolService {
         .findById(id)
         .filter(p -> p.state() != PoolState.DELETED)
         .filter(entitlements.of(caller))
-        .map(PoolView::of)
+        .map(this::view)
         .orElseThrow(() -> new NotFoundException("Pool", id));
   }
 
@@ -160,12 +168,13 @@ public class PoolService {
     UUID after = cursor == null || cursor.isBlank() ? new UUID(0, 0) : UUID.fromString(cursor);
     int size = Math.clamp(limit, 1, 500);
     // Pools are few (tens); entitlement is filtered here rather than in SQL.
+    Map<UUID, PoolRollout> rollouts = this.rollouts.all();
     List<PoolView> visible =
         pools.findLive().stream()
             .filter(entitlements.of(caller))
             .sorted(java.util.Comparator.comparing(p -> p.id().toString()))
             .filter(p -> p.id().toString().compareTo(after.toString()) > 0)
-            .map(PoolView::of)
+            .map(p -> PoolView.of(p, rollouts.getOrDefault(p.id(), PoolRollout.EMPTY)))
             .toList();
     List<PoolView> items = visible.stream().limit(size).toList();
     return new Page<>(items, visible.size() > size ? items.getLast().id().toString() : null);

@@ -70,6 +70,6 @@ public class HostFencing {
     }
     audit.record(caller, "host.fence", "host", hostId, moved + " desktops placed again");
     log.warn("event=host.fenced host={} by={} rescheduled={}", hostId, caller.subject(), moved);
-    return HostView.of(host);
+    return hosts.view(host);
   }
 }

@@ -14,8 +14,10 @@ import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostStatus;
+import io.veneer.controlplane.hosts.HostView;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolRollout;
 import io.veneer.controlplane.pools.PoolService;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolState;
@@ -124,6 +126,26 @@ class PoolControllerTest extends ControlPlaneSpringTest {
         .hasSize(20)
         .allSatisfy(d -> assertThat(d.get("host_id")).isEqualTo(host));
     assertThat(agent.holding()).hasSize(20);
+  }
+
+  @Test
+  void aHostShowsWhatItsDesktopsHoldAgainstWhatItMayPromise() throws Exception {
+    UUID pool = pool(3, 3, 0);
+    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+
+    HostView used = hosts.view(hosts.get(host));
+    assertThat(used.allocated()).isEqualTo(new Resources(3, 3 * 1024, 3 * 10));
+    assertThat(used.desktops()).isEqualTo(3);
+    Resources capacity = used.capacity();
+    assertThat(used.allocatable())
+        .as("4.0 vCPU overcommit by default, none for memory and disk")
+        .isEqualTo(new Resources(capacity.vcpus() * 4, capacity.memoryMib(), capacity.diskGib()));
+    assertThat(hosts.views()).contains(used);
+
+    pools.delete(admin, pool);
+
+    await("the claims are released", () -> hosts.view(hosts.get(host)).desktops() == 0);
+    assertThat(hosts.view(hosts.get(host)).allocated()).isEqualTo(Resources.ZERO);
   }
 
   @Test
@@ -240,6 +262,11 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     DesktopView alices = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
 
     pools.update(admin, pool, spec("v2", 3, 3, 0));
+    PoolRollout started = pools.get(admin, pool).rollout();
+    assertThat(started.desktops()).isEqualTo(3);
+    assertThat(started.current()).isZero();
+    assertThat(started.waitingForLogoff()).isEqualTo(1);
+    assertThat(started.complete()).isFalse();
 
     await(
         "the two free desktops are on v2 and RUNNING",
@@ -251,12 +278,17 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     assertThat(desktops.get(alice, alices.id()).goldenVersion())
         .as("alice's desktop waits for her logoff")
         .isEqualTo("v1");
+    assertThat(pools.get(admin, pool).rollout())
+        .as("two of three on v2, alice's waits for her logoff")
+        .isEqualTo(new PoolRollout(3, 2, 0, 1, 0));
 
     desktops.logoff(alice, alices.id());
 
     await(
         "alice's former desktop is on v2",
         () -> "v2".equals(desktops.get(admin, alices.id()).goldenVersion()));
+    await("the roll is complete", () -> pools.get(admin, pool).rollout().complete());
+    assertThat(pools.get(admin, pool).rollout()).isEqualTo(new PoolRollout(3, 3, 0, 0, 0));
   }
 
   @Test

@@ -26,7 +26,8 @@ final class DesktopMessages {
             .setDesiredPowerState(view.desiredPower() == PowerState.ON ? "RUNNING" : "STOPPED")
             .setSpecGeneration(view.specGeneration())
             .setGoldenImageVersionId(view.goldenVersion())
-            .setCreatedAt(CommonMessages.timestamp(view.createdAt()));
+            .setCreatedAt(CommonMessages.timestamp(view.createdAt()))
+            .setUpdatedAt(CommonMessages.timestamp(view.updatedAt()));
     if (view.owner() != null) {
       desktop.setAssignedUser(view.owner());
     }

@@ -14,7 +14,6 @@ import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.controlplane.hosts.HostView;
 import io.veneer.controlplane.reconcile.HostFencing;
-import java.util.Comparator;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -34,7 +33,7 @@ class HostApi extends HostServiceGrpc.HostServiceImplBase {
   public void getHost(GetHostRequest request, StreamObserver<Host> out) {
     caller().requireAdmin("Reading a host");
     String id = RequestFields.required("id", request.getId());
-    reply(out, HostMessages.host(HostView.of(hosts.get(id))));
+    reply(out, HostMessages.host(hosts.view(hosts.get(id))));
   }
 
   /** Hosts by id after the page token; the service returns them all, hosts being few. */
@@ -43,10 +42,8 @@ class HostApi extends HostServiceGrpc.HostServiceImplBase {
     caller().requireAdmin("Listing hosts");
     PageQuery query = PageQuery.of(request.getPage());
     List<HostView> after =
-        hosts.all().stream()
-            .map(HostView::of)
+        hosts.views().stream()
             .filter(h -> query.cursor() == null || h.id().compareTo(query.cursor()) > 0)
-            .sorted(Comparator.comparing(HostView::id))
             .limit(query.size() + 1L)
             .toList();
     List<HostView> page = after.stream().limit(query.size()).toList();

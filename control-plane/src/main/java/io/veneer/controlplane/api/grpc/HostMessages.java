@@ -6,8 +6,8 @@ import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.controlplane.hosts.HostView;
 
 /**
- * Hosts as {@code veneer.api.v1} messages. Allocation, connection, desktop count and agent version
- * are not in {@link HostView}, so they are left unset.
+ * Hosts as {@code veneer.api.v1} messages. Whether an agent is connected and its version are not in
+ * {@link HostView}, so they are left unset.
  */
 final class HostMessages {
 
@@ -19,6 +19,8 @@ final class HostMessages {
             .setId(view.id())
             .setState(state(view.state()))
             .setCapacity(CommonMessages.resources(view.capacity()))
+            .setAllocated(CommonMessages.resources(view.allocated()))
+            .setDesktops(view.desktops())
             .putAllLabels(view.labels())
             .setZone(view.zone());
     if (view.lastHeartbeatAt() != null) {

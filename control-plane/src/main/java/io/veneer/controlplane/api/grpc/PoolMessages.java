@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Pools as {@code veneer.api.v1} messages, and a create's {@link Pool} as a {@link PoolSpec}. The
- * desktop counters and the creation time are not in {@link PoolView}, so they are left unset.
+ * creation time is not in {@link PoolView}, so it is left unset.
  */
 final class PoolMessages {
 
@@ -34,6 +34,8 @@ final class PoolMessages {
         .addAllEntitledGroups(spec.entitledGroups().stream().sorted().toList())
         .setMaxConcurrentRefreshes(spec.maxConcurrentRefresh())
         .setHardware(hardware(spec.hardware()))
+        .setDesktopsCurrent(view.rollout().current())
+        .setDesktopsTotal(view.rollout().desktops())
         .build();
   }
 

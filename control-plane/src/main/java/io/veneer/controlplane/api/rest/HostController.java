@@ -65,7 +65,7 @@ class HostController {
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
   HostView register(JwtAuthenticationToken token, @RequestBody HostRegistration registration) {
-    return HostView.of(hosts.register(SecurityConfiguration.callerOf(token), registration));
+    return hosts.view(hosts.register(SecurityConfiguration.callerOf(token), registration));
   }
 
   /** Issues a new agent token for the host (shown once; only its SHA-256 is kept). */
@@ -79,12 +79,12 @@ class HostController {
   @GetMapping
   List<HostView> list(JwtAuthenticationToken token) {
     SecurityConfiguration.callerOf(token).requireAdmin("Listing hosts");
-    return hosts.all().stream().map(HostView::of).toList();
+    return hosts.views();
   }
 
   @GetMapping("/{id}")
   HostView get(JwtAuthenticationToken token, @PathVariable String id) {
     SecurityConfiguration.callerOf(token).requireAdmin("Reading a host");
-    return HostView.of(hosts.get(id));
+    return hosts.view(hosts.get(id));
   }
 }

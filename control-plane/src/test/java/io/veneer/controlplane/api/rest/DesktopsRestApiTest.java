@@ -7,6 +7,7 @@ import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.scheduler.cluster.Resources;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,9 @@ class DesktopsRestApiTest extends ControlPlaneSpringTest {
     assertThat(created.body().get("owner").asString()).isEqualTo(alice);
     assertThat(created.body().get("state").asString()).isEqualTo("SCHEDULED");
     assertThat(created.body().get("hostId").asString()).isNotBlank();
+    assertThat(Instant.parse(created.body().get("updatedAt").asString()))
+        .as("placed after it was requested")
+        .isAfterOrEqualTo(Instant.parse(created.body().get("createdAt").asString()));
   }
 
   @Test
