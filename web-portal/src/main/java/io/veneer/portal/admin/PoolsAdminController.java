@@ -15,24 +15,31 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** Pools: create, change size and entitlements, roll to another published golden version. */
 @Controller
 class PoolsAdminController {
 
+  private static final int MAX_FOUND = 20;
+
   private final ControlPlane controlPlane;
   private final GoldenImages images;
+  private final PoolWatch watch;
 
-  PoolsAdminController(ControlPlane controlPlane, GoldenImages images) {
+  PoolsAdminController(ControlPlane controlPlane, GoldenImages images, PoolWatch watch) {
     this.controlPlane = controlPlane;
     this.images = images;
+    this.watch = watch;
   }
 
   /**
@@ -80,7 +87,13 @@ class PoolsAdminController {
   }
 
   /** One person or group the form offers to entitle: its value, what it shows, whether ticked. */
-  record Choice(String value, String label, boolean checked) {}
+  record Choice(String value, String label, boolean checked) {
+
+    static Choice of(DirectoryUser user, boolean checked) {
+      String label = user.username() + (user.email() == null ? "" : " (" + user.email() + ")");
+      return new Choice(user.id(), label, checked);
+    }
+  }
 
   /**
    * The form's entitlement choices from the control plane's directory (Keycloak), each already
@@ -96,9 +109,8 @@ class PoolsAdminController {
       Set<String> groups = spec == null ? Set.of() : spec.entitledGroups();
       try {
         Map<String, Choice> userChoices = new LinkedHashMap<>();
-        for (DirectoryUser user : controlPlane.directoryUsers(MAX_USERS)) {
-          String label = user.username() + (user.email() == null ? "" : " (" + user.email() + ")");
-          userChoices.put(user.id(), new Choice(user.id(), label, users.contains(user.id())));
+        for (DirectoryUser user : controlPlane.directoryUsers("", MAX_USERS)) {
+          userChoices.put(user.id(), Choice.of(user, users.contains(user.id())));
         }
         users.forEach(id -> userChoices.putIfAbsent(id, new Choice(id, id, true)));
         Map<String, Choice> groupChoices = new LinkedHashMap<>();
@@ -115,6 +127,32 @@ class PoolsAdminController {
             List.of(), List.of(), "The control plane could not be reached: " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * People the directory finds by part of their user name, name or email, to tick on the pool form:
+   * for directories larger than the form's first {@value EntitlementChoices#MAX_USERS}.
+   */
+  @GetMapping("/admin/pools/directory-users")
+  String findUsers(@RequestParam(defaultValue = "") String search, Model model) {
+    String term = search.strip();
+    model.addAttribute("search", term);
+    model.addAttribute("problem", null);
+    List<Choice> found = List.of();
+    if (!term.isEmpty()) {
+      try {
+        found =
+            controlPlane.directoryUsers(term, MAX_FOUND).stream()
+                .map(user -> Choice.of(user, false))
+                .toList();
+      } catch (BackendProblem p) {
+        model.addAttribute("problem", p.detail());
+      } catch (ResourceAccessException e) {
+        model.addAttribute("problem", "The control plane could not be reached: " + e.getMessage());
+      }
+    }
+    model.addAttribute("found", found);
+    return "admin/pool-fields :: found";
   }
 
   /** A published version an admin can put a pool on. */
@@ -138,10 +176,34 @@ class PoolsAdminController {
   @GetMapping("/admin/pools/{id}")
   String edit(@PathVariable UUID id, Model model) {
     Pool pool = controlPlane.pool(id);
+    List<GoldenChoice> choices = publishedVersions();
     model.addAttribute("pool", pool);
-    model.addAttribute("choices", publishedVersions());
+    model.addAttribute("choices", choices);
+    model.addAttribute("versionLabel", label(pool.spec().goldenVersion(), choices));
     model.addAttribute("entitlements", EntitlementChoices.of(controlPlane, pool.spec()));
     return "admin/pool";
+  }
+
+  /** The pool's rollout section, read again when the page hears that the pool changed. */
+  @GetMapping("/admin/pools/{id}/rollout")
+  String rollout(@PathVariable UUID id, Model model) {
+    Pool pool = controlPlane.pool(id);
+    model.addAttribute("pool", pool);
+    model.addAttribute("versionLabel", label(pool.spec().goldenVersion(), publishedVersions()));
+    return "admin/pool :: rollout";
+  }
+
+  @GetMapping(path = "/admin/pools/{id}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter live(@PathVariable UUID id) {
+    return watch.open(id);
+  }
+
+  private static String label(String versionId, List<GoldenChoice> choices) {
+    return choices.stream()
+        .filter(c -> c.versionId().equals(versionId))
+        .map(GoldenChoice::label)
+        .findFirst()
+        .orElse(versionId);
   }
 
   /** A new spec: a different golden version rolls the pool's desktops over to it. */

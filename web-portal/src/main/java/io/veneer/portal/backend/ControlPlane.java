@@ -31,10 +31,14 @@ public final class ControlPlane {
     this.rest = rest;
   }
 
-  /** The people an admin can entitle to pools, as the control plane reads them from Keycloak. */
-  public List<DirectoryUser> directoryUsers(int max) {
+  /**
+   * The people an admin can entitle to pools, as the control plane reads them from Keycloak: at
+   * most {@code max}, those whose user name, name or email contains {@code search} (all when it is
+   * blank).
+   */
+  public List<DirectoryUser> directoryUsers(String search, int max) {
     return rest.get()
-        .uri("directory/users?max={max}", max)
+        .uri("directory/users?search={search}&max={max}", search, max)
         .retrieve()
         .body(new ParameterizedTypeReference<List<DirectoryUser>>() {});
   }

@@ -60,12 +60,36 @@ public final class ControlPlaneViews {
       Set<String> entitledUsers,
       Set<String> entitledGroups) {}
 
-  public record Pool(UUID id, PoolSpec spec, String state, long version) {}
+  public record Pool(UUID id, PoolSpec spec, String state, long version, Rollout rollout) {}
 
+  /**
+   * Where a pool's desktops stand against its golden version (a roll in progress when not all are
+   * current).
+   */
+  public record Rollout(
+      int desktops, int current, int refreshing, int waitingForLogoff, int queued) {
+
+    public boolean complete() {
+      return current == desktops;
+    }
+
+    /** Percent of the desktops on the pool's version, 100 for a pool without desktops. */
+    public int percent() {
+      return desktops == 0 ? 100 : current * 100 / desktops;
+    }
+  }
+
+  /**
+   * A host: {@code allocated} is what its desktops claim, {@code allocatable} its capacity times
+   * the overcommit ratios, what placement may promise.
+   */
   public record Host(
       String id,
       String state,
       Resources capacity,
+      Resources allocatable,
+      Resources allocated,
+      int desktops,
       Map<String, String> labels,
       String zone,
       Instant lastHeartbeatAt,

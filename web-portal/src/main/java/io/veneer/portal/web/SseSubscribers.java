@@ -76,6 +76,12 @@ public final class SseSubscribers<S> implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.shutdownNow();
-    subscribers.forEach(s -> s.emitter().complete());
+    for (Subscriber<S> subscriber : subscribers) {
+      try {
+        subscriber.emitter().complete();
+      } catch (IllegalStateException e) {
+        // The web server stopped first and recycled the response: the stream is closed already.
+      }
+    }
   }
 }

@@ -1,7 +1,9 @@
 package io.veneer.portal.admin;
 
+import static io.veneer.portal.testing.DesktopEvents.transition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veneer.events.v1.DesktopEvent;
 import io.veneer.events.v1.EventHeader;
 import io.veneer.events.v1.HostEvent;
 import io.veneer.portal.testing.FakeHttpServer.Call;
@@ -10,6 +12,7 @@ import io.veneer.portal.testing.SseReader;
 import io.veneer.portal.testing.TestPortal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +165,87 @@ class AdminPagesTest {
     } finally {
       portal.controlPlane().directoryDown(false);
     }
+  }
+
+  @Test
+  void theDirectorySearchFindsPeopleByPartOfTheirNameOrEmailForThePoolForm() {
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    String zoe = UUID.randomUUID().toString();
+    portal.controlPlane().addDirectoryUser(zoe, "zoe-" + run);
+    portal.controlPlane().addDirectoryUser(UUID.randomUUID().toString(), "yan-" + run);
+    portal.images().addImageWithVersion("search-" + run, "PUBLISHED");
+    assertThat(admin.get("/admin/pools").body())
+        .contains("id=\"user-search\"", "hx-get=\"/admin/pools/directory-users\"");
+
+    String found = admin.get("/admin/pools/directory-users?search=ZOE-" + run).body();
+
+    assertThat(found)
+        .contains("name=\"entitledUsers\"", "value=\"" + zoe + "\"", "zoe-" + run + "@example.test")
+        .doesNotContain("yan-" + run);
+    assertThat(admin.get("/admin/pools/directory-users?search=nobody-" + run).body())
+        .contains("Nobody in the directory matches “nobody-" + run + "”.");
+    assertThat(admin.get("/admin/pools/directory-users?search=").body())
+        .as("an empty search lists nobody")
+        .doesNotContain("type=\"checkbox\"");
+  }
+
+  @Test
+  void whenTheDirectoryCannotBeSearchedTheResultsSayWhy() {
+    portal.controlPlane().directoryDown(true);
+    try {
+      assertThat(admin.get("/admin/pools/directory-users?search=zoe").body())
+          .contains("The directory could not be searched", "Keycloak did not answer");
+    } finally {
+      portal.controlPlane().directoryDown(false);
+    }
+  }
+
+  @Test
+  void aPoolPageShowsHowFarItsRollHasComeAndHearsWhenItsDesktopsChange() {
+    UUID pool = portal.controlPlane().addPool("rolling-" + UUID.randomUUID(), Set.of("ann"));
+    UUID current = portal.controlPlane().addDesktop("ann", pool, "RUNNING", null);
+    portal.controlPlane().addDesktop("ben", pool, "RUNNING", null);
+    UUID refreshing = portal.controlPlane().addDesktop("cid", pool, "REFRESHING", null);
+    spec(portal.controlPlane().pool(pool)).put("goldenVersion", "v2");
+    portal.controlPlane().desktop(current).put("goldenVersion", "v2");
+    portal.controlPlane().desktop(refreshing).put("goldenVersion", "v2");
+
+    assertThat(admin.get("/admin/pools/" + pool).body())
+        .contains("1 of 3 desktops on this version (33%)")
+        .containsPattern("<progress id=\"rollout-progress\" max=\"3\"\\s+value=\"1\"")
+        .contains("Being refreshed now: 1", "In use, refreshed when their user logs off: 1")
+        .contains("data-live=\"/admin/pools/" + pool + "/live\"");
+
+    try (SseReader live = new SseReader(admin.stream("/admin/pools/" + pool + "/live"))) {
+      portal.publish(
+          transition(
+              UUID.randomUUID(), UUID.randomUUID(), "ann", "RUNNING", "STOPPED", Instant.now()));
+      DesktopEvent refreshed =
+          transition(refreshing, pool, "cid", "REFRESHING", "RUNNING", Instant.now());
+      portal.publish(refreshed);
+
+      assertThat(live.await(e -> e.name().equals("changed"), Duration.ofSeconds(15)))
+          .as("told of its own desktop's change, not of another pool's")
+          .hasValueSatisfying(
+              e -> assertThat(e.data()).isEqualTo(refreshed.getHeader().getEventId()));
+    }
+    portal.controlPlane().desktop(refreshing).put("state", "RUNNING");
+    assertThat(admin.get("/admin/pools/" + pool + "/rollout").body())
+        .contains("2 of 3 desktops on this version (66%)")
+        .doesNotContain("<html");
+  }
+
+  @Test
+  void hostsShowWhatTheirDesktopsClaimAgainstWhatMayBePromised() {
+    portal.controlPlane().addHost("host-busy", "UP");
+    portal.controlPlane().hostUsage("host-busy", 3, 3, 768, 3);
+
+    String page = admin.get("/admin/hosts").body();
+
+    assertThat(page)
+        .contains("id=\"vcpu-host-busy\"", "3 of 64 vCPU", "768 of 65536 MiB", "3 of 500 GiB")
+        .containsPattern("<meter id=\"memory-host-busy\" min=\"0\" max=\"65536\"\\s+value=\"768\"")
+        .containsPattern("<td class=\"desktops\">3</td>");
   }
 
   @Test

@@ -194,6 +194,73 @@ class BrowserTest {
     }
   }
 
+  @Test
+  void adminWatchesAPoolRollWithoutReloading() {
+    UUID pool = portal.controlPlane().addPool("Rolling", Set.of(bella));
+    UUID waiting = portal.controlPlane().addDesktop(bella, pool, "RUNNING", null);
+    UUID done = portal.controlPlane().addDesktop(bella, pool, "RUNNING", null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) portal.controlPlane().pool(pool).get("spec");
+    spec.put("goldenVersion", "v2");
+    portal.controlPlane().desktop(done).put("goldenVersion", "v2");
+    logIn("adam", "adam-pw");
+
+    browser.get(portal.uri("/admin/pools/" + pool).toString());
+    assertThat(waitFor(By.id("rollout-summary")).getText())
+        .isEqualTo("1 of 2 desktops on this version (50%)");
+    new WebDriverWait(browser, WAIT)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("live-status"), "Live updates: on"));
+    js("window.notReloaded = true;");
+    Chromium.screenshot(browser, "08-admin-pool-rolling");
+
+    // Bella logs off: her desktop is refreshed to the new version, and its events reach the page.
+    Map<String, Object> desktop = portal.controlPlane().desktop(waiting);
+    desktop.put("goldenVersion", "v2");
+    desktop.put("state", "REFRESHING");
+    portal.publish(transition(waiting, pool, bella, "RUNNING", "REFRESHING", Instant.now()));
+    new WebDriverWait(browser, WAIT)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("rollout-refreshing"), "Being refreshed now: 1"));
+    desktop.put("state", "RUNNING");
+    portal.publish(transition(waiting, pool, bella, "REFRESHING", "RUNNING", Instant.now()));
+
+    waitFor(By.id("rollout-complete"));
+    assertThat(browser.findElement(By.id("rollout-summary")).getText())
+        .isEqualTo("2 of 2 desktops on this version (100%)");
+    assertThat(js("return window.notReloaded === true;")).isEqualTo(true);
+    Chromium.screenshot(browser, "09-admin-pool-rolled");
+  }
+
+  @Test
+  void adminFindsPeopleInTheDirectoryAndTheTickedOnesStayThroughTheNextSearch() {
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    String zoe = UUID.randomUUID().toString();
+    String yan = UUID.randomUUID().toString();
+    portal.images().addImageWithVersion("directory-" + run, "PUBLISHED");
+    logIn("adam", "adam-pw");
+    browser.get(portal.uri("/admin/pools").toString());
+    // Not among the people the form lists: they join the directory after the page was drawn.
+    portal.controlPlane().addDirectoryUser(zoe, "zoe-" + run);
+    portal.controlPlane().addDirectoryUser(yan, "yan-" + run);
+
+    waitFor(By.id("user-search")).sendKeys("zoe-" + run);
+    waitFor(By.id("found-" + zoe)).click();
+    WebElement search = browser.findElement(By.id("user-search"));
+    search.clear();
+    search.sendKeys("yan-" + run);
+    waitFor(By.id("found-" + yan));
+
+    WebElement kept = browser.findElement(By.cssSelector("#pool-users input[value='" + zoe + "']"));
+    assertThat(kept.isSelected()).as("zoe stays ticked in the form").isTrue();
+    assertThat(
+            browser.findElements(By.cssSelector("#user-search-results input[value='" + zoe + "']")))
+        .isEmpty();
+    Chromium.screenshot(browser, "10-admin-pool-directory-search");
+  }
+
   private static void logIn(String username, String password) {
     // Keycloak's SSO cookies live under its realm path: clear every cookie, not only the portal's.
     browser.executeCdpCommand("Network.clearBrowserCookies", Map.of());

@@ -42,7 +42,21 @@ public final class FakeControlPlane extends FakeHttpServer {
         (x, m, c) -> {
           requireAdmin(c);
           requireDirectory();
-          return List.copyOf(directoryUsers);
+          Map<String, String> query = query(x.getRequestURI().getRawQuery());
+          String search = query.getOrDefault("search", "").toLowerCase(java.util.Locale.ROOT);
+          // As Keycloak searches: part of the user name, name or email.
+          return directoryUsers.stream()
+              .filter(
+                  u ->
+                      search.isEmpty()
+                          || u.values().stream()
+                              .anyMatch(
+                                  v ->
+                                      v.toString()
+                                          .toLowerCase(java.util.Locale.ROOT)
+                                          .contains(search)))
+              .limit(Integer.parseInt(query.getOrDefault("max", "50")))
+              .toList();
         });
     route(
         "GET",
@@ -52,13 +66,16 @@ public final class FakeControlPlane extends FakeHttpServer {
           requireDirectory();
           return List.copyOf(directoryGroups);
         });
-    route("GET", "/api/v1/pools", (x, m, c) -> page(visiblePools(requireCaller(c))));
+    route(
+        "GET",
+        "/api/v1/pools",
+        (x, m, c) -> page(visiblePools(requireCaller(c)).stream().map(this::withRollout).toList()));
     route(
         "GET",
         "/api/v1/pools/([0-9a-f-]{36})",
         (x, m, c) -> {
           requireCaller(c);
-          return found(pools.get(UUID.fromString(m.group(1))), "pool");
+          return withRollout(found(pools.get(UUID.fromString(m.group(1))), "pool"));
         });
     route(
         "POST",
@@ -265,14 +282,79 @@ public final class FakeControlPlane extends FakeHttpServer {
     host.put("id", id);
     host.put("state", state);
     host.put("capacity", Map.of("vcpus", 16, "memoryMib", 65536, "diskGib", 500));
+    host.put("allocatable", Map.of("vcpus", 64, "memoryMib", 65536, "diskGib", 500));
+    host.put("allocated", Map.of("vcpus", 0, "memoryMib", 0, "diskGib", 0));
+    host.put("desktops", 0);
     host.put("labels", Map.of());
     host.put("zone", "default");
     host.put("generation", 1);
     hosts.put(id, host);
   }
 
+  /** What the host's desktops claim, as the control plane sums their claims. */
+  public void hostUsage(String id, int desktops, long vcpus, long memoryMib, long diskGib) {
+    Map<String, Object> host = hosts.get(id);
+    host.put("allocated", Map.of("vcpus", vcpus, "memoryMib", memoryMib, "diskGib", diskGib));
+    host.put("desktops", desktops);
+  }
+
   public Map<String, Object> host(String id) {
     return hosts.get(id);
+  }
+
+  /**
+   * The pool with where its desktops stand against its golden version, counted as the control plane
+   * counts them.
+   */
+  private Map<String, Object> withRollout(Map<String, Object> pool) {
+    Object version = spec(pool).get("goldenVersion");
+    int total = 0;
+    int current = 0;
+    int refreshing = 0;
+    int waiting = 0;
+    int queued = 0;
+    for (Map<String, Object> d : desktops.values()) {
+      if (!pool.get("id").equals(d.get("poolId"))
+          || List.of("DELETING", "DELETED").contains(d.get("state"))) {
+        continue;
+      }
+      total++;
+      boolean onVersion = version.equals(d.get("goldenVersion"));
+      if ("REFRESHING".equals(d.get("state"))) {
+        refreshing++;
+      } else if (onVersion) {
+        current++;
+      } else if (d.get("owner") != null) {
+        waiting++;
+      } else {
+        queued++;
+      }
+    }
+    Map<String, Object> shown = new LinkedHashMap<>(pool);
+    shown.put(
+        "rollout",
+        Map.of(
+            "desktops", total,
+            "current", current,
+            "refreshing", refreshing,
+            "waitingForLogoff", waiting,
+            "queued", queued));
+    return shown;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        String[] kv = pair.split("=", 2);
+        params.put(
+            java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+            kv.length > 1
+                ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)
+                : "");
+      }
+    }
+    return params;
   }
 
   private Map<String, Object> addPoolWithSpec(Map<String, Object> spec) {
