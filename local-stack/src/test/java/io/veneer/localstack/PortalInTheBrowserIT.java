@@ -329,6 +329,23 @@ class PortalInTheBrowserIT {
         .as("alice, from Keycloak's directory, offered to entitle by her id")
         .isEqualTo("checkbox");
     assertThat(browser.findElement(By.id("pool-groups")).getText()).contains("engineering");
+    browser.findElement(By.id("user-search")).sendKeys("ali");
+    new WebDriverWait(browser, WAIT)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("user-search-results"), "alice@"));
+    assertThat(browser.findElement(By.id("user-search-results")).getText())
+        .as("Keycloak searched through the control plane; alice is already offered above")
+        .contains("already in the list above");
+
+    browser.get(portal("/admin/hosts"));
+    int desktops =
+        browser.findElements(By.cssSelector("#hosts-table td.desktops")).stream()
+            .mapToInt(cell -> Integer.parseInt(cell.getText()))
+            .sum();
+    assertThat(desktops).as("the demo pool's desktops hold claims on the hosts").isPositive();
+    assertThat(browser.findElements(By.cssSelector("#hosts-table meter[id^='memory-']")))
+        .anySatisfy(meter -> assertThat(Long.parseLong(meter.getAttribute("value"))).isPositive());
   }
 
   private void logIn(String user) {
