@@ -206,11 +206,14 @@ class PoolsAdminController {
         .orElse(versionId);
   }
 
-  /** A new spec: a different golden version rolls the pool's desktops over to it. */
+  /**
+   * A new spec: a different golden version rolls the pool's desktops over to it, which the pool's
+   * page, shown next, follows.
+   */
   @PostMapping("/admin/pools/{id}")
   String update(@PathVariable UUID id, @ModelAttribute PoolForm form) {
     controlPlane.updatePool(id, form.toSpec(imageOf(form.goldenVersion())));
-    return "redirect:/admin/pools";
+    return "redirect:/admin/pools/" + id;
   }
 
   private List<GoldenChoice> publishedVersions() {

@@ -111,7 +111,11 @@ class AdminPagesTest {
         .containsEntry("goldenVersion", first.toString())
         .containsEntry("entitledUsers", List.of("ann"));
 
-    admin.post("/admin/pools/" + pool.get("id"), poolForm(name, second));
+    HttpResponse<String> rolled =
+        admin.post("/admin/pools/" + pool.get("id"), poolForm(name, second));
+    assertThat(rolled.headers().firstValue("Location"))
+        .as("the pool's page follows the roll")
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/admin/pools/" + pool.get("id")));
 
     assertThat(spec(portal.controlPlane().pool(UUID.fromString(pool.get("id").toString()))))
         .containsEntry("goldenVersion", second.toString())
@@ -215,6 +219,7 @@ class AdminPagesTest {
         .containsPattern("<progress id=\"rollout-progress\" max=\"3\"\\s+value=\"1\"")
         .contains("Being refreshed now: 1", "In use, refreshed when their user logs off: 1")
         .contains("data-live=\"/admin/pools/" + pool + "/live\"");
+    assertThat(admin.get("/admin/pools").body()).contains("1 of 3 (rolling)");
 
     try (SseReader live = new SseReader(admin.stream("/admin/pools/" + pool + "/live"))) {
       portal.publish(
