@@ -22,7 +22,8 @@ class PoolRollouts {
                               AND d.state <> 'REFRESHING') AS current,
              COUNT(*) FILTER (WHERE d.state = 'REFRESHING') AS refreshing,
              COUNT(*) FILTER (WHERE d.golden_version <> %1$s
-                              AND d.owner IS NOT NULL) AS waiting_for_logoff,
+                              AND d.owner IS NOT NULL AND d.state <> 'REFRESHING')
+                              AS waiting_for_logoff,
              COUNT(*) FILTER (WHERE d.golden_version <> %1$s
                               AND d.owner IS NULL AND d.state <> 'REFRESHING') AS queued
       FROM desktop d JOIN pool p ON p.id = d.pool_id
