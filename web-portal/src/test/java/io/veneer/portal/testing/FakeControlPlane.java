@@ -42,7 +42,7 @@ public final class FakeControlPlane extends FakeHttpServer {
         (x, m, c) -> {
           requireAdmin(c);
           requireDirectory();
-          Map<String, String> query = query(x.getRequestURI().getRawQuery());
+          Map<String, String> query = form(x.getRequestURI().getRawQuery());
           String search = query.getOrDefault("search", "").toLowerCase(java.util.Locale.ROOT);
           // As Keycloak searches: part of the user name, name or email.
           return directoryUsers.stream()
@@ -340,21 +340,6 @@ public final class FakeControlPlane extends FakeHttpServer {
             "waitingForLogoff", waiting,
             "queued", queued));
     return shown;
-  }
-
-  private static Map<String, String> query(String raw) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        String[] kv = pair.split("=", 2);
-        params.put(
-            java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
-            kv.length > 1
-                ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)
-                : "");
-      }
-    }
-    return params;
   }
 
   private Map<String, Object> addPoolWithSpec(Map<String, Object> spec) {

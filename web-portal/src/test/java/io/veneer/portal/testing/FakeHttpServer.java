@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -154,6 +157,20 @@ public abstract class FakeHttpServer implements AutoCloseable {
 
   protected static Map<?, ?> jsonBody(HttpExchange exchange) throws IOException {
     return JSON.readValue(exchange.getRequestBody().readAllBytes(), Map.class);
+  }
+
+  /** A query string or form body, decoded; the first of repeated names wins. */
+  protected static Map<String, String> form(String encoded) {
+    if (encoded == null || encoded.isEmpty()) {
+      return Map.of();
+    }
+    return Arrays.stream(encoded.split("&"))
+        .map(pair -> pair.split("=", 2))
+        .collect(
+            Collectors.toMap(
+                kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                kv -> kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
+                (a, b) -> a));
   }
 
   protected static Caller requireCaller(Caller caller) {
