@@ -184,12 +184,13 @@ class PoolsAdminController {
     return "admin/pool";
   }
 
-  /** The pool's rollout section, read again when the page hears that the pool changed. */
+  /**
+   * The pool's rollout section, read again when the page hears that the pool changed: one call to
+   * the control plane, none to the image service, since it comes with every desktop event.
+   */
   @GetMapping("/admin/pools/{id}/rollout")
   String rollout(@PathVariable UUID id, Model model) {
-    Pool pool = controlPlane.pool(id);
-    model.addAttribute("pool", pool);
-    model.addAttribute("versionLabel", label(pool.spec().goldenVersion(), publishedVersions()));
+    model.addAttribute("pool", controlPlane.pool(id));
     return "admin/pool :: rollout";
   }
 
