@@ -46,21 +46,6 @@ public class AgentReports {
 
   private static final Logger log = LoggerFactory.getLogger(AgentReports.class);
 
-  /**
-   * The paths a desktop takes towards an observed state when the agent skips reports (a guest shut
-   * down from inside goes from RUNNING to STOPPED without a STOPPING report).
-   */
-  private static final List<List<DesktopState>> PATHS =
-      List.of(
-          List.of(
-              DesktopState.SCHEDULED,
-              DesktopState.PROVISIONING,
-              DesktopState.STARTING,
-              DesktopState.RUNNING,
-              DesktopState.STOPPING,
-              DesktopState.STOPPED),
-          List.of(DesktopState.STARTING, DesktopState.STOPPING, DesktopState.STOPPED));
-
   private final HostService hostService;
   private final HostRepository hosts;
   private final DesktopRepository desktops;
@@ -117,7 +102,7 @@ public class AgentReports {
 
   @Transactional(readOnly = true)
   public List<DesiredDesktop> desiredFor(String hostId) {
-    return desktops.findByHostId(hostId).stream()
+    return desktops.findPlacedOn(hostId).stream()
         .filter(d -> d.state() != DesktopState.DELETED && d.state() != DesktopState.DELETING)
         .map(this::desired)
         .toList();
@@ -135,7 +120,7 @@ public class AgentReports {
    * are orphans: they are not in its desired set, so the agent removes them.
    */
   private void reconcileInventory(String hostId, Set<String> held) {
-    for (Desktop desktop : desktops.findByHostId(hostId)) {
+    for (Desktop desktop : desktops.findPlacedOn(hostId)) {
       if (held.contains(desktop.id().toString())) {
         continue;
       }
@@ -198,11 +183,9 @@ public class AgentReports {
               : status.getFailureReason());
       return true;
     }
-    Optional<List<DesktopState>> path = pathBetween(desktop.state(), target);
-    if (DesktopLifecycle.allows(desktop.state(), target)) {
-      desktop.moveTo(target);
-    } else if (path.isPresent()) {
-      path.get().forEach(desktop::moveTo);
+    Optional<List<DesktopState>> steps = DesktopLifecycle.stepsTowards(desktop.state(), target);
+    if (steps.isPresent()) {
+      steps.get().forEach(desktop::moveTo);
     } else {
       log.info(
           "event=agent.report-ignored desktop={} host={} state={} observed={}",
@@ -239,18 +222,6 @@ public class AgentReports {
           desktop.goldenVersion(),
           desktop.osDiskGeneration());
     }
-  }
-
-  /** The states after {@code from} up to {@code to} along one of the agent's usual paths. */
-  private static Optional<List<DesktopState>> pathBetween(DesktopState from, DesktopState to) {
-    for (List<DesktopState> path : PATHS) {
-      int start = path.indexOf(from);
-      int end = path.indexOf(to);
-      if (start >= 0 && end > start) {
-        return Optional.of(path.subList(start + 1, end + 1));
-      }
-    }
-    return Optional.empty();
   }
 
   private static Optional<DesktopState> observedState(ObservedState state) {

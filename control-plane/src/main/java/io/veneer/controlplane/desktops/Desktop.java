@@ -215,7 +215,7 @@ public class Desktop {
 
   /** Whether it is on its way out or gone. */
   public boolean leaving() {
-    return state == DesktopState.DELETING || state == DesktopState.DELETED;
+    return !state.live();
   }
 
   /** The transitions not yet turned into events, oldest first; clears them. */

@@ -14,7 +14,9 @@ import static io.veneer.controlplane.desktops.DesktopState.STOPPING;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,11 +51,21 @@ public final class DesktopLifecycle {
     allow(FAILED, REQUESTED, STARTING, STOPPED, DELETING);
   }
 
+  /**
+   * The paths a desktop takes as its agent observes it, for reports that skip steps (a guest shut
+   * down from inside goes from RUNNING to STOPPED without a STOPPING report). Every step of each is
+   * an allowed transition, which {@code DesktopLifecycleTest} checks.
+   */
+  static final List<List<DesktopState>> OBSERVED_PATHS =
+      List.of(
+          List.of(SCHEDULED, PROVISIONING, STARTING, RUNNING, STOPPING, STOPPED),
+          List.of(STARTING, STOPPING, STOPPED));
+
   private DesktopLifecycle() {}
 
   private static void allow(DesktopState from, DesktopState... to) {
     Set<DesktopState> targets = EnumSet.noneOf(DesktopState.class);
-    targets.addAll(java.util.List.of(to));
+    targets.addAll(List.of(to));
     ALLOWED.put(from, java.util.Collections.unmodifiableSet(targets));
   }
 
@@ -65,6 +77,27 @@ public final class DesktopLifecycle {
   /** The states {@code from} may move to. */
   public static Set<DesktopState> allowedFrom(DesktopState from) {
     return ALLOWED.get(from);
+  }
+
+  /**
+   * The moves that take a desktop from {@code from} to the observed {@code to}: the move itself
+   * when the table allows it, else the fewest steps along an observed path (so that no state is
+   * claimed that the desktop did not pass through: STARTING to STOPPED is not via RUNNING); empty
+   * when neither leads there.
+   */
+  public static Optional<List<DesktopState>> stepsTowards(DesktopState from, DesktopState to) {
+    if (allows(from, to)) {
+      return Optional.of(List.of(to));
+    }
+    List<DesktopState> shortest = null;
+    for (List<DesktopState> path : OBSERVED_PATHS) {
+      int start = path.indexOf(from);
+      int end = path.indexOf(to);
+      if (start >= 0 && end > start && (shortest == null || end - start < shortest.size())) {
+        shortest = path.subList(start + 1, end + 1);
+      }
+    }
+    return Optional.ofNullable(shortest);
   }
 
   /**

@@ -9,20 +9,21 @@ import org.springframework.data.jpa.repository.Query;
 
 public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
 
-  List<Desktop> findByPoolId(UUID poolId);
-
-  List<Desktop> findByHostId(String hostId);
+  /** The pool's desktops that are not gone. */
+  @Query(
+      value = "SELECT * FROM desktop WHERE pool_id = ?1 AND state <> 'DELETED'",
+      nativeQuery = true)
+  List<Desktop> findInPool(UUID poolId);
 
   List<Desktop> findByIdGreaterThanOrderByIdAsc(UUID after, Limit limit);
 
   List<Desktop> findByOwnerAndIdGreaterThanOrderByIdAsc(String owner, UUID after, Limit limit);
 
-  /** The user's desktop in the pool, if any is still alive. */
+  /** The user's live desktop in the pool, if any (at most one: a unique index says so). */
   @Query(
-      "SELECT d FROM Desktop d WHERE d.poolId = ?1 AND d.owner = ?2"
-          + " AND d.state NOT IN (io.veneer.controlplane.desktops.DesktopState.DELETING,"
-          + " io.veneer.controlplane.desktops.DesktopState.DELETED)")
-  List<Desktop> findLiveByPoolAndOwner(UUID poolId, String owner);
+      value = "SELECT * FROM desktop WHERE pool_id = ?1 AND owner = ?2 AND desktop_live(state)",
+      nativeQuery = true)
+  Optional<Desktop> findLiveByPoolAndOwner(UUID poolId, String owner);
 
   /**
    * A free desktop of the pool, locked for the caller; running ones first, so a user gets a warm
@@ -32,18 +33,16 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
       value =
           """
           SELECT id FROM desktop
-          WHERE pool_id = ?1 AND owner IS NULL
-            AND state NOT IN ('DELETING', 'DELETED', 'FAILED', 'REFRESHING')
+          WHERE pool_id = ?1 AND desktop_free(owner, state)
           ORDER BY (state = 'RUNNING') DESC, created_at
           LIMIT 1 FOR UPDATE SKIP LOCKED
           """,
       nativeQuery = true)
   Optional<UUID> lockOneFree(UUID poolId);
 
-  /** How many desktops of the pool exist and are not on their way out. */
+  /** The desktops placement counts on the host: every one not yet gone. */
   @Query(
-      "SELECT count(d) FROM Desktop d WHERE d.poolId = ?1"
-          + " AND d.state NOT IN (io.veneer.controlplane.desktops.DesktopState.DELETING,"
-          + " io.veneer.controlplane.desktops.DesktopState.DELETED)")
-  long countLive(UUID poolId);
+      value = "SELECT * FROM desktop WHERE host_id = ?1 AND state <> 'DELETED'",
+      nativeQuery = true)
+  List<Desktop> findPlacedOn(String hostId);
 }

@@ -12,5 +12,21 @@ public enum DesktopState {
   REFRESHING,
   DELETING,
   DELETED,
-  FAILED
+  FAILED;
+
+  /**
+   * Not on its way out nor gone: it counts towards its pool's size. SQL: {@code
+   * desktop_live(state)}, held to the same answer by {@code DesktopPredicatesTest}.
+   */
+  public boolean live() {
+    return this != DELETING && this != DELETED;
+  }
+
+  /**
+   * Whether a desktop in this state, owned by nobody, may be handed to the next person: it is ready
+   * or on its way to being ready. SQL: {@code desktop_free(owner, state)}.
+   */
+  public boolean handsOut() {
+    return live() && this != FAILED && this != REFRESHING;
+  }
 }

@@ -55,10 +55,7 @@ public class HostFencing {
     Host host = hosts.get(hostId);
     hosts.changeState(host, HostStatus.FENCED, "fenced by " + caller.subject());
     int moved = 0;
-    for (Desktop desktop : desktops.findByHostId(hostId)) {
-      if (desktop.state() == DesktopState.DELETED) {
-        continue;
-      }
+    for (Desktop desktop : desktops.findPlacedOn(hostId)) {
       if (desktop.state() == DesktopState.DELETING) {
         desktopService.removed(desktop);
       } else {

@@ -74,6 +74,38 @@ class DesktopLifecycleTest {
     }
   }
 
+  static Stream<Arguments> observedReports() {
+    return Stream.of(
+        Arguments.of(DesktopState.RUNNING, DesktopState.STOPPING, "STOPPING"),
+        Arguments.of(DesktopState.SCHEDULED, DesktopState.RUNNING, "PROVISIONING STARTING RUNNING"),
+        Arguments.of(DesktopState.RUNNING, DesktopState.STOPPED, "STOPPING STOPPED"),
+        Arguments.of(DesktopState.STARTING, DesktopState.STOPPED, "STOPPING STOPPED"),
+        Arguments.of(DesktopState.PROVISIONING, DesktopState.RUNNING, "STARTING RUNNING"),
+        Arguments.of(DesktopState.STOPPED, DesktopState.RUNNING, ""),
+        Arguments.of(DesktopState.DELETED, DesktopState.RUNNING, ""));
+  }
+
+  @ParameterizedTest(name = "{0} observed as {1}: {2}")
+  @MethodSource("observedReports")
+  void aReportThatSkipsStepsWalksTheObservedPath(
+      DesktopState from, DesktopState observed, String steps) {
+    assertThat(
+            DesktopLifecycle.stepsTowards(from, observed)
+                .map(s -> s.stream().map(Enum::name).collect(Collectors.joining(" "))))
+        .isEqualTo(steps.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(steps));
+  }
+
+  @Test
+  void everyStepOfAnObservedPathIsAnAllowedTransition() {
+    for (var path : DesktopLifecycle.OBSERVED_PATHS) {
+      for (int i = 1; i < path.size(); i++) {
+        assertThat(DesktopLifecycle.allows(path.get(i - 1), path.get(i)))
+            .as(path.get(i - 1) + " -> " + path.get(i))
+            .isTrue();
+      }
+    }
+  }
+
   @Test
   void aDesktopRefusesAnIllegalMoveAndKeepsItsState() {
     Desktop desktop = new Desktop(UUID.randomUUID(), UUID.randomUUID(), null, "v1", PowerState.ON);
