@@ -1,5 +1,6 @@
 package io.veneer.controlplane.placement;
 
+import io.veneer.scheduler.BatchResult;
 import io.veneer.scheduler.PlacementPolicy;
 import io.veneer.scheduler.PlacementRequest;
 import io.veneer.scheduler.PlacementResult;
@@ -31,5 +32,14 @@ class DesktopScheduler {
             .withUser(need.userId());
     // A random seed per call spreads racing replicas over equally good hosts.
     return scheduler.place(snapshot, request, ThreadLocalRandom.current().nextLong());
+  }
+
+  /**
+   * Places {@code count} desktops of one pool together, each accounting for those before it. They
+   * belong to different people (or nobody), so anti-affinity per person is left out of a batch.
+   */
+  BatchResult chooseMany(ClusterSnapshot snapshot, Need need, int count) {
+    PlacementRequest request = PlacementRequest.of(need.size(), need.goldenDigest(), need.poolId());
+    return scheduler.placeBatch(snapshot, request, count, ThreadLocalRandom.current().nextLong());
   }
 }

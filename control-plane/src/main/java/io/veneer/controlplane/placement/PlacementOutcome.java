@@ -7,7 +7,7 @@ public sealed interface PlacementOutcome {
 
   UUID desktopId();
 
-  /** Claimed on {@code hostId} after {@code attempts} snapshots. */
+  /** Claimed on {@code hostId} after {@code attempts} tries. */
   record Placed(UUID desktopId, String hostId, double score, int attempts)
       implements PlacementOutcome {}
 
@@ -16,4 +16,7 @@ public sealed interface PlacementOutcome {
 
   /** It was not waiting for a host (already placed, deleted, or gone). */
   record NotPending(UUID desktopId, String why) implements PlacementOutcome {}
+
+  /** Not placed yet when the caller stopped waiting; it stays queued and REQUESTED. */
+  record Queued(UUID desktopId) implements PlacementOutcome {}
 }

@@ -1,52 +1,79 @@
 package io.veneer.controlplane.placement;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
-import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.scheduler.BatchResult;
 import io.veneer.scheduler.PlacementResult;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Places a REQUESTED desktop: snapshot, ask the scheduler, claim on the chosen host with the
- * generation check, and mark the desktop SCHEDULED, all or nothing. A lost race retries on a fresh
- * snapshot, so two replicas placing at once never push a host past capacity x ratio.
+ * Places REQUESTED desktops in batches, one batch at a time per replica, the way Nomad's plan queue
+ * serialises plans: callers queue desktops and wait for their outcome; the worker takes whatever is
+ * queued (up to {@code max-batch}), reads the changed hosts into its in-memory {@link
+ * ClusterState}, asks the scheduler once per pool ({@code placeBatch}), and claims every chosen
+ * host in PostgreSQL with the generation check, all in one transaction. A boot storm is thus placed
+ * with one snapshot and one commit per batch instead of per desktop. A claim that lost a race
+ * (another replica filled the host) is tried again on fresh state; a desktop that cannot be placed
+ * stays REQUESTED with the scheduler's explanation, and the reconciler tries it again later.
  */
 @Service
-public class PlacementService {
+public class PlacementService implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(PlacementService.class);
 
-  private final ClusterSnapshots snapshots;
+  /** A desktop waiting for a host, and the caller waiting for the answer. */
+  private record Waiting(UUID desktopId, CompletableFuture<PlacementOutcome> outcome, int attempt) {
+    Waiting again() {
+      return new Waiting(desktopId, outcome, attempt + 1);
+    }
+  }
+
+  private final ClusterState cluster;
   private final DesktopScheduler scheduler;
   private final ResourceClaims claims;
   private final DesktopRepository desktops;
   private final PoolRepository pools;
   private final TransactionTemplate transactions;
   private final PlacementProperties properties;
+  private final DesktopEvents events;
   private final Counter placed;
   private final Counter unschedulable;
   private final Counter conflicts;
-  private final DesktopEvents events;
+  private final DistributionSummary batchSizes;
+  private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+  private volatile Thread worker;
+  private volatile boolean running;
 
   PlacementService(
-      ClusterSnapshots snapshots,
+      ClusterState cluster,
       DesktopScheduler scheduler,
       ResourceClaims claims,
       DesktopRepository desktops,
@@ -55,102 +82,280 @@ public class PlacementService {
       PlacementProperties properties,
       MeterRegistry meters,
       DesktopEvents events) {
-    this.events = events;
-    this.snapshots = snapshots;
+    this.cluster = cluster;
     this.scheduler = scheduler;
     this.claims = claims;
     this.desktops = desktops;
     this.pools = pools;
     this.transactions = new TransactionTemplate(transactionManager);
     this.properties = properties;
+    this.events = events;
     this.placed = meters.counter("veneer.placements", "outcome", "placed");
     this.unschedulable = meters.counter("veneer.placements", "outcome", "unschedulable");
     this.conflicts = meters.counter("veneer.placement.claim.conflicts");
+    this.batchSizes = meters.summary("veneer.placement.batch.size");
   }
 
+  /** Places one desktop; see {@link #placeAll}. */
   public PlacementOutcome place(UUID desktopId) {
-    String reason = "no attempt was made";
-    for (int attempt = 1; attempt <= properties.maxAttempts(); attempt++) {
-      ClusterSnapshot snapshot = snapshots.take();
-      int tried = attempt;
-      PlacementOutcome outcome;
-      try {
-        outcome = transactions.execute(tx -> attemptOnce(desktopId, snapshot, tried, tx));
-      } catch (OptimisticLockingFailureException | DataIntegrityViolationException e) {
-        // Another replica changed this desktop meanwhile; the next attempt sees what it did.
-        outcome = null;
-      }
-      if (outcome != null) {
-        switch (outcome) {
-          case PlacementOutcome.Placed p -> {
-            placed.increment();
-            log.info(
-                "event=desktop.placed desktop={} host={} attempts={}",
-                desktopId,
-                p.hostId(),
-                tried);
-          }
-          case PlacementOutcome.Unschedulable u -> {
-            unschedulable.increment();
-            log.info("event=desktop.unschedulable desktop={} reason=\"{}\"", desktopId, u.reason());
-          }
-          case PlacementOutcome.NotPending n -> {}
-        }
-        return outcome;
-      }
-      conflicts.increment();
-      reason = "lost " + attempt + " claim races in a row";
-      backOff(attempt);
-    }
-    // Still REQUESTED: the reconciler tries again later.
-    log.warn("event=desktop.placement-gave-up desktop={} reason=\"{}\"", desktopId, reason);
-    return new PlacementOutcome.Unschedulable(desktopId, reason);
+    return placeAll(List.of(desktopId)).getFirst();
   }
 
-  /** One try; null when the claim lost a race (the transaction is then rolled back). */
-  private PlacementOutcome attemptOnce(
-      UUID desktopId, ClusterSnapshot snapshot, int attempt, TransactionStatus tx) {
-    Desktop desktop =
-        desktops.findById(desktopId).orElseThrow(() -> new NotFoundException("Desktop", desktopId));
-    if (desktop.state() != DesktopState.REQUESTED) {
-      return new PlacementOutcome.NotPending(desktopId, "desktop is " + desktop.state());
+  /**
+   * Queues the desktops for placement and waits, up to {@code wait-timeout} in all, for each one's
+   * outcome, in the order given. A desktop not placed by then is {@link PlacementOutcome.Queued}.
+   */
+  public List<PlacementOutcome> placeAll(Collection<UUID> desktopIds) {
+    List<Waiting> waiting =
+        desktopIds.stream().map(id -> new Waiting(id, new CompletableFuture<>(), 1)).toList();
+    if (!running) {
+      return waiting.stream()
+          .map(w -> (PlacementOutcome) new PlacementOutcome.Queued(w.desktopId()))
+          .toList();
     }
-    Pool pool =
-        pools
-            .findById(desktop.poolId())
-            .orElseThrow(() -> new NotFoundException("Pool", desktop.poolId()));
-    PoolSpec spec = pool.spec();
-    PlacementResult result =
-        scheduler.choose(
-            snapshot,
-            new DesktopScheduler.Need(
-                spec.size(),
-                spec.goldenDigest(),
-                pool.id().toString(),
-                desktop.owner().orElse("")));
-    return switch (result) {
-      case PlacementResult.Unschedulable u -> {
-        desktop.markUnschedulable(u.explanation());
-        yield new PlacementOutcome.Unschedulable(desktopId, u.explanation());
-      }
-      case PlacementResult.Placed p -> {
-        if (claims.claim(desktopId, p.hostId(), spec.size())
-            == ResourceClaims.ClaimOutcome.LOST_RACE) {
-          tx.setRollbackOnly();
-          yield null;
-        }
-        desktop.scheduleOn(p.hostId());
-        events.publishTransitions(desktop, "placement");
-        yield new PlacementOutcome.Placed(desktopId, p.hostId(), p.score(), attempt);
-      }
-    };
+    queue.addAll(waiting);
+    long deadline = System.nanoTime() + properties.waitTimeout().toNanos();
+    return waiting.stream().map(w -> await(w, deadline)).toList();
   }
 
-  private static void backOff(int attempt) {
+  private static PlacementOutcome await(Waiting waiting, long deadline) {
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + Math.min(attempt, 20) * 2L));
+      return waiting.outcome().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return new PlacementOutcome.Queued(waiting.desktopId());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return new PlacementOutcome.Queued(waiting.desktopId());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "Placing desktop " + waiting.desktopId() + " failed: " + e.getCause().getMessage(),
+          e.getCause());
     }
+  }
+
+  private void work() {
+    while (running) {
+      List<Waiting> batch = new ArrayList<>();
+      try {
+        Waiting first = queue.poll(500, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+      } catch (InterruptedException e) {
+        return;
+      }
+      queue.drainTo(batch, properties.maxBatch() - 1);
+      try {
+        place(batch);
+      } catch (RuntimeException e) {
+        log.error("event=placement.batch-failed size={} error=\"{}\"", batch.size(), e, e);
+        batch.forEach(w -> w.outcome().completeExceptionally(e));
+      }
+    }
+  }
+
+  private void place(List<Waiting> batch) {
+    batchSizes.record(batch.size());
+    Batch attempt = new Batch(batch);
+    try {
+      transactions.executeWithoutResult(tx -> attempt.run());
+    } catch (RuntimeException e) {
+      attempt.touched.forEach(cluster::changed);
+      if (batch.size() > 1) {
+        // One desktop changed under the batch (a person deleted it, another replica placed it):
+        // placing each alone keeps the others from paying for it.
+        log.info("event=placement.batch-split size={} error=\"{}\"", batch.size(), e.getMessage());
+        batch.forEach(w -> place(List.of(w)));
+      } else {
+        tryAgain(batch.getFirst(), e.getClass().getSimpleName());
+      }
+      return;
+    }
+    attempt.touched.forEach(cluster::changed);
+    attempt.outcomes.forEach(this::complete);
+    attempt.lost.forEach(w -> tryAgain(w, "lost a claim race"));
+  }
+
+  private void complete(Waiting waiting, PlacementOutcome outcome) {
+    switch (outcome) {
+      case PlacementOutcome.Placed p -> {
+        placed.increment();
+        log.info(
+            "event=desktop.placed desktop={} host={} attempts={}",
+            p.desktopId(),
+            p.hostId(),
+            p.attempts());
+      }
+      case PlacementOutcome.Unschedulable u -> {
+        unschedulable.increment();
+        log.info("event=desktop.unschedulable desktop={} reason=\"{}\"", u.desktopId(), u.reason());
+      }
+      case PlacementOutcome.NotPending n -> {}
+      case PlacementOutcome.Queued q -> {}
+    }
+    waiting.outcome().complete(outcome);
+  }
+
+  private void tryAgain(Waiting waiting, String why) {
+    conflicts.increment();
+    if (waiting.attempt() >= properties.maxAttempts()) {
+      String reason = "lost " + waiting.attempt() + " claim races in a row";
+      // Still REQUESTED: the reconciler tries again later.
+      log.warn(
+          "event=desktop.placement-gave-up desktop={} reason=\"{}\"", waiting.desktopId(), reason);
+      waiting.outcome().complete(new PlacementOutcome.Unschedulable(waiting.desktopId(), reason));
+      return;
+    }
+    // A short, growing, random pause, so two replicas racing for one host do not race again.
+    long pause = ThreadLocalRandom.current().nextLong(1, 2 + Math.min(waiting.attempt(), 20) * 2L);
+    log.debug("event=placement.retry desktop={} why=\"{}\"", waiting.desktopId(), why);
+    CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS)
+        .execute(() -> queue.add(waiting.again()));
+  }
+
+  /** One batch's transaction: what it decided, and which hosts it touched. */
+  private final class Batch {
+    private final Map<UUID, List<Waiting>> waiting;
+    private final Map<Waiting, PlacementOutcome> outcomes = new LinkedHashMap<>();
+    private final List<Waiting> lost = new ArrayList<>();
+    private final List<String> touched = new ArrayList<>();
+    private boolean verified;
+
+    Batch(List<Waiting> batch) {
+      // The same desktop may be queued twice (its request and the pool controller): one answer.
+      this.waiting =
+          batch.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      Waiting::desktopId, LinkedHashMap::new, Collectors.toList()));
+    }
+
+    void run() {
+      Map<UUID, Desktop> found =
+          desktops.findAllById(waiting.keySet()).stream()
+              .collect(Collectors.toMap(Desktop::id, Function.identity()));
+      Map<UUID, List<Desktop>> byPool = new LinkedHashMap<>();
+      waiting.forEach(
+          (id, callers) -> {
+            Desktop desktop = found.get(id);
+            if (desktop == null) {
+              decide(id, new PlacementOutcome.NotPending(id, "there is no such desktop"));
+            } else if (desktop.state() != DesktopState.REQUESTED) {
+              decide(id, new PlacementOutcome.NotPending(id, "desktop is " + desktop.state()));
+            } else {
+              byPool.computeIfAbsent(desktop.poolId(), p -> new ArrayList<>()).add(desktop);
+            }
+          });
+      byPool.forEach(this::placePool);
+    }
+
+    private void placePool(UUID poolId, List<Desktop> group) {
+      // Read after the previous pool's claims, which this transaction already sees.
+      touched.forEach(cluster::changed);
+      PoolSpec spec = pools.findById(poolId).orElseThrow().spec();
+      Choices choices = choose(cluster.snapshot(), spec, poolId, group);
+      // A refusal is given only on state known to be current: a host registered or emptied a
+      // moment ago may not have been announced yet.
+      if (choices.hosts().size() < group.size() && !verified) {
+        verified = true;
+        if (cluster.verify() > 0) {
+          choices = choose(cluster.snapshot(), spec, poolId, group);
+        }
+      }
+      record Choice(Desktop desktop, PlacementResult.Placed host) {}
+      List<Choice> chosen = new ArrayList<>();
+      for (int i = 0; i < group.size(); i++) {
+        Desktop desktop = group.get(i);
+        if (i < choices.hosts().size()) {
+          chosen.add(new Choice(desktop, choices.hosts().get(i)));
+        } else {
+          desktop.markUnschedulable(choices.refusal());
+          decide(desktop.id(), new PlacementOutcome.Unschedulable(desktop.id(), choices.refusal()));
+        }
+      }
+      // Claims lock host rows; taking them in one order keeps two replicas' batches from
+      // deadlocking on each other.
+      chosen.sort(Comparator.comparing(c -> c.host().hostId()));
+      for (Choice choice : chosen) {
+        claim(choice.desktop(), choice.host(), spec);
+      }
+    }
+
+    /** The scheduler's hosts for the first desktops of the group, and why not for the rest. */
+    private record Choices(List<PlacementResult.Placed> hosts, String refusal) {}
+
+    private Choices choose(
+        ClusterSnapshot snapshot, PoolSpec spec, UUID poolId, List<Desktop> group) {
+      if (group.size() == 1) {
+        PlacementResult result =
+            scheduler.choose(
+                snapshot,
+                new DesktopScheduler.Need(
+                    spec.size(),
+                    spec.goldenDigest(),
+                    poolId.toString(),
+                    group.getFirst().owner().orElse("")));
+        return switch (result) {
+          case PlacementResult.Placed p -> new Choices(List.of(p), "");
+          case PlacementResult.Unschedulable u -> new Choices(List.of(), u.explanation());
+        };
+      }
+      BatchResult result =
+          scheduler.chooseMany(
+              snapshot,
+              new DesktopScheduler.Need(spec.size(), spec.goldenDigest(), poolId.toString(), ""),
+              group.size());
+      return new Choices(
+          result.placed(),
+          result.refusal().map(PlacementResult.Unschedulable::explanation).orElse(""));
+    }
+
+    private void claim(Desktop desktop, PlacementResult.Placed host, PoolSpec spec) {
+      touched.add(host.hostId());
+      if (claims.claim(desktop.id(), host.hostId(), spec.size())
+          == ResourceClaims.ClaimOutcome.LOST_RACE) {
+        lost.addAll(waiting.get(desktop.id()));
+        return;
+      }
+      desktop.scheduleOn(host.hostId());
+      events.publishTransitions(desktop, "placement");
+      int attempt = waiting.get(desktop.id()).getFirst().attempt();
+      decide(
+          desktop.id(),
+          new PlacementOutcome.Placed(desktop.id(), host.hostId(), host.score(), attempt));
+    }
+
+    private void decide(UUID desktopId, PlacementOutcome outcome) {
+      waiting.get(desktopId).forEach(w -> outcomes.put(w, outcome));
+    }
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    worker = Thread.ofPlatform().name("placement").daemon().start(this::work);
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    Thread placing = worker;
+    if (placing != null) {
+      try {
+        placing.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    // Whoever still waits hears that their desktop stays REQUESTED, for the reconciler.
+    for (Waiting waiting = queue.poll(); waiting != null; waiting = queue.poll()) {
+      waiting.outcome().complete(new PlacementOutcome.Queued(waiting.desktopId()));
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
   }
 }

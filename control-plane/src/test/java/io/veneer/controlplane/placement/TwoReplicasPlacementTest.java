@@ -2,7 +2,6 @@ package io.veneer.controlplane.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veneer.controlplane.ControlPlaneApplication;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.PowerState;
@@ -13,7 +12,6 @@ import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.scheduler.cluster.Resources;
-import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +26,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -42,37 +39,24 @@ class TwoReplicasPlacementTest {
   private static final int DESKTOPS = 500;
   private static final Resources DESKTOP = new Resources(2, 1536, 20);
 
+  private static TwoReplicas replicas;
   private static ConfigurableApplicationContext replicaA;
   private static ConfigurableApplicationContext replicaB;
 
   @BeforeAll
   static void startTwoReplicas() {
-    PostgresDatabase db = TestPostgres.freshDatabase(TwoReplicasPlacementTest.class);
-    replicaA = replica(db);
-    replicaB = replica(db);
-  }
-
-  private static ConfigurableApplicationContext replica(PostgresDatabase db) {
-    // Command-line arguments outrank application.yaml, as the settings of a real replica would.
-    return new SpringApplicationBuilder(ControlPlaneApplication.class)
-        .run(
-            "--spring.datasource.url=" + db.jdbcUrl(),
-            "--spring.datasource.username=" + db.username(),
-            "--spring.datasource.password=" + db.password(),
-            "--server.port=0",
-            "--veneer.agents.grpc-port=-1",
-            // The test places every desktop itself; a pool controller would race it for them.
-            "--veneer.reconciler.enabled=false",
+    replicas =
+        new TwoReplicas(
+            TestPostgres.freshDatabase(TwoReplicasPlacementTest.class),
             "--veneer.placement.vcpu-ratio=4.0");
+    replicaA = replicas.a;
+    replicaB = replicas.b;
   }
 
   @AfterAll
   static void stop() {
-    if (replicaB != null) {
-      replicaB.close();
-    }
-    if (replicaA != null) {
-      replicaA.close();
+    if (replicas != null) {
+      replicas.close();
     }
   }
 
