@@ -3,6 +3,7 @@ package io.veneer.controlplane.desktops;
 import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
+import io.veneer.controlplane.common.SqlErrors;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.idempotency.IdempotencyKeys;
 import io.veneer.controlplane.identity.Entitlements;
@@ -20,7 +21,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -44,6 +48,15 @@ public class DesktopService {
 
   /** How often a person's change is tried against a desktop others keep changing. */
   private static final int CHANGE_ATTEMPTS = 5;
+
+  /** How often a request is tried when the same person's other request raced it. */
+  private static final int HAND_OUT_ATTEMPTS = 3;
+
+  /** The unique index of one live desktop per person and pool (V8). */
+  private static final String ONE_PER_OWNER = "desktop_one_per_owner_idx";
+
+  /** What the live-count trigger answers when a new desktop would pass the pool's maximum (V8). */
+  private static final String POOL_AT_MAXIMUM = "VN001";
 
   private final TransactionTemplate transactions;
   private final DesktopEvents events;
@@ -92,75 +105,112 @@ public class DesktopService {
       throw new IllegalArgumentException(
           "Say which pool the desktop comes from: poolId is missing");
     }
-    UUID id = UUID.randomUUID();
-    Desktop given =
-        transactions.execute(
-            tx -> {
-              // Locking the pool hands its desktops out one request at a time, so two requests
-              // can neither take the same free desktop nor together grow it past its maximum.
-              Pool pool =
-                  pools
-                      .lockById(request.poolId())
-                      .filter(p -> p.state() == PoolState.ACTIVE)
-                      .filter(entitlements.of(caller))
-                      .orElseThrow(() -> new NotFoundException("Pool", request.poolId()));
-              if (idempotencyKey != null) {
-                Optional<String> earlier =
-                    idempotencyKeys.reserve(
-                        caller.subject(),
-                        idempotencyKey,
-                        "create-desktop",
-                        pool.id() + "/" + owner,
-                        id.toString());
-                if (earlier.isPresent()) {
-                  return desktops.findById(UUID.fromString(earlier.get())).orElseThrow();
-                }
-              }
-              List<Desktop> own = desktops.findLiveByPoolAndOwner(pool.id(), owner);
-              if (!own.isEmpty()) {
-                return own.getFirst();
-              }
-              Optional<Desktop> free = desktops.lockOneFree(pool.id()).flatMap(desktops::findById);
-              if (free.isPresent()) {
-                Desktop desktop = free.get();
-                desktop.assignTo(owner);
-                desktop.desirePower(PowerState.ON);
-                events.publishTransitions(desktop, caller.subject());
-                audit.record(
-                    caller,
-                    "desktop.request",
-                    "desktop",
-                    desktop.id(),
-                    "free desktop of pool " + pool.name() + " assigned to " + owner);
-                log.info(
-                    "event=desktop.assigned desktop={} pool={} owner={} state={}",
-                    desktop.id(),
-                    pool.id(),
-                    owner,
-                    desktop.state());
-                return desktop;
-              }
-              if (desktops.countLive(pool.id()) >= pool.spec().maxSize()) {
-                throw new PoolExhaustedException(pool.name(), pool.spec().maxSize());
-              }
-              Desktop fresh =
-                  new Desktop(id, pool.id(), owner, pool.spec().goldenVersion(), PowerState.ON);
-              Desktop desktop = desktops.save(fresh);
-              // The transitions live on the instance that made them, whatever save returns.
-              events.publishTransitions(fresh, caller.subject());
-              audit.record(
-                  caller,
-                  "desktop.request",
-                  "desktop",
-                  id,
-                  "new desktop of pool " + pool.name() + " for " + owner);
-              log.info("event=desktop.requested desktop={} pool={} owner={}", id, pool.id(), owner);
-              return desktop;
-            });
+    Desktop given = handOut(caller, request.poolId(), owner, idempotencyKey);
     if (given.state() == DesktopState.REQUESTED) {
       placement.place(given.id());
     }
     return get(caller, given.id());
+  }
+
+  /**
+   * Finds the request its desktop without holding the pool: free desktops are taken with {@code FOR
+   * UPDATE SKIP LOCKED}, so concurrent requests take different ones; the pool's size is checked
+   * against the live count the database keeps (V8), which locks the pool row only from the new
+   * desktop's insert to the commit; and two concurrent requests of one person meet at the unique
+   * index of one live desktop per person and pool, where the second is answered with the first's
+   * desktop.
+   */
+  private Desktop handOut(Caller caller, UUID poolId, String owner, String idempotencyKey) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return transactions.execute(tx -> handOutOnce(caller, poolId, owner, idempotencyKey));
+      } catch (DataIntegrityViolationException e) {
+        if (attempt == HAND_OUT_ATTEMPTS || !SqlErrors.violates(e, ONE_PER_OWNER)) {
+          throw e;
+        }
+        log.info("event=desktop.request-raced pool={} owner={}", poolId, owner);
+      }
+    }
+  }
+
+  private Desktop handOutOnce(Caller caller, UUID poolId, String owner, String idempotencyKey) {
+    Pool pool =
+        pools
+            .findById(poolId)
+            .filter(p -> p.state() == PoolState.ACTIVE)
+            .filter(entitlements.of(caller))
+            .orElseThrow(() -> new NotFoundException("Pool", poolId));
+    UUID id = UUID.randomUUID();
+    if (idempotencyKey != null) {
+      Optional<String> earlier =
+          idempotencyKeys.reserve(
+              caller.subject(),
+              idempotencyKey,
+              "create-desktop",
+              pool.id() + "/" + owner,
+              id.toString());
+      if (earlier.isPresent()) {
+        return desktops.findById(UUID.fromString(earlier.get())).orElseThrow();
+      }
+    }
+    Desktop given =
+        desktops
+            .findLiveByPoolAndOwner(pool.id(), owner)
+            .or(() -> assignFree(caller, pool, owner))
+            .orElseGet(() -> createNew(caller, pool, owner, id));
+    if (idempotencyKey != null && !given.id().equals(id)) {
+      idempotencyKeys.settle(caller.subject(), idempotencyKey, given.id().toString());
+    }
+    // Here rather than at commit, so that a lost race surfaces as the exception handOut retries.
+    desktops.flush();
+    return given;
+  }
+
+  private Optional<Desktop> assignFree(Caller caller, Pool pool, String owner) {
+    return desktops
+        .lockOneFree(pool.id())
+        .flatMap(desktops::findById)
+        .map(
+            desktop -> {
+              desktop.assignTo(owner);
+              desktop.desirePower(PowerState.ON);
+              events.publishTransitions(desktop, caller.subject());
+              audit.record(
+                  caller,
+                  "desktop.request",
+                  "desktop",
+                  desktop.id(),
+                  "free desktop of pool " + pool.name() + " assigned to " + owner);
+              log.info(
+                  "event=desktop.assigned desktop={} pool={} owner={} state={}",
+                  desktop.id(),
+                  pool.id(),
+                  owner,
+                  desktop.state());
+              return desktop;
+            });
+  }
+
+  private Desktop createNew(Caller caller, Pool pool, String owner, UUID id) {
+    Desktop fresh = new Desktop(id, pool.id(), owner, pool.spec().goldenVersion(), PowerState.ON);
+    events.publishTransitions(fresh, caller.subject());
+    audit.record(
+        caller,
+        "desktop.request",
+        "desktop",
+        id,
+        "new desktop of pool " + pool.name() + " for " + owner);
+    // Inserted last: its trigger holds the pool's row from here to the commit.
+    try {
+      desktops.saveAndFlush(fresh);
+    } catch (DataAccessException e) {
+      if (SqlErrors.hasState(e, POOL_AT_MAXIMUM)) {
+        throw new PoolExhaustedException(pool.name(), pool.spec().maxSize());
+      }
+      throw e;
+    }
+    log.info("event=desktop.requested desktop={} pool={} owner={}", id, pool.id(), owner);
+    return fresh;
   }
 
   /**
@@ -283,7 +333,8 @@ public class DesktopService {
     for (int attempt = 1; ; attempt++) {
       try {
         return changeOnce(caller, id, verb, action);
-      } catch (OptimisticLockingFailureException e) {
+      } catch (OptimisticLockingFailureException | PessimisticLockingFailureException e) {
+        // A version check lost, or PostgreSQL broke a deadlock with the pool controller.
         if (attempt == CHANGE_ATTEMPTS) {
           throw e;
         }

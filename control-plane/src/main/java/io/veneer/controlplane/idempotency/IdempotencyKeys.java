@@ -57,4 +57,17 @@ public class IdempotencyKeys {
     }
     return Optional.of(first[2]);
   }
+
+  /**
+   * Points a key this call reserved at the resource the call ended up with, when that is not the
+   * one it reserved the key for (a request that was handed an existing desktop).
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void settle(String principal, String key, String resourceId) {
+    jdbc.update(
+        "UPDATE idempotency_key SET resource_id = ? WHERE principal = ? AND key = ?",
+        resourceId,
+        principal,
+        key);
+  }
 }

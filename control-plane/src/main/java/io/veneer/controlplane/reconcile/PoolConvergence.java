@@ -1,5 +1,6 @@
 package io.veneer.controlplane.reconcile;
 
+import io.veneer.controlplane.common.SqlErrors;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopService;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -27,9 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Brings one pool to its spec: between its minimum and maximum size with its warm spares free,
  * failed free desktops replaced, free desktops moved off draining hosts, a new golden version
- * rolled out over free desktops a few at a time, and its desktops placed. A deleting pool loses its
- * desktops, then is gone. Each pass holds the pool's row lock, skipped by other replicas, so every
- * replica may run it.
+ * rolled out over free desktops a few at a time, and its desktops placed, together. A deleting pool
+ * loses its desktops, then is gone. Each pass holds an advisory lock of the pool, skipped by other
+ * replicas, so every replica may run it; it does not lock the pool's row, which people's requests
+ * touch. A pass that finds the pool filled by requests meanwhile (the database refuses a desktop
+ * past the maximum) is given up, and the next pass sees the new size.
  */
 @Component
 class PoolConvergence {
@@ -70,24 +74,32 @@ class PoolConvergence {
 
   /** One pass over one pool; does nothing when another replica holds the pool right now. */
   void converge(UUID poolId) {
-    List<UUID> toPlace = transactions.execute(tx -> convergeLocked(poolId));
-    for (UUID desktop : toPlace == null ? List.<UUID>of() : toPlace) {
-      placement.place(desktop);
+    List<UUID> toPlace;
+    try {
+      toPlace = transactions.execute(tx -> convergeLocked(poolId));
+    } catch (DataAccessException e) {
+      if (!SqlErrors.hasState(e, "VN001")) {
+        throw e;
+      }
+      log.info("event=pool.filled-meanwhile pool={}", poolId);
+      return;
+    }
+    if (toPlace != null && !toPlace.isEmpty()) {
+      placement.placeAll(toPlace);
     }
   }
 
   private List<UUID> convergeLocked(UUID poolId) {
-    List<UUID> locked =
-        jdbc.queryForList(
-            "SELECT id FROM pool WHERE id = ? FOR UPDATE SKIP LOCKED", UUID.class, poolId);
-    if (locked.isEmpty()) {
+    Boolean locked =
+        jdbc.queryForObject(
+            "SELECT pg_try_advisory_xact_lock(hashtextextended('pool-convergence:' || ?, 0))",
+            Boolean.class,
+            poolId.toString());
+    if (!Boolean.TRUE.equals(locked)) {
       return List.of();
     }
     Pool pool = pools.findById(poolId).orElseThrow();
-    List<Desktop> all =
-        desktops.findByPoolId(poolId).stream()
-            .filter(d -> d.state() != DesktopState.DELETED)
-            .toList();
+    List<Desktop> all = desktops.findInPool(poolId);
     List<Desktop> touched = new ArrayList<>();
     if (pool.state() == PoolState.DELETING) {
       empty(pool, all, touched);
@@ -152,7 +164,7 @@ class PoolConvergence {
       for (int i = 0; i < creating; i++) {
         Desktop fresh =
             new Desktop(UUID.randomUUID(), pool.id(), null, spec.goldenVersion(), PowerState.ON);
-        desktops.save(fresh);
+        desktops.saveAndFlush(fresh);
         // The REQUESTED transition lives on this instance, whatever save returns.
         touched.add(fresh);
       }
