@@ -226,6 +226,25 @@ class DesktopsRestApiTest extends ControlPlaneSpringTest {
     assertThat(reused.status()).isIn(404, 422);
   }
 
+  @Test
+  void aRepeatedCreateReturnsTheFreeDesktopTheFirstWasHanded() {
+    // Bob's desktop, given back to the pool, is free for the next person.
+    String free = createDesktop(bobToken);
+    assertThat(rest.post("/api/v1/desktops/" + free + "/logoff", bobToken, "").status())
+        .isEqualTo(200);
+    String key = UUID.randomUUID().toString();
+
+    RestClientForTests.Response first =
+        rest.call("POST", "/api/v1/desktops", aliceToken, "{\"poolId\":\"" + poolId + "\"}", key);
+    RestClientForTests.Response again =
+        rest.call("POST", "/api/v1/desktops", aliceToken, "{\"poolId\":\"" + poolId + "\"}", key);
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(first.body().get("id").asString()).isEqualTo(free);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.body().get("id").asString()).isEqualTo(free);
+  }
+
   private static List<String> ids(RestClientForTests.Response page) {
     List<String> ids = new ArrayList<>();
     page.body().get("items").forEach(item -> ids.add(item.get("id").asString()));
