@@ -14,7 +14,6 @@ import io.veneer.scheduler.PlacementResult;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +156,7 @@ public class PlacementService implements SmartLifecycle {
 
   private void place(List<Waiting> batch) {
     batchSizes.record(batch.size());
+    long started = System.nanoTime();
     Batch attempt = new Batch(batch);
     try {
       transactions.executeWithoutResult(tx -> attempt.run());
@@ -173,6 +173,12 @@ public class PlacementService implements SmartLifecycle {
       return;
     }
     attempt.touched.forEach(cluster::changed);
+    log.info(
+        "event=placement.batch size={} decided={} lost={} millis={}",
+        batch.size(),
+        attempt.outcomes.size(),
+        attempt.lost.size(),
+        (System.nanoTime() - started) / 1_000_000);
     attempt.outcomes.forEach(this::complete);
     attempt.lost.forEach(w -> tryAgain(w, "lost a claim race"));
   }
@@ -274,11 +280,28 @@ public class PlacementService implements SmartLifecycle {
           decide(desktop.id(), new PlacementOutcome.Unschedulable(desktop.id(), choices.refusal()));
         }
       }
-      // Claims lock host rows; taking them in one order keeps two replicas' batches from
-      // deadlocking on each other.
-      chosen.sort(Comparator.comparing(c -> c.host().hostId()));
+      ResourceClaims.Claimed claimed =
+          claims.claimAll(
+              chosen.stream()
+                  .map(
+                      c ->
+                          new ResourceClaims.Wanted(
+                              c.desktop().id(), c.host().hostId(), spec.size()))
+                  .toList());
       for (Choice choice : chosen) {
-        claim(choice.desktop(), choice.host(), spec);
+        touched.add(choice.host().hostId());
+        Desktop desktop = choice.desktop();
+        if (!claimed.claimed().contains(desktop.id())) {
+          lost.addAll(waiting.get(desktop.id()));
+          continue;
+        }
+        desktop.scheduleOn(choice.host().hostId());
+        events.publishTransitions(desktop, "placement");
+        int attempt = waiting.get(desktop.id()).getFirst().attempt();
+        decide(
+            desktop.id(),
+            new PlacementOutcome.Placed(
+                desktop.id(), choice.host().hostId(), choice.host().score(), attempt));
       }
     }
 
@@ -309,21 +332,6 @@ public class PlacementService implements SmartLifecycle {
       return new Choices(
           result.placed(),
           result.refusal().map(PlacementResult.Unschedulable::explanation).orElse(""));
-    }
-
-    private void claim(Desktop desktop, PlacementResult.Placed host, PoolSpec spec) {
-      touched.add(host.hostId());
-      if (claims.claim(desktop.id(), host.hostId(), spec.size())
-          == ResourceClaims.ClaimOutcome.LOST_RACE) {
-        lost.addAll(waiting.get(desktop.id()));
-        return;
-      }
-      desktop.scheduleOn(host.hostId());
-      events.publishTransitions(desktop, "placement");
-      int attempt = waiting.get(desktop.id()).getFirst().attempt();
-      decide(
-          desktop.id(),
-          new PlacementOutcome.Placed(desktop.id(), host.hostId(), host.score(), attempt));
     }
 
     private void decide(UUID desktopId, PlacementOutcome outcome) {

@@ -1,7 +1,13 @@
 package io.veneer.controlplane.placement;
 
 import io.veneer.scheduler.cluster.Resources;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -9,30 +15,45 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Claims a host's resources for a desktop, the way OpenStack Placement does: read the host's
- * generation and usage in one statement, check the fit against capacity x ratio, insert the claim
- * and bump the generation only if it is still the one read. A concurrent claim on the same host
- * changes the generation, so exactly one of two racing claims commits; the other reports {@link
- * ClaimOutcome#LOST_RACE} and its transaction is rolled back by the caller.
+ * Claims hosts' resources for desktops, the way OpenStack Placement does, for a whole batch at
+ * once: lock the hosts in id order (so that two replicas' batches never deadlock), read each one's
+ * usage once the lock is held, keep the claims that fit capacity x ratio, insert them, and bump the
+ * generation of every host that changed. The check runs on usage read under the host's lock, so two
+ * replicas claiming on one host at once never together pass its limit; a claim that no longer fits
+ * (another replica filled the host since the caller's view of it) is {@linkplain Claimed#lost lost}
+ * and tried again on fresh state. Four statements per batch, whatever its size.
  */
 @Component
 public class ResourceClaims {
 
-  /** What one claim attempt did. */
-  public enum ClaimOutcome {
-    CLAIMED,
-    /** Another claim changed the host since it was read, or it no longer fits: try again. */
-    LOST_RACE
-  }
+  /** A desktop's resources, wanted on a host. */
+  public record Wanted(UUID desktopId, String hostId, Resources size) {}
+
+  /** The desktops that got their claim, and those that lost the race for their host. */
+  public record Claimed(Set<UUID> claimed, Set<UUID> lost) {}
 
   private record Usage(
-      long generation,
       long limitVcpus,
       long limitMemory,
       long limitDisk,
       long usedVcpus,
       long usedMemory,
-      long usedDisk) {}
+      long usedDisk) {
+
+    Usage plus(Resources size) {
+      return new Usage(
+          limitVcpus,
+          limitMemory,
+          limitDisk,
+          usedVcpus + size.vcpus(),
+          usedMemory + size.memoryMib(),
+          usedDisk + size.diskGib());
+    }
+
+    boolean fits() {
+      return usedVcpus <= limitVcpus && usedMemory <= limitMemory && usedDisk <= limitDisk;
+    }
+  }
 
   private final JdbcTemplate jdbc;
 
@@ -40,62 +61,70 @@ public class ResourceClaims {
     this.jdbc = jdbc;
   }
 
-  /** Must run inside the transaction that also schedules the desktop. */
+  /** Must run inside the transaction that also schedules the desktops. */
   @Transactional(propagation = Propagation.MANDATORY)
-  public ClaimOutcome claim(UUID desktopId, String hostId, Resources size) {
-    // One statement: the generation and the usage come from the same snapshot of the database.
-    List<Usage> rows =
-        jdbc.query(
-            """
-            SELECT h.generation,
-                   h.vcpus * h.vcpu_ratio_permille / 1000 AS limit_vcpus,
-                   h.memory_mib * h.memory_ratio_permille / 1000 AS limit_memory,
-                   h.disk_gib * h.disk_ratio_permille / 1000 AS limit_disk,
-                   (SELECT COALESCE(SUM(vcpus), 0) FROM resource_claim WHERE host_id = h.id),
-                   (SELECT COALESCE(SUM(memory_mib), 0) FROM resource_claim WHERE host_id = h.id),
-                   (SELECT COALESCE(SUM(disk_gib), 0) FROM resource_claim WHERE host_id = h.id)
-            FROM host h WHERE h.id = ? AND h.state = 'UP'
-            """,
-            (row, n) ->
-                new Usage(
-                    row.getLong(1),
-                    row.getLong(2),
-                    row.getLong(3),
-                    row.getLong(4),
-                    row.getLong(5),
-                    row.getLong(6),
-                    row.getLong(7)),
-            hostId);
-    if (rows.isEmpty()) {
-      return ClaimOutcome.LOST_RACE;
-    }
-    Usage usage = rows.getFirst();
-    boolean fits =
-        usage.usedVcpus() + size.vcpus() <= usage.limitVcpus()
-            && usage.usedMemory() + size.memoryMib() <= usage.limitMemory()
-            && usage.usedDisk() + size.diskGib() <= usage.limitDisk();
-    if (!fits) {
-      return ClaimOutcome.LOST_RACE;
-    }
-    int bumped =
-        jdbc.update(
-            "UPDATE host SET generation = generation + 1 WHERE id = ? AND generation = ?",
-            hostId,
-            usage.generation());
-    if (bumped == 0) {
-      return ClaimOutcome.LOST_RACE;
-    }
-    jdbc.update(
+  public Claimed claimAll(List<Wanted> wanted) {
+    String[] hosts = wanted.stream().map(Wanted::hostId).distinct().sorted().toArray(String[]::new);
+    // Locked first, read second: a statement that waited for a lock still reads with the
+    // snapshot it started with, so the usage must come from a statement begun after the locks.
+    jdbc.queryForList(
+        "SELECT id FROM host WHERE id = ANY(?) AND state = 'UP' ORDER BY id FOR UPDATE",
+        String.class,
+        (Object) hosts);
+    Map<String, Usage> usage = new HashMap<>();
+    jdbc.query(
         """
-        INSERT INTO resource_claim (desktop_id, host_id, vcpus, memory_mib, disk_gib)
-        VALUES (?, ?, ?, ?, ?)
+        SELECT h.id,
+               h.vcpus * h.vcpu_ratio_permille / 1000,
+               h.memory_mib * h.memory_ratio_permille / 1000,
+               h.disk_gib * h.disk_ratio_permille / 1000,
+               COALESCE(SUM(c.vcpus), 0), COALESCE(SUM(c.memory_mib), 0), COALESCE(SUM(c.disk_gib), 0)
+        FROM host h LEFT JOIN resource_claim c ON c.host_id = h.id
+        WHERE h.id = ANY(?) AND h.state = 'UP'
+        GROUP BY h.id
         """,
-        desktopId,
-        hostId,
-        size.vcpus(),
-        size.memoryMib(),
-        size.diskGib());
-    return ClaimOutcome.CLAIMED;
+        (ResultSet row) -> {
+          usage.put(
+              row.getString(1),
+              new Usage(
+                  row.getLong(2),
+                  row.getLong(3),
+                  row.getLong(4),
+                  row.getLong(5),
+                  row.getLong(6),
+                  row.getLong(7)));
+        },
+        (Object) hosts);
+    List<Wanted> fitting = new ArrayList<>();
+    Set<UUID> lost = new HashSet<>();
+    for (Wanted claim : wanted) {
+      Usage before = usage.get(claim.hostId());
+      Usage after = before == null ? null : before.plus(claim.size());
+      if (after != null && after.fits()) {
+        usage.put(claim.hostId(), after);
+        fitting.add(claim);
+      } else {
+        lost.add(claim.desktopId());
+      }
+    }
+    if (!fitting.isEmpty()) {
+      jdbc.update(
+          "UPDATE host SET generation = generation + 1 WHERE id = ANY(?)",
+          (Object) fitting.stream().map(Wanted::hostId).distinct().toArray(String[]::new));
+      jdbc.update(
+          """
+          INSERT INTO resource_claim (desktop_id, host_id, vcpus, memory_mib, disk_gib)
+          SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
+          """,
+          fitting.stream().map(w -> w.desktopId().toString()).toArray(String[]::new),
+          fitting.stream().map(Wanted::hostId).toArray(String[]::new),
+          fitting.stream().map(w -> w.size().vcpus()).toArray(Long[]::new),
+          fitting.stream().map(w -> w.size().memoryMib()).toArray(Long[]::new),
+          fitting.stream().map(w -> w.size().diskGib()).toArray(Long[]::new));
+    }
+    Set<UUID> claimed = new HashSet<>();
+    fitting.forEach(w -> claimed.add(w.desktopId()));
+    return new Claimed(claimed, lost);
   }
 
   /** Gives a desktop's resources back to its host; bumps the generation too. */
