@@ -17,19 +17,17 @@ import org.springframework.stereotype.Component;
 class DesiredChangesListener extends PostgresChannel {
 
   private final AgentSessions sessions;
-  private final Duration resyncInterval;
-  private long nextResync;
 
   DesiredChangesListener(
       DataSource dataSource, AgentSessions sessions, AgentProperties properties) {
-    super(dataSource, "veneer_host_desired");
+    super(
+        dataSource, "veneer_host_desired", Duration.ofSeconds(properties.resyncIntervalSeconds()));
     this.sessions = sessions;
-    this.resyncInterval = Duration.ofSeconds(properties.resyncIntervalSeconds());
   }
 
   @Override
   protected void listening() {
-    resync();
+    sessions.refreshAll();
   }
 
   @Override
@@ -38,14 +36,7 @@ class DesiredChangesListener extends PostgresChannel {
   }
 
   @Override
-  protected void tick() {
-    if (System.nanoTime() - nextResync > 0) {
-      resync();
-    }
-  }
-
-  private void resync() {
+  protected void periodically() {
     sessions.refreshAll();
-    nextResync = System.nanoTime() + resyncInterval.toNanos();
   }
 }

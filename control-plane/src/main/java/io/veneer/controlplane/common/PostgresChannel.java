@@ -3,6 +3,7 @@ package io.veneer.controlplane.common;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -16,7 +17,8 @@ import org.springframework.context.SmartLifecycle;
  * Listens on one PostgreSQL notification channel on a connection of its own, from start to stop,
  * and hands each batch of payloads to {@link #received}. Notifications sent while the connection
  * was down are lost, so {@link #listening} is called whenever listening (re)starts: that is where a
- * subclass re-reads what it might have missed.
+ * subclass re-reads what it might have missed; {@link #periodically} runs every {@code period}
+ * while listening, for what a lost notification would otherwise leave wrong for ever.
  */
 public abstract class PostgresChannel implements SmartLifecycle {
 
@@ -25,12 +27,14 @@ public abstract class PostgresChannel implements SmartLifecycle {
 
   private final DataSource dataSource;
   private final String channel;
+  private final long periodNanos;
   private volatile Thread thread;
   private volatile boolean running;
 
-  protected PostgresChannel(DataSource dataSource, String channel) {
+  protected PostgresChannel(DataSource dataSource, String channel, Duration period) {
     this.dataSource = dataSource;
     this.channel = channel;
+    this.periodNanos = period.toNanos();
   }
 
   /** Listening (again): anything announced before now may have been missed. */
@@ -39,8 +43,8 @@ public abstract class PostgresChannel implements SmartLifecycle {
   /** The distinct payloads of the notifications that arrived together, in arrival order. */
   protected abstract void received(Set<String> payloads);
 
-  /** Called about every half second while listening, between batches. */
-  protected void tick() {}
+  /** Called every period while listening, between batches. */
+  protected abstract void periodically();
 
   @Override
   public void start() {
@@ -60,6 +64,7 @@ public abstract class PostgresChannel implements SmartLifecycle {
         log.info("event=channel.listening channel={}", channel);
         backoffMillis = 100;
         listening();
+        long next = System.nanoTime() + periodNanos;
         while (running) {
           PGNotification[] notifications = pg.getNotifications((int) POLL_MILLIS);
           if (notifications != null && notifications.length > 0) {
@@ -69,7 +74,10 @@ public abstract class PostgresChannel implements SmartLifecycle {
             }
             received(payloads);
           }
-          tick();
+          if (System.nanoTime() - next > 0) {
+            periodically();
+            next = System.nanoTime() + periodNanos;
+          }
         }
       } catch (SQLException | RuntimeException e) {
         if (!running) {

@@ -16,15 +16,11 @@ import org.springframework.stereotype.Component;
 class ClusterAnnouncements extends PostgresChannel {
 
   private final ClusterState cluster;
-  private final long verifyNanos;
-  private long nextVerify;
 
   ClusterAnnouncements(
       DataSource dataSource, ClusterState cluster, PlacementProperties properties) {
-    super(dataSource, "veneer_cluster");
+    super(dataSource, "veneer_cluster", properties.verifyInterval());
     this.cluster = cluster;
-    this.verifyNanos = properties.verifyInterval().toNanos();
-    this.nextVerify = System.nanoTime() + verifyNanos;
   }
 
   @Override
@@ -38,10 +34,7 @@ class ClusterAnnouncements extends PostgresChannel {
   }
 
   @Override
-  protected void tick() {
-    if (System.nanoTime() - nextVerify > 0) {
-      cluster.verify();
-      nextVerify = System.nanoTime() + verifyNanos;
-    }
+  protected void periodically() {
+    cluster.verify();
   }
 }
