@@ -11,11 +11,13 @@ import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -142,7 +145,9 @@ public final class StormStack implements AutoCloseable {
         members.add(member.get());
       }
     }
-    Path data = Files.createDirectories(settings.target().resolve("storm-fleet"));
+    Path data = settings.target().resolve("storm-fleet");
+    deleteTree(data);
+    Files.createDirectories(data);
     fleet =
         SimulatedFleet.start(members, settings.capacity(), settings.bootTime(), golden(), data, 16);
     long deadline = System.nanoTime() + READY.toNanos();
@@ -160,6 +165,18 @@ public final class StormStack implements AutoCloseable {
             up + " of " + settings.hosts() + " hosts came up in " + READY.toSeconds() + " s");
       }
       Thread.sleep(1000);
+    }
+  }
+
+  /** The previous storm's agent data: each storm starts with empty hosts. */
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 
