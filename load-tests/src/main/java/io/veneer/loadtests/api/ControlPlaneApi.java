@@ -55,10 +55,6 @@ public final class ControlPlaneApi {
     return send("POST", path, body);
   }
 
-  public JsonNode delete(String path) {
-    return send("DELETE", path, null);
-  }
-
   /** Every item of a paged list ({@code items}, {@code nextCursor}), 500 a page. */
   public List<JsonNode> all(String path) {
     List<JsonNode> items = new ArrayList<>();

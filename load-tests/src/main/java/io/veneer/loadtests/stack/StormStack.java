@@ -304,9 +304,4 @@ public final class StormStack implements AutoCloseable {
     }
     replicas.forEach(ControlPlaneProcess::close);
   }
-
-  /** For messages: where the replicas' logs are. */
-  public String logs() {
-    return replicas.stream().map(r -> r.log().toString()).toList().toString();
-  }
 }

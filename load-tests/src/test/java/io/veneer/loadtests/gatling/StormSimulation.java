@@ -10,7 +10,6 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
-import io.veneer.loadtests.api.ControlPlaneApi;
 import io.veneer.loadtests.report.StormReport;
 import io.veneer.loadtests.stack.StormSettings;
 import io.veneer.loadtests.stack.StormStack;
@@ -110,9 +109,5 @@ public abstract class StormSimulation extends Simulation {
     } finally {
       stack.close();
     }
-  }
-
-  protected ControlPlaneApi api() {
-    return stack.api();
   }
 }
