@@ -12,6 +12,7 @@ import io.veneer.testsupport.keycloak.VeneerRealm;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -251,7 +252,18 @@ public final class StormStack implements AutoCloseable {
   public List<JsonNode> awaitRunning(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      List<JsonNode> desktops = api().all("/api/v1/desktops");
+      List<JsonNode> desktops;
+      try {
+        desktops = api().all("/api/v1/desktops");
+      } catch (ApiException | UncheckedIOException overloaded) {
+        // A control plane still digesting the storm may time out a list; ask again until the end.
+        if (System.nanoTime() > deadline) {
+          throw overloaded;
+        }
+        log.warning("event=desktop-list-failed reason=\"" + overloaded.getMessage() + "\"");
+        Thread.sleep(1000);
+        continue;
+      }
       Map<String, String> states = new LinkedHashMap<>();
       desktops.forEach(d -> states.put(d.path("id").asString(), d.path("state").asString()));
       boolean all =
