@@ -148,6 +148,10 @@ public final class ConsistencyCheck {
         example(examples, id + " on " + host + " has claims " + own);
       }
     }
+    // A desktop being deleted keeps its claim until its agent has removed it.
+    desktops.stream()
+        .filter(d -> d.path("state").asString().equals("DELETING"))
+        .forEach(d -> liveIds.add(d.path("id").asString()));
     int strayClaims = 0;
     for (Claim claim : claims) {
       if (!liveIds.contains(claim.desktopId())) {

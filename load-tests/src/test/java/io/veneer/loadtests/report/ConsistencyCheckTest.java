@@ -138,7 +138,7 @@ class ConsistencyCheckTest {
   }
 
   @org.junit.jupiter.api.Test
-  void passesAHealthyFleetAndForgivesWhatWasGivenBack() {
+  void passesAHealthyFleetAndForgivesWhatWasGivenBackOrIsBeingDeleted() {
     assertThat(Fleet.healthy().check().passed()).isTrue();
 
     Fleet loggedOff =
@@ -150,6 +150,15 @@ class ConsistencyCheckTest {
             List.of(host("h1", 4)),
             Fleet.healthy().claims());
     assertThat(loggedOff.check().passed()).as(loggedOff.check().summary()).isTrue();
+
+    Fleet beingDeleted =
+        new Fleet(
+            List.of(ack("alice", "d1"), new Acknowledged("bob", "d2", T, T, true)),
+            List.of(
+                desktop("d1", "alice", "RUNNING", "h1"), desktop("d2", "bob", "DELETING", "h1")),
+            List.of(host("h1", 4)),
+            Fleet.healthy().claims());
+    assertThat(beingDeleted.check().passed()).as(beingDeleted.check().summary()).isTrue();
   }
 
   private static Arguments row(
