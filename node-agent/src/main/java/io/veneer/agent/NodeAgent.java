@@ -44,9 +44,16 @@ public final class NodeAgent implements AutoCloseable {
   private final ImageEviction eviction;
 
   public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
-    this.loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("agent-" + settings.hostId()).daemon().unstarted(r));
+    this(settings, hypervisor, Thread.ofPlatform().name("agent-" + settings.hostId()).daemon());
+  }
+
+  /**
+   * An agent whose loop thread comes from {@code loopThread}: a simulated fleet of thousands of
+   * agents in one JVM gives each a virtual thread, so they share a few carrier threads.
+   */
+  public NodeAgent(AgentSettings settings, Hypervisor hypervisor, Thread.Builder loopThread)
+      throws IOException {
+    this.loop = Executors.newSingleThreadScheduledExecutor(loopThread.factory());
     this.channel = channel(settings);
     this.images =
         new ImageCache(settings.dataDir(), settings.imageCacheBytes(), settings.blobSource());
