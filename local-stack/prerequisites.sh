@@ -23,8 +23,8 @@ dosfstools|qemu|mkfs.vfat|mkfs.vfat: the tiny golden image's boot partition
 mtools|qemu|mcopy|mcopy: the kernel and initrd into that partition, unmounted
 syslinux|qemu|syslinux|syslinux: the tiny golden image's boot loader
 syslinux-common|qemu|/usr/lib/syslinux/mbr/mbr.bin|mbr.bin: the boot code in its first sector
-chromium|browser|/usr/bin/chromium|chromium: the browser tests (headless)
-chromium-driver|browser|/usr/bin/chromedriver|chromedriver: Selenium drives Chromium through it
+chromium|browser|chromium|chromium: the browser tests (headless)
+chromium-driver|browser|chromedriver|chromedriver: Selenium drives Chromium through it
 TABLE
 }
 
