@@ -103,7 +103,10 @@ check '[ "$status" = 1 ] && grep -q "no apt-get here" <<<"$out"' "without apt-ge
 
 # Every variable the scripts and the launcher read (VENEER_REPO is the script's own, to the launcher).
 read_by_up="$( { grep -ohE '\$\{VENEER_[A-Z_]+' "$repo/veneer" "$repo/local-stack/prerequisites.sh"
-  grep -rhoE 'get(OrDefault)?\("VENEER_[A-Z_]+' "$repo/local-stack/src/main"; } | grep -o 'VENEER_[A-Z_]*' | sort -u | grep -vx VENEER_REPO)"
+  grep -rhoE 'get(OrDefault)?\("VENEER_[A-Z_]+' "$repo/local-stack/src/main"
+  # test-support's Keycloak settings that up reads (up sets the URL and the admin itself).
+  grep -ohE '"VENEER_KEYCLOAK_(DIST|CACHE|JAVA_HOME)"' \
+    "$repo/test-support/src/main/java/io/veneer/testsupport/keycloak/KeycloakSettings.java"; } | grep -o 'VENEER_[A-Z_]*' | sort -u | grep -vx VENEER_REPO)"
 for command in up test; do
   run "help-$command" -- "$command" --help
   check '[ "$status" = 0 ]' "--help answers"
