@@ -74,7 +74,7 @@ final class StackUp {
     this.progress = progress;
     this.order = order;
     this.launcher = launcher;
-    this.java = JavaCommand.current(layout.sharedArchives());
+    this.java = JavaCommand.current(JavaCommand.archives(env, layout.sharedArchives()));
     this.startTimeout =
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("VENEER_START_TIMEOUT_SECONDS", "240")));
   }
@@ -256,7 +256,7 @@ final class StackUp {
         credentials.keycloakAdminPassword(),
         layout.run().resolve("keycloak"),
         layout.keycloakData(),
-        layout.sharedArchives().resolve("keycloak.jsa"),
+        java.archiveOptions("keycloak"),
         layout.log("keycloak"));
   }
 
@@ -445,9 +445,7 @@ final class StackUp {
   private ChildProcess started(ChildProcess child) {
     // A JVM without its class-data archive writes it as it exits (once): give it the time.
     Duration grace =
-        Files.exists(layout.sharedArchives().resolve(child.name() + ".jsa"))
-            ? Duration.ofSeconds(20)
-            : Duration.ofSeconds(120);
+        java.writesArchiveAtExit(child.name()) ? Duration.ofSeconds(120) : Duration.ofSeconds(20);
     order.add(child.name(), () -> child.stop(grace));
     children.add(child);
     return child;

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -147,7 +148,7 @@ public final class LocalKeycloak {
       String adminPassword,
       Path workDirectory,
       Path data,
-      Path sharedArchive,
+      List<String> archiveOptions,
       Path log)
       throws IOException {
     Files.createDirectories(workDirectory);
@@ -170,10 +171,8 @@ public final class LocalKeycloak {
             + workDirectory
             + " -Dquarkus.transaction-manager.object-store.directory="
             + workDirectory.resolve("transaction-logs")
-            // Its own class-data sharing archive, as every JVM of the stack (JavaCommand).
-            + " -XX:SharedArchiveFile="
-            + sharedArchive
-            + " -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off");
+            // Its own class-data sharing archive, as every JVM of the stack.
+            + archiveOptions.stream().map(option -> " " + option).collect(Collectors.joining()));
     environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername);
     environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
     return launcher.start("keycloak", command, environment, log);
