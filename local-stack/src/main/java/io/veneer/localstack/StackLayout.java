@@ -67,6 +67,16 @@ public record StackLayout(Path root) {
     return root.resolve("run");
   }
 
+  /** Keycloak's H2 database: realms, clients and users survive a restart. */
+  public Path keycloakData() {
+    return root.resolve("keycloak");
+  }
+
+  /** The JVMs' class-data sharing archives (see JavaCommand), kept between runs. */
+  public Path sharedArchives() {
+    return root.resolve("cds");
+  }
+
   public Path launcherPid() {
     return run().resolve("launcher.pid");
   }
@@ -84,7 +94,10 @@ public record StackLayout(Path root) {
 
   /** Creates the directories; secrets in one only the user can read. */
   public void create() throws IOException {
-    for (Path dir : new Path[] {postgresData(), kafkaData(), images(), agents(), logs(), run()}) {
+    for (Path dir :
+        new Path[] {
+          postgresData(), kafkaData(), images(), agents(), logs(), run(), sharedArchives()
+        }) {
       Files.createDirectories(dir);
     }
     for (Path dir : new Path[] {secrets()}) {

@@ -54,7 +54,7 @@ final class StackUp {
   private final Progress progress;
   private final ShutdownOrder order;
   private final ProcessLauncher launcher;
-  private final JavaCommand java = JavaCommand.current();
+  private final JavaCommand java;
   private final Duration startTimeout;
   private final List<ChildProcess> children = new ArrayList<>();
   private final Map<String, NodeAgentProcess> agents = new LinkedHashMap<>();
@@ -74,6 +74,7 @@ final class StackUp {
     this.progress = progress;
     this.order = order;
     this.launcher = launcher;
+    this.java = JavaCommand.current(JavaCommand.archives(env, layout.sharedArchives()));
     this.startTimeout =
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("VENEER_START_TIMEOUT_SECONDS", "240")));
   }
@@ -119,7 +120,7 @@ final class StackUp {
 
   StackInfo run() throws StartupFailure, IOException, InterruptedException {
     Credentials credentials = Credentials.prepare(layout);
-    Jars jars = Jars.copiedFrom(tree, layout.run().resolve("jars"));
+    Jars jars = Jars.preparedFrom(tree, layout.run().resolve("jars"));
     ServiceSettings settings = new ServiceSettings(layout, ports, jars, credentials);
     CompletableFuture<TinyGolden> golden = buildTinyGoldenInBackground();
 
@@ -152,6 +153,17 @@ final class StackUp {
     LocalKafka.awaitReady(kafka, settings.kafkaBootstrap(), startTimeout);
     kafkaStep.ready("topics " + String.join(", ", LocalKafka.TOPICS));
 
+    // The two APIs need only PostgreSQL and Kafka to start (they fetch Keycloak's keys on the
+    // first token): they boot while Keycloak does. The portal discovers its issuer at start.
+    CompletableFuture<Void> images = boot(settings.images());
+    CompletableFuture<Void> controlPlaneReady = boot(settings.controlPlane());
+    ImagesApi imagesApi =
+        new ImagesApi(new JsonApi(settings.imagesUrl(), credentials.imagesApiToken()));
+    CompletableFuture<PublishedImage> published =
+        images
+            .thenCombine(golden, (ready, tiny) -> tiny)
+            .thenApplyAsync(tiny -> publish(imagesApi, tiny));
+
     LocalKeycloak.awaitReady(keycloak, ports.keycloakManagement(), startTimeout);
     setUpRealm(settings, credentials);
     keycloakStep.ready(
@@ -159,8 +171,7 @@ final class StackUp {
             + DemoRealm.REALM
             + ", users "
             + String.join(", ", DemoUser.ALL.stream().map(DemoUser::name).toList()));
-
-    startServices(settings.images(), settings.controlPlane(), settings.portal());
+    CompletableFuture<Void> portal = boot(settings.portal());
 
     String adminToken =
         call(
@@ -172,15 +183,9 @@ final class StackUp {
                     credentials.passwordOf(DemoUser.ADMIN)));
     ControlPlaneApi controlPlane =
         new ControlPlaneApi(new JsonApi(settings.controlPlaneUrl(), adminToken));
-    DemoSetup demo =
-        new DemoSetup(
-            new ImagesApi(new JsonApi(settings.imagesUrl(), credentials.imagesApiToken())),
-            controlPlane);
-
-    Progress.Step imageStep = progress.start("golden image import", "through the images API");
-    TinyGolden tiny = await(golden);
-    PublishedImage image = call("tiny golden image", () -> demo.publish(tiny));
-    imageStep.ready(image.imageName() + " v" + image.number() + " " + image.digest());
+    DemoSetup demo = new DemoSetup(controlPlane);
+    await(controlPlaneReady);
+    PublishedImage image = await(published);
 
     String driver = driver();
     Map<String, String> agentTokens = call("hosts", () -> demo.registerHosts(HOSTS));
@@ -202,6 +207,7 @@ final class StackUp {
             "demo pool",
             () -> demo.awaitWarmDesktops(pool.id(), Duration.ofSeconds(60), startTimeout));
     reportWarmDesktops(poolStep, pool, warm);
+    await(portal);
 
     Map<String, String> passwords = new LinkedHashMap<>();
     Map<String, String> userIds = new LinkedHashMap<>();
@@ -238,8 +244,8 @@ final class StackUp {
       throw new StartupFailure(
           "keycloak", "cannot find its server: " + e.getMessage(), "see local-stack/README.md");
     }
-    Path home = LocalKeycloak.home(keycloak);
     Path javaHome = keycloak.javaHome().orElse(Path.of(System.getProperty("java.home")));
+    Path home = LocalKeycloak.home(keycloak, javaHome, layout.log("keycloak"));
     return LocalKeycloak.start(
         launcher,
         home,
@@ -249,6 +255,8 @@ final class StackUp {
         Credentials.KEYCLOAK_ADMIN,
         credentials.keycloakAdminPassword(),
         layout.run().resolve("keycloak"),
+        layout.keycloakData(),
+        java.archiveOptions("keycloak"),
         layout.log("keycloak"));
   }
 
@@ -298,30 +306,37 @@ final class StackUp {
         });
   }
 
-  /** Both services boot at once (they need only PostgreSQL and Kafka); each is awaited apart. */
-  private void startServices(SpringService... services)
-      throws StartupFailure, IOException, InterruptedException {
-    List<CompletableFuture<Void>> readiness = new ArrayList<>();
-    for (SpringService service : services) {
-      Progress.Step step =
-          progress.start(service.name(), service.readiness().resolve("/").toString());
-      ChildProcess process = started(service.start(launcher, java, layout.log(service.name())));
-      readiness.add(
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  service.awaitReady(process, startTimeout);
-                  step.ready("log " + layout.show(process.log()));
-                } catch (StartupFailure e) {
-                  throw new CompletionException(e);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new CompletionException(e);
-                }
-              }));
-    }
-    for (CompletableFuture<Void> ready : readiness) {
-      await(ready);
+  /** Starts the service and reports it ready in the background; a failure ends the future. */
+  private CompletableFuture<Void> boot(SpringService service) throws StartupFailure, IOException {
+    Progress.Step step =
+        progress.start(service.name(), service.readiness().resolve("/").toString());
+    ChildProcess process = started(service.start(launcher, java, layout.log(service.name())));
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            service.awaitReady(process, startTimeout);
+            step.ready("log " + layout.show(process.log()));
+          } catch (StartupFailure e) {
+            throw new CompletionException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          }
+        });
+  }
+
+  /** The tiny golden image imported and published through the images API (its own token). */
+  private PublishedImage publish(ImagesApi imagesApi, TinyGolden tiny) {
+    Progress.Step step = progress.start("golden image import", "through the images API");
+    try {
+      PublishedImage image = call("tiny golden image", () -> DemoSetup.publish(imagesApi, tiny));
+      step.ready(image.imageName() + " v" + image.number() + " " + image.digest());
+      return image;
+    } catch (StartupFailure e) {
+      throw new CompletionException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
     }
   }
 
@@ -428,7 +443,10 @@ final class StackUp {
   }
 
   private ChildProcess started(ChildProcess child) {
-    order.add(child.name(), () -> child.stop(Duration.ofSeconds(20)));
+    // A JVM without its class-data archive writes it as it exits (once): give it the time.
+    Duration grace =
+        java.writesArchiveAtExit(child.name()) ? Duration.ofSeconds(120) : Duration.ofSeconds(20);
+    order.add(child.name(), () -> child.stop(grace));
     children.add(child);
     return child;
   }

@@ -1,5 +1,6 @@
 package io.veneer.localstack;
 
+import io.veneer.localstack.process.JavaCommand;
 import io.veneer.localstack.process.ProcessLauncher;
 import io.veneer.localstack.process.ProcessRecords;
 import io.veneer.localstack.process.ShutdownOrder;
@@ -55,6 +56,7 @@ public final class VeneerStack {
     StackPorts ports;
     try {
       ports = StackPorts.fromEnvironment(env);
+      JavaCommand.archives(env, layout.sharedArchives());
     } catch (IllegalArgumentException e) {
       progress.say(e.getMessage());
       return 2;

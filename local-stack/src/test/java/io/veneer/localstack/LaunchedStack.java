@@ -61,6 +61,8 @@ final class LaunchedStack implements AutoCloseable {
     builder.environment().put("VENEER_STATE_DIR", stateDir.toString());
     builder.environment().put("VENEER_PORT_OFFSET", String.valueOf(freePortOffset()));
     builder.environment().put("VENEER_DRIVER", "qemu");
+    // Writing every class-data archive at the first stop takes minutes on a loaded machine.
+    builder.environment().put("VENEER_CDS", "off");
     Process launcher = builder.start();
     Path infoFile = layout.run().resolve("stack.json");
     long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();

@@ -1,12 +1,13 @@
 package io.veneer.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.veneer.localstack.api.ApiException;
 import io.veneer.localstack.api.JsonApi;
 import io.veneer.testsupport.browser.Chromium;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -46,6 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  * downloads it as a VMDK. Screenshots of every page land in target/screenshots/. The steps share
  * the stack, so they run in order.
  */
+@NeedsHost({HostTool.BROWSER, HostTool.QEMU})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -68,7 +70,6 @@ class PortalInTheBrowserIT {
   @BeforeAll
   @Timeout(value = 7, unit = java.util.concurrent.TimeUnit.MINUTES)
   void up() throws Exception {
-    assumeTrue(Chromium.installed(), "needs Debian's chromium and chromium-driver");
     Path repo = Path.of("").toAbsolutePath().getParent();
     Path target = repo.resolve("local-stack/target");
     stack = LaunchedStack.up(repo, target.resolve("browser-it"));

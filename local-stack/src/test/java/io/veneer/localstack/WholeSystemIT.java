@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.veneer.localstack.api.ApiException;
 import io.veneer.localstack.api.ImagesApi;
 import io.veneer.localstack.api.JsonApi;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +40,7 @@ import tools.jackson.databind.JsonNode;
  * desktops, an agent is killed and comes back, a desktop is refreshed at logoff, the pool is
  * deleted, the stack is stopped. The steps share the stack, so they run in order.
  */
+@NeedsHost(HostTool.QEMU)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)

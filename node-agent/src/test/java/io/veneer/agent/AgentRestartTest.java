@@ -9,6 +9,8 @@ import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The agent runs from the test's class path rather than the shaded jar: in {@code mvn verify}
  * tests run before {@code package}, so the jar would be the previous build's.
  */
+@NeedsHost(HostTool.QEMU)
 class AgentRestartTest {
 
   private static final Duration WAIT = Duration.ofSeconds(90);

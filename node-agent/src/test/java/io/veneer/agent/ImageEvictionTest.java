@@ -15,6 +15,8 @@ import io.veneer.agent.v1.Capacity;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.PowerState;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Eviction never takes an image the host needs. The cache's limit is one byte, so everything it may
  * evict, it does. Real qcow2 overlays (qemu-img; no guest is started).
  */
+@NeedsHost(HostTool.QEMU)
 class ImageEvictionTest {
 
   @TempDir Path data;

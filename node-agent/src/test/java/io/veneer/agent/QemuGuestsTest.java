@@ -13,6 +13,8 @@ import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.agent.v1.UserDataDisk;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,6 +37,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Real QEMU guests (TCG here) on qcow2 overlays of the tiny golden image. */
+@NeedsHost(HostTool.QEMU)
 class QemuGuestsTest {
 
   @TempDir Path data;

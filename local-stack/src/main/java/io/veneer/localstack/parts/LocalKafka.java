@@ -93,7 +93,7 @@ public final class LocalKafka {
     }
     return launcher.start(
         "kafka",
-        java.mainClass("kafka.Kafka", JVM_OPTIONS, List.of(configFile.toString())),
+        java.mainClass("kafka", "kafka.Kafka", JVM_OPTIONS, List.of(configFile.toString())),
         Map.of(),
         log);
   }
@@ -104,6 +104,7 @@ public final class LocalKafka {
         launcher.start(
             "kafka-storage-format",
             java.mainClass(
+                "kafka-storage-format",
                 "kafka.tools.StorageTool",
                 JVM_OPTIONS,
                 List.of(

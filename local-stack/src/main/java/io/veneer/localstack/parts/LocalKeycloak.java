@@ -7,35 +7,49 @@ import io.veneer.localstack.process.ProcessLauncher;
 import io.veneer.testsupport.keycloak.KeycloakDistribution;
 import io.veneer.testsupport.keycloak.KeycloakSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Keycloak 26 from its server distribution (the zip Maven put in the local repository, found by
- * test-support's {@link KeycloakSettings}), run with {@code bin/kc.sh start-dev} on 127.0.0.1 with
- * an in-memory database: the realm is created again at every start. The zip is unpacked once into
- * the same cache directory TestKeycloak uses ({@code ~/.cache/veneer/keycloak-<version>}), under
- * the same lock, with the same build options, so tests and the stack share one rebuilt server.
+ * test-support's {@link KeycloakSettings}) on 127.0.0.1, built once and started with {@code
+ * bin/kc.sh start --optimized}, its H2 database in the state directory ({@code keycloak/}), so that
+ * a warm start neither re-augments the server nor creates its schema and master realm again. The
+ * zip is unpacked once into the cache TestKeycloak uses; the stack builds a copy of its own ({@code
+ * ~/.cache/veneer/keycloak-<version>-local-stack}), because the tests' {@code start-dev} with other
+ * build options would otherwise rebuild the shared home at every switch.
  */
 public final class LocalKeycloak {
 
-  /** Build-time options identical to TestKeycloak's: no re-augmentation between the two. */
-  private static final List<String> START_OPTIONS =
-      List.of("start-dev", "--db=dev-mem", "--health-enabled=true");
+  /** Build-time options ({@code kc.sh build}), recorded beside the built copy. */
+  private static final List<String> BUILD_OPTIONS =
+      List.of("--db=dev-file", "--health-enabled=true");
+
+  private static final String BUILT = ".veneer-built";
 
   private LocalKeycloak() {}
 
-  /** The unpacked server's home (bin/kc.sh), unpacked on first use as TestKeycloak does. */
-  public static Path home(KeycloakSettings settings) throws StartupFailure {
+  /**
+   * The stack's built server home (bin/kc.sh): the unpacked distribution copied and built with
+   * {@link #BUILD_OPTIONS} on first use (about a minute, once per machine), under a lock.
+   */
+  public static Path home(KeycloakSettings settings, Path javaHome, Path log)
+      throws StartupFailure {
     if (!Files.exists(settings.distribution())) {
       throw new StartupFailure(
           "keycloak",
@@ -45,7 +59,79 @@ public final class LocalKeycloak {
               + " an unpacked Keycloak "
               + settings.version());
     }
-    return KeycloakDistribution.home(settings);
+    Path unpacked = KeycloakDistribution.home(settings);
+    Path built = settings.cacheDir().resolve("keycloak-" + settings.version() + "-local-stack");
+    try {
+      return KeycloakDistribution.whileLocked(
+          built, () -> buildUnlessDone(unpacked, built, javaHome, log));
+    } catch (UncheckedIOException e) {
+      throw new StartupFailure(
+          "keycloak",
+          "could not build its server in " + built + ": " + e.getCause().getMessage(),
+          "read the log below; deleting " + built + " makes the next up build it again",
+          log,
+          LogFile.tail(log, 20));
+    }
+  }
+
+  private static Path buildUnlessDone(Path unpacked, Path built, Path javaHome, Path log) {
+    String options = String.join(" ", BUILD_OPTIONS);
+    try {
+      Path marker = built.resolve(BUILT);
+      if (Files.exists(marker) && Files.readString(marker).equals(options)) {
+        return built;
+      }
+      Path scratch = built.resolveSibling(built.getFileName() + ".building");
+      deleteRecursively(scratch);
+      copyTree(unpacked, scratch);
+      Files.deleteIfExists(scratch.resolve(".veneer-unpacked"));
+      List<String> command =
+          new ArrayList<>(List.of(scratch.resolve("bin/kc.sh").toString(), "build"));
+      command.addAll(BUILD_OPTIONS);
+      ProcessBuilder build =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      build.environment().put("JAVA_HOME", javaHome.toString());
+      Process process = build.start();
+      if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IOException("kc.sh build " + options + " failed");
+      }
+      Files.writeString(scratch.resolve(BUILT), options);
+      deleteRecursively(built);
+      Files.move(scratch, built, StandardCopyOption.ATOMIC_MOVE);
+      return built;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new IOException("interrupted while building Keycloak"));
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(path)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /**
@@ -61,12 +147,17 @@ public final class LocalKeycloak {
       String adminUsername,
       String adminPassword,
       Path workDirectory,
+      Path data,
+      List<String> archiveOptions,
       Path log)
       throws IOException {
     Files.createDirectories(workDirectory);
+    Files.createDirectories(data);
     List<String> command = new ArrayList<>();
     command.add(home.resolve("bin/kc.sh").toString());
-    command.addAll(START_OPTIONS);
+    command.addAll(List.of("start", "--optimized", "--http-enabled=true"));
+    // dev-file's H2, in the state directory rather than the shared server home.
+    command.add("--db-url=jdbc:h2:file:" + data.resolve("keycloakdb") + ";NON_KEYWORDS=VALUE");
     command.add("--http-host=127.0.0.1");
     command.add("--http-port=" + httpPort);
     command.add("--http-management-port=" + managementPort);
@@ -79,7 +170,9 @@ public final class LocalKeycloak {
         "-Djava.io.tmpdir="
             + workDirectory
             + " -Dquarkus.transaction-manager.object-store.directory="
-            + workDirectory.resolve("transaction-logs"));
+            + workDirectory.resolve("transaction-logs")
+            // Its own class-data sharing archive, as every JVM of the stack.
+            + archiveOptions.stream().map(option -> " " + option).collect(Collectors.joining()));
     environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername);
     environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
     return launcher.start("keycloak", command, environment, log);

@@ -51,6 +51,9 @@ public record NodeAgentProcess(String hostId, Path jar, Map<String, String> envi
           "build it: ./mvnw -B -q -DskipTests -pl node-agent -am package");
     }
     return launcher.start(
-        "agent-" + hostId, java.jar(jar, JVM_OPTIONS, List.of()), environment, log);
+        "agent-" + hostId,
+        java.jar("agent-" + hostId, jar, JVM_OPTIONS, List.of()),
+        environment,
+        log);
   }
 }

@@ -57,7 +57,7 @@ public record SpringService(
     }
     List<String> arguments = new ArrayList<>();
     settings.forEach((key, value) -> arguments.add("--" + key + "=" + value));
-    return launcher.start(name, java.jar(jar, JVM_OPTIONS, arguments), environment, log);
+    return launcher.start(name, java.jar(name, jar, JVM_OPTIONS, arguments), environment, log);
   }
 
   /** Waits for the readiness probe; a service that exits first is explained from its log. */

@@ -15,7 +15,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's headless Chromium and chromedriver ({@code apt-get install chromium chromium-driver}),
  * with a fresh profile; screenshots to target/screenshots/. Selenium is optional in test-support: a
- * module that drives a browser declares {@code selenium-java} (test scope) itself.
+ * module that drives a browser declares {@code selenium-java} (test scope) itself, and its test
+ * classes {@code @NeedsHost(HostTool.BROWSER)}, which fails them when the browser is missing.
  */
 public final class Chromium {
 
@@ -24,10 +25,6 @@ public final class Chromium {
   public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private Chromium() {}
-
-  public static boolean installed() {
-    return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
-  }
 
   public static ChromeDriver start(Path profile) {
     ChromeOptions options = new ChromeOptions();

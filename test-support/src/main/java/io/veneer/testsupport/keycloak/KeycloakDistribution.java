@@ -49,7 +49,7 @@ public final class KeycloakDistribution {
    * Runs the action holding a lock other test JVMs respect: concurrent unpacking, and Keycloak's
    * rebuild of its own home at the first start, must not interleave.
    */
-  static <T> T whileLocked(Path home, Supplier<T> action) {
+  public static <T> T whileLocked(Path home, Supplier<T> action) {
     Path lockFile = home.resolveSibling(home.getFileName() + ".lock");
     try {
       Files.createDirectories(lockFile.getParent());

@@ -2,10 +2,11 @@ package io.veneer.portal.browser;
 
 import static io.veneer.portal.testing.DesktopEvents.transition;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.veneer.portal.testing.TestPortal;
 import io.veneer.testsupport.browser.Chromium;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * TestKeycloak), against the in-test control plane and image service and real Kafka. Screenshots of
  * every page land in target/screenshots/.
  */
+@NeedsHost({HostTool.BROWSER, HostTool.QEMU})
 class BrowserTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -44,7 +46,6 @@ class BrowserTest {
 
   @BeforeAll
   static void start(@TempDir Path profile) {
-    assumeTrue(Chromium.installed(), "needs Debian's chromium and chromium-driver");
     realm = TestKeycloak.freshRealm(BrowserTest.class);
     // Desktops' owners and pools' entitled users are Keycloak ids (the tokens' sub), not names.
     bella = realm.createUser("bella", "bella-pw", Set.of("user"), Set.of());
@@ -82,17 +83,14 @@ class BrowserTest {
     js("window.notReloaded = true;");
 
     // The control plane places and starts it; its events reach the page through Kafka and SSE.
-    try (QemuDisplay guest = QemuDisplay.installed() ? QemuDisplay.start() : null) {
+    try (QemuDisplay guest = QemuDisplay.start()) {
       Map<String, Object> cpDesktop = portal.controlPlane().desktop(desktop);
       cpDesktop.put("state", "RUNNING");
-      if (guest != null) {
-        portal
-            .controlPlane()
-            .showDisplay(
-                desktop,
-                Map.of(
-                    "host", "127.0.0.1", "port", guest.port(), "password", QemuDisplay.PASSWORD));
-      }
+      portal
+          .controlPlane()
+          .showDisplay(
+              desktop,
+              Map.of("host", "127.0.0.1", "port", guest.port(), "password", QemuDisplay.PASSWORD));
       Instant t0 = Instant.now();
       portal.publish(transition(desktop, pool, bella, "REQUESTED", "SCHEDULED", t0));
       portal.publish(transition(desktop, pool, bella, "SCHEDULED", "STARTING", t0.plusMillis(300)));
@@ -105,9 +103,7 @@ class BrowserTest {
           .isEqualTo("2.1 s");
       Chromium.screenshot(browser, "02-desktops-running");
 
-      if (guest != null) {
-        openConsoleAndReadTheScreen(desktop);
-      }
+      openConsoleAndReadTheScreen(desktop);
     }
 
     browser.findElement(By.cssSelector("#desktop-" + desktop + " button.action-logoff")).click();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +26,6 @@ final class QemuDisplay implements AutoCloseable {
   private QemuDisplay(Process process, int port) {
     this.process = process;
     this.port = port;
-  }
-
-  static boolean installed() {
-    return Files.isExecutable(QEMU);
   }
 
   static QemuDisplay start() {
