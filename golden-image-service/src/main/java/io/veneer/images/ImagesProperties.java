@@ -32,6 +32,11 @@ import org.springframework.util.unit.DataSize;
  * @param grpcAddress the address the gRPC ImageService listens on (default all interfaces)
  * @param localDevMode leaves the images API open to anyone who can reach it (default false): for
  *     development on one machine only. Blobs still require the agent token.
+ * @param qemuImgSlots how many qemu-img runs may go at once (default 2); others wait, within their
+ *     own time limit
+ * @param qemuImgMaxProcesses processes and threads (prlimit nproc) of the service's user while a
+ *     qemu-img runs (default 512): bounds a fork bomb, not qemu-img's own worker threads
+ * @param qemuImgMaxOpenFiles open files of one qemu-img run (default 64)
  */
 @ConfigurationProperties("veneer.images")
 public record ImagesProperties(
@@ -49,7 +54,10 @@ public record ImagesProperties(
     @DefaultValue("false") boolean localDevMode,
     @DefaultValue("") String oidcIssuerUri,
     @DefaultValue("") String oidcJwkSetUri,
-    @DefaultValue("0.0.0.0") String grpcAddress) {
+    @DefaultValue("0.0.0.0") String grpcAddress,
+    @DefaultValue("2") int qemuImgSlots,
+    @DefaultValue("512") int qemuImgMaxProcesses,
+    @DefaultValue("64") int qemuImgMaxOpenFiles) {
 
   public ImagesProperties {
     if (inspectionCpuSeconds < 1) {
@@ -61,6 +69,11 @@ public record ImagesProperties(
               + " and/or veneer.images.oidc-issuer-uri (people present their access tokens), or"
               + " veneer.images.local-dev-mode=true to leave the API open on a development"
               + " machine");
+    }
+    if (qemuImgSlots < 1 || qemuImgMaxProcesses < 1 || qemuImgMaxOpenFiles < 16) {
+      throw new IllegalArgumentException(
+          "veneer.images.qemu-img-slots and qemu-img-max-processes must be at least 1,"
+              + " qemu-img-max-open-files at least 16");
     }
     if (maxVirtualSize.toBytes() <= 0) {
       throw new IllegalArgumentException("veneer.images.max-virtual-size must be positive");
