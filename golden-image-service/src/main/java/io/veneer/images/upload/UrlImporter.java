@@ -5,10 +5,13 @@ import io.veneer.images.catalogue.ImageVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -17,7 +20,9 @@ import org.springframework.stereotype.Service;
 /**
  * Imports a version from a URL, but only from the allow-list: without it the service could be
  * turned against hosts only it can reach (SSRF). Redirects are not followed, since a redirect could
- * leave the allow-list.
+ * leave the allow-list. An entry's path covers whole segments ({@code /images} is not {@code
+ * /images-other}), and a URL with a {@code .} or {@code ..} segment, written plainly or
+ * percent-encoded ({@code %2e%2e}), or an encoded slash, is refused, so none can climb out of it.
  */
 @Service
 public class UrlImporter {
@@ -38,7 +43,7 @@ public class UrlImporter {
   public ImageVersion importFrom(UUID imageId, String url, String expectedDigest)
       throws IOException {
     URI uri = parse(url);
-    if (allowed.stream().noneMatch(prefix -> isUnder(uri, prefix))) {
+    if (!allows(uri)) {
       throw new IllegalArgumentException(
           "Imports from "
               + uri.getScheme()
@@ -93,11 +98,41 @@ public class UrlImporter {
     return uri;
   }
 
+  boolean allows(URI uri) {
+    return allowed.stream().anyMatch(prefix -> isUnder(uri, prefix));
+  }
+
   private static boolean isUnder(URI uri, URI prefix) {
+    List<String> path = segments(uri);
+    List<String> under = segments(prefix);
     return uri.getScheme().equalsIgnoreCase(prefix.getScheme())
         && uri.getHost().equalsIgnoreCase(prefix.getHost())
         && port(uri) == port(prefix)
-        && uri.getRawPath().startsWith(prefix.getRawPath() == null ? "" : prefix.getRawPath());
+        && path.size() >= under.size()
+        && path.subList(0, under.size()).equals(under);
+  }
+
+  /** The decoded segments of the URL's path; dot segments and encoded slashes are refused. */
+  private static List<String> segments(URI uri) {
+    List<String> segments = new ArrayList<>();
+    for (String raw : (uri.getRawPath() == null ? "" : uri.getRawPath()).split("/")) {
+      if (raw.isEmpty()) {
+        continue;
+      }
+      String segment = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+      if (segment.equals(".")
+          || segment.equals("..")
+          || segment.contains("/")
+          || segment.contains("\\")) {
+        throw new IllegalArgumentException(
+            "Imports take URLs without . or .. path segments or encoded slashes, plain or"
+                + " percent-encoded, not '"
+                + uri
+                + "'");
+      }
+      segments.add(segment);
+    }
+    return segments;
   }
 
   private static int port(URI uri) {
