@@ -120,6 +120,8 @@ class QemuImgSandboxTest {
         "127.0.0.1",
         slots,
         512,
-        64);
+        64,
+        DataSize.ofGigabytes(300),
+        Duration.ofSeconds(30));
   }
 }

@@ -66,6 +66,8 @@ class UrlAllowListTest {
         "127.0.0.1",
         2,
         512,
-        64);
+        64,
+        DataSize.ofGigabytes(300),
+        Duration.ofSeconds(30));
   }
 }
