@@ -23,6 +23,8 @@ dosfstools|qemu|mkfs.vfat|mkfs.vfat: the tiny golden image's boot partition
 mtools|qemu|mcopy|mcopy: the kernel and initrd into that partition, unmounted
 syslinux|qemu|syslinux|syslinux: the tiny golden image's boot loader
 syslinux-common|qemu|/usr/lib/syslinux/mbr/mbr.bin|mbr.bin: the boot code in its first sector
+passt|qemu|passt|passt: the user-mode network of guests their pool lets out (and nothing of the host)
+iproute2|qemu|ip|ip netns: the egress network namespace of outbound guests, and GuestNetworkTest's
 chromium|browser|chromium|chromium: the browser tests (headless)
 chromium-driver|browser|chromedriver|chromedriver: Selenium drives Chromium through it
 TABLE

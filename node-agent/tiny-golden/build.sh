@@ -3,7 +3,9 @@
 #   vmlinuz      Debian's kernel
 #   initrd.img   busybox-static + the virtio/ext4 modules + an init that mounts /dev/vda2, reports
 #                whether its marker file already exists, appends to it, prints VENEER GUEST READY
-#                on the serial console and waits for power-off
+#                on the serial console and waits for power-off; with veneer.probe=ADDR:PORT,...
+#                on its command line it first takes an address by DHCP and prints what each
+#                TCP connection received (VENEER PROBE ADDR:PORT <greeting> or NOTHING)
 #   golden.qcow2 an 89 MiB disk, converted to qcow2, that boots from the disk under a BIOS and
 #                also with vmlinuz and initrd.img given to QEMU directly (-kernel/-initrd):
 #                  sector 0      syslinux's MBR code and a DOS partition table
@@ -14,7 +16,7 @@
 set -euo pipefail
 
 out="${1:-${VENEER_TINY_GOLDEN_DIR:-$HOME/.cache/veneer/tiny-golden}}"
-recipe_version=5
+recipe_version=6
 kernel_pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')"
 [ -n "$kernel_pkg" ] || { echo "tiny-golden: cannot find Debian's kernel package (run apt-get update)" >&2; exit 1; }
 stamp="recipe=$recipe_version kernel=$kernel_pkg busybox=$(apt-cache policy busybox-static | awk '/Candidate/ {print $2}')"
@@ -45,7 +47,8 @@ mods="kernel/lib/modules/$kver/kernel"
 
 mkdir -p initramfs/{bin,dev,proc,sys,mnt,lib/modules}
 cp busybox/bin/busybox initramfs/bin/busybox
-for applet in sh mount umount insmod mkdir echo cat sleep sync poweroff ls date; do
+for applet in sh mount umount insmod mkdir echo cat sleep sync poweroff ls date \
+    ip ifconfig route udhcpc nc timeout head tr sed; do
   ln -s busybox "initramfs/bin/$applet"
 done
 # Dependency order: virtio core, transports, block device, then ext4 and what it needs.
@@ -53,7 +56,8 @@ order="drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko
 drivers/virtio/virtio_pci_legacy_dev.ko drivers/virtio/virtio_pci_modern_dev.ko
 drivers/virtio/virtio_pci.ko drivers/virtio/virtio_mmio.ko drivers/block/virtio_blk.ko
 drivers/virtio/virtio_balloon.ko lib/crc16.ko fs/mbcache.ko fs/jbd2/jbd2.ko
-crypto/crc32c_generic.ko fs/ext4/ext4.ko"
+crypto/crc32c_generic.ko fs/ext4/ext4.ko
+net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko"
 list=""
 for module in $order; do
   if [ -f "$mods/$module" ]; then
@@ -64,6 +68,19 @@ for module in $order; do
     list="$list $(basename "$module")"
   fi
 done
+
+# udhcpc's script: applies the lease it is given.
+mkdir -p initramfs/etc
+cat > initramfs/etc/udhcpc.script <<'SCRIPT'
+#!/bin/sh
+case "$1" in
+  bound|renew)
+    ifconfig "$interface" "$ip" netmask "$subnet"
+    route add default gw "$router" dev "$interface"
+    echo "VENEER NET $ip via $router" ;;
+esac
+SCRIPT
+chmod +x initramfs/etc/udhcpc.script
 
 cat > initramfs/init <<INIT
 #!/bin/sh
@@ -80,6 +97,15 @@ fi
 if [ -f /mnt/veneer-marker ]; then echo "VENEER MARKER PRESENT"; else echo "VENEER MARKER ABSENT"; fi
 echo "booted" >> /mnt/veneer-marker
 sync
+probes="\$(sed -n 's/.*veneer\.probe=\([^ ]*\).*/\\1/p' /proc/cmdline)"
+if [ -n "\$probes" ]; then
+  ip link set eth0 up
+  udhcpc -q -n -i eth0 -t 5 -T 2 -s /etc/udhcpc.script >/dev/null 2>&1 || echo "VENEER NET NONE"
+  for probe in \$(echo "\$probes" | tr , ' '); do
+    got="\$(timeout 5 nc "\${probe%:*}" "\${probe##*:}" </dev/null 2>/dev/null | head -c 24 | tr -dc 'A-Za-z0-9. ')"
+    echo "VENEER PROBE \$probe \${got:-NOTHING}"
+  done
+fi
 echo "VENEER GUEST READY"
 while true; do sleep 3600; done
 INIT

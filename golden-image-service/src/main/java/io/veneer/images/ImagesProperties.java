@@ -32,6 +32,14 @@ import org.springframework.util.unit.DataSize;
  * @param grpcAddress the address the gRPC ImageService listens on (default all interfaces)
  * @param localDevMode leaves the images API open to anyone who can reach it (default false): for
  *     development on one machine only. Blobs still require the agent token.
+ * @param qemuImgSlots how many qemu-img runs may go at once (default 2); others wait, within their
+ *     own time limit
+ * @param qemuImgMaxProcesses processes and threads (prlimit nproc) of the service's user while a
+ *     qemu-img runs (default 512): bounds a fork bomb, not qemu-img's own worker threads
+ * @param qemuImgMaxOpenFiles open files of one qemu-img run (default 64)
+ * @param maxUploadSize uploads and URL imports larger than this are rejected (default 300GB)
+ * @param importReadTimeout a URL import whose source sends nothing for this long is rejected
+ *     (default 30s)
  */
 @ConfigurationProperties("veneer.images")
 public record ImagesProperties(
@@ -49,7 +57,12 @@ public record ImagesProperties(
     @DefaultValue("false") boolean localDevMode,
     @DefaultValue("") String oidcIssuerUri,
     @DefaultValue("") String oidcJwkSetUri,
-    @DefaultValue("0.0.0.0") String grpcAddress) {
+    @DefaultValue("0.0.0.0") String grpcAddress,
+    @DefaultValue("2") int qemuImgSlots,
+    @DefaultValue("512") int qemuImgMaxProcesses,
+    @DefaultValue("64") int qemuImgMaxOpenFiles,
+    @DefaultValue("300GB") DataSize maxUploadSize,
+    @DefaultValue("30s") Duration importReadTimeout) {
 
   public ImagesProperties {
     if (inspectionCpuSeconds < 1) {
@@ -61,6 +74,17 @@ public record ImagesProperties(
               + " and/or veneer.images.oidc-issuer-uri (people present their access tokens), or"
               + " veneer.images.local-dev-mode=true to leave the API open on a development"
               + " machine");
+    }
+    if (qemuImgSlots < 1 || qemuImgMaxProcesses < 1 || qemuImgMaxOpenFiles < 16) {
+      throw new IllegalArgumentException(
+          "veneer.images.qemu-img-slots and qemu-img-max-processes must be at least 1,"
+              + " qemu-img-max-open-files at least 16");
+    }
+    if (maxUploadSize.toBytes() <= 0
+        || importReadTimeout.isNegative()
+        || importReadTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "veneer.images.max-upload-size and import-read-timeout must be positive");
     }
     if (maxVirtualSize.toBytes() <= 0) {
       throw new IllegalArgumentException("veneer.images.max-virtual-size must be positive");

@@ -34,6 +34,8 @@ class UrlImportTest {
     registry.add(
         "veneer.images.import-allow-list",
         () -> "http://127.0.0.1:" + SOURCE.getAddress().getPort() + "/images/");
+    registry.add("veneer.images.max-upload-size", () -> "4MB");
+    registry.add("veneer.images.import-read-timeout", () -> "1s");
   }
 
   @AfterAll
@@ -96,11 +98,37 @@ class UrlImportTest {
         .contains("answered HTTP 302, not 200");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "/images/endless   | larger than veneer.images.max-upload-size (4194304 bytes)",
+        "/images/oversized | announces 1073741824 bytes, more than veneer.images.max-upload-size",
+        "/images/stalled   | Read timed out"
+      })
+  void givesUpASourceThatSendsTooMuchOrStalls(String path, String reason) {
+    ServiceUnderTest service = new ServiceUnderTest(port);
+    UUID image = service.createImage("limited-" + path.substring(8));
+
+    HttpResponse<String> response = importFrom(service, image, path);
+
+    assertThat(response.statusCode()).as(response.body()).isBetween(400, 499);
+    assertThat(ServiceUnderTest.json(response.body()).path("detail").asString()).contains(reason);
+  }
+
   private HttpResponse<String> importFrom(ServiceUnderTest service, UUID image, String path) {
     return service.sendForString(
         service.post(
             "/api/v1/images/" + image + "/versions:import",
             "{\"url\":\"http://127.0.0.1:" + SOURCE.getAddress().getPort() + path + "\"}"));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static HttpServer startSource() {
@@ -111,9 +139,30 @@ class UrlImportTest {
           "/",
           exchange -> {
             FETCHES.incrementAndGet();
-            if (exchange.getRequestURI().getPath().equals("/images/redirect")) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/images/redirect")) {
               exchange.getResponseHeaders().add("Location", "http://169.254.169.254/");
               exchange.sendResponseHeaders(302, -1);
+            } else if (path.equals("/images/endless")) {
+              // Chunked, no length announced: 8 MiB, twice the limit.
+              exchange.sendResponseHeaders(200, 0);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(new byte[8 << 20]);
+              } catch (IOException dropped) {
+                // the service hung up once over the limit
+              }
+            } else if (path.equals("/images/oversized")) {
+              exchange.sendResponseHeaders(200, 1L << 30);
+              OutputStream out = exchange.getResponseBody();
+              out.write(new byte[1000]);
+              out.flush();
+              sleep(1_000);
+            } else if (path.equals("/images/stalled")) {
+              exchange.sendResponseHeaders(200, 1 << 20);
+              OutputStream out = exchange.getResponseBody();
+              out.write(new byte[1000]);
+              out.flush();
+              sleep(3_000);
             } else {
               exchange.sendResponseHeaders(200, Files.size(served));
               try (OutputStream out = exchange.getResponseBody()) {

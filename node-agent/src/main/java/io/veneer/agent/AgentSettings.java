@@ -1,5 +1,6 @@
 package io.veneer.agent;
 
+import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.images.BlobSource;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,7 +38,8 @@ public record AgentSettings(
     Duration simulatedStopDelay,
     String qemuSystem,
     String qemuImg,
-    String guestReadyLine) {
+    String guestReadyLine,
+    GuestEgress guestEgress) {
 
   public static AgentSettings fromEnvironment(Map<String, String> env) {
     Path dataDir = Path.of(env.getOrDefault("VENEER_DATA_DIR", ".veneer/agent"));
@@ -67,7 +69,10 @@ public record AgentSettings(
         Duration.ofMillis(longValue(env, "VENEER_SIMULATED_STOP_MS", 500)),
         qemuSystem,
         env.getOrDefault("VENEER_QEMU_IMG", "qemu-img"),
-        env.getOrDefault("VENEER_GUEST_READY_LINE", ""));
+        env.getOrDefault("VENEER_GUEST_READY_LINE", ""),
+        GuestEgress.of(
+            env.getOrDefault("VENEER_GUEST_EGRESS_NETNS", ""),
+            env.getOrDefault("VENEER_PASST", "passt")));
   }
 
   public AgentSettings {
@@ -78,6 +83,12 @@ public record AgentSettings(
     if (!controlPlane.matches("[^:\\s]+:\\d+")) {
       throw new IllegalArgumentException(
           "VENEER_CONTROL_PLANE must be host:port, not '" + controlPlane + "'");
+    }
+    if (guestEgress.offered() && !Files.exists(guestEgress.namespace())) {
+      throw new IllegalArgumentException(
+          "VENEER_GUEST_EGRESS_NETNS names no network namespace: "
+              + guestEgress.namespace()
+              + " does not exist (ip netns add NAME)");
     }
     if (imageCacheBytes <= 0) {
       throw new IllegalArgumentException("VENEER_IMAGE_CACHE_GIB must be at least 1");

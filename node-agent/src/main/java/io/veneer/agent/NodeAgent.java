@@ -94,7 +94,8 @@ public final class NodeAgent implements AutoCloseable {
               settings.dataDir(),
               settings.qemuSystem(),
               settings.qemuImg(),
-              settings.guestReadyLine());
+              settings.guestReadyLine(),
+              settings.guestEgress());
       default -> {
         log.warning(
             "event=simulated-driver message=\"THIS HOST RUNS NO REAL GUESTS: the simulated driver"

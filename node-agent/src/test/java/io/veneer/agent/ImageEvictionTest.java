@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
+import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
 import io.veneer.agent.images.BlobSource;
 import io.veneer.agent.images.ImageCache;
@@ -45,7 +46,8 @@ class ImageEvictionTest {
 
   @BeforeEach
   void host() throws Exception {
-    QemuHypervisor qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img", "");
+    QemuHypervisor qemu =
+        new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img", "", GuestEgress.NONE);
     cache = new ImageCache(data, 1, BlobSource.fetchUrlsOnly(""));
     converger =
         new Converger(

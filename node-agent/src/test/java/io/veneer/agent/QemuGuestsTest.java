@@ -3,6 +3,7 @@ package io.veneer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.agent.converge.Converger;
+import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
 import io.veneer.agent.images.BlobSource;
 import io.veneer.agent.images.ImageCache;
@@ -51,7 +52,9 @@ class QemuGuestsTest {
   @BeforeEach
   void agent() throws IOException {
     tiny = TinyGolden.get();
-    qemu = new QemuHypervisor(data, "qemu-system-x86_64", "qemu-img", "VENEER GUEST READY");
+    qemu =
+        new QemuHypervisor(
+            data, "qemu-system-x86_64", "qemu-img", "VENEER GUEST READY", GuestEgress.NONE);
     cache = new ImageCache(data, 1L << 30, BlobSource.fetchUrlsOnly(""));
     converger =
         new Converger(

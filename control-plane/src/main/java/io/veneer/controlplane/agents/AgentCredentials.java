@@ -1,7 +1,9 @@
 package io.veneer.controlplane.agents;
 
 import io.veneer.controlplane.audit.AuditLog;
+import io.veneer.controlplane.hosts.Host;
 import io.veneer.controlplane.hosts.HostRepository;
+import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.security.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,11 +22,13 @@ import org.springframework.transaction.annotation.Transactional;
 public class AgentCredentials {
 
   private final HostRepository hosts;
+  private final HostService hostService;
   private final AuditLog audit;
   private final SecureRandom random = new SecureRandom();
 
-  AgentCredentials(HostRepository hosts, AuditLog audit) {
+  AgentCredentials(HostRepository hosts, HostService hostService, AuditLog audit) {
     this.hosts = hosts;
+    this.hostService = hostService;
     this.audit = audit;
   }
 
@@ -37,17 +41,35 @@ public class AgentCredentials {
     return token;
   }
 
-  /** A new token for the host's agent, replacing any earlier one. */
+  /**
+   * A new token for the host's agent, replacing any earlier one: streams opened with that one are
+   * closed, on every replica.
+   */
   @Transactional
   public String issue(String hostId) {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    hosts
-        .findById(hostId)
-        .orElseThrow(() -> new io.veneer.controlplane.common.NotFoundException("Host", hostId))
-        .setAgentTokenSha256(sha256(token));
+    hostService.replaceAgentToken(
+        hosts
+            .findById(hostId)
+            .orElseThrow(() -> new io.veneer.controlplane.common.NotFoundException("Host", hostId)),
+        sha256(token));
     return token;
+  }
+
+  /** Whether a stream opened with the token of this SHA-256 may go on: it is still the host's. */
+  @Transactional(readOnly = true)
+  public boolean stillCurrent(String hostId, String tokenSha256) {
+    return hosts
+        .findById(hostId)
+        .flatMap(Host::agentTokenSha256)
+        .map(
+            stored ->
+                MessageDigest.isEqual(
+                    stored.getBytes(StandardCharsets.US_ASCII),
+                    tokenSha256.getBytes(StandardCharsets.US_ASCII)))
+        .orElse(false);
   }
 
   /** Whether {@code token} is the agent token of {@code hostId}. */

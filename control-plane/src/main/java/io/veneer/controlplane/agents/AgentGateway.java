@@ -85,6 +85,12 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
         if (closed) {
           return;
         }
+        if (session != null && !session.isOpen()) {
+          // Its token was replaced or revoked: the session ended the stream.
+          closed = true;
+          disconnected();
+          return;
+        }
         try {
           if (hostId == null) {
             if (!message.hasHello()) {
@@ -105,6 +111,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
             session =
                 sessions.open(
                     hostId,
+                    token,
                     agent,
                     reports.hello(message.getHello(), properties.heartbeatIntervalSeconds()));
             return;
@@ -140,8 +147,12 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
 
       private void refuse(Status status) {
         closed = true;
+        if (session != null) {
+          session.end(status);
+        } else {
+          agent.onError(status.asRuntimeException());
+        }
         disconnected();
-        agent.onError(status.asRuntimeException());
       }
 
       private void disconnected() {

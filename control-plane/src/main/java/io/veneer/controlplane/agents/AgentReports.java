@@ -79,7 +79,7 @@ public class AgentReports {
   @Transactional
   public DesiredSet hello(Hello hello, int heartbeatIntervalSeconds) {
     Capacity capacity = hello.getCapacity();
-    hostService.register(
+    hostService.hello(
         new HostRegistration(
             hello.getHostId(),
             new Resources(capacity.getVcpus(), capacity.getMemoryMib(), capacity.getDiskGib()),

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.agents;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
@@ -18,6 +19,8 @@ import org.springframework.stereotype.Component;
  * The agents connected to this replica, and what each was last told. A change to a host's desired
  * desktops, made by any replica, reaches here through {@link DesiredChangesListener}; the agent
  * then receives only the difference: upserts for new or changed desktops, removals for the others.
+ * Each look at a host also checks that the token its stream was opened with is still the host's: a
+ * stream whose token was replaced, or revoked by fencing, is closed with UNAUTHENTICATED.
  */
 @Component
 public class AgentSessions {
@@ -25,21 +28,25 @@ public class AgentSessions {
   private static final Logger log = LoggerFactory.getLogger(AgentSessions.class);
 
   private final AgentReports reports;
+  private final AgentCredentials credentials;
   private final Map<String, Session> byHost = new ConcurrentHashMap<>();
 
-  AgentSessions(AgentReports reports) {
+  AgentSessions(AgentReports reports, AgentCredentials credentials) {
     this.reports = reports;
+    this.credentials = credentials;
   }
 
   /** One agent's stream; gRPC streams are not thread-safe, so every send holds its lock. */
   static final class Session {
     private final String hostId;
+    private final String tokenSha256;
     private final StreamObserver<ControlMessage> stream;
     private final Map<String, DesiredDesktop> sent = new HashMap<>();
     private boolean open = true;
 
-    Session(String hostId, StreamObserver<ControlMessage> stream) {
+    Session(String hostId, String tokenSha256, StreamObserver<ControlMessage> stream) {
       this.hostId = hostId;
+      this.tokenSha256 = tokenSha256;
       this.stream = stream;
     }
 
@@ -89,11 +96,24 @@ public class AgentSessions {
     synchronized void close() {
       open = false;
     }
+
+    synchronized boolean isOpen() {
+      return open;
+    }
+
+    /** Ends the stream with {@code status}, once, whoever asks first. */
+    synchronized void end(Status status) {
+      if (open) {
+        open = false;
+        stream.onError(status.asRuntimeException());
+      }
+    }
   }
 
   /** Registers the agent of {@code hostId} and sends it the full desired set. */
-  Session open(String hostId, StreamObserver<ControlMessage> stream, DesiredSet fullSet) {
-    Session session = new Session(hostId, stream);
+  Session open(
+      String hostId, String token, StreamObserver<ControlMessage> stream, DesiredSet fullSet) {
+    Session session = new Session(hostId, AgentCredentials.sha256(token), stream);
     // The full set goes first, before any push can find the session.
     session.sendFullSet(fullSet);
     Session replaced = byHost.put(hostId, session);
@@ -118,6 +138,14 @@ public class AgentSessions {
       return;
     }
     try {
+      if (!credentials.stillCurrent(hostId, session.tokenSha256)) {
+        log.warn("event=agent.token-revoked host={} action=close-stream", hostId);
+        session.end(
+            Status.UNAUTHENTICATED.withDescription(
+                "The agent token of host " + hostId + " was replaced or revoked"));
+        byHost.remove(hostId, session);
+        return;
+      }
       int messages = session.sendDifference(reports.desiredFor(hostId));
       if (messages > 0) {
         log.debug("event=agent.pushed host={} messages={}", hostId, messages);

@@ -23,7 +23,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Console tickets: a user (or admin) asks for one to a running desktop they may use; the console
  * proxy redeems it, as that same user, for the desktop's display endpoint. A ticket works once, for
- * one desktop and one user, and only until it expires; only its SHA-256 is stored.
+ * one desktop and one user, only until it expires, and only while the desktop is still handed to
+ * whom it was when the ticket was issued (same owner, same OS disk: not after a logoff's refresh or
+ * once it went to someone else); only its SHA-256 is stored.
  */
 @Service
 public class ConsoleTickets {
@@ -71,12 +73,14 @@ public class ConsoleTickets {
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Instant expires = clock.instant().plusSeconds(properties.ticketTtlSeconds());
     jdbc.update(
-        "INSERT INTO console_ticket (ticket_sha256, desktop_id, subject, expires_at)"
-            + " VALUES (?, ?, ?, ?)",
+        "INSERT INTO console_ticket (ticket_sha256, desktop_id, subject, expires_at,"
+            + " desktop_owner, os_disk_generation) VALUES (?, ?, ?, ?, ?, ?)",
         sha256(ticket),
         desktopId,
         caller.subject(),
-        Timestamp.from(expires));
+        Timestamp.from(expires),
+        desktop.owner(),
+        desktop.osDiskGeneration());
     jdbc.update("DELETE FROM console_ticket WHERE expires_at < now() - interval '1 hour'");
     audit.record(caller, "desktop.console-ticket", "desktop", desktopId, "expires " + expires);
     return new ConsoleTicket(ticket, desktopId, expires);
@@ -86,8 +90,8 @@ public class ConsoleTickets {
    * Uses up the ticket and says where its desktop's display is.
    *
    * @throws TicketRefusedException unless the ticket is the caller's, unused, unexpired, and its
-   *     desktop still running; a ticket presented by someone else is burnt all the same (hence no
-   *     rollback for the refusal)
+   *     desktop still running and handed to the same owner on the same OS disk; a ticket presented
+   *     by someone else is burnt all the same (hence no rollback for the refusal)
    */
   @Transactional(noRollbackFor = TicketRefusedException.class)
   public ConsoleAccess redeem(Caller caller, String ticket) {
@@ -100,10 +104,12 @@ public class ConsoleTickets {
             WITH used AS (
               UPDATE console_ticket SET redeemed_at = now()
               WHERE ticket_sha256 = ? AND redeemed_at IS NULL AND expires_at > now()
-              RETURNING desktop_id, subject)
+              RETURNING desktop_id, subject, desktop_owner, os_disk_generation)
             SELECT d.id, d.host_id, d.console_host, d.console_port, d.console_socket,
                    d.console_password, used.subject
             FROM used JOIN desktop d ON d.id = used.desktop_id AND d.state = 'RUNNING'
+              AND d.owner IS NOT DISTINCT FROM used.desktop_owner
+              AND d.os_disk_generation = used.os_disk_generation
             """,
             (row, n) ->
                 caller.subject().equals(row.getString("subject"))

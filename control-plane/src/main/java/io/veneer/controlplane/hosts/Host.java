@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * A hypervisor host. Its {@code generation} is owned by {@code placement.ResourceClaims} (plain
- * SQL, bumped by every claim), so JPA never writes it.
+ * SQL, bumped by every claim), so JPA never writes it. Its capacity is what an admin registered, or
+ * less when its agent reports less; labels and zone are the admin's alone.
  */
 @Entity
 @Table(name = "host")
@@ -32,6 +33,15 @@ public class Host {
 
   @Column(name = "disk_gib")
   private long diskGib;
+
+  @Column(name = "registered_vcpus")
+  private long registeredVcpus;
+
+  @Column(name = "registered_memory_mib")
+  private long registeredMemoryMib;
+
+  @Column(name = "registered_disk_gib")
+  private long registeredDiskGib;
 
   @Column(name = "vcpu_ratio_permille")
   private int vcpuRatioPermille;
@@ -83,7 +93,11 @@ public class Host {
     update(capacity, labels, zone);
   }
 
+  /** An admin's registration: the capacity, labels and zone the host may have. */
   public final void update(Resources capacity, Map<String, String> newLabels, String newZone) {
+    this.registeredVcpus = capacity.vcpus();
+    this.registeredMemoryMib = capacity.memoryMib();
+    this.registeredDiskGib = capacity.diskGib();
     this.vcpus = capacity.vcpus();
     this.memoryMib = capacity.memoryMib();
     this.diskGib = capacity.diskGib();
@@ -93,6 +107,16 @@ public class Host {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
     this.zone = newZone == null ? "" : newZone;
+  }
+
+  /**
+   * What the host's agent reports it has: of each resource the host keeps the smaller of that and
+   * its registration, so an agent can lower its host's capacity but never raise it.
+   */
+  public void reported(Resources capacity) {
+    this.vcpus = Math.min(registeredVcpus, capacity.vcpus());
+    this.memoryMib = Math.min(registeredMemoryMib, capacity.memoryMib());
+    this.diskGib = Math.min(registeredDiskGib, capacity.diskGib());
   }
 
   public void heartbeat(Instant at) {
@@ -113,6 +137,10 @@ public class Host {
 
   public Resources capacity() {
     return new Resources(vcpus, memoryMib, diskGib);
+  }
+
+  public Resources registeredCapacity() {
+    return new Resources(registeredVcpus, registeredMemoryMib, registeredDiskGib);
   }
 
   public OvercommitRatios ratios() {

@@ -58,7 +58,10 @@ public class HostService {
     return host;
   }
 
-  /** Creates the host or updates its capacity, labels and zone; it comes (back) UP. */
+  /**
+   * Creates the host or updates its capacity, labels and zone; it comes (back) UP, since an admin
+   * registered it again.
+   */
   @Transactional
   public Host register(HostRegistration registration) {
     Host host =
@@ -68,16 +71,46 @@ public class HostService {
                 existing -> {
                   existing.update(
                       registration.capacity(), registration.labels(), registration.zone());
-                  // An operator's maintenance or drain outlasts the agent's reconnects.
+                  // An operator's maintenance or drain outlasts a registration.
                   if (existing.state() != HostStatus.MAINTENANCE
                       && existing.state() != HostStatus.DRAINING) {
-                    changeState(existing, HostStatus.UP, "its agent registered");
+                    changeState(existing, HostStatus.UP, "registered again");
                   }
                   existing.heartbeat(clock.instant());
                   return existing;
                 })
             .orElseGet(() -> registerNew(registration));
     log.info("event=host.registered host={} capacity={}", host.id(), registration.capacity());
+    return host;
+  }
+
+  /**
+   * What a host's agent says of it in its Hello. The agent claims nothing it was not given: it may
+   * report less capacity than registered (then the host has less), never more; labels and zone stay
+   * the admin's; and its host's state stays as it is, so a host the control plane gave up
+   * (UNREACHABLE, FENCED, DOWN) does not come back UP because an agent connects.
+   */
+  @Transactional
+  public Host hello(HostRegistration reported) {
+    Host host =
+        hosts
+            .lockById(reported.hostId())
+            .orElseThrow(() -> new NotFoundException("Host", reported.hostId()));
+    host.reported(reported.capacity());
+    if (!host.capacity().equals(reported.capacity())
+        || !host.labels().equals(reported.labels())
+        || !host.zone().equals(reported.zone())) {
+      log.warn(
+          "event=host.claim-capped host={} reported={} labels={} zone={} kept={} labels={} zone={}",
+          host.id(),
+          reported.capacity(),
+          reported.labels(),
+          reported.zone(),
+          host.capacity(),
+          host.labels(),
+          host.zone());
+    }
+    host.heartbeat(clock.instant());
     return host;
   }
 
@@ -96,13 +129,13 @@ public class HostService {
     return host;
   }
 
-  /** A heartbeat: the host is alive, and UP again if it had been given up as unreachable. */
+  /**
+   * A heartbeat: the host is alive. One given up as UNREACHABLE stays so until an operator orders
+   * it UP: its agent's word alone does not bring it back.
+   */
   @Transactional
   public void heartbeat(Host host, Instant at) {
     host.heartbeat(at);
-    if (host.state() == HostStatus.UNREACHABLE) {
-      changeState(host, HostStatus.UP, "heartbeats resumed");
-    }
   }
 
   /**
@@ -134,10 +167,16 @@ public class HostService {
     return lost;
   }
 
-  /** Moves the host to {@code next}, with an event when that is a change. */
+  /**
+   * Moves the host to {@code next}, with an event when that is a change. Fencing also revokes the
+   * agent's token; every replica then closes the stream it had opened with it.
+   */
   @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
   public void changeState(Host host, HostStatus next, String reason) {
     HostStatus before = host.state();
+    if (next == HostStatus.FENCED) {
+      revokeAgentToken(host);
+    }
     if (before != next) {
       host.changeState(next);
       events.stateChanged(host.id(), before, next, reason, host.generation(), "control-plane");
@@ -147,10 +186,29 @@ public class HostService {
   }
 
   /**
+   * The host's agent token is replaced (by {@code sha256}, null for none) and every replica told: a
+   * stream opened with the old token is closed at the next look at its host, which the notification
+   * on {@code veneer_host_desired} brings at once.
+   */
+  @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+  public void replaceAgentToken(Host host, String sha256) {
+    host.setAgentTokenSha256(sha256);
+    hosts.flush();
+    jdbc.queryForList("SELECT pg_notify('veneer_host_desired', ?)", host.id());
+  }
+
+  private void revokeAgentToken(Host host) {
+    if (host.agentTokenSha256().isPresent()) {
+      replaceAgentToken(host, null);
+      log.warn("event=host.agent-token-revoked host={}", host.id());
+    }
+  }
+
+  /**
    * An operator's order: MAINTENANCE (no new desktops, the running ones stay), DRAINING (no new
-   * desktops, and the pool controller moves free desktops away), or UP again. A host given up
-   * (UNREACHABLE, FENCED, DOWN) comes back only when its agent registers again, never by order: the
-   * control plane would otherwise place desktops on a host it cannot reach.
+   * desktops, and the pool controller moves free desktops away), or UP again, also for a host that
+   * was UNREACHABLE (its agent reconnecting does not do that). A host FENCED or DOWN comes back
+   * only when an admin registers it again and issues its agent a new token.
    *
    * @param reason why, for the host's events; may be blank
    */
@@ -167,13 +225,13 @@ public class HostService {
         current == HostStatus.UP
             || current == HostStatus.MAINTENANCE
             || current == HostStatus.DRAINING
-            || (current == HostStatus.UNREACHABLE && next != HostStatus.UP);
+            || current == HostStatus.UNREACHABLE;
     if (!operable) {
       throw new HostStateConflictException(
           hostId,
           current,
           next,
-          "start its node agent; the host comes back UP when the agent registers again");
+          "register the host again, issue its agent a new token and start its node agent");
     }
     String by = "ordered by " + caller.subject();
     changeState(host, next, reason == null || reason.isBlank() ? by : by + ": " + reason);

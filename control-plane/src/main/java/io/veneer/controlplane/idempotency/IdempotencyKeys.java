@@ -8,17 +8,23 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Remembers which resource a caller's create with a given Idempotency-Key made. The row is written
- * in the create's own transaction: a concurrent repeat blocks on the primary key until the first
- * commits, then finds its result; if the first rolls back, the repeat goes ahead itself.
+ * Remembers which resource a caller's create with a given Idempotency-Key made, for {@code
+ * veneer.idempotency.ttl-hours}; a key is 1-255 printable ASCII characters. The row is written in
+ * the create's own transaction: a concurrent repeat blocks on the primary key until the first
+ * commits, then finds its result; if the first rolls back, the repeat goes ahead itself. An expired
+ * key's row is taken over by the next create that sends it.
  */
 @Component
 public class IdempotencyKeys {
 
-  private final JdbcTemplate jdbc;
+  static final int MAX_KEY_LENGTH = 255;
 
-  IdempotencyKeys(JdbcTemplate jdbc) {
+  private final JdbcTemplate jdbc;
+  private final IdempotencyProperties properties;
+
+  IdempotencyKeys(JdbcTemplate jdbc, IdempotencyProperties properties) {
     this.jdbc = jdbc;
+    this.properties = properties;
   }
 
   /**
@@ -26,21 +32,32 @@ public class IdempotencyKeys {
    * of the resource an earlier call with the same key and request made.
    *
    * @throws IdempotencyKeyReusedException when the key was used for a different request
+   * @throws IllegalArgumentException when the key is empty, longer than 255 characters or not
+   *     printable ASCII
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public Optional<String> reserve(
       String principal, String key, String operation, String requestHash, String resourceId) {
+    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.matches("[\\x21-\\x7e]+")) {
+      throw new IllegalArgumentException(
+          "Idempotency-Key must be 1-" + MAX_KEY_LENGTH + " printable ASCII characters");
+    }
     int inserted =
         jdbc.update(
             """
             INSERT INTO idempotency_key (principal, key, operation, request_hash, resource_id)
-            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (principal, key) DO UPDATE
+              SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash,
+                  resource_id = EXCLUDED.resource_id, created_at = now()
+              WHERE idempotency_key.created_at < now() - make_interval(hours => ?)
             """,
             principal,
             key,
             operation,
             requestHash,
-            resourceId);
+            resourceId,
+            properties.ttlHours());
     if (inserted == 1) {
       return Optional.empty();
     }

@@ -132,6 +132,24 @@ class ConsoleTicketsTest extends ControlPlaneSpringTest {
         .isEqualTo(404);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "handed to someone else | owner = 'someone-else', os_disk_generation = os_disk_generation + 1",
+        "refreshed after a logoff, then alice's again | os_disk_generation = os_disk_generation + 1",
+        "a warm spare again    | owner = NULL"
+      })
+  void aTicketIsRefusedOnceTheDesktopWasHandedOnSinceItWasIssued(String what, String handover) {
+    String ticket = ticketFor(aliceToken);
+    jdbc.update("UPDATE desktop SET " + handover + " WHERE id = ?", desktop);
+    assertThat(jdbc.queryForObject("SELECT state FROM desktop WHERE id = ?", String.class, desktop))
+        .as("still running: only the hand-over refuses it")
+        .isEqualTo("RUNNING");
+
+    assertThat(redeem(aliceToken, ticket).status()).isEqualTo(403);
+  }
+
   @Test
   void anExpiredTicketIsRefused() {
     String ticket = ticketFor(aliceToken);

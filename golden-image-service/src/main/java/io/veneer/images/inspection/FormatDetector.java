@@ -38,6 +38,9 @@ public final class FormatDetector {
         return refuse("the file is empty: upload the whole image");
       }
       ByteBuffer head = read(channel, 0, (int) Math.min(size, 64 * 1024));
+      if (startsWith(head, 0, "LUKS\u00ba\u00be")) {
+        return refuse(ENCRYPTED);
+      }
       if (startsWith(head, 0, "QFI\u00fb")) {
         return qcow2(channel, head);
       }
@@ -98,6 +101,10 @@ public final class FormatDetector {
               + ": golden images must be self-contained; flatten it with qemu-img convert -O"
               + " qcow2 first");
     }
+    // crypt_method: 1 AES, 2 LUKS; either needs a key qemu-img would be asked for.
+    if (head.getInt(32) != 0) {
+      return refuse(ENCRYPTED);
+    }
     long size = channel.size();
     int clusterBits = head.getInt(20);
     long l1Table = head.getLong(40);
@@ -123,8 +130,22 @@ public final class FormatDetector {
     head.order(ByteOrder.LITTLE_ENDIAN);
     long descriptorSector = head.getLong(28);
     long descriptorSectors = head.getLong(36);
-    if (descriptorSector <= 0 || descriptorSectors <= 0 || descriptorSectors > 64) {
-      return new Detection.Detected(DiskFormat.VMDK);
+    // Single-file VMDKs carry their descriptor; without one qemu-img would look for other files.
+    if (descriptorSector <= 0 || descriptorSectors <= 0) {
+      return refuse(
+          "the VMDK has no embedded descriptor (offset "
+              + descriptorSector
+              + ", size "
+              + descriptorSectors
+              + " sectors): upload a single-file (monolithicSparse or streamOptimized) VMDK");
+    }
+    if (descriptorSectors > MAX_DESCRIPTOR_SECTORS) {
+      return refuse(
+          "the VMDK's descriptor is "
+              + descriptorSectors
+              + " sectors, more than the "
+              + MAX_DESCRIPTOR_SECTORS
+              + " a single-file VMDK needs: the file is corrupt or crafted");
     }
     if ((descriptorSector + descriptorSectors) * SECTOR > channel.size()) {
       return refuse(
@@ -202,9 +223,6 @@ public final class FormatDetector {
     if (startsWith(head, 0, "COWD")) {
       return "VMware COWD";
     }
-    if (startsWith(head, 0, "LUKS\u00ba\u00be")) {
-      return "LUKS-encrypted";
-    }
     if (startsWith(head, 0, "Bochs Virtual HD Image")) {
       return "Bochs";
     }
@@ -238,6 +256,10 @@ public final class FormatDetector {
     }
     return true;
   }
+
+  private static final String ENCRYPTED =
+      "encrypted images are not supported: upload the image decrypted";
+  private static final long MAX_DESCRIPTOR_SECTORS = 64;
 
   private static Detection refuse(String reason) {
     return new Detection.Refused(new Rejected(reason));

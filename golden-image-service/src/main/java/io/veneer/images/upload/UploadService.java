@@ -1,5 +1,6 @@
 package io.veneer.images.upload;
 
+import io.veneer.images.ImagesProperties;
 import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
 import io.veneer.images.catalogue.ConflictException;
@@ -48,14 +49,36 @@ public class UploadService {
   private final BlobStore blobs;
   private final ImageInspector inspector;
   private final QemuImg qemuImg;
+  private final long maxUploadBytes;
   private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
 
   public UploadService(
-      ImageCatalogue catalogue, BlobStore blobs, ImageInspector inspector, QemuImg qemuImg) {
+      ImageCatalogue catalogue,
+      BlobStore blobs,
+      ImageInspector inspector,
+      QemuImg qemuImg,
+      ImagesProperties properties) {
     this.catalogue = catalogue;
     this.blobs = blobs;
     this.inspector = inspector;
     this.qemuImg = qemuImg;
+    this.maxUploadBytes = properties.maxUploadSize().toBytes();
+  }
+
+  /** More bytes arrived than {@code veneer.images.max-upload-size} allows. */
+  static final class TooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(long limit) {
+      super(
+          "the upload is larger than veneer.images.max-upload-size ("
+              + limit
+              + " bytes); nothing beyond it was kept");
+    }
+  }
+
+  long maxUploadBytes() {
+    return maxUploadBytes;
   }
 
   /**
@@ -80,6 +103,8 @@ public class UploadService {
           received = copy(body, out, sha256, id, 0);
         }
         sourceDigest = Digest.ofBytes(sha256.digest());
+      } catch (TooLargeException e) {
+        throw rejected(id, e.getMessage());
       } catch (IOException e) {
         throw rejected(
             id, "the upload was interrupted (" + e.getMessage() + "); upload the image again");
@@ -117,6 +142,8 @@ public class UploadService {
           }
           try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
             copy(body, out, null, versionId, size);
+          } catch (TooLargeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
           } finally {
             catalogue.recordProgress(versionId, Files.size(file));
           }
@@ -277,6 +304,9 @@ public class UploadService {
     long nextProgress = from + PROGRESS_EVERY_BYTES;
     int read;
     while ((read = body.read(buffer)) >= 0) {
+      if (total + read > maxUploadBytes) {
+        throw new TooLargeException(maxUploadBytes);
+      }
       out.write(buffer, 0, read);
       if (sha256 != null) {
         sha256.update(buffer, 0, read);

@@ -4,11 +4,13 @@ import io.veneer.images.ImagesProperties;
 import io.veneer.images.catalogue.ImageVersion;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -17,28 +19,30 @@ import org.springframework.stereotype.Service;
 /**
  * Imports a version from a URL, but only from the allow-list: without it the service could be
  * turned against hosts only it can reach (SSRF). Redirects are not followed, since a redirect could
- * leave the allow-list.
+ * leave the allow-list, nor proxies. A source that sends nothing for {@code import-read-timeout},
+ * or more than {@code max-upload-size}, is given up. An entry's path covers whole segments ({@code
+ * /images} is not {@code /images-other}), and a URL with a {@code .} or {@code ..} segment, written
+ * plainly or percent-encoded ({@code %2e%2e}), or an encoded slash, is refused, so none can climb
+ * out of it.
  */
 @Service
 public class UrlImporter {
 
   private final UploadService uploads;
   private final List<URI> allowed;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private final Duration readTimeout;
 
   public UrlImporter(UploadService uploads, ImagesProperties properties) {
     this.uploads = uploads;
     this.allowed = properties.importAllowList().stream().map(UrlImporter::prefix).toList();
+    this.readTimeout = properties.importReadTimeout();
   }
 
   public ImageVersion importFrom(UUID imageId, String url, String expectedDigest)
       throws IOException {
     URI uri = parse(url);
-    if (allowed.stream().noneMatch(prefix -> isUnder(uri, prefix))) {
+    if (!allows(uri)) {
       throw new IllegalArgumentException(
           "Imports from "
               + uri.getScheme()
@@ -47,21 +51,32 @@ public class UrlImporter {
               + " are not allowed: an administrator must add it to veneer.images.import-allow-list"
               + (allowed.isEmpty() ? " (which is empty, so no imports are allowed)" : ""));
     }
-    HttpResponse<InputStream> response;
+    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+    connection.setInstanceFollowRedirects(false);
+    connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+    connection.setReadTimeout((int) readTimeout.toMillis());
     try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while fetching " + uri, e);
-    }
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
+      int status = connection.getResponseCode();
+      if (status != 200) {
         throw new IllegalArgumentException(
-            "Fetching " + uri + " answered HTTP " + response.statusCode() + ", not 200");
+            "Fetching " + uri + " answered HTTP " + status + ", not 200");
       }
-      return uploads.upload(imageId, body, expectedDigest);
+      long announced = connection.getContentLengthLong();
+      if (announced > uploads.maxUploadBytes()) {
+        throw new IllegalArgumentException(
+            "Fetching "
+                + uri
+                + " announces "
+                + announced
+                + " bytes, more than veneer.images.max-upload-size ("
+                + uploads.maxUploadBytes()
+                + " bytes)");
+      }
+      try (InputStream body = connection.getInputStream()) {
+        return uploads.upload(imageId, body, expectedDigest);
+      }
+    } finally {
+      connection.disconnect();
     }
   }
 
@@ -93,11 +108,41 @@ public class UrlImporter {
     return uri;
   }
 
+  boolean allows(URI uri) {
+    return allowed.stream().anyMatch(prefix -> isUnder(uri, prefix));
+  }
+
   private static boolean isUnder(URI uri, URI prefix) {
+    List<String> path = segments(uri);
+    List<String> under = segments(prefix);
     return uri.getScheme().equalsIgnoreCase(prefix.getScheme())
         && uri.getHost().equalsIgnoreCase(prefix.getHost())
         && port(uri) == port(prefix)
-        && uri.getRawPath().startsWith(prefix.getRawPath() == null ? "" : prefix.getRawPath());
+        && path.size() >= under.size()
+        && path.subList(0, under.size()).equals(under);
+  }
+
+  /** The decoded segments of the URL's path; dot segments and encoded slashes are refused. */
+  private static List<String> segments(URI uri) {
+    List<String> segments = new ArrayList<>();
+    for (String raw : (uri.getRawPath() == null ? "" : uri.getRawPath()).split("/")) {
+      if (raw.isEmpty()) {
+        continue;
+      }
+      String segment = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+      if (segment.equals(".")
+          || segment.equals("..")
+          || segment.contains("/")
+          || segment.contains("\\")) {
+        throw new IllegalArgumentException(
+            "Imports take URLs without . or .. path segments or encoded slashes, plain or"
+                + " percent-encoded, not '"
+                + uri
+                + "'");
+      }
+      segments.add(segment);
+    }
+    return segments;
   }
 
   private static int port(URI uri) {

@@ -147,6 +147,11 @@ class ApiAccessTest {
         localDevMode,
         issuer,
         issuer.isEmpty() ? "" : "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs",
-        "127.0.0.1");
+        "127.0.0.1",
+        2,
+        512,
+        64,
+        DataSize.ofGigabytes(300),
+        Duration.ofSeconds(30));
   }
 }

@@ -51,6 +51,50 @@ class FormatDetectorTest {
     assertThat(detector.detect(image)).isEqualTo(new Detection.Detected(expected));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {"luks  | key-secret=key", "qcow2 | encrypt.format=luks,encrypt.key-secret=key"})
+  void refusesEncryptedImagesAsEncryptedNotAsCorrupt(String format, String options)
+      throws IOException {
+    Path image = dir.resolve("encrypted." + format);
+    TestImages.qemuImg(
+        "create",
+        "--object",
+        "secret,id=key,data=veneer-test",
+        "-f",
+        format,
+        "-o",
+        options,
+        image.toString(),
+        "1M");
+
+    assertThat(detector.detect(image))
+        .isEqualTo(
+            new Detection.Refused(
+                new Inspection.Rejected(
+                    "encrypted images are not supported: upload the image decrypted")));
+  }
+
+  @ParameterizedTest(name = "descriptor of {0} sectors at sector {1}")
+  @CsvSource({"0, 1, no embedded descriptor", "100000, 1, more than the 64", "20, 0, no embedded"})
+  void refusesAVmdkWhoseDescriptorIsMissingOrOversizedBeforeQemuImgOpensIt(
+      long sectors, long offset, String reason) throws IOException {
+    Path image = TestImages.converted(TestImages.raw(dir), "vmdk");
+    try (java.nio.channels.FileChannel file =
+        java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer header =
+          java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      header.putLong(offset).putLong(sectors).flip();
+      file.write(header, 28);
+    }
+
+    assertThat(detector.detect(image))
+        .isInstanceOfSatisfying(
+            Detection.Refused.class,
+            refused -> assertThat(refused.rejection().reason()).contains(reason));
+  }
+
   @Test
   void takesAnImageWithNoMagicBytesAsRaw() throws IOException {
     assertThat(detector.detect(TestImages.raw(dir)))

@@ -306,7 +306,8 @@ public final class Converger {
             directKernel ? paths.get(1) : null,
             directKernel && direct.hasInitrd() ? paths.get(2) : null,
             directKernel ? direct.getCmdline() : "",
-            desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0));
+            desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0,
+            desktop.getNetwork()));
   }
 
   private void report(String id, long specGeneration, long osGeneration) {

@@ -1,5 +1,6 @@
 package io.veneer.agent.hypervisor;
 
+import io.veneer.agent.v1.GuestNetwork;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  * @param initrd the initrd for direct kernel boot, or null
  * @param cmdline kernel command line for direct kernel boot
  * @param userDataGib size of the persistent user-data disk, 0 for none
+ * @param network what the guest's network may reach; anything but outbound is off
  */
 public record GuestSpec(
     String desktopId,
@@ -27,4 +29,5 @@ public record GuestSpec(
     Path kernel,
     Path initrd,
     String cmdline,
-    long userDataGib) {}
+    long userDataGib,
+    GuestNetwork network) {}

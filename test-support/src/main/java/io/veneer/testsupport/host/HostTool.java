@@ -32,8 +32,11 @@ public enum HostTool {
           "mkfs.vfat",
           "mcopy",
           "syslinux",
-          "/usr/lib/syslinux/mbr/mbr.bin"),
-      "qemu-system-x86 qemu-utils e2fsprogs cpio fdisk dosfstools mtools syslinux syslinux-common");
+          "/usr/lib/syslinux/mbr/mbr.bin",
+          "passt",
+          "ip"),
+      "qemu-system-x86 qemu-utils e2fsprogs cpio fdisk dosfstools mtools syslinux syslinux-common"
+          + " passt iproute2");
 
   /** The system property (also a JUnit configuration parameter) listing the kinds left out. */
   public static final String WITHOUT = "veneer.test.without";

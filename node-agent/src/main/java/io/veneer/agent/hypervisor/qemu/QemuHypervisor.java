@@ -5,6 +5,7 @@ import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.ConsoleEndpoint;
+import io.veneer.agent.v1.GuestNetwork;
 import io.veneer.agent.v1.ObservedState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,12 @@ import tools.jackson.databind.JsonNode;
  * balloon, a serial console to a log file, a QMP socket, and VNC on 127.0.0.1 with a per-desktop
  * password when the profile asks for a display. KVM when /dev/kvm is usable, TCG otherwise.
  *
+ * <p>No guest reaches its host's services or another desktop. A guest whose network is off gets
+ * QEMU's user network restricted ({@code restrict=on}: its gateway, 10.0.2.2, would otherwise be
+ * the host's 127.0.0.1). An outbound guest's link goes to its own passt, which opens the guest's
+ * connections from the host's egress network namespace, where neither the host's loopback nor any
+ * guest's console is; passt maps no gateway to the host and forwards no port in.
+ *
  * <p>Each guest runs in a session of its own (setsid) with a pidfile, so it outlives the agent; a
  * new agent re-adopts it from the pidfile and QMP instead of starting a second QEMU on the disk.
  *
@@ -53,18 +60,22 @@ public final class QemuHypervisor implements Hypervisor {
   private final String qemuImg;
   private final boolean kvm;
   private final String readyLine;
+  private final GuestEgress egress;
   private final Set<String> readyGuests = ConcurrentHashMap.newKeySet();
 
   /**
    * @param readyLine a line the guest prints on its serial console once its desktop is usable (e.g.
    *     from a login service); until then a running guest is reported STARTING. Empty: running as
    *     soon as QEMU runs it.
+   * @param egress where outbound guests reach the outside network from, if anywhere
    */
-  public QemuHypervisor(Path dataDir, String qemuSystem, String qemuImg, String readyLine) {
+  public QemuHypervisor(
+      Path dataDir, String qemuSystem, String qemuImg, String readyLine, GuestEgress egress) {
     this.desktops = dataDir.resolve("desktops");
     this.qemuSystem = qemuSystem;
     this.qemuImg = qemuImg;
     this.readyLine = readyLine;
+    this.egress = egress;
     this.kvm = kvmUsable();
   }
 
@@ -162,7 +173,11 @@ public final class QemuHypervisor implements Hypervisor {
     }
     createDisks(spec);
     Path dir = dir(spec.desktopId());
+    Process passt = null;
     try {
+      if (outbound(spec)) {
+        passt = startPasst(spec.desktopId(), dir);
+      }
       Files.deleteIfExists(dir.resolve("stopped"));
       // QEMU removes its pidfile when it exits; this marker remembers that a guest was started.
       Files.writeString(dir.resolve("started"), "");
@@ -187,14 +202,119 @@ public final class QemuHypervisor implements Hypervisor {
         Thread.sleep(20);
       }
       log.info(
-          "event=guest-started desktop=" + spec.desktopId() + " accel=" + (kvm ? "kvm" : "tcg"));
+          "event=guest-started desktop="
+              + spec.desktopId()
+              + " accel="
+              + (kvm ? "kvm" : "tcg")
+              + " network="
+              + (outbound(spec) ? "outbound" : "off"));
     } catch (IOException e) {
+      stopPasst(passt);
       throw new HypervisorException(
           "Cannot start QEMU for " + spec.desktopId() + ": " + e.getMessage(), e);
+    } catch (HypervisorException e) {
+      stopPasst(passt);
+      throw e;
     } catch (InterruptedException e) {
+      stopPasst(passt);
       Thread.currentThread().interrupt();
       throw new HypervisorException("Interrupted while starting " + spec.desktopId(), e);
     }
+  }
+
+  private static boolean outbound(GuestSpec spec) {
+    return spec.network() == GuestNetwork.GUEST_NETWORK_OUTBOUND;
+  }
+
+  /**
+   * The guest's passt, in the egress namespace, listening on net/passt.sock for QEMU. It serves one
+   * QEMU and exits with it ({@code --one-off}), so it needs no pidfile of its own. As root, passt
+   * runs as nobody, so its socket's directory is nobody's.
+   */
+  private Process startPasst(String desktopId, Path dir)
+      throws HypervisorException, IOException, InterruptedException {
+    if (!egress.offered()) {
+      throw new HypervisorException(
+          "Desktop "
+              + desktopId
+              + " may connect outbound, but this host offers guests no outside network"
+              + " (VENEER_GUEST_EGRESS_NETNS is not set)");
+    }
+    if (!Files.exists(egress.namespace())) {
+      throw new HypervisorException(
+          "The egress network namespace " + egress.namespace() + " does not exist");
+    }
+    Path net = dir.resolve("net");
+    Files.createDirectories(net);
+    Path socket = net.resolve("passt.sock");
+    Files.deleteIfExists(socket);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setsid",
+                "nsenter",
+                "--net=" + egress.namespace(),
+                egress.passt(),
+                "--foreground",
+                "--quiet",
+                "--ipv4-only",
+                "--one-off",
+                "--no-map-gw",
+                "--tcp-ports",
+                "none",
+                "--udp-ports",
+                "none",
+                "--socket",
+                socket.toString()));
+    if (runningAsRoot()) {
+      requireTraversableByOthers(net.getParent());
+      Files.setOwner(
+          net, net.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      command.addAll(List.of("--runas", "nobody"));
+    }
+    Files.setPosixFilePermissions(
+        net, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Process passt =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(dir.resolve("passt.log").toFile())
+            .redirectErrorStream(true)
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(socket)) {
+      if (!passt.isAlive() || System.nanoTime() > deadline) {
+        passt.destroyForcibly();
+        throw new HypervisorException(
+            "passt did not start for " + desktopId + ": " + tail(dir.resolve("passt.log")));
+      }
+      Thread.sleep(20);
+    }
+    return passt;
+  }
+
+  /** passt binds its socket as nobody, who must be able to walk down to the desktop's folder. */
+  private static void requireTraversableByOthers(Path dir) throws HypervisorException, IOException {
+    for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
+      if (!Files.getPosixFilePermissions(d)
+          .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+        throw new HypervisorException(
+            "passt runs as nobody and cannot reach "
+                + dir
+                + ": "
+                + d
+                + " must be traversable by others (chmod o+x)");
+      }
+    }
+  }
+
+  private static void stopPasst(Process passt) {
+    if (passt != null) {
+      passt.destroyForcibly();
+    }
+  }
+
+  private static boolean runningAsRoot() throws IOException {
+    return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
   }
 
   List<String> arguments(GuestSpec spec, Path dir) throws IOException {
@@ -227,8 +347,11 @@ public final class QemuHypervisor implements Hypervisor {
               "id=userdata,file=" + dir.resolve("userdata.qcow2") + ",format=qcow2,if=none"));
       args.addAll(List.of("-device", "virtio-blk-" + bus + ",drive=userdata"));
     }
-    args.addAll(
-        List.of("-netdev", "user,id=net0", "-device", "virtio-net-" + bus + ",netdev=net0"));
+    String netdev =
+        outbound(spec)
+            ? "stream,id=net0,server=off,addr.type=unix,addr.path=" + dir.resolve("net/passt.sock")
+            : "user,id=net0,restrict=on";
+    args.addAll(List.of("-netdev", netdev, "-device", "virtio-net-" + bus + ",netdev=net0"));
     args.addAll(List.of("-device", "virtio-balloon-" + bus));
     if (spec.kernel() != null) {
       args.addAll(List.of("-kernel", spec.kernel().toString()));
