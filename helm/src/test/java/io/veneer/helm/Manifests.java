@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /** The objects one rendering of the chart produced, in order. */
-record Manifests(String text, List<ObjectNode> objects) {
+public record Manifests(String text, List<ObjectNode> objects) {
 
-  static final ObjectMapper YAML = new YAMLMapper();
+  public static final ObjectMapper YAML = new YAMLMapper();
 
-  static Manifests parse(String text) {
+  public static Manifests parse(String text) {
     List<ObjectNode> objects = new ArrayList<>();
     try (var parser = new YAMLFactory().createParser(text)) {
       var documents = YAML.readValues(parser, JsonNode.class);
@@ -34,11 +34,11 @@ record Manifests(String text, List<ObjectNode> objects) {
     return new Manifests(text, List.copyOf(objects));
   }
 
-  List<ObjectNode> ofKind(String kind) {
+  public List<ObjectNode> ofKind(String kind) {
     return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
   }
 
-  ObjectNode get(String kind, String name) {
+  public ObjectNode get(String kind, String name) {
     return ofKind(kind).stream()
         .filter(o -> name.equals(o.path("metadata").path("name").asText()))
         .findFirst()
@@ -46,7 +46,7 @@ record Manifests(String text, List<ObjectNode> objects) {
   }
 
   /** The pod template of a workload (Deployment, StatefulSet, DaemonSet, Job). */
-  static JsonNode podSpec(ObjectNode workload) {
+  public static JsonNode podSpec(ObjectNode workload) {
     return workload.path("spec").path("template").path("spec");
   }
 }

@@ -7,28 +7,28 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The chart helm/veneer, rendered and linted with Helm's own library (helm-java). */
-final class VeneerChart {
+public final class VeneerChart {
 
   /** The chart, seen from the module's directory (where Surefire runs the tests). */
-  static final Path DIRECTORY = Path.of("veneer").toAbsolutePath();
+  public static final Path DIRECTORY = Path.of("veneer").toAbsolutePath();
 
   /** The values files the tests render the chart with, each complete on its own. */
-  static final Path CI_VALUES = DIRECTORY.resolve("ci");
+  public static final Path CI_VALUES = DIRECTORY.resolve("ci");
 
   /** The Kubernetes version the chart is rendered for and its objects are validated against. */
-  static final String KUBERNETES_VERSION = "1.34.0";
+  public static final String KUBERNETES_VERSION = "1.34.0";
 
-  static final String RELEASE = "veneer";
-  static final String NAMESPACE = "veneer";
+  public static final String RELEASE = "veneer";
+  public static final String NAMESPACE = "veneer";
 
   private VeneerChart() {}
 
-  static Path ciValues(String name) {
+  public static Path ciValues(String name) {
     return CI_VALUES.resolve(name + ".yaml");
   }
 
   /** {@code helm template veneer helm/veneer -f <values> --set k=v ...}. */
-  static Manifests render(Path valuesFile, Map<String, ?> overrides) {
+  public static Manifests render(Path valuesFile, Map<String, ?> overrides) {
     TemplateCommand template =
         new Helm(DIRECTORY)
             .template()
@@ -44,12 +44,12 @@ final class VeneerChart {
     return Manifests.parse(template.call());
   }
 
-  static Manifests render(String ciValues) {
+  public static Manifests render(String ciValues) {
     return render(ciValues(ciValues), Map.of());
   }
 
   /** {@code helm lint --strict} of a chart directory. */
-  static LintResult lint(Path chart) {
+  public static LintResult lint(Path chart) {
     return new Helm(chart).lint().strict().call();
   }
 }
