@@ -4,6 +4,7 @@
 # and the service's jar, assembled with umoci into an OCI layout, then read back with skopeo.
 #
 #   helm/images/build.sh [output-dir]      (default: helm/target/images; run as root)
+#   SERVICES="web-portal node-agent" helm/images/build.sh    (only these)
 #
 # Needs Debian's mmdebstrap, umoci and skopeo (apt-get install mmdebstrap umoci skopeo) and the jars
 # (./mvnw -B -ntp -DskipTests -pl control-plane,golden-image-service,web-portal,node-agent -am package).
@@ -64,7 +65,10 @@ image() {
   add_layer "$work/$name-base.tar"
   add_layer "$runtime"
 
-  jar=$(ls "$root/$name/target/$name"*.jar | grep -v -- '-plain\.jar$' | head -1)
+  # The node agent's runnable jar is the shaded target/node-agent.jar; a Spring Boot service's is
+  # target/<name>-<version>.jar.
+  jar=$root/$name/target/$name.jar
+  [ -f "$jar" ] || jar=$root/$name/target/$name-$version.jar
   app=$work/$name-app
   if unzip -l "$jar" | grep -q 'BOOT-INF/layers.idx'; then
     # Spring Boot's layers: dependencies (rarely change) below the application.
@@ -95,10 +99,16 @@ image() {
   echo "   $(du -sh "$layout/blobs" | cut -f1) in $layout"
 }
 
-image control-plane "" "8080 9090 9092"
-image golden-image-service "qemu-utils" "8081 9091"
-image web-portal "" "8080"
-image node-agent "qemu-system-x86,qemu-utils" ""
+services=${SERVICES:-control-plane golden-image-service web-portal node-agent}
+for service in $services; do
+  case $service in
+    control-plane) image control-plane "" "8080 9090 9092" ;;
+    golden-image-service) image golden-image-service "qemu-utils" "8081 9091" ;;
+    web-portal) image web-portal "" "8080" ;;
+    node-agent) image node-agent "qemu-system-x86,qemu-utils" "" ;;
+    *) echo "unknown service $service" >&2; exit 2 ;;
+  esac
+done
 
 # What each image says about itself: user, entrypoint, ports, and no secret in its environment.
 for config in "$out"/*.config.json; do
