@@ -1,9 +1,5 @@
 package io.veneer.helm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -26,13 +22,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checks rendered objects against the Kubernetes API as fabric8's model (kubernetes-model 8.0.0,
- * Kubernetes 1.34) describes it. The model keeps fields it does not know in {@code
- * additionalProperties} instead of failing, so every such map in the object tree must be empty: a
- * misspelt or misplaced field is an error here as it would be for {@code kubectl apply
- * --validate=strict}.
+ * generated from Kubernetes 1.35's OpenAPI schema) describes it, read with the model's own Jackson
+ * 3 and its deserializers. The model keeps fields it does not know in {@code additionalProperties}
+ * instead of failing, so every such map in the object tree must be empty: a misspelt or misplaced
+ * field is an error here as it would be for {@code kubectl apply --validate=strict}.
  */
 final class StrictKubernetesApi {
 
@@ -59,6 +59,10 @@ final class StrictKubernetesApi {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
+  /** The rendered YAML's parser (Jackson 2) hands over JSON text. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper TEXT =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private StrictKubernetesApi() {}
 
   /** What is wrong with one object, one sentence per problem; empty when it is valid. */
@@ -71,8 +75,8 @@ final class StrictKubernetesApi {
     }
     HasMetadata parsed;
     try {
-      parsed = JSON.treeToValue(object, model);
-    } catch (JsonProcessingException e) {
+      parsed = JSON.readValue(json(object), model);
+    } catch (JacksonException e) {
       return List.of(name + ": " + e.getOriginalMessage());
     }
     List<String> problems = new ArrayList<>();
@@ -81,6 +85,14 @@ final class StrictKubernetesApi {
       problems.add(name + ": metadata.name is missing");
     }
     return problems;
+  }
+
+  private static String json(ObjectNode object) {
+    try {
+      return TEXT.writeValueAsString(object);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write a parsed document back as JSON", e);
+    }
   }
 
   private static void unknownFields(Object value, String path, List<String> problems) {

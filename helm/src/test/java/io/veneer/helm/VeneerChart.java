@@ -16,7 +16,7 @@ public final class VeneerChart {
   public static final Path CI_VALUES = DIRECTORY.resolve("ci");
 
   /** The Kubernetes version the chart is rendered for and its objects are validated against. */
-  public static final String KUBERNETES_VERSION = "1.34.0";
+  public static final String KUBERNETES_VERSION = "1.35.0";
 
   public static final String RELEASE = "veneer";
   public static final String NAMESPACE = "veneer";
