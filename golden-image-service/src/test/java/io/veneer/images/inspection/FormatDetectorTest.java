@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veneer.images.TestImages;
 import io.veneer.images.inspection.FormatDetector.Detection;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,35 @@ class FormatDetectorTest {
     assertThat(detector.detect(image)).isEqualTo(new Detection.Detected(expected));
   }
 
+  /**
+   * qemu-img times its key derivation in thread CPU milliseconds and gives up when one round
+   * measured 0 ms, which a coarse CPU clock on an idle machine sometimes reports ("Unable to get
+   * accurate CPU usage"); another try measures again.
+   */
+  private static void createEncrypted(Path image, String format, String options)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        TestImages.qemuImg(
+            "create",
+            "--object",
+            "secret,id=key,data=veneer-test",
+            "-f",
+            format,
+            "-o",
+            options,
+            image.toString(),
+            "1M");
+        return;
+      } catch (IOException e) {
+        if (attempt == 5 || !e.getMessage().contains("Unable to get accurate CPU usage")) {
+          throw e;
+        }
+        Files.deleteIfExists(image);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -58,16 +88,7 @@ class FormatDetectorTest {
   void refusesEncryptedImagesAsEncryptedNotAsCorrupt(String format, String options)
       throws IOException {
     Path image = dir.resolve("encrypted." + format);
-    TestImages.qemuImg(
-        "create",
-        "--object",
-        "secret,id=key,data=veneer-test",
-        "-f",
-        format,
-        "-o",
-        options,
-        image.toString(),
-        "1M");
+    createEncrypted(image, format, options);
 
     assertThat(detector.detect(image))
         .isEqualTo(
