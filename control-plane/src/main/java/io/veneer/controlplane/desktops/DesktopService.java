@@ -55,9 +55,6 @@ public class DesktopService {
   /** The unique index of one live desktop per person and pool (V8). */
   private static final String ONE_PER_OWNER = "desktop_one_per_owner_idx";
 
-  /** What the live-count trigger answers when a new desktop would pass the pool's maximum (V8). */
-  private static final String POOL_AT_MAXIMUM = "VN001";
-
   private final TransactionTemplate transactions;
   private final DesktopEvents events;
 
@@ -204,7 +201,7 @@ public class DesktopService {
     try {
       desktops.saveAndFlush(fresh);
     } catch (DataAccessException e) {
-      if (SqlErrors.hasState(e, POOL_AT_MAXIMUM)) {
+      if (SqlErrors.hasState(e, PoolExhaustedException.SQL_STATE)) {
         throw new PoolExhaustedException(pool.name(), pool.spec().maxSize());
       }
       throw e;

@@ -151,7 +151,8 @@ public class Host {
     return parseLabels(labels);
   }
 
-  static Map<String, String> parseLabels(String joined) {
+  /** The labels as the {@code labels} column stores them ({@code k=v,k=v}, sorted by key). */
+  public static Map<String, String> parseLabels(String joined) {
     if (joined == null || joined.isEmpty()) {
       return Map.of();
     }

@@ -2,6 +2,7 @@ package io.veneer.controlplane.placement;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.veneer.controlplane.hosts.Host;
 import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.HostSnapshot;
@@ -10,7 +11,6 @@ import io.veneer.scheduler.cluster.PlacedDesktop;
 import io.veneer.scheduler.cluster.Resources;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -211,7 +211,7 @@ class ClusterState {
               id,
               HostSnapshot.builder(id)
                   .state(HostStatus.valueOf(row.getString("state")).forScheduler())
-                  .labels(labels(row.getString("labels")))
+                  .labels(Host.parseLabels(row.getString("labels")))
                   .zone(row.getString("zone"))
                   .capacity(
                       row.getLong("vcpus"), row.getLong("memory_mib"), row.getLong("disk_gib"))
@@ -231,15 +231,6 @@ class ClusterState {
         },
         args);
     return new Read(read, readAt);
-  }
-
-  private static Map<String, String> labels(String joined) {
-    if (joined == null || joined.isEmpty()) {
-      return Map.of();
-    }
-    return Arrays.stream(joined.split(","))
-        .map(pair -> pair.split("=", 2))
-        .collect(Collectors.toMap(kv -> kv[0], kv -> kv.length > 1 ? kv[1] : ""));
   }
 
   private static String sample(Set<String> ids) {

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -280,7 +281,7 @@ public class PlacementService implements SmartLifecycle {
           decide(desktop.id(), new PlacementOutcome.Unschedulable(desktop.id(), choices.refusal()));
         }
       }
-      ResourceClaims.Claimed claimed =
+      Set<UUID> claimed =
           claims.claimAll(
               chosen.stream()
                   .map(
@@ -291,7 +292,7 @@ public class PlacementService implements SmartLifecycle {
       for (Choice choice : chosen) {
         touched.add(choice.host().hostId());
         Desktop desktop = choice.desktop();
-        if (!claimed.claimed().contains(desktop.id())) {
+        if (!claimed.contains(desktop.id())) {
           lost.addAll(waiting.get(desktop.id()));
           continue;
         }

@@ -20,17 +20,14 @@ import org.springframework.transaction.annotation.Transactional;
  * usage once the lock is held, keep the claims that fit capacity x ratio, insert them, and bump the
  * generation of every host that changed. The check runs on usage read under the host's lock, so two
  * replicas claiming on one host at once never together pass its limit; a claim that no longer fits
- * (another replica filled the host since the caller's view of it) is {@linkplain Claimed#lost lost}
- * and tried again on fresh state. Four statements per batch, whatever its size.
+ * (another replica filled the host since the caller's view of it) is left out of the answer, and
+ * its caller tries it again on fresh state. Four statements per batch, whatever its size.
  */
 @Component
 public class ResourceClaims {
 
   /** A desktop's resources, wanted on a host. */
   public record Wanted(UUID desktopId, String hostId, Resources size) {}
-
-  /** The desktops that got their claim, and those that lost the race for their host. */
-  public record Claimed(Set<UUID> claimed, Set<UUID> lost) {}
 
   private record Usage(
       long limitVcpus,
@@ -61,9 +58,15 @@ public class ResourceClaims {
     this.jdbc = jdbc;
   }
 
-  /** Must run inside the transaction that also schedules the desktops. */
+  /**
+   * Returns the desktops that got their claim; must run inside the transaction that also schedules
+   * them.
+   */
   @Transactional(propagation = Propagation.MANDATORY)
-  public Claimed claimAll(List<Wanted> wanted) {
+  public Set<UUID> claimAll(List<Wanted> wanted) {
+    if (wanted.isEmpty()) {
+      return Set.of();
+    }
     String[] hosts = wanted.stream().map(Wanted::hostId).distinct().sorted().toArray(String[]::new);
     // Locked first, read second: a statement that waited for a lock still reads with the
     // snapshot it started with, so the usage must come from a statement begun after the locks.
@@ -96,15 +99,12 @@ public class ResourceClaims {
         },
         (Object) hosts);
     List<Wanted> fitting = new ArrayList<>();
-    Set<UUID> lost = new HashSet<>();
     for (Wanted claim : wanted) {
       Usage before = usage.get(claim.hostId());
       Usage after = before == null ? null : before.plus(claim.size());
       if (after != null && after.fits()) {
         usage.put(claim.hostId(), after);
         fitting.add(claim);
-      } else {
-        lost.add(claim.desktopId());
       }
     }
     if (!fitting.isEmpty()) {
@@ -124,7 +124,7 @@ public class ResourceClaims {
     }
     Set<UUID> claimed = new HashSet<>();
     fitting.forEach(w -> claimed.add(w.desktopId()));
-    return new Claimed(claimed, lost);
+    return claimed;
   }
 
   /** Gives a desktop's resources back to its host; bumps the generation too. */

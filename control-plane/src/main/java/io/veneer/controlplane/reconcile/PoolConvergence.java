@@ -10,6 +10,7 @@ import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.events.PoolEvents;
 import io.veneer.controlplane.placement.PlacementService;
 import io.veneer.controlplane.pools.Pool;
+import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolState;
@@ -78,7 +79,7 @@ class PoolConvergence {
     try {
       toPlace = transactions.execute(tx -> convergeLocked(poolId));
     } catch (DataAccessException e) {
-      if (!SqlErrors.hasState(e, "VN001")) {
+      if (!SqlErrors.hasState(e, PoolExhaustedException.SQL_STATE)) {
         throw e;
       }
       log.info("event=pool.filled-meanwhile pool={}", poolId);
