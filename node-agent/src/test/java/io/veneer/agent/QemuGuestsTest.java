@@ -196,17 +196,7 @@ class QemuGuestsTest {
   }
 
   private DesktopStatus awaitReport(String desk, ObservedState state) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      converger.convergeOnce();
-      for (DesktopStatus report : reports) {
-        if (report.getDesktopId().equals(desk) && report.getState() == state) {
-          return report;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(desk + " never reported " + state + "; reports: " + reports);
+    return ConvergedReports.await(converger, reports, desk, state, Duration.ofSeconds(60));
   }
 
   private static ServerSocket takeFirstVncPortIfFree() {
