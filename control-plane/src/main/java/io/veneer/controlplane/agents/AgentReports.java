@@ -108,9 +108,8 @@ public class AgentReports {
         .toList();
   }
 
-  @Transactional
   public void heartbeat(String hostId) {
-    hosts.findById(hostId).ifPresent(host -> hostService.heartbeat(host, Instant.now()));
+    hostService.heartbeat(hostId, Instant.now());
   }
 
   /**

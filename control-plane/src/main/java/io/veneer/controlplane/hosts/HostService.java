@@ -66,7 +66,7 @@ public class HostService {
   public Host register(HostRegistration registration) {
     Host host =
         hosts
-            .findById(registration.hostId())
+            .lockById(registration.hostId())
             .map(
                 existing -> {
                   existing.update(
@@ -134,8 +134,8 @@ public class HostService {
    * it UP: its agent's word alone does not bring it back.
    */
   @Transactional
-  public void heartbeat(Host host, Instant at) {
-    host.heartbeat(at);
+  public void heartbeat(String hostId, Instant at) {
+    hosts.recordHeartbeat(hostId, at);
   }
 
   /**
