@@ -123,7 +123,8 @@ public class Host {
     lastHeartbeatAt = at;
   }
 
-  public void changeState(HostStatus next) {
+  /** Only through {@link HostService#changeState}, which follows {@link HostLifecycle}. */
+  void changeState(HostStatus next) {
     state = next;
   }
 

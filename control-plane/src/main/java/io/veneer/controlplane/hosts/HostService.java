@@ -71,11 +71,7 @@ public class HostService {
                 existing -> {
                   existing.update(
                       registration.capacity(), registration.labels(), registration.zone());
-                  // An operator's maintenance or drain outlasts a registration.
-                  if (existing.state() != HostStatus.MAINTENANCE
-                      && existing.state() != HostStatus.DRAINING) {
-                    changeState(existing, HostStatus.UP, "registered again");
-                  }
+                  changeState(existing, HostLifecycle.REGISTERED, "registered again");
                   existing.heartbeat(clock.instant());
                   return existing;
                 })
@@ -145,35 +141,43 @@ public class HostService {
    */
   @Transactional
   public List<String> markUnreachable(Instant cutoff) {
-    List<String> lost =
+    HostLifecycle cause = HostLifecycle.HEARTBEATS_STOPPED;
+    List<Map<String, Object>> lost =
         jdbc.queryForList(
             """
-            UPDATE host SET state = 'UNREACHABLE'
-            WHERE state = 'UP' AND last_heartbeat_at < ?
-            RETURNING id
+            UPDATE host SET state = ?
+            FROM host AS before
+            WHERE host.id = before.id AND host.state = ANY (?) AND host.last_heartbeat_at < ?
+            RETURNING host.id, before.state
             """,
-            String.class,
+            cause.to().name(),
+            cause.from().stream().map(Enum::name).toArray(String[]::new),
             java.sql.Timestamp.from(cutoff));
-    for (String id : lost) {
+    for (Map<String, Object> host : lost) {
+      String id = (String) host.get("id");
       log.warn("event=host.unreachable host={} lastHeartbeatBefore={}", id, cutoff);
       events.stateChanged(
           id,
-          HostStatus.UP,
-          HostStatus.UNREACHABLE,
+          HostStatus.valueOf((String) host.get("state")),
+          cause.to(),
           "no heartbeat since before " + cutoff,
           0,
           "reconciler");
     }
-    return lost;
+    return lost.stream().map(host -> (String) host.get("id")).toList();
   }
 
   /**
-   * Moves the host to {@code next}, with an event when that is a change. Fencing also revokes the
-   * agent's token; every replica then closes the stream it had opened with it.
+   * Moves the host as {@code cause} says ({@link HostLifecycle}), with an event when that is a
+   * change. Fencing also revokes the agent's token; every replica then closes the stream it had
+   * opened with it.
+   *
+   * @throws HostStateConflictException when the cause is refused in the host's state
    */
   @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
-  public void changeState(Host host, HostStatus next, String reason) {
+  public void changeState(Host host, HostLifecycle cause, String reason) {
     HostStatus before = host.state();
+    HostStatus next = cause.applyTo(host.id(), before).orElse(before);
     if (next == HostStatus.FENCED) {
       revokeAgentToken(host);
     }
@@ -215,26 +219,11 @@ public class HostService {
   @Transactional
   public HostView order(Caller caller, String hostId, HostStatus next, String reason) {
     caller.requireAdmin("Changing a host's state");
-    if (next != HostStatus.MAINTENANCE && next != HostStatus.DRAINING && next != HostStatus.UP) {
-      throw new IllegalArgumentException(
-          "A host can be ordered to MAINTENANCE, DRAINING or UP; " + next + " is not an order");
-    }
+    HostLifecycle order = HostLifecycle.orderTo(next);
     Host host = hosts.lockById(hostId).orElseThrow(() -> new NotFoundException("Host", hostId));
     HostStatus current = host.state();
-    boolean operable =
-        current == HostStatus.UP
-            || current == HostStatus.MAINTENANCE
-            || current == HostStatus.DRAINING
-            || current == HostStatus.UNREACHABLE;
-    if (!operable) {
-      throw new HostStateConflictException(
-          hostId,
-          current,
-          next,
-          "register the host again, issue its agent a new token and start its node agent");
-    }
     String by = "ordered by " + caller.subject();
-    changeState(host, next, reason == null || reason.isBlank() ? by : by + ": " + reason);
+    changeState(host, order, reason == null || reason.isBlank() ? by : by + ": " + reason);
     audit.record(
         caller,
         "host." + next.name().toLowerCase(java.util.Locale.ROOT),

@@ -7,8 +7,8 @@ import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.hosts.Host;
+import io.veneer.controlplane.hosts.HostLifecycle;
 import io.veneer.controlplane.hosts.HostService;
-import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.controlplane.hosts.HostView;
 import io.veneer.controlplane.placement.ResourceClaims;
 import io.veneer.controlplane.security.Caller;
@@ -53,7 +53,7 @@ public class HostFencing {
   public HostView fence(Caller caller, String hostId) {
     caller.requireAdmin("Fencing a host");
     Host host = hosts.get(hostId);
-    hosts.changeState(host, HostStatus.FENCED, "fenced by " + caller.subject());
+    hosts.changeState(host, HostLifecycle.FENCED_BY_ADMIN, "fenced by " + caller.subject());
     int moved = 0;
     for (Desktop desktop : desktops.findPlacedOn(hostId)) {
       if (desktop.state() == DesktopState.DELETING) {
