@@ -158,15 +158,17 @@ public class AgentReports {
   }
 
   private boolean apply(String hostId, Desktop desktop, DesktopStatus status) {
-    if (status.getSpecGeneration() < desktop.specGeneration()
-        && status.getState() != ObservedState.OBSERVED_STATE_FAILED) {
-      // A report about an older spec: the agent has not caught up yet; nothing to learn.
-      return true;
-    }
     if (desktop.state() == DesktopState.DELETING
         && status.getState() == ObservedState.OBSERVED_STATE_ABSENT) {
       desktopService.removed(desktop);
       log.info("event=desktop.removed desktop={} host={}", desktop.id(), hostId);
+      return true;
+    }
+    if (status.getOsDiskGeneration() < desktop.osDiskGeneration()
+        && status.getState() != ObservedState.OBSERVED_STATE_FAILED) {
+      // About an overlay the spec has replaced since (a refresh, a rebuild): nothing to learn. A
+      // report about an older spec on the same disk is still what the hypervisor shows (a guest
+      // running until the agent applies a stop), so it counts.
       return true;
     }
     Optional<DesktopState> observed = observedState(status.getState());

@@ -4,6 +4,7 @@ import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.desktops.PowerState;
 import io.veneer.controlplane.security.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,9 +52,16 @@ public class ConsoleTickets {
   @Transactional
   public ConsoleTicket issue(Caller caller, UUID desktopId) {
     DesktopView desktop = desktops.get(caller, desktopId);
-    if (desktop.state() != DesktopState.RUNNING) {
+    // Wanted off, it is on its way down: its agent has just not said so yet.
+    if (desktop.state() != DesktopState.RUNNING || desktop.desiredPower() != PowerState.ON) {
       throw new ConsoleUnavailableException(
-          "Desktop " + desktopId + " is " + desktop.state() + "; start it to open its console");
+          "Desktop "
+              + desktopId
+              + " is "
+              + desktop.state()
+              + ", wanted "
+              + desktop.desiredPower()
+              + "; start it to open its console");
     }
     Integer hasDisplay =
         jdbc.queryForObject(
@@ -108,6 +116,7 @@ public class ConsoleTickets {
             SELECT d.id, d.host_id, d.console_host, d.console_port, d.console_socket,
                    d.console_password, used.subject
             FROM used JOIN desktop d ON d.id = used.desktop_id AND d.state = 'RUNNING'
+              AND d.desired_power = 'ON'
               AND d.owner IS NOT DISTINCT FROM used.desktop_owner
               AND d.os_disk_generation = used.os_disk_generation
             """,

@@ -5,23 +5,37 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
-import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.OptimisticLock;
+import org.hibernate.annotations.OptimisticLockType;
+import org.hibernate.annotations.OptimisticLocking;
+import org.springframework.data.domain.Persistable;
 
 /**
- * A desktop: desired spec (pool, owner, golden version, power) with a generation that increases on
- * every spec change, and observed state (lifecycle state, host, failure reason). The JPA version is
- * the aggregate version of its events.
+ * A desktop, in two halves with two writers, as Kubernetes splits an object's spec and status.
+ *
+ * <p>The <b>spec</b> is what people, placement and the pool controller want: pool, owner, golden
+ * version, desired power, host, generations; {@code version} counts its writes. The <b>status</b>
+ * is what the desktop's agent last saw: its phase in the lifecycle ({@link DesktopLifecycle}) and
+ * the failure reason; {@code statusVersion} counts its writes. Every change bumps the version of
+ * the half it touches, and a write checks only the columns it changes (optimistic locking on dirty
+ * columns), so a person's request and an agent's report on the same desktop never make each other
+ * retry, while two writers of one half still do.
  */
 @Entity
 @Table(name = "desktop")
-public class Desktop {
+@DynamicUpdate
+@OptimisticLocking(type = OptimisticLockType.DIRTY)
+public class Desktop implements Persistable<UUID> {
 
   @Id private UUID id;
 
@@ -56,14 +70,29 @@ public class Desktop {
   @Column(name = "failure_reason")
   private String failureReason;
 
-  // A wrapper, so that Spring Data sees a new entity (null version) and persists, not merges.
-  @Version private Long version;
+  @Column(nullable = false)
+  private long version;
+
+  @Column(name = "status_version", nullable = false)
+  private long statusVersion;
 
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
 
+  // Times are no part of the write checks: the versions are, and a time read back at PostgreSQL's
+  // microseconds need not equal the one written.
+  /** When the spec last changed. */
   @Column(name = "updated_at", nullable = false)
+  @OptimisticLock(excluded = true)
   private Instant updatedAt;
+
+  /** When the status last changed. */
+  @Column(name = "observed_at", nullable = false)
+  @OptimisticLock(excluded = true)
+  private Instant observedAt;
+
+  /** Not yet in the database: Spring Data persists it rather than merging it. */
+  @Transient private boolean fresh;
 
   /** Transitions made since the last {@link #drainTransitions}; each becomes one event. */
   @Transient private List<Transition> pending = new ArrayList<>();
@@ -96,11 +125,28 @@ public class Desktop {
     this.osDiskGeneration = 1;
     this.createdAt = Instant.now();
     this.updatedAt = createdAt;
+    this.observedAt = createdAt;
+    this.fresh = true;
     this.pending.add(
         new Transition(Transition.Kind.REQUESTED, null, DesktopState.REQUESTED, createdAt));
   }
 
-  /** Moves the desktop through the lifecycle. @throws IllegalTransitionException if not allowed */
+  @PostLoad
+  @PostPersist
+  void stored() {
+    fresh = false;
+  }
+
+  @Override
+  public boolean isNew() {
+    return fresh;
+  }
+
+  /**
+   * Moves the desktop's observed phase through the lifecycle: a status change.
+   *
+   * @throws IllegalTransitionException if not allowed
+   */
   public void moveTo(DesktopState next) {
     DesktopLifecycle.check(id, state, next);
     record(new Transition(Transition.Kind.STATE_CHANGED, state, next, Instant.now()));
@@ -108,7 +154,7 @@ public class Desktop {
     if (next != DesktopState.FAILED) {
       failureReason = null;
     }
-    updatedAt = Instant.now();
+    statusChanged();
   }
 
   public void fail(String reason) {
@@ -116,17 +162,28 @@ public class Desktop {
     failureReason = reason;
   }
 
+  private void specChanged() {
+    version++;
+    updatedAt = Instant.now();
+  }
+
+  private void statusChanged() {
+    statusVersion++;
+    observedAt = Instant.now();
+  }
+
   /** Placed on a host: REQUESTED to SCHEDULED. */
   public void scheduleOn(String host) {
     moveTo(DesktopState.SCHEDULED);
     hostId = host;
     specGeneration++;
+    specChanged();
   }
 
   /** Placement found no host; the desktop stays REQUESTED and says why. */
   public void markUnschedulable(String reason) {
     failureReason = reason;
-    updatedAt = Instant.now();
+    statusChanged();
   }
 
   public void desirePower(PowerState power) {
@@ -137,18 +194,36 @@ public class Desktop {
     if (desiredPower != power) {
       desiredPower = power;
       specGeneration++;
-      updatedAt = Instant.now();
+      specChanged();
     }
   }
 
   /**
+   * A person wants it on or off: a change of its spec only, which its agent carries out and
+   * reports. Refused once it is on its way out.
+   *
+   * @throws IllegalTransitionException when it is being deleted or gone
+   */
+  public void wantPower(PowerState power) {
+    if (leaving()) {
+      throw new IllegalTransitionException(
+          id, state, power == PowerState.ON ? DesktopState.STARTING : DesktopState.STOPPING);
+    }
+    desirePower(power);
+  }
+
+  /**
    * A reboot: powered off now, and on again once the agent reports it stopped. Its disks are kept,
-   * pooled or not: a restart is not a logoff.
+   * pooled or not: a restart is not a logoff. Only a desktop whose phase may move to STOPPING can
+   * restart.
+   *
+   * @throws IllegalTransitionException when its phase cannot stop
    */
   public void restart() {
-    moveTo(DesktopState.STOPPING);
+    DesktopLifecycle.check(id, state, DesktopState.STOPPING);
     desirePower(PowerState.OFF);
     restartPending = true;
+    specChanged();
   }
 
   /**
@@ -160,7 +235,6 @@ public class Desktop {
     }
     restartPending = false;
     desirePower(PowerState.ON);
-    moveTo(DesktopState.STARTING);
     return true;
   }
 
@@ -170,12 +244,13 @@ public class Desktop {
     goldenVersion = golden;
     osDiskGeneration++;
     specGeneration++;
+    specChanged();
   }
 
   public void assignTo(String user) {
     owner = user;
     specGeneration++;
-    updatedAt = Instant.now();
+    specChanged();
     record(
         new Transition(
             user == null ? Transition.Kind.RELEASED : Transition.Kind.ASSIGNED,
@@ -202,6 +277,7 @@ public class Desktop {
     failureReason = reason;
     osDiskGeneration++;
     specGeneration++;
+    specChanged();
   }
 
   /** Its host is confirmed gone: placed again, elsewhere, from a fresh overlay. */
@@ -211,6 +287,7 @@ public class Desktop {
     failureReason = reason;
     osDiskGeneration++;
     specGeneration++;
+    specChanged();
   }
 
   /** Whether it is on its way out or gone. */
@@ -229,6 +306,11 @@ public class Desktop {
   }
 
   public UUID id() {
+    return id;
+  }
+
+  @Override
+  public UUID getId() {
     return id;
   }
 
@@ -268,15 +350,32 @@ public class Desktop {
     return Optional.ofNullable(failureReason);
   }
 
+  /** The spec's version: how often the spec was written. */
   public long version() {
-    return version == null ? 0 : version;
+    return version;
+  }
+
+  /** The status's version: how often the status was written. */
+  public long statusVersion() {
+    return statusVersion;
+  }
+
+  /** The version of the whole desktop: it grows with every write of either half. */
+  public long aggregateVersion() {
+    return version + statusVersion;
   }
 
   public Instant createdAt() {
     return createdAt;
   }
 
+  /** When the spec last changed. */
   public Instant updatedAt() {
     return updatedAt;
+  }
+
+  /** When the status last changed. */
+  public Instant observedAt() {
+    return observedAt;
   }
 }

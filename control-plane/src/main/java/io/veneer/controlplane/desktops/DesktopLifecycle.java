@@ -53,13 +53,15 @@ public final class DesktopLifecycle {
 
   /**
    * The paths a desktop takes as its agent observes it, for reports that skip steps (a guest shut
-   * down from inside goes from RUNNING to STOPPED without a STOPPING report). Every step of each is
-   * an allowed transition, which {@code DesktopLifecycleTest} checks.
+   * down from inside goes from RUNNING to STOPPED without a STOPPING report; one started again goes
+   * from STOPPED to RUNNING without a STARTING report). Every step of each is an allowed
+   * transition, which {@code DesktopLifecycleTest} checks.
    */
   static final List<List<DesktopState>> OBSERVED_PATHS =
       List.of(
           List.of(SCHEDULED, PROVISIONING, STARTING, RUNNING, STOPPING, STOPPED),
-          List.of(STARTING, STOPPING, STOPPED));
+          List.of(STARTING, STOPPING, STOPPED),
+          List.of(STOPPED, STARTING, RUNNING));
 
   private DesktopLifecycle() {}
 

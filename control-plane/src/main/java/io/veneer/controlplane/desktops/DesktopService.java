@@ -23,8 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -45,9 +43,6 @@ public class DesktopService {
   private final IdempotencyKeys idempotencyKeys;
   private final PlacementService placement;
   private final ResourceClaims claims;
-
-  /** How often a person's change is tried against a desktop others keep changing. */
-  private static final int CHANGE_ATTEMPTS = 5;
 
   /** How often a request is tried when the same person's other request raced it. */
   private static final int HAND_OUT_ATTEMPTS = 3;
@@ -223,7 +218,7 @@ public class DesktopService {
         desktop -> {
           Pool pool = pools.findById(desktop.poolId()).orElseThrow();
           if (pool.kind() == PoolKind.DEDICATED) {
-            powerOff(desktop);
+            desktop.wantPower(PowerState.OFF);
             return;
           }
           if (desktop.owner().isEmpty()) {
@@ -257,19 +252,12 @@ public class DesktopService {
     return new Page<>(items, next);
   }
 
-  /** Powers the desktop on; a no-op if it is already on its way. */
+  /**
+   * Wants the desktop powered on: a change of its spec only; its agent starts it and reports it
+   * STARTING, then RUNNING. A no-op if it is already wanted on.
+   */
   public DesktopView start(Caller caller, UUID id) {
-    return change(
-        caller,
-        id,
-        "start",
-        desktop -> {
-          desktop.desirePower(PowerState.ON);
-          switch (desktop.state()) {
-            case STARTING, RUNNING, REQUESTED, SCHEDULED, PROVISIONING -> {}
-            default -> desktop.moveTo(DesktopState.STARTING);
-          }
-        });
+    return change(caller, id, "start", desktop -> desktop.wantPower(PowerState.ON));
   }
 
   /**
@@ -280,17 +268,12 @@ public class DesktopService {
     return change(caller, id, "restart", Desktop::restart);
   }
 
-  /** Powers the desktop off; a no-op if it is already off or on its way. */
+  /**
+   * Wants the desktop powered off: a change of its spec only; its agent stops it and reports it
+   * STOPPING, then STOPPED. A no-op if it is already wanted off.
+   */
   public DesktopView stop(Caller caller, UUID id) {
-    return change(caller, id, "stop", DesktopService::powerOff);
-  }
-
-  private static void powerOff(Desktop desktop) {
-    desktop.desirePower(PowerState.OFF);
-    switch (desktop.state()) {
-      case STOPPING, STOPPED, REQUESTED, SCHEDULED, PROVISIONING -> {}
-      default -> desktop.moveTo(DesktopState.STOPPING);
-    }
+    return change(caller, id, "stop", desktop -> desktop.wantPower(PowerState.OFF));
   }
 
   /** Deletes the desktop: its agent removes it; one that never reached a host goes at once. */
@@ -320,27 +303,12 @@ public class DesktopService {
   }
 
   /**
-   * Applies a person's change to the desktop as it is now. The reconciler and agents' reports
-   * change desktops too; when one of them wrote between this read and this write (the version check
-   * fails), the change is applied again to what they left, so a request never fails only because
-   * the fleet moved meanwhile.
+   * Applies a person's change to the desktop, once. Agents' reports write the desktop's status, not
+   * its spec, so they never make a change of the spec fail or retry (Desktop); another writer of
+   * the same half at the same moment (a second request, the pool controller) makes the later one
+   * fail with a conflict the caller may send again.
    */
   private DesktopView change(
-      Caller caller, UUID id, String verb, java.util.function.Consumer<Desktop> action) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return changeOnce(caller, id, verb, action);
-      } catch (OptimisticLockingFailureException | PessimisticLockingFailureException e) {
-        // A version check lost, or PostgreSQL broke a deadlock with the pool controller.
-        if (attempt == CHANGE_ATTEMPTS) {
-          throw e;
-        }
-        log.info("event=desktop.change-retried desktop={} verb={} attempt={}", id, verb, attempt);
-      }
-    }
-  }
-
-  private DesktopView changeOnce(
       Caller caller, UUID id, String verb, java.util.function.Consumer<Desktop> action) {
     return transactions.execute(
         tx -> {

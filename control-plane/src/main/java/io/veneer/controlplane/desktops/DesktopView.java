@@ -6,6 +6,7 @@ import java.util.UUID;
 /**
  * A desktop as the APIs show it.
  *
+ * @param version grows with every change of its spec or its status
  * @param updatedAt when it last changed: its state, desired power or owner
  */
 public record DesktopView(
@@ -35,8 +36,8 @@ public record DesktopView(
         d.specGeneration(),
         d.osDiskGeneration(),
         d.failureReason().orElse(null),
-        d.version(),
+        d.aggregateVersion(),
         d.createdAt(),
-        d.updatedAt());
+        d.updatedAt().isAfter(d.observedAt()) ? d.updatedAt() : d.observedAt());
   }
 }

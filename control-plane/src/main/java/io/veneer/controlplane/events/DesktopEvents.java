@@ -30,8 +30,8 @@ public class DesktopEvents {
   /** Turns every transition the desktop made in this transaction into one event. */
   @Transactional(propagation = Propagation.MANDATORY)
   public void publishTransitions(Desktop desktop, String actor) {
-    // The version the row will have once this transaction flushes it.
-    long version = desktop.version() + 1;
+    // The version the row will have once this transaction flushes it: each change bumped it.
+    long version = desktop.aggregateVersion();
     for (Desktop.Transition transition : desktop.drainTransitions()) {
       UUID eventId = UUID.randomUUID();
       String type =

@@ -81,7 +81,8 @@ class DesktopLifecycleTest {
         Arguments.of(DesktopState.RUNNING, DesktopState.STOPPED, "STOPPING STOPPED"),
         Arguments.of(DesktopState.STARTING, DesktopState.STOPPED, "STOPPING STOPPED"),
         Arguments.of(DesktopState.PROVISIONING, DesktopState.RUNNING, "STARTING RUNNING"),
-        Arguments.of(DesktopState.STOPPED, DesktopState.RUNNING, ""),
+        Arguments.of(DesktopState.STOPPED, DesktopState.RUNNING, "STARTING RUNNING"),
+        Arguments.of(DesktopState.STOPPING, DesktopState.RUNNING, ""),
         Arguments.of(DesktopState.DELETED, DesktopState.RUNNING, ""));
   }
 

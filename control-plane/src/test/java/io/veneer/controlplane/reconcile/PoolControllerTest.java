@@ -11,6 +11,7 @@ import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.desktops.DesktopView;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
+import io.veneer.controlplane.desktops.PowerState;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostStatus;
@@ -363,7 +364,9 @@ class PoolControllerTest extends ControlPlaneSpringTest {
         () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
     long osDisk = osDiskGeneration(desktop.id());
 
-    assertThat(desktops.restart(alice, desktop.id()).state()).isEqualTo(DesktopState.STOPPING);
+    assertThat(desktops.restart(alice, desktop.id()).desiredPower())
+        .as("wanted off now, on again once its agent reports it stopped")
+        .isEqualTo(PowerState.OFF);
 
     await(
         "running again after the restart",

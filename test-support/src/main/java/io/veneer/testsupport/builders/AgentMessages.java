@@ -62,13 +62,14 @@ public final class AgentMessages {
         .setOsDiskGeneration(1);
   }
 
-  /** What an agent reports for a desktop in the given state. */
+  /** What an agent reports for a desktop in the given state, on its first OS disk. */
   public static DesktopStatus.Builder status(
       String desktopId, long specGeneration, ObservedState state) {
     Instant now = Instant.now();
     return DesktopStatus.newBuilder()
         .setDesktopId(desktopId)
         .setSpecGeneration(specGeneration)
+        .setOsDiskGeneration(1)
         .setState(state)
         .setObservedAt(
             Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()));

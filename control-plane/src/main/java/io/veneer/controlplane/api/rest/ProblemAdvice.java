@@ -49,13 +49,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return problem;
   }
 
-  /** Others kept changing the same object through every retry: rare, and worth a second try. */
+  /** Another writer changed the same object at the same moment: rare, and worth a second try. */
   @ExceptionHandler(OptimisticLockingFailureException.class)
   ProblemDetail concurrentChange(OptimisticLockingFailureException e) {
     return problem(
         HttpStatus.CONFLICT,
         "concurrent-change",
-        "It changed while your request was applied, several times over; send the request again");
+        "It changed while your request was applied; send the request again");
   }
 
   @ExceptionHandler(HostStateConflictException.class)

@@ -1,0 +1,143 @@
+package io.veneer.controlplane.desktops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.agent.v1.ObservedState;
+import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.agents.AgentReports;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolService;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.security.Caller;
+import io.veneer.scheduler.cluster.Resources;
+import io.veneer.testsupport.builders.AgentMessages;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A desktop's spec (what people want) and status (what its agent saw) have two writers, each with
+ * its own version: neither makes the other fail or retry.
+ */
+class SpecAndStatusTest extends ControlPlaneSpringTest {
+
+  @Autowired HostService hosts;
+  @Autowired PoolService pools;
+  @Autowired DesktopService desktops;
+  @Autowired AgentReports reports;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired DataSource dataSource;
+
+  @Test
+  void aPersonsStopAndAnAgentsReportAtTheSameMomentBothTakeEffect() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Caller admin = Caller.admin("admin");
+    hosts.register(
+        new HostRegistration("spec-status-" + run, new Resources(16, 65_536, 1_024), Map.of(), ""));
+    UUID pool =
+        pools
+            .create(
+                admin,
+                new PoolSpec(
+                    "spec-status-" + run,
+                    PoolKind.DEDICATED,
+                    "win11",
+                    "v1",
+                    "sha256:aa",
+                    new Resources(2, 2048, 20),
+                    0,
+                    10,
+                    0,
+                    1,
+                    Set.of(),
+                    Set.of()),
+                null)
+            .id();
+    DesktopView placed =
+        desktops.create(admin, new DesktopService.CreateDesktop(pool, "pat-" + run), null);
+    String id = placed.id().toString();
+    // Its agent is whichever host's it was placed on.
+    String host = placed.hostId();
+    long generation = placed.specGeneration();
+    reports.report(
+        host,
+        AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_PROVISIONING).build());
+    reports.report(
+        host, AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_STARTING).build());
+    Versions before = versions(placed.id());
+
+    // The row is held, so that the person's stop and the agent's report both read the desktop as
+    // it is now, and both wait to write it: the moment they meet.
+    Future<DesktopView> stop;
+    Future<Boolean> report;
+    try (ExecutorService both = Executors.newFixedThreadPool(2);
+        Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock =
+          holder.prepareStatement("SELECT 1 FROM desktop WHERE id = ? FOR UPDATE")) {
+        lock.setObject(1, placed.id());
+        lock.executeQuery().close();
+      }
+      stop = both.submit(() -> desktops.stop(admin, placed.id()));
+      report =
+          both.submit(
+              () ->
+                  reports.report(
+                      host,
+                      AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_RUNNING)
+                          .build()));
+      awaitBothWaitingOnTheRow(stop, report);
+      holder.commit();
+      stop.get(30, TimeUnit.SECONDS);
+      assertThat(report.get(30, TimeUnit.SECONDS)).as("the report was applied").isTrue();
+    }
+
+    DesktopView after = desktops.get(admin, placed.id());
+    assertThat(after.desiredPower()).as("the person's stop").isEqualTo(PowerState.OFF);
+    assertThat(after.state()).as("the agent's report").isEqualTo(DesktopState.RUNNING);
+    assertThat(after.specGeneration()).isEqualTo(generation + 1);
+    Versions now = versions(placed.id());
+    assertThat(now.spec()).as("one write of the spec").isEqualTo(before.spec() + 1);
+    assertThat(now.status()).as("one write of the status").isEqualTo(before.status() + 1);
+  }
+
+  private record Versions(long spec, long status) {}
+
+  private Versions versions(UUID desktop) {
+    return jdbc.queryForObject(
+        "SELECT version, status_version FROM desktop WHERE id = ?",
+        (row, n) -> new Versions(row.getLong(1), row.getLong(2)),
+        desktop);
+  }
+
+  private void awaitBothWaitingOnTheRow(Future<?> one, Future<?> other)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (jdbc.queryForObject(
+            """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+            """,
+            Integer.class)
+        < 2) {
+      assertThat(one).as("the stop waits for the row, it does not finish without it").isNotDone();
+      assertThat(other).as("the report waits for the row").isNotDone();
+      assertThat(Instant.now()).as("both writers reach the row").isBefore(deadline);
+      Thread.sleep(20);
+    }
+  }
+}
