@@ -14,10 +14,10 @@ import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.controlplane.console.ConsoleEndpoints;
 import io.veneer.controlplane.desktops.Desktop;
-import io.veneer.controlplane.desktops.DesktopLifecycle;
 import io.veneer.controlplane.desktops.DesktopRepository;
-import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.desktops.Observations;
+import io.veneer.controlplane.desktops.Observations.Observation;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.hosts.HostImages;
 import io.veneer.controlplane.hosts.HostRegistration;
@@ -51,13 +51,13 @@ public class AgentReports {
   private final DesktopRepository desktops;
   private final PoolRepository pools;
   private final DesktopEvents events;
-  private final DesktopService desktopService;
+  private final Observations observations;
 
   private final HostImages hostImages;
   private final ConsoleEndpoints consoles;
 
   AgentReports(
-      DesktopService desktopService,
+      Observations observations,
       HostService hostService,
       HostRepository hosts,
       DesktopRepository desktops,
@@ -68,7 +68,7 @@ public class AgentReports {
     this.consoles = consoles;
     this.events = events;
     this.hostImages = hostImages;
-    this.desktopService = desktopService;
+    this.observations = observations;
     this.hostService = hostService;
     this.hosts = hosts;
     this.desktops = desktops;
@@ -103,7 +103,7 @@ public class AgentReports {
   @Transactional(readOnly = true)
   public List<DesiredDesktop> desiredFor(String hostId) {
     return desktops.findPlacedOn(hostId).stream()
-        .filter(d -> d.state() != DesktopState.DELETED && d.state() != DesktopState.DELETING)
+        .filter(d -> d.state().live())
         .map(this::desired)
         .toList();
   }
@@ -113,28 +113,16 @@ public class AgentReports {
   }
 
   /**
-   * What the control plane believes is on the host but the agent does not hold (its host rebooted,
-   * its disk was wiped): desktops being removed are gone; the others are built again where they
-   * are, since the agent receives them in its desired set. Desktops the agent holds but should not
-   * are orphans: they are not in its desired set, so the agent removes them.
+   * What the control plane believes is on the host but the agent does not hold is missing from it
+   * ({@link Observations#missingFrom}). Desktops the agent holds but should not are orphans: they
+   * are not in its desired set, so the agent removes them.
    */
   private void reconcileInventory(String hostId, Set<String> held) {
     for (Desktop desktop : desktops.findPlacedOn(hostId)) {
-      if (held.contains(desktop.id().toString())) {
-        continue;
+      if (!held.contains(desktop.id().toString())) {
+        observations.missingFrom(hostId, desktop);
+        events.publishTransitions(desktop, "agent:" + hostId);
       }
-      switch (desktop.state()) {
-        case DELETING -> desktopService.removed(desktop);
-        case STARTING, RUNNING, STOPPING, STOPPED, REFRESHING -> {
-          desktop.rebuild("host " + hostId + " came back without it; it is being built again");
-          log.info(
-              "event=desktop.rebuild desktop={} host={} reason=missing-from-inventory",
-              desktop.id(),
-              hostId);
-        }
-        default -> {}
-      }
-      events.publishTransitions(desktop, "agent:" + hostId);
     }
   }
 
@@ -149,7 +137,7 @@ public class AgentReports {
       log.warn("event=agent.foreign-report host={} desktop={}", hostId, status.getDesktopId());
       return false;
     }
-    apply(hostId, found.get(), status);
+    observation(status).ifPresent(seen -> observations.apply(hostId, found.get(), seen));
     if (status.hasConsole() && status.getState() == ObservedState.OBSERVED_STATE_RUNNING) {
       consoles.reported(found.get().id(), status.getConsole());
     }
@@ -157,75 +145,19 @@ public class AgentReports {
     return true;
   }
 
-  private boolean apply(String hostId, Desktop desktop, DesktopStatus status) {
-    if (desktop.state() == DesktopState.DELETING
-        && status.getState() == ObservedState.OBSERVED_STATE_ABSENT) {
-      desktopService.removed(desktop);
-      log.info("event=desktop.removed desktop={} host={}", desktop.id(), hostId);
-      return true;
+  /** The report in the desktops' terms; empty for a state this control plane does not know. */
+  private static Optional<Observation> observation(DesktopStatus status) {
+    if (status.getState() == ObservedState.OBSERVED_STATE_UNSPECIFIED
+        || status.getState() == ObservedState.UNRECOGNIZED) {
+      return Optional.empty();
     }
-    if (status.getOsDiskGeneration() < desktop.osDiskGeneration()
-        && status.getState() != ObservedState.OBSERVED_STATE_FAILED) {
-      // About an overlay the spec has replaced since (a refresh, a rebuild): nothing to learn. A
-      // report about an older spec on the same disk is still what the hypervisor shows (a guest
-      // running until the agent applies a stop), so it counts.
-      return true;
-    }
-    Optional<DesktopState> observed = observedState(status.getState());
-    if (observed.isEmpty() || observed.get() == desktop.state()) {
-      return true;
-    }
-    DesktopState target = observed.get();
-    DesktopState before = desktop.state();
-    if (target == DesktopState.FAILED) {
-      desktop.fail(
-          status.getFailureReason().isEmpty()
-              ? "agent reported a failure"
-              : status.getFailureReason());
-      return true;
-    }
-    Optional<List<DesktopState>> steps = DesktopLifecycle.stepsTowards(desktop.state(), target);
-    if (steps.isPresent()) {
-      steps.get().forEach(desktop::moveTo);
-    } else {
-      log.info(
-          "event=agent.report-ignored desktop={} host={} state={} observed={}",
-          desktop.id(),
-          hostId,
-          desktop.state(),
-          target);
-      return true;
-    }
-    log.info("event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
-    // Stopping after use discards the overlay; the stop that ends a refresh must not start another,
-    // and the stop of a restart is no logoff.
-    if (target == DesktopState.STOPPED
-        && !desktop.resumeRestart()
-        && before != DesktopState.REFRESHING) {
-      refreshIfNonPersistent(desktop);
-    }
-    return true;
+    return Optional.of(
+        new Observation(
+            phase(status.getState()), status.getOsDiskGeneration(), status.getFailureReason()));
   }
 
-  /**
-   * A pooled desktop is non-persistent: once stopped (the user logged off) its overlay is discarded
-   * and recreated from the pool's current golden version; the agent sees a new os_disk_generation.
-   * Dedicated desktops keep their disk.
-   */
-  private void refreshIfNonPersistent(Desktop desktop) {
-    Pool pool = pools.findById(desktop.poolId()).orElseThrow();
-    if (pool.kind() == PoolKind.POOLED) {
-      desktop.refreshTo(pool.spec().goldenVersion());
-      log.info(
-          "event=desktop.refresh desktop={} pool={} golden={} osDiskGeneration={}",
-          desktop.id(),
-          pool.id(),
-          desktop.goldenVersion(),
-          desktop.osDiskGeneration());
-    }
-  }
-
-  private static Optional<DesktopState> observedState(ObservedState state) {
+  /** The phase an agent saw; empty when the desktop is absent from its host. */
+  private static Optional<DesktopState> phase(ObservedState state) {
     return switch (state) {
       case OBSERVED_STATE_PROVISIONING -> Optional.of(DesktopState.PROVISIONING);
       case OBSERVED_STATE_STARTING -> Optional.of(DesktopState.STARTING);

@@ -11,7 +11,7 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
 
   /** The pool's desktops that are not gone. */
   @Query(
-      value = "SELECT * FROM desktop WHERE pool_id = ?1 AND state <> 'DELETED'",
+      value = "SELECT * FROM desktop WHERE pool_id = ?1 AND desktop_present(state)",
       nativeQuery = true)
   List<Desktop> findInPool(UUID poolId);
 
@@ -42,7 +42,7 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
 
   /** The desktops placement counts on the host: every one not yet gone. */
   @Query(
-      value = "SELECT * FROM desktop WHERE host_id = ?1 AND state <> 'DELETED'",
+      value = "SELECT * FROM desktop WHERE host_id = ?1 AND desktop_present(state)",
       nativeQuery = true)
   List<Desktop> findPlacedOn(String hostId);
 }

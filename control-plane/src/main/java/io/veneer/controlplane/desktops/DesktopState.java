@@ -23,6 +23,15 @@ public enum DesktopState {
   }
 
   /**
+   * Not yet gone: it still holds its host (a desktop being deleted does, until its agent removed
+   * it). SQL: {@code desktop_present(state)}, held to the same answer by {@code
+   * DesktopPredicatesTest}.
+   */
+  public boolean present() {
+    return this != DELETED;
+  }
+
+  /**
    * Whether a desktop in this state, owned by nobody, may be handed to the next person: it is ready
    * or on its way to being ready. SQL: {@code desktop_free(owner, state)}.
    */

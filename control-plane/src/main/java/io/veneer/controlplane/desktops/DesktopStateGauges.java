@@ -28,7 +28,7 @@ class DesktopStateGauges {
   DesktopStateGauges(JdbcTemplate jdbc, MeterRegistry meters) {
     this.jdbc = jdbc;
     for (DesktopState state : DesktopState.values()) {
-      if (state == DesktopState.DELETED) {
+      if (!state.present()) {
         continue; // only grows; deletions are counted by the events
       }
       Gauge.builder("veneer.desktops", this, gauges -> gauges.count(state))
@@ -43,7 +43,7 @@ class DesktopStateGauges {
     if (Duration.between(countedAt, now).compareTo(FRESH_FOR) > 0) {
       Map<DesktopState, Long> fresh = new EnumMap<>(DesktopState.class);
       jdbc.query(
-          "SELECT state, count(*) AS n FROM desktop WHERE state <> 'DELETED' GROUP BY state",
+          "SELECT state, count(*) AS n FROM desktop WHERE desktop_present(state) GROUP BY state",
           row -> {
             fresh.put(DesktopState.valueOf(row.getString("state")), row.getLong("n"));
           });

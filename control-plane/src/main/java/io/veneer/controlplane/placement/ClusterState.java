@@ -55,7 +55,7 @@ class ClusterState {
   private static final String IMAGES = "SELECT host_id, digest FROM host_image %s";
   private static final String DESKTOPS =
       "SELECT id, pool_id, owner, host_id FROM desktop"
-          + " WHERE host_id IS NOT NULL AND state <> 'DELETED' %s";
+          + " WHERE host_id IS NOT NULL AND desktop_present(state) %s";
 
   private final JdbcTemplate jdbc;
   private final Counter hostsRead;

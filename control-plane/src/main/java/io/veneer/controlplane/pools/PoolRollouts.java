@@ -27,7 +27,7 @@ class PoolRollouts {
              COUNT(*) FILTER (WHERE d.golden_version <> %1$s
                               AND d.owner IS NULL AND d.state <> 'REFRESHING') AS queued
       FROM desktop d JOIN pool p ON p.id = d.pool_id
-      WHERE d.state NOT IN ('DELETING', 'DELETED') %2$s
+      WHERE desktop_live(d.state) %2$s
       GROUP BY d.pool_id
       """;
 

@@ -119,7 +119,7 @@ class PoolConvergence {
         touched.add(desktop);
       }
     }
-    if (all.stream().allMatch(d -> d.state() == DesktopState.DELETED)) {
+    if (all.stream().noneMatch(d -> d.state().present())) {
       pool.markDeleted();
       poolEvents.changed(pool, "deleted", 0, 0, ACTOR);
       log.info("event=pool.deleted pool={}", pool.id());

@@ -22,6 +22,13 @@ class DesktopPredicatesTest extends ControlPlaneSpringTest {
 
   @ParameterizedTest
   @EnumSource(DesktopState.class)
+  void presentMeansTheSameInJavaAndInSql(DesktopState state) {
+    assertThat(jdbc.queryForObject("SELECT desktop_present(?)", Boolean.class, state.name()))
+        .isEqualTo(state.present());
+  }
+
+  @ParameterizedTest
+  @EnumSource(DesktopState.class)
   void freeMeansTheSameInJavaAndInSql(DesktopState state) {
     assertThat(jdbc.queryForObject("SELECT desktop_free(NULL, ?)", Boolean.class, state.name()))
         .as("nobody's desktop")
