@@ -15,8 +15,11 @@ import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +29,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -42,10 +47,87 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   @Autowired JdbcTemplate jdbc;
   @Autowired DataSource dataSource;
 
+  private final Caller admin = Caller.admin("admin");
+
   @Test
   void aPersonsStopAndAnAgentsReportAtTheSameMomentBothTakeEffect() throws Exception {
+    DesktopView placed = placedDesktop();
+    String id = placed.id().toString();
+    String host = placed.hostId();
+    long generation = placed.specGeneration();
+    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
+    report(placed, ObservedState.OBSERVED_STATE_STARTING);
+    Versions before = versions(placed.id());
+
+    // The row is held, so that the person's stop and the agent's report both read the desktop as
+    // it is now, and both wait to write it: the moment they meet.
+    Future<DesktopView> stop;
+    Future<Boolean> reported;
+    try (ExecutorService both = Executors.newFixedThreadPool(2);
+        Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock =
+          holder.prepareStatement("SELECT 1 FROM desktop WHERE id = ? FOR UPDATE")) {
+        lock.setObject(1, placed.id());
+        lock.executeQuery().close();
+      }
+      stop = both.submit(() -> desktops.stop(admin, placed.id()));
+      reported =
+          both.submit(
+              () ->
+                  reports.report(
+                      host,
+                      AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_RUNNING)
+                          .build()));
+      awaitBothWaitingOnTheRow(stop, reported);
+      holder.commit();
+      stop.get(30, TimeUnit.SECONDS);
+      assertThat(reported.get(30, TimeUnit.SECONDS)).as("the report was applied").isTrue();
+    }
+
+    DesktopView after = desktops.get(admin, placed.id());
+    assertThat(after.desiredPower()).as("the person's stop").isEqualTo(PowerState.OFF);
+    assertThat(after.state()).as("the agent's report").isEqualTo(DesktopState.RUNNING);
+    assertThat(after.specGeneration()).isEqualTo(generation + 1);
+    Versions now = versions(placed.id());
+    assertThat(now.spec()).as("one write of the spec").isEqualTo(before.spec() + 1);
+    assertThat(now.status()).as("one write of the status").isEqualTo(before.status() + 1);
+  }
+
+  @Test
+  void anAgentsReportWakesNoReplicaAndAChangeOfTheSpecWakesItsAgentsOne() throws Exception {
+    DesktopView placed = placedDesktop();
+    try (Connection listener = dataSource.getConnection()) {
+      listener.setAutoCommit(true);
+      try (Statement listen = listener.createStatement()) {
+        listen.execute("LISTEN veneer_host_desired");
+      }
+      report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
+      report(placed, ObservedState.OBSERVED_STATE_STARTING);
+      report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+      desktops.stop(admin, placed.id());
+
+      // Notifications arrive in commit order: whatever the reports woke comes before the stop's.
+      List<String> forItsHost = new ArrayList<>();
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+      while (forItsHost.isEmpty()) {
+        assertThat(Instant.now()).as("the stop wakes its host's agent").isBefore(deadline);
+        PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(200);
+        for (PGNotification notification : received == null ? new PGNotification[0] : received) {
+          if (notification.getParameter().equals(placed.hostId())) {
+            forItsHost.add(notification.getParameter());
+          }
+        }
+      }
+      assertThat(forItsHost).as("one wake-up, the stop's; none for the three reports").hasSize(1);
+    }
+    assertThat(desktops.get(admin, placed.id()).state())
+        .as("the reports were applied")
+        .isEqualTo(DesktopState.RUNNING);
+  }
+
+  private DesktopView placedDesktop() {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Caller admin = Caller.admin("admin");
     hosts.register(
         new HostRegistration("spec-status-" + run, new Resources(16, 65_536, 1_024), Map.of(), ""));
     UUID pool =
@@ -67,52 +149,17 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
                     Set.of()),
                 null)
             .id();
-    DesktopView placed =
-        desktops.create(admin, new DesktopService.CreateDesktop(pool, "pat-" + run), null);
-    String id = placed.id().toString();
-    // Its agent is whichever host's it was placed on.
-    String host = placed.hostId();
-    long generation = placed.specGeneration();
-    reports.report(
-        host,
-        AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_PROVISIONING).build());
-    reports.report(
-        host, AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_STARTING).build());
-    Versions before = versions(placed.id());
+    return desktops.create(admin, new DesktopService.CreateDesktop(pool, "pat-" + run), null);
+  }
 
-    // The row is held, so that the person's stop and the agent's report both read the desktop as
-    // it is now, and both wait to write it: the moment they meet.
-    Future<DesktopView> stop;
-    Future<Boolean> report;
-    try (ExecutorService both = Executors.newFixedThreadPool(2);
-        Connection holder = dataSource.getConnection()) {
-      holder.setAutoCommit(false);
-      try (PreparedStatement lock =
-          holder.prepareStatement("SELECT 1 FROM desktop WHERE id = ? FOR UPDATE")) {
-        lock.setObject(1, placed.id());
-        lock.executeQuery().close();
-      }
-      stop = both.submit(() -> desktops.stop(admin, placed.id()));
-      report =
-          both.submit(
-              () ->
-                  reports.report(
-                      host,
-                      AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_RUNNING)
-                          .build()));
-      awaitBothWaitingOnTheRow(stop, report);
-      holder.commit();
-      stop.get(30, TimeUnit.SECONDS);
-      assertThat(report.get(30, TimeUnit.SECONDS)).as("the report was applied").isTrue();
-    }
-
-    DesktopView after = desktops.get(admin, placed.id());
-    assertThat(after.desiredPower()).as("the person's stop").isEqualTo(PowerState.OFF);
-    assertThat(after.state()).as("the agent's report").isEqualTo(DesktopState.RUNNING);
-    assertThat(after.specGeneration()).isEqualTo(generation + 1);
-    Versions now = versions(placed.id());
-    assertThat(now.spec()).as("one write of the spec").isEqualTo(before.spec() + 1);
-    assertThat(now.status()).as("one write of the status").isEqualTo(before.status() + 1);
+  /** Its agent, whichever host's it was placed on, saw it in {@code state}. */
+  private void report(DesktopView desktop, ObservedState state) {
+    assertThat(
+            reports.report(
+                desktop.hostId(),
+                AgentMessages.status(desktop.id().toString(), desktop.specGeneration(), state)
+                    .build()))
+        .isTrue();
   }
 
   private record Versions(long spec, long status) {}
