@@ -123,6 +123,8 @@ public class Desktop implements Persistable<UUID> {
     this.state = DesktopState.REQUESTED;
     this.specGeneration = 1;
     this.osDiskGeneration = 1;
+    // Its creation is the spec's first write.
+    this.version = 1;
     this.createdAt = Instant.now();
     this.updatedAt = createdAt;
     this.observedAt = createdAt;
