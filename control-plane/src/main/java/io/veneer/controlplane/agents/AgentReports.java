@@ -21,7 +21,6 @@ import io.veneer.controlplane.desktops.Observations.Observation;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.hosts.HostImages;
 import io.veneer.controlplane.hosts.HostRegistration;
-import io.veneer.controlplane.hosts.HostRepository;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.Pool;
@@ -47,7 +46,6 @@ public class AgentReports {
   private static final Logger log = LoggerFactory.getLogger(AgentReports.class);
 
   private final HostService hostService;
-  private final HostRepository hosts;
   private final DesktopRepository desktops;
   private final PoolRepository pools;
   private final DesktopEvents events;
@@ -59,7 +57,6 @@ public class AgentReports {
   AgentReports(
       Observations observations,
       HostService hostService,
-      HostRepository hosts,
       DesktopRepository desktops,
       PoolRepository pools,
       DesktopEvents events,
@@ -70,7 +67,6 @@ public class AgentReports {
     this.hostImages = hostImages;
     this.observations = observations;
     this.hostService = hostService;
-    this.hosts = hosts;
     this.desktops = desktops;
     this.pools = pools;
   }
@@ -102,10 +98,7 @@ public class AgentReports {
 
   @Transactional(readOnly = true)
   public List<DesiredDesktop> desiredFor(String hostId) {
-    return desktops.findPlacedOn(hostId).stream()
-        .filter(d -> d.state().live())
-        .map(this::desired)
-        .toList();
+    return desktops.findPlacedOn(hostId).stream().filter(Desktop::live).map(this::desired).toList();
   }
 
   public void heartbeat(String hostId) {

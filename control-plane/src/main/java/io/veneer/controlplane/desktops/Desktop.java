@@ -24,10 +24,12 @@ import org.springframework.data.domain.Persistable;
  * A desktop, in two halves with two writers, as Kubernetes splits an object's spec and status.
  *
  * <p>The <b>spec</b> is what people, placement and the pool controller want: pool, owner, golden
- * version, desired power, host, generations; {@code version} counts its writes. The <b>status</b>
- * is what the desktop's agent last saw: its phase in the lifecycle ({@link DesktopLifecycle}) and
- * the failure reason; {@code statusVersion} counts its writes. Every change bumps the version of
- * the half it touches, and a write checks only the columns it changes (optimistic locking on dirty
+ * version, desired power, host, generations, whether it is to be deleted; {@code version} counts
+ * its writes. The <b>status</b> is what the desktop's agent last saw: its phase in the lifecycle
+ * ({@link DesktopLifecycle}), the OS disk it has seen and the failure reason; {@code statusVersion}
+ * counts its writes. Its {@link #state} as people see it is made of both: DELETING from the moment
+ * its deletion is asked for until its agent reports it gone. Every change bumps the version of the
+ * half it touches, and a write checks only the columns it changes (optimistic locking on dirty
  * columns), so a person's request and an agent's report on the same desktop never make each other
  * retry, while two writers of one half still do.
  */
@@ -69,6 +71,14 @@ public class Desktop implements Persistable<UUID> {
 
   @Column(name = "failure_reason")
   private String failureReason;
+
+  /** When its deletion was asked for; null while it is wanted. */
+  @Column(name = "delete_requested_at")
+  private Instant deleteRequestedAt;
+
+  /** The OS disk its agent last reported; 0 before any report. */
+  @Column(name = "seen_os_disk_generation", nullable = false)
+  private long seenOsDiskGeneration;
 
   @Column(nullable = false)
   private long version;
@@ -151,12 +161,15 @@ public class Desktop implements Persistable<UUID> {
    */
   public void moveTo(DesktopState next) {
     DesktopLifecycle.check(id, state, next);
-    record(new Transition(Transition.Kind.STATE_CHANGED, state, next, Instant.now()));
+    DesktopState shownBefore = state();
     state = next;
     if (next != DesktopState.FAILED) {
       failureReason = null;
     }
     statusChanged();
+    if (state() != shownBefore) {
+      record(new Transition(Transition.Kind.STATE_CHANGED, shownBefore, state(), observedAt));
+    }
   }
 
   public void fail(String reason) {
@@ -172,6 +185,29 @@ public class Desktop implements Persistable<UUID> {
   private void statusChanged() {
     statusVersion++;
     observedAt = Instant.now();
+  }
+
+  /** Its agent reported it on OS disk {@code generation}: a change of its status. */
+  public void sawOsDisk(long generation) {
+    if (generation != seenOsDiskGeneration) {
+      seenOsDiskGeneration = generation;
+      statusChanged();
+    }
+  }
+
+  /**
+   * Asks for its deletion: a change of its spec only; its agent removes it and reports it gone.
+   * From now on it is DELETING to people and no longer live. A no-op when already asked.
+   */
+  public void requestDeletion() {
+    if (deleteRequestedAt != null) {
+      return;
+    }
+    DesktopState shownBefore = state();
+    deleteRequestedAt = Instant.now();
+    specGeneration++;
+    specChanged();
+    record(new Transition(Transition.Kind.STATE_CHANGED, shownBefore, state(), deleteRequestedAt));
   }
 
   /** Placed on a host: REQUESTED to SCHEDULED. */
@@ -209,7 +245,7 @@ public class Desktop implements Persistable<UUID> {
   public void wantPower(PowerState power) {
     if (leaving()) {
       throw new IllegalTransitionException(
-          id, state, power == PowerState.ON ? DesktopState.STARTING : DesktopState.STOPPING);
+          id, state(), power == PowerState.ON ? DesktopState.STARTING : DesktopState.STOPPING);
     }
     desirePower(power);
   }
@@ -222,6 +258,9 @@ public class Desktop implements Persistable<UUID> {
    * @throws IllegalTransitionException when its phase cannot stop
    */
   public void restart() {
+    if (leaving()) {
+      throw new IllegalTransitionException(id, state(), DesktopState.STOPPING);
+    }
     DesktopLifecycle.check(id, state, DesktopState.STOPPING);
     desirePower(PowerState.OFF);
     restartPending = true;
@@ -240,9 +279,11 @@ public class Desktop implements Persistable<UUID> {
     return true;
   }
 
-  /** Discards the overlay: the agent recreates it from {@code golden} on the next spec. */
-  public void refreshTo(String golden) {
-    moveTo(DesktopState.REFRESHING);
+  /**
+   * Discards the overlay: a change of its spec only, a new OS disk the agent recreates from {@code
+   * golden}; it is {@link #refreshing} until its agent reports the new disk.
+   */
+  public void replaceOsDisk(String golden) {
     goldenVersion = golden;
     osDiskGeneration++;
     specGeneration++;
@@ -256,8 +297,8 @@ public class Desktop implements Persistable<UUID> {
     record(
         new Transition(
             user == null ? Transition.Kind.RELEASED : Transition.Kind.ASSIGNED,
-            state,
-            state,
+            state(),
+            state(),
             updatedAt));
   }
 
@@ -294,7 +335,17 @@ public class Desktop implements Persistable<UUID> {
 
   /** Whether it is on its way out or gone. */
   public boolean leaving() {
-    return !state.live();
+    return !live();
+  }
+
+  /** {@link DesktopPredicates#live}. */
+  public boolean live() {
+    return DesktopPredicates.live(deleteRequestedAt != null, state);
+  }
+
+  /** {@link DesktopPredicates#refreshing}. */
+  public boolean refreshing() {
+    return DesktopPredicates.refreshing(osDiskGeneration, seenOsDiskGeneration);
   }
 
   /** The transitions not yet turned into events, oldest first; clears them. */
@@ -340,8 +391,22 @@ public class Desktop implements Persistable<UUID> {
     return desiredPower;
   }
 
+  /** Its state as people see it: its phase, or DELETING once its deletion is asked for. */
   public DesktopState state() {
+    if (deleteRequestedAt != null && state != DesktopState.DELETED) {
+      return DesktopState.DELETING;
+    }
     return state;
+  }
+
+  /** Its phase: where its agent last saw it in the lifecycle. */
+  public DesktopState phase() {
+    return state;
+  }
+
+  /** The OS disk its agent last reported; 0 before any report. */
+  public long seenOsDiskGeneration() {
+    return seenOsDiskGeneration;
   }
 
   public Optional<String> hostId() {

@@ -33,22 +33,35 @@ public final class DesktopLifecycle {
       new EnumMap<>(DesktopState.class);
 
   static {
-    allow(REQUESTED, SCHEDULED, FAILED, DELETING);
-    allow(SCHEDULED, PROVISIONING, REQUESTED, FAILED, DELETING);
-    allow(PROVISIONING, STARTING, STOPPED, REQUESTED, FAILED, DELETING);
+    // DELETED from anywhere: the desktop is gone from its host (its agent reported it absent after
+    // its deletion was asked for) or never had one.
+    allow(REQUESTED, SCHEDULED, FAILED, DELETING, DELETED);
+    allow(SCHEDULED, PROVISIONING, REQUESTED, FAILED, DELETING, DELETED);
+    allow(PROVISIONING, STARTING, STOPPED, REQUESTED, FAILED, DELETING, DELETED);
     // Back to PROVISIONING: its host came back without it (the agent's inventory lacks it), so the
     // agent builds it again where it is.
     // DELETING from anywhere alive: the agent stops the guest, then removes it with its disks.
-    allow(STARTING, RUNNING, STOPPING, PROVISIONING, REQUESTED, DELETING, FAILED);
-    allow(RUNNING, STOPPING, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED);
-    allow(STOPPING, STOPPED, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED);
-    allow(STOPPED, STARTING, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED);
-    // Refreshing discards the overlay and recreates it from the pool's current golden version.
-    allow(REFRESHING, STOPPED, STARTING, RUNNING, PROVISIONING, REQUESTED, DELETING, FAILED);
+    allow(STARTING, RUNNING, STOPPING, PROVISIONING, REQUESTED, DELETING, FAILED, DELETED);
+    allow(RUNNING, STOPPING, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED, DELETED);
+    // Back to STARTING or RUNNING: a start asked for after a stop, before the guest went down.
+    allow(
+        STOPPING,
+        STOPPED,
+        STARTING,
+        RUNNING,
+        REFRESHING,
+        PROVISIONING,
+        REQUESTED,
+        DELETING,
+        FAILED,
+        DELETED);
+    allow(STOPPED, STARTING, REFRESHING, PROVISIONING, REQUESTED, DELETING, FAILED, DELETED);
+    // Refreshing recreates the overlay from the spec's golden version, then boots it again.
+    allow(REFRESHING, STOPPED, STARTING, PROVISIONING, REQUESTED, DELETING, FAILED, DELETED);
     allow(DELETING, DELETED, FAILED);
     allow(DELETED);
     // A failed desktop can be retried from scratch, started again, or removed.
-    allow(FAILED, REQUESTED, STARTING, STOPPED, DELETING);
+    allow(FAILED, REQUESTED, STARTING, STOPPED, DELETING, DELETED);
   }
 
   /**
@@ -61,7 +74,8 @@ public final class DesktopLifecycle {
       List.of(
           List.of(SCHEDULED, PROVISIONING, STARTING, RUNNING, STOPPING, STOPPED),
           List.of(STARTING, STOPPING, STOPPED),
-          List.of(STOPPED, STARTING, RUNNING));
+          List.of(STOPPED, STARTING, RUNNING),
+          List.of(REFRESHING, STARTING, RUNNING));
 
   private DesktopLifecycle() {}
 

@@ -21,7 +21,9 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
 
   /** The user's live desktop in the pool, if any (at most one: a unique index says so). */
   @Query(
-      value = "SELECT * FROM desktop WHERE pool_id = ?1 AND owner = ?2 AND desktop_live(state)",
+      value =
+          "SELECT * FROM desktop WHERE pool_id = ?1 AND owner = ?2"
+              + " AND desktop_live(delete_requested_at, state)",
       nativeQuery = true)
   Optional<Desktop> findLiveByPoolAndOwner(UUID poolId, String owner);
 
@@ -33,7 +35,9 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
       value =
           """
           SELECT id FROM desktop
-          WHERE pool_id = ?1 AND desktop_free(owner, state)
+          WHERE pool_id = ?1
+            AND desktop_free(owner, delete_requested_at, state, os_disk_generation,
+                             seen_os_disk_generation)
           ORDER BY (state = 'RUNNING') DESC, created_at
           LIMIT 1 FOR UPDATE SKIP LOCKED
           """,

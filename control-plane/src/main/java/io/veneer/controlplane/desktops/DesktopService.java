@@ -226,8 +226,8 @@ public class DesktopService {
           }
           desktop.release();
           desktop.desirePower(PowerState.ON);
-          switch (desktop.state()) {
-            case RUNNING, STOPPING, STOPPED -> desktop.refreshTo(pool.spec().goldenVersion());
+          switch (desktop.phase()) {
+            case RUNNING, STOPPING, STOPPED -> desktop.replaceOsDisk(pool.spec().goldenVersion());
             // Never used yet, or about to be rebuilt or removed anyway: nothing to discard.
             default -> {}
           }
@@ -282,15 +282,15 @@ public class DesktopService {
   }
 
   /**
-   * Starts removing a desktop inside the caller's transaction: its agent removes it from the host
-   * and reports it absent ({@link #removed}); one that never reached a host is gone at once. A
-   * FAILED desktop that had a host is removed by that agent like any other.
+   * Asks for a desktop's deletion inside the caller's transaction, a change of its spec: its agent
+   * removes it from the host and reports it absent ({@link #removed}); one that never reached a
+   * host is gone at once. A FAILED desktop that had a host is removed by that agent like any other.
    */
   public void retire(Desktop desktop) {
     if (desktop.leaving()) {
       return;
     }
-    desktop.moveTo(DesktopState.DELETING);
+    desktop.requestDeletion();
     if (desktop.hostId().isEmpty()) {
       removed(desktop);
     }

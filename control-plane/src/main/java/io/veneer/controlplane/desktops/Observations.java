@@ -56,30 +56,35 @@ public class Observations {
       }
       return;
     }
-    if (seen.osDiskGeneration() < desktop.osDiskGeneration() || target == desktop.state()) {
+    if (seen.osDiskGeneration() < desktop.osDiskGeneration()) {
       // About an overlay the spec has replaced since (a refresh, a rebuild): nothing to learn. A
       // report about an older spec on the same disk is still what the hypervisor shows (a guest
       // running until the agent applies a stop), so it counts.
       return;
     }
-    Optional<List<DesktopState>> steps = DesktopLifecycle.stepsTowards(desktop.state(), target);
+    boolean newDisk = seen.osDiskGeneration() != desktop.seenOsDiskGeneration();
+    desktop.sawOsDisk(seen.osDiskGeneration());
+    if (target == desktop.phase()) {
+      return;
+    }
+    Optional<List<DesktopState>> steps = DesktopLifecycle.stepsTowards(desktop.phase(), target);
     if (steps.isEmpty()) {
       log.info(
           "event=agent.report-ignored desktop={} host={} state={} observed={}",
           desktop.id(),
           hostId,
-          desktop.state(),
+          desktop.phase(),
           target);
       return;
     }
-    DesktopState before = desktop.state();
     steps.get().forEach(desktop::moveTo);
     log.info("event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
-    // Stopping after use discards the overlay; the stop that ends a refresh must not start another,
-    // and the stop of a restart is no logoff.
+    // Stopping after use discards the overlay; a stop on a disk just built or refreshed was no use,
+    // the stop of a restart is no logoff, and a desktop on its way out keeps the disk it has.
     if (target == DesktopState.STOPPED
         && !desktop.resumeRestart()
-        && before != DesktopState.REFRESHING) {
+        && !newDisk
+        && !desktop.leaving()) {
       refreshIfNonPersistent(desktop);
     }
   }
@@ -112,7 +117,7 @@ public class Observations {
   private void refreshIfNonPersistent(Desktop desktop) {
     Pool pool = pools.findById(desktop.poolId()).orElseThrow();
     if (pool.kind() == PoolKind.POOLED) {
-      desktop.refreshTo(pool.spec().goldenVersion());
+      desktop.replaceOsDisk(pool.spec().goldenVersion());
       log.info(
           "event=desktop.refresh desktop={} pool={} golden={} osDiskGeneration={}",
           desktop.id(),

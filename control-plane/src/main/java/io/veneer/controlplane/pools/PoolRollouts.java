@@ -18,16 +18,18 @@ class PoolRollouts {
       """
       SELECT d.pool_id,
              COUNT(*) AS desktops,
-             COUNT(*) FILTER (WHERE d.golden_version = %1$s
-                              AND d.state <> 'REFRESHING') AS current,
-             COUNT(*) FILTER (WHERE d.state = 'REFRESHING') AS refreshing,
+             COUNT(*) FILTER (WHERE d.golden_version = %1$s AND NOT d.refreshing) AS current,
+             COUNT(*) FILTER (WHERE d.refreshing) AS refreshing,
              COUNT(*) FILTER (WHERE d.golden_version <> %1$s
-                              AND d.owner IS NOT NULL AND d.state <> 'REFRESHING')
+                              AND d.owner IS NOT NULL AND NOT d.refreshing)
                               AS waiting_for_logoff,
              COUNT(*) FILTER (WHERE d.golden_version <> %1$s
-                              AND d.owner IS NULL AND d.state <> 'REFRESHING') AS queued
-      FROM desktop d JOIN pool p ON p.id = d.pool_id
-      WHERE desktop_live(d.state) %2$s
+                              AND d.owner IS NULL AND NOT d.refreshing) AS queued
+      FROM (SELECT *, desktop_refreshing(os_disk_generation, seen_os_disk_generation)
+                      AS refreshing
+            FROM desktop WHERE desktop_live(delete_requested_at, state)) d
+      JOIN pool p ON p.id = d.pool_id
+      WHERE true %2$s
       GROUP BY d.pool_id
       """;
 

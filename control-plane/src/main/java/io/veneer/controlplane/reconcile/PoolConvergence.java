@@ -205,7 +205,7 @@ class PoolConvergence {
    */
   private void rollOut(Pool pool, List<Desktop> all, List<Desktop> touched) {
     PoolSpec spec = pool.spec();
-    long refreshing = all.stream().filter(d -> d.state() == DesktopState.REFRESHING).count();
+    long refreshing = all.stream().filter(Desktop::refreshing).count();
     for (Desktop desktop : all) {
       if (refreshing >= spec.maxConcurrentRefresh()) {
         return;
@@ -214,9 +214,10 @@ class PoolConvergence {
       boolean idle =
           desktop.owner().isEmpty()
               && (desktop.state() == DesktopState.RUNNING
-                  || desktop.state() == DesktopState.STOPPED);
+                  || desktop.state() == DesktopState.STOPPED)
+              && !desktop.refreshing();
       if (outdated && idle) {
-        desktop.refreshTo(spec.goldenVersion());
+        desktop.replaceOsDisk(spec.goldenVersion());
         touched.add(desktop);
         refreshing++;
         log.info(

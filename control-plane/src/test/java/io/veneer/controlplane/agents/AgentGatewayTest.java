@@ -170,7 +170,7 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
 
       // The user logs off: the guest stops and the agent says so.
       agent.send(status(generation, ObservedState.OBSERVED_STATE_STOPPED));
-      awaitState(DesktopState.REFRESHING);
+      awaitState(DesktopState.STOPPED);
     }
     assertThat(desktops.get(alice, desktop.id()).osDiskGeneration()).isEqualTo(2);
 

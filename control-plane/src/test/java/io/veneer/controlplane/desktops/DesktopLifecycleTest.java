@@ -20,23 +20,28 @@ class DesktopLifecycleTest {
   /** The expected table, independent of the one in DesktopLifecycle. */
   private static final Map<DesktopState, String> EXPECTED =
       Map.ofEntries(
-          Map.entry(DesktopState.REQUESTED, "SCHEDULED FAILED DELETING"),
-          Map.entry(DesktopState.SCHEDULED, "PROVISIONING REQUESTED FAILED DELETING"),
-          Map.entry(DesktopState.PROVISIONING, "STARTING STOPPED REQUESTED FAILED DELETING"),
+          Map.entry(DesktopState.REQUESTED, "SCHEDULED FAILED DELETING DELETED"),
+          Map.entry(DesktopState.SCHEDULED, "PROVISIONING REQUESTED FAILED DELETING DELETED"),
           Map.entry(
-              DesktopState.STARTING, "RUNNING STOPPING PROVISIONING REQUESTED DELETING FAILED"),
+              DesktopState.PROVISIONING, "STARTING STOPPED REQUESTED FAILED DELETING DELETED"),
           Map.entry(
-              DesktopState.RUNNING, "STOPPING REFRESHING PROVISIONING REQUESTED DELETING FAILED"),
+              DesktopState.STARTING,
+              "RUNNING STOPPING PROVISIONING REQUESTED DELETING FAILED DELETED"),
           Map.entry(
-              DesktopState.STOPPING, "STOPPED REFRESHING PROVISIONING REQUESTED DELETING FAILED"),
+              DesktopState.RUNNING,
+              "STOPPING REFRESHING PROVISIONING REQUESTED DELETING FAILED DELETED"),
           Map.entry(
-              DesktopState.STOPPED, "STARTING REFRESHING PROVISIONING REQUESTED DELETING FAILED"),
+              DesktopState.STOPPING,
+              "STOPPED STARTING RUNNING REFRESHING PROVISIONING REQUESTED DELETING FAILED DELETED"),
+          Map.entry(
+              DesktopState.STOPPED,
+              "STARTING REFRESHING PROVISIONING REQUESTED DELETING FAILED DELETED"),
           Map.entry(
               DesktopState.REFRESHING,
-              "STOPPED STARTING RUNNING PROVISIONING REQUESTED DELETING FAILED"),
+              "STOPPED STARTING PROVISIONING REQUESTED DELETING FAILED DELETED"),
           Map.entry(DesktopState.DELETING, "DELETED FAILED"),
           Map.entry(DesktopState.DELETED, ""),
-          Map.entry(DesktopState.FAILED, "REQUESTED STARTING STOPPED DELETING"));
+          Map.entry(DesktopState.FAILED, "REQUESTED STARTING STOPPED DELETING DELETED"));
 
   static Stream<Arguments> everyPair() {
     return Arrays.stream(DesktopState.values())
@@ -82,7 +87,8 @@ class DesktopLifecycleTest {
         Arguments.of(DesktopState.STARTING, DesktopState.STOPPED, "STOPPING STOPPED"),
         Arguments.of(DesktopState.PROVISIONING, DesktopState.RUNNING, "STARTING RUNNING"),
         Arguments.of(DesktopState.STOPPED, DesktopState.RUNNING, "STARTING RUNNING"),
-        Arguments.of(DesktopState.STOPPING, DesktopState.RUNNING, ""),
+        Arguments.of(DesktopState.STOPPING, DesktopState.RUNNING, "RUNNING"),
+        Arguments.of(DesktopState.REFRESHING, DesktopState.RUNNING, "STARTING RUNNING"),
         Arguments.of(DesktopState.DELETED, DesktopState.RUNNING, ""));
   }
 
@@ -125,9 +131,13 @@ class DesktopLifecycleTest {
     desktop.moveTo(DesktopState.RUNNING);
     long spec = desktop.specGeneration();
 
-    desktop.refreshTo("v2");
+    desktop.sawOsDisk(1);
+    desktop.replaceOsDisk("v2");
 
-    assertThat(desktop.state()).isEqualTo(DesktopState.REFRESHING);
+    assertThat(desktop.state())
+        .as("the phase is its agent's to report")
+        .isEqualTo(DesktopState.RUNNING);
+    assertThat(desktop.refreshing()).isTrue();
     assertThat(desktop.goldenVersion()).isEqualTo("v2");
     assertThat(desktop.osDiskGeneration()).isEqualTo(2);
     assertThat(desktop.specGeneration()).isGreaterThan(spec);

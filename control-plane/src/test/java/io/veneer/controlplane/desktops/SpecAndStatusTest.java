@@ -2,6 +2,7 @@ package io.veneer.controlplane.desktops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.agents.AgentReports;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,31 +61,10 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     report(placed, ObservedState.OBSERVED_STATE_STARTING);
     Versions before = versions(placed.id());
 
-    // The row is held, so that the person's stop and the agent's report both read the desktop as
-    // it is now, and both wait to write it: the moment they meet.
-    Future<DesktopView> stop;
-    Future<Boolean> reported;
-    try (ExecutorService both = Executors.newFixedThreadPool(2);
-        Connection holder = dataSource.getConnection()) {
-      holder.setAutoCommit(false);
-      try (PreparedStatement lock =
-          holder.prepareStatement("SELECT 1 FROM desktop WHERE id = ? FOR UPDATE")) {
-        lock.setObject(1, placed.id());
-        lock.executeQuery().close();
-      }
-      stop = both.submit(() -> desktops.stop(admin, placed.id()));
-      reported =
-          both.submit(
-              () ->
-                  reports.report(
-                      host,
-                      AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_RUNNING)
-                          .build()));
-      awaitBothWaitingOnTheRow(stop, reported);
-      holder.commit();
-      stop.get(30, TimeUnit.SECONDS);
-      assertThat(reported.get(30, TimeUnit.SECONDS)).as("the report was applied").isTrue();
-    }
+    atTheSameMoment(
+        () -> desktops.stop(admin, placed.id()),
+        host,
+        AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_RUNNING).build());
 
     DesktopView after = desktops.get(admin, placed.id());
     assertThat(after.desiredPower()).as("the person's stop").isEqualTo(PowerState.OFF);
@@ -92,6 +73,93 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     Versions now = versions(placed.id());
     assertThat(now.spec()).as("one write of the spec").isEqualTo(before.spec() + 1);
     assertThat(now.status()).as("one write of the status").isEqualTo(before.status() + 1);
+  }
+
+  @Test
+  void aPersonsDeleteAndAnAgentsReportAtTheSameMomentBothTakeEffect() throws Exception {
+    DesktopView placed = placedDesktop(PoolKind.DEDICATED);
+    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
+    report(placed, ObservedState.OBSERVED_STATE_STARTING);
+    Versions before = versions(placed.id());
+
+    atTheSameMoment(
+        () -> desktops.delete(admin, placed.id()),
+        placed.hostId(),
+        AgentMessages.status(
+                placed.id().toString(),
+                placed.specGeneration(),
+                ObservedState.OBSERVED_STATE_RUNNING)
+            .build());
+
+    assertThat(desktops.get(admin, placed.id()).state())
+        .as("the person's delete")
+        .isEqualTo(DesktopState.DELETING);
+    assertThat(phase(placed.id())).as("the agent's report").isEqualTo("RUNNING");
+    Versions now = versions(placed.id());
+    assertThat(now.spec()).as("one write of the spec").isEqualTo(before.spec() + 1);
+    assertThat(now.status()).as("one write of the status").isEqualTo(before.status() + 1);
+
+    report(placed, ObservedState.OBSERVED_STATE_ABSENT);
+    assertThat(desktops.get(admin, placed.id()).state())
+        .as("gone once its agent removed it")
+        .isEqualTo(DesktopState.DELETED);
+  }
+
+  @Test
+  void aPersonsLogoffAndAnAgentsReportAtTheSameMomentBothTakeEffect() throws Exception {
+    DesktopView placed = placedDesktop(PoolKind.POOLED);
+    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
+    report(placed, ObservedState.OBSERVED_STATE_STARTING);
+    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+
+    DesktopView loggedOff =
+        atTheSameMoment(
+            () -> desktops.logoff(admin, placed.id()),
+            placed.hostId(),
+            AgentMessages.status(
+                    placed.id().toString(),
+                    placed.specGeneration(),
+                    ObservedState.OBSERVED_STATE_STOPPING)
+                .build());
+
+    assertThat(loggedOff.owner()).as("the person's logoff").isNull();
+    assertThat(loggedOff.osDiskGeneration()).as("a new OS disk is wanted").isEqualTo(2);
+    assertThat(phase(placed.id())).as("the agent's report").isEqualTo("STOPPING");
+    DesktopView next = requestFor(placed.poolId(), "next-in-line");
+    assertThat(next.id())
+        .as("not handed out before its agent has replaced the last user's disk")
+        .isNotEqualTo(placed.id());
+
+    assertThat(
+            reports.report(
+                placed.hostId(),
+                AgentMessages.status(
+                        placed.id().toString(),
+                        loggedOff.specGeneration(),
+                        ObservedState.OBSERVED_STATE_RUNNING)
+                    .setOsDiskGeneration(2)
+                    .build()))
+        .isTrue();
+    assertThat(requestFor(placed.poolId(), "after-the-refresh").id())
+        .as("handed out once its agent runs it on the new disk")
+        .isEqualTo(placed.id());
+  }
+
+  @Test
+  void aStartAfterAStopBeforeTheAgentSawItStoppedIsNotIgnored() {
+    DesktopView placed = placedDesktop(PoolKind.DEDICATED);
+    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
+    report(placed, ObservedState.OBSERVED_STATE_STARTING);
+    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+    desktops.stop(admin, placed.id());
+    report(placed, ObservedState.OBSERVED_STATE_STOPPING);
+
+    desktops.start(admin, placed.id());
+    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+
+    DesktopView after = desktops.get(admin, placed.id());
+    assertThat(after.desiredPower()).isEqualTo(PowerState.ON);
+    assertThat(after.state()).isEqualTo(DesktopState.RUNNING);
   }
 
   @Test
@@ -127,6 +195,10 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   }
 
   private DesktopView placedDesktop() {
+    return placedDesktop(PoolKind.DEDICATED);
+  }
+
+  private DesktopView placedDesktop(PoolKind kind) {
     String run = UUID.randomUUID().toString().substring(0, 8);
     hosts.register(
         new HostRegistration("spec-status-" + run, new Resources(16, 65_536, 1_024), Map.of(), ""));
@@ -136,7 +208,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
                 admin,
                 new PoolSpec(
                     "spec-status-" + run,
-                    PoolKind.DEDICATED,
+                    kind,
                     "win11",
                     "v1",
                     "sha256:aa",
@@ -160,6 +232,39 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
                 AgentMessages.status(desktop.id().toString(), desktop.specGeneration(), state)
                     .build()))
         .isTrue();
+  }
+
+  private DesktopView requestFor(UUID pool, String person) {
+    return desktops.create(
+        admin, new DesktopService.CreateDesktop(pool, person + "-" + pool), null);
+  }
+
+  private String phase(UUID desktop) {
+    return jdbc.queryForObject("SELECT state FROM desktop WHERE id = ?", String.class, desktop);
+  }
+
+  /**
+   * Makes a person's change and an agent's report meet: the row is held, so that both read the
+   * desktop as it is now and both wait to write it. Both must take effect.
+   */
+  private <T> T atTheSameMoment(Callable<T> personsChange, String host, DesktopStatus status)
+      throws Exception {
+    try (ExecutorService both = Executors.newFixedThreadPool(2);
+        Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock =
+          holder.prepareStatement("SELECT 1 FROM desktop WHERE id = ? FOR UPDATE")) {
+        lock.setObject(1, UUID.fromString(status.getDesktopId()));
+        lock.executeQuery().close();
+      }
+      Future<T> change = both.submit(personsChange);
+      Future<Boolean> reported = both.submit(() -> reports.report(host, status));
+      awaitBothWaitingOnTheRow(change, reported);
+      holder.commit();
+      T changed = change.get(30, TimeUnit.SECONDS);
+      assertThat(reported.get(30, TimeUnit.SECONDS)).as("the report was applied").isTrue();
+      return changed;
+    }
   }
 
   private record Versions(long spec, long status) {}

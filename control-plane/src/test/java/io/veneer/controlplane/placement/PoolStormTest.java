@@ -149,7 +149,8 @@ class PoolStormTest {
     JdbcTemplate jdbc = replicas.b.getBean(JdbcTemplate.class);
     List<Map<String, Object>> live =
         jdbc.queryForList(
-            "SELECT id, owner FROM desktop WHERE pool_id = ? AND desktop_live(state)", pool.id());
+            "SELECT id, owner FROM desktop WHERE pool_id = ? AND desktop_live(delete_requested_at, state)",
+            pool.id());
     assertThat(live).as("the pool at its maximum, not past it").hasSize(MAX_SIZE);
     assertThat(live.stream().map(d -> (UUID) d.get("id")).collect(Collectors.toSet()))
         .containsExactlyInAnyOrderElementsOf(handedOut);

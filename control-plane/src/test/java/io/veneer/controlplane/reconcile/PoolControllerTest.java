@@ -173,7 +173,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     long osDisk = agent.osDiskGenerationOf(alices.id().toString());
     DesktopView loggedOff = desktops.logoff(alice, alices.id());
 
-    assertThat(loggedOff.state()).isEqualTo(DesktopState.REFRESHING);
+    assertThat(loggedOff.osDiskGeneration()).as("a new OS disk is wanted").isEqualTo(osDisk + 1);
     assertThat(loggedOff.owner()).isNull();
     await(
         "the agent recreated the overlay",
