@@ -8,28 +8,34 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.ControlMessage;
+import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.controlplane.hosts.HostImages;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code veneer.agent.v1.AgentService.Connect}: the agent's first message must be a Hello for the
  * host its token belongs to (else PERMISSION_DENIED); it then receives its host's full desired set.
- * Status reports move desktops through the lifecycle; a report about a desktop of another host
- * closes the stream with PERMISSION_DENIED.
+ * Status reports move desktops through the lifecycle, written in batches ({@link StatusBatches}); a
+ * report about a desktop of another host closes the stream with PERMISSION_DENIED.
  *
  * <p>Later changes reach the agent as upserts and removals through {@link AgentSessions}, whichever
  * replica made them.
  */
 @Component
-public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
+public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(AgentGateway.class);
 
@@ -45,6 +51,11 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
 
   private final HostImages hostImages;
 
+  /** Where agents' batches of status reports are written ({@link StatusBatches}). */
+  private final ExecutorService writers;
+
+  private final DistributionSummary reportBatchSizes;
+
   AgentGateway(
       AgentCredentials credentials,
       AgentReports reports,
@@ -58,6 +69,18 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
     this.reports = reports;
     this.properties = properties;
     meters.gauge("veneer.agent.connections", connected);
+    this.writers =
+        Executors.newFixedThreadPool(
+            properties.reportWriters(), Thread.ofPlatform().name("agent-reports-", 1).factory());
+    this.reportBatchSizes =
+        DistributionSummary.builder("veneer.agent.report.batch")
+            .description("Status reports written in one transaction")
+            .register(meters);
+  }
+
+  @Override
+  public void destroy() {
+    writers.shutdown();
   }
 
   /** Carries the agent token from the call's metadata to the stream. */
@@ -79,9 +102,41 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
       private String hostId;
       private AgentSessions.Session session;
       private boolean closed;
+      private StatusBatches statuses;
+
+      /**
+       * On a writer: one batch of the reports of {@code host}'s agent, in one transaction; also
+       * when the stream ended meanwhile (the agent sent them), not when it was refused.
+       */
+      private void write(String host, List<DesktopStatus> batch) {
+        synchronized (this) {
+          if (closed) {
+            return;
+          }
+        }
+        reportBatchSizes.record(batch.size());
+        try {
+          List<String> foreign = reports.reportAll(host, batch);
+          if (!foreign.isEmpty()) {
+            refuseIfOpen(
+                Status.PERMISSION_DENIED.withDescription(
+                    "Desktop " + foreign.getFirst() + " is not desired on host " + host));
+          }
+        } catch (RuntimeException e) {
+          log.error("event=agent.error host={} error=\"{}\"", host, e.toString(), e);
+          refuseIfOpen(
+              Status.INTERNAL.withDescription("The control plane failed: " + e.getMessage()));
+        }
+      }
+
+      private synchronized void refuseIfOpen(Status status) {
+        if (!closed && hostId != null) {
+          refuse(status);
+        }
+      }
 
       @Override
-      public void onNext(AgentMessage message) {
+      public synchronized void onNext(AgentMessage message) {
         if (closed) {
           return;
         }
@@ -106,6 +161,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
               return;
             }
             hostId = claimed;
+            statuses = new StatusBatches(writers, batch -> write(claimed, batch));
             connected.incrementAndGet();
             log.info("event=agent.connected host={}", hostId);
             session =
@@ -117,16 +173,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
             return;
           }
           switch (message.getKindCase()) {
-            case STATUS -> {
-              if (!reports.report(hostId, message.getStatus())) {
-                refuse(
-                    Status.PERMISSION_DENIED.withDescription(
-                        "Desktop "
-                            + message.getStatus().getDesktopId()
-                            + " is not desired on host "
-                            + hostId));
-              }
-            }
+            case STATUS -> statuses.add(message.getStatus());
             case HEARTBEAT -> reports.heartbeat(hostId);
             case HELLO ->
                 refuse(Status.FAILED_PRECONDITION.withDescription("Hello was already sent"));
@@ -168,12 +215,12 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
       }
 
       @Override
-      public void onError(Throwable t) {
+      public synchronized void onError(Throwable t) {
         disconnected();
       }
 
       @Override
-      public void onCompleted() {
+      public synchronized void onCompleted() {
         // The session stops sending first: a push must not race the stream's end.
         disconnected();
         if (!closed) {

@@ -29,6 +29,7 @@ import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.scheduler.cluster.Resources;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -87,7 +88,7 @@ public class AgentReports {
     Set<String> held = new HashSet<>();
     for (DesktopStatus status : hello.getInventoryList()) {
       held.add(status.getDesktopId());
-      report(hello.getHostId(), status);
+      apply(hello.getHostId(), status);
     }
     reconcileInventory(hello.getHostId(), held);
     return DesiredSet.newBuilder()
@@ -120,11 +121,25 @@ public class AgentReports {
   }
 
   /**
+   * Applies the status reports that arrived together from {@code hostId}'s agent, in order, in one
+   * transaction. Returns the desktops of those not desired on that host, which changed nothing.
+   */
+  @Transactional
+  public List<String> reportAll(String hostId, List<DesktopStatus> statuses) {
+    List<String> foreign = new ArrayList<>();
+    for (DesktopStatus status : statuses) {
+      if (!apply(hostId, status)) {
+        foreign.add(status.getDesktopId());
+      }
+    }
+    return foreign;
+  }
+
+  /**
    * Applies one observed status of a desktop on {@code hostId}. Returns false, changing nothing,
    * when the desktop is not desired on that host: an agent reports only for its own host.
    */
-  @Transactional
-  public boolean report(String hostId, DesktopStatus status) {
+  private boolean apply(String hostId, DesktopStatus status) {
     Optional<Desktop> found = parse(status.getDesktopId()).flatMap(desktops::findById);
     if (found.isEmpty() || !found.get().hostId().map(hostId::equals).orElse(false)) {
       log.warn("event=agent.foreign-report host={} desktop={}", hostId, status.getDesktopId());

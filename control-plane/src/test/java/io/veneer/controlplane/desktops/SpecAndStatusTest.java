@@ -131,15 +131,16 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
         .isNotEqualTo(placed.id());
 
     assertThat(
-            reports.report(
+            reports.reportAll(
                 placed.hostId(),
-                AgentMessages.status(
-                        placed.id().toString(),
-                        loggedOff.specGeneration(),
-                        ObservedState.OBSERVED_STATE_RUNNING)
-                    .setOsDiskGeneration(2)
-                    .build()))
-        .isTrue();
+                List.of(
+                    AgentMessages.status(
+                            placed.id().toString(),
+                            loggedOff.specGeneration(),
+                            ObservedState.OBSERVED_STATE_RUNNING)
+                        .setOsDiskGeneration(2)
+                        .build())))
+        .isEmpty();
     assertThat(requestFor(placed.poolId(), "after-the-refresh").id())
         .as("handed out once its agent runs it on the new disk")
         .isEqualTo(placed.id());
@@ -160,6 +161,28 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     DesktopView after = desktops.get(admin, placed.id());
     assertThat(after.desiredPower()).isEqualTo(PowerState.ON);
     assertThat(after.state()).isEqualTo(DesktopState.RUNNING);
+  }
+
+  @Test
+  void reportsThatArriveTogetherAreAppliedInOrderAndAForeignOneIsNamed() {
+    DesktopView placed = placedDesktop();
+    String id = placed.id().toString();
+    long generation = placed.specGeneration();
+    String stranger = UUID.randomUUID().toString();
+
+    List<String> foreign =
+        reports.reportAll(
+            placed.hostId(),
+            List.of(
+                AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_PROVISIONING)
+                    .build(),
+                AgentMessages.status(stranger, 1, ObservedState.OBSERVED_STATE_RUNNING).build(),
+                AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_STARTING).build(),
+                AgentMessages.status(id, generation, ObservedState.OBSERVED_STATE_RUNNING)
+                    .build()));
+
+    assertThat(foreign).containsExactly(stranger);
+    assertThat(desktops.get(admin, placed.id()).state()).isEqualTo(DesktopState.RUNNING);
   }
 
   @Test
@@ -227,11 +250,12 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   /** Its agent, whichever host's it was placed on, saw it in {@code state}. */
   private void report(DesktopView desktop, ObservedState state) {
     assertThat(
-            reports.report(
+            reports.reportAll(
                 desktop.hostId(),
-                AgentMessages.status(desktop.id().toString(), desktop.specGeneration(), state)
-                    .build()))
-        .isTrue();
+                List.of(
+                    AgentMessages.status(desktop.id().toString(), desktop.specGeneration(), state)
+                        .build())))
+        .isEmpty();
   }
 
   private DesktopView requestFor(UUID pool, String person) {
@@ -258,11 +282,11 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
         lock.executeQuery().close();
       }
       Future<T> change = both.submit(personsChange);
-      Future<Boolean> reported = both.submit(() -> reports.report(host, status));
+      Future<List<String>> reported = both.submit(() -> reports.reportAll(host, List.of(status)));
       awaitBothWaitingOnTheRow(change, reported);
       holder.commit();
       T changed = change.get(30, TimeUnit.SECONDS);
-      assertThat(reported.get(30, TimeUnit.SECONDS)).as("the report was applied").isTrue();
+      assertThat(reported.get(30, TimeUnit.SECONDS)).as("the report was applied").isEmpty();
       return changed;
     }
   }
