@@ -50,7 +50,7 @@ public class Observations {
     }
     DesktopState target = seen.phase().get();
     if (target == DesktopState.FAILED) {
-      if (desktop.state() != DesktopState.FAILED) {
+      if (desktop.phase() != DesktopState.FAILED) {
         desktop.fail(
             seen.failureReason().isBlank() ? "agent reported a failure" : seen.failureReason());
       }

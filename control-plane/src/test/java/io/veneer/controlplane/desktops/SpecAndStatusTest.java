@@ -106,6 +106,21 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   }
 
   @Test
+  void aDesktopBeingDeletedThatKeepsFailingStaysDeletingUntilItsAgentRemovesIt() {
+    DesktopView placed = placedDesktop();
+    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
+    desktops.delete(admin, placed.id());
+
+    report(placed, ObservedState.OBSERVED_STATE_FAILED);
+    report(placed, ObservedState.OBSERVED_STATE_FAILED);
+
+    assertThat(desktops.get(admin, placed.id()).state()).isEqualTo(DesktopState.DELETING);
+    assertThat(phase(placed.id())).isEqualTo("FAILED");
+    report(placed, ObservedState.OBSERVED_STATE_ABSENT);
+    assertThat(desktops.get(admin, placed.id()).state()).isEqualTo(DesktopState.DELETED);
+  }
+
+  @Test
   void aPersonsLogoffAndAnAgentsReportAtTheSameMomentBothTakeEffect() throws Exception {
     DesktopView placed = placedDesktop(PoolKind.POOLED);
     report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
