@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * One node agent: its driver, image cache, converger and control-plane stream on one loop thread;
- * only image downloads run elsewhere, so that the loop never waits on the network.
+ * One node agent: its converger and control-plane stream on one loop thread, which never waits:
+ * image downloads run on a thread of their own, and each desktop's driver calls on a virtual thread
+ * of their own, so neither the network nor a slow guest delays a heartbeat.
  */
 public final class NodeAgent implements AutoCloseable {
 
@@ -32,8 +33,11 @@ public final class NodeAgent implements AutoCloseable {
   private static final Duration FETCH_RETRY = Duration.ofSeconds(30);
   private static final Duration IDLE_TICK = Duration.ofSeconds(1);
   private static final Duration SETTLING_TICK = Duration.ofMillis(100);
+  // How long the first Hello waits for the guests found on disk to be looked at.
+  private static final Duration ADOPTION_PATIENCE = Duration.ofSeconds(10);
   // Touched by the loop thread only.
   private Instant nextFullPass = Instant.MIN;
+  private boolean sessionStarted;
 
   private final ScheduledExecutorService loop;
   private final ManagedChannel channel;
@@ -71,7 +75,9 @@ public final class NodeAgent implements AutoCloseable {
             status -> holder[0].report(status),
             settings.dataDir(),
             settings.stopGrace(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            loop,
+            task -> Thread.ofVirtual().name("desktop-work").start(task));
     this.eviction = new ImageEviction(converger, hypervisor, images);
     this.session =
         new ControlPlaneSession(settings, channel, converger, downloads, hypervisor.name(), loop);
@@ -107,8 +113,17 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   public void start() {
-    session.start();
+    loop.execute(() -> converger.adopt(this::startSession));
+    loop.schedule(this::startSession, ADOPTION_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     loop.schedule(this::tick, IDLE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Connects once the guests found on disk were looked at, or once patience ran out. */
+  private void startSession() {
+    if (!sessionStarted) {
+      sessionStarted = true;
+      session.start();
+    }
   }
 
   /**

@@ -18,7 +18,6 @@ import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ImageCacheChange;
-import io.veneer.agent.v1.ObservedState;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,8 @@ import java.util.logging.Logger;
  * The agent's one stream to the control plane: Hello with identity, capacity and full inventory;
  * then desired state in and observed state out; heartbeats; reconnection with jittered exponential
  * backoff, after which the control plane sends the full desired set again. Everything runs on the
- * agent's single loop thread.
+ * agent's single loop thread, which never waits on a driver: a heartbeat reads what the desktops'
+ * workers last saw.
  */
 public final class ControlPlaneSession {
 
@@ -208,11 +208,6 @@ public final class ControlPlaneSession {
       return;
     }
     Instant now = Instant.now();
-    int running =
-        (int)
-            converger.inventory().stream()
-                .filter(s -> s.getState() == ObservedState.OBSERVED_STATE_RUNNING)
-                .count();
     outbound.onNext(
         AgentMessage.newBuilder()
             .setHeartbeat(
@@ -221,7 +216,7 @@ public final class ControlPlaneSession {
                         Timestamp.newBuilder()
                             .setSeconds(now.getEpochSecond())
                             .setNanos(now.getNano()))
-                    .setRunningDesktops(running))
+                    .setRunningDesktops(converger.runningDesktops()))
             .build());
   }
 
