@@ -1,5 +1,6 @@
 package io.veneer.agent;
 
+import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.images.BlobSource;
 import java.io.IOException;
@@ -76,10 +77,7 @@ public record AgentSettings(
   }
 
   public AgentSettings {
-    if (!driver.equals("qemu") && !driver.equals("simulated")) {
-      throw new IllegalArgumentException(
-          "VENEER_DRIVER must be qemu or simulated, not '" + driver + "'");
-    }
+    HypervisorDriver.named(driver);
     if (!controlPlane.matches("[^:\\s]+:\\d+")) {
       throw new IllegalArgumentException(
           "VENEER_CONTROL_PLANE must be host:port, not '" + controlPlane + "'");

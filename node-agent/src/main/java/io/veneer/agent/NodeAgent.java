@@ -7,8 +7,7 @@ import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
 import io.veneer.agent.hypervisor.Hypervisor;
-import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
-import io.veneer.agent.hypervisor.simulated.SimulatedHypervisor;
+import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.images.ImageCache;
 import io.veneer.agent.images.ImageDownloads;
 import java.io.IOException;
@@ -80,7 +79,14 @@ public final class NodeAgent implements AutoCloseable {
             task -> Thread.ofVirtual().name("desktop-work").start(task));
     this.eviction = new ImageEviction(converger, hypervisor, images);
     this.session =
-        new ControlPlaneSession(settings, channel, converger, downloads, hypervisor.name(), loop);
+        new ControlPlaneSession(
+            settings,
+            channel,
+            converger,
+            downloads,
+            hypervisor.name(),
+            hypervisor.capabilities(),
+            loop);
     holder[0] = session;
   }
 
@@ -92,24 +98,9 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
-  /** The driver the settings name; QEMU falls back to nothing: an explicit choice is required. */
+  /** The installed driver the settings name, opened for this host. */
   public static Hypervisor hypervisor(AgentSettings settings) {
-    return switch (settings.driver()) {
-      case "qemu" ->
-          new QemuHypervisor(
-              settings.dataDir(),
-              settings.qemuSystem(),
-              settings.qemuImg(),
-              settings.guestReadyLine(),
-              settings.guestEgress());
-      default -> {
-        log.warning(
-            "event=simulated-driver message=\"THIS HOST RUNS NO REAL GUESTS: the simulated driver"
-                + " is in use (VENEER_DRIVER=simulated or qemu-system-x86_64 not found)\"");
-        yield new SimulatedHypervisor(
-            Clock.systemUTC(), settings.simulatedStartDelay(), settings.simulatedStopDelay());
-      }
-    };
+    return HypervisorDriver.named(settings.driver()).open(settings);
   }
 
   public void start() {

@@ -1,5 +1,6 @@
 package io.veneer.agent;
 
+import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
@@ -54,6 +55,11 @@ final class HangingStops implements Hypervisor {
   @Override
   public String name() {
     return driver.name();
+  }
+
+  @Override
+  public DriverCapabilities capabilities() {
+    return driver.capabilities();
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.veneer.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.veneer.agent.converge.Converger;
+import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
 import io.veneer.agent.images.BlobSource;
@@ -11,6 +13,8 @@ import io.veneer.agent.images.ImageDownloads;
 import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Firmware;
+import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.agent.v1.UserDataDisk;
@@ -34,6 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -98,6 +104,34 @@ class QemuGuestsTest {
           .isPositive()
           .isLessThan(4L << 20);
     }
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          FIRMWARE_UEFI | MACHINE_TYPE_Q35     | cannot boot firmware=uefi
+          FIRMWARE_BIOS | MACHINE_TYPE_MICROVM | cannot give a guest machine=microvm
+          """)
+  void refusesHardwareItCannotHonourWithTheReasonAndStartsNothing(
+      Firmware firmware, MachineType machine, String reason) throws Exception {
+    assumeTrue(
+        machine != MachineType.MACHINE_TYPE_MICROVM
+            || !qemu.capabilities().machines().contains(GuestSpec.Machine.MICROVM),
+        "under KVM the QEMU driver runs microvm guests");
+    DesiredDesktop desktop = desktops.running("desk-x").build();
+    converger.applyDesiredSet(
+        List.of(
+            desktop.toBuilder()
+                .setHardware(
+                    desktop.getHardware().toBuilder().setFirmware(firmware).setMachine(machine))
+                .build()));
+    converger.convergeOnce();
+
+    DesktopStatus failed = awaitReport("desk-x", ObservedState.OBSERVED_STATE_FAILED);
+    assertThat(failed.getFailureReason()).contains("the qemu driver on this host " + reason);
+    assertThat(data.resolve("desktops/desk-x")).as("nothing was created").doesNotExist();
   }
 
   @Test

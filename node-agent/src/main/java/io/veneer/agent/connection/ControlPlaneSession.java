@@ -7,17 +7,23 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.AgentSettings;
 import io.veneer.agent.converge.Converger;
+import io.veneer.agent.hypervisor.BootSource;
+import io.veneer.agent.hypervisor.DriverCapabilities;
+import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.images.ImageDownloads;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.BlobRef;
+import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.Capacity;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Firmware;
 import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ImageCacheChange;
+import io.veneer.agent.v1.MachineType;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +54,7 @@ public final class ControlPlaneSession {
   private final Converger converger;
   private final ImageDownloads images;
   private final String hypervisor;
+  private final DriverCapabilities capabilities;
   private final ScheduledExecutorService loop;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
@@ -61,12 +68,14 @@ public final class ControlPlaneSession {
       Converger converger,
       ImageDownloads images,
       String hypervisor,
+      DriverCapabilities capabilities,
       ScheduledExecutorService loop) {
     this.settings = settings;
     this.channel = channel;
     this.converger = converger;
     this.images = images;
     this.hypervisor = hypervisor;
+    this.capabilities = capabilities;
     this.loop = loop;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
@@ -141,7 +150,39 @@ public final class ControlPlaneSession {
         .addAllCachedImages(images.cache().contents())
         .addAllInventory(converger.inventory())
         .setHypervisor(hypervisor)
+        .setCapabilities(wire(capabilities))
         .build();
+  }
+
+  private static io.veneer.agent.v1.DriverCapabilities wire(DriverCapabilities capabilities) {
+    var wire =
+        io.veneer.agent.v1.DriverCapabilities.newBuilder()
+            .setDisplay(capabilities.display())
+            .setBalloon(capabilities.balloon())
+            .setPersistentUserDisk(capabilities.persistentUserDisk())
+            .setReadoption(capabilities.readoption());
+    for (BootSource.Kind kind : capabilities.bootSources()) {
+      wire.addBootModes(
+          switch (kind) {
+            case DISK_IMAGE -> BootMode.BOOT_MODE_DISK;
+            case DIRECT_KERNEL -> BootMode.BOOT_MODE_DIRECT_KERNEL;
+          });
+    }
+    for (GuestSpec.Machine machine : capabilities.machines()) {
+      wire.addMachines(
+          switch (machine) {
+            case Q35 -> MachineType.MACHINE_TYPE_Q35;
+            case MICROVM -> MachineType.MACHINE_TYPE_MICROVM;
+          });
+    }
+    for (GuestSpec.Firmware firmware : capabilities.firmwares()) {
+      wire.addFirmwares(
+          switch (firmware) {
+            case BIOS -> Firmware.FIRMWARE_BIOS;
+            case UEFI -> Firmware.FIRMWARE_UEFI;
+          });
+    }
+    return wire.build();
   }
 
   private void handle(ControlMessage message) {

@@ -1,8 +1,12 @@
 package io.veneer.agent.converge;
 
 import com.google.protobuf.Timestamp;
+import io.veneer.agent.hypervisor.BootSource;
+import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
+import io.veneer.agent.hypervisor.ImageRef;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.images.ImageDownloads;
 import io.veneer.agent.v1.BlobRef;
@@ -10,6 +14,10 @@ import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopRemoval;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.DirectKernelBoot;
+import io.veneer.agent.v1.Firmware;
+import io.veneer.agent.v1.GuestNetwork;
+import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import java.io.IOException;
@@ -46,6 +54,7 @@ public final class Converger {
   private static final Logger log = Logger.getLogger(Converger.class.getName());
 
   private final Hypervisor hypervisor;
+  private final DriverCapabilities capabilities;
   private final ImageDownloads images;
   private final StatusSink sink;
   private final DesktopWork work;
@@ -86,6 +95,7 @@ public final class Converger {
       Executor workers)
       throws IOException {
     this.hypervisor = hypervisor;
+    this.capabilities = hypervisor.capabilities();
     this.images = images;
     this.sink = sink;
     this.work =
@@ -227,7 +237,12 @@ public final class Converger {
       dispatch(held, true, desktop -> work.observe(desktop, ""));
     } else {
       GuestSpec guest = spec.get();
-      dispatch(held, false, desktop -> work.converge(desktop, guest));
+      Optional<String> refusal = capabilities.refusal(guest, hypervisor.name());
+      if (refusal.isPresent()) {
+        dispatch(held, false, desktop -> work.observe(desktop, refusal.get()));
+      } else {
+        dispatch(held, false, desktop -> work.converge(desktop, guest));
+      }
     }
   }
 
@@ -300,9 +315,7 @@ public final class Converger {
         continue;
       }
       Observation observed =
-          held.observed() == null
-              ? Observation.of(ObservedState.OBSERVED_STATE_STARTING)
-              : held.observed();
+          held.observed() == null ? Observation.of(GuestState.STARTING) : held.observed();
       inventory.add(
           status(
               held.id(),
@@ -318,9 +331,7 @@ public final class Converger {
     return (int)
         desktops.values().stream()
             .filter(
-                held ->
-                    held.observed() != null
-                        && held.observed().state() == ObservedState.OBSERVED_STATE_RUNNING)
+                held -> held.observed() != null && held.observed().state() == GuestState.RUNNING)
             .count();
   }
 
@@ -333,42 +344,55 @@ public final class Converger {
 
   /** The guest's spec with its blobs in the cache; empty while one of them is being fetched. */
   private Optional<GuestSpec> spec(DesiredDesktop desktop) throws IOException {
-    List<BlobRef> blobs = new ArrayList<>(List.of(desktop.getGoldenImage()));
-    boolean directKernel = desktop.getHardware().getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
-    var direct = desktop.getHardware().getDirectKernel();
-    if (directKernel) {
-      blobs.add(direct.getKernel());
-      if (direct.hasInitrd()) {
-        blobs.add(direct.getInitrd());
-      }
-    }
-    List<Path> paths = new ArrayList<>();
-    boolean fetching = false;
-    for (BlobRef blob : blobs) {
-      switch (images.request(blob)) {
-        case ImageDownloads.Availability.Ready ready -> paths.add(ready.path());
-        case ImageDownloads.Availability.Fetching pending -> fetching = true;
-        case ImageDownloads.Availability.Failed failed -> throw new IOException(failed.reason());
-      }
-    }
-    if (fetching) {
+    HardwareProfile hardware = desktop.getHardware();
+    boolean directKernel = hardware.getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
+    DirectKernelBoot direct = hardware.getDirectKernel();
+    Optional<ImageRef> golden = cached(desktop.getGoldenImage(), ImageRef.Kind.DISK_QCOW2);
+    Optional<ImageRef> kernel =
+        directKernel ? cached(direct.getKernel(), ImageRef.Kind.KERNEL) : Optional.empty();
+    Optional<ImageRef> initrd =
+        directKernel && direct.hasInitrd()
+            ? cached(direct.getInitrd(), ImageRef.Kind.INITRD)
+            : Optional.empty();
+    if (golden.isEmpty()
+        || (directKernel && kernel.isEmpty())
+        || (directKernel && direct.hasInitrd() && initrd.isEmpty())) {
       return Optional.empty();
     }
+    BootSource boot =
+        directKernel
+            ? new BootSource.DirectKernel(kernel.get(), initrd.orElse(null), direct.getCmdline())
+            : new BootSource.DiskImage();
     return Optional.of(
         new GuestSpec(
             desktop.getDesktopId(),
-            Math.max(1, desktop.getSize().getVcpus()),
-            Math.max(64, desktop.getSize().getMemoryMib()),
-            desktop.getHardware().getMachine() == MachineType.MACHINE_TYPE_MICROVM
-                ? "microvm"
-                : "q35",
-            desktop.getHardware().getDisplay(),
-            paths.get(0),
-            directKernel ? paths.get(1) : null,
-            directKernel && direct.hasInitrd() ? paths.get(2) : null,
-            directKernel ? direct.getCmdline() : "",
-            desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0,
-            desktop.getNetwork()));
+            new GuestSpec.Size(
+                Math.max(1, desktop.getSize().getVcpus()),
+                Math.max(64, desktop.getSize().getMemoryMib())),
+            golden.get(),
+            boot,
+            hardware.getMachine() == MachineType.MACHINE_TYPE_MICROVM
+                ? GuestSpec.Machine.MICROVM
+                : GuestSpec.Machine.Q35,
+            hardware.getFirmware() == Firmware.FIRMWARE_UEFI
+                ? GuestSpec.Firmware.UEFI
+                : GuestSpec.Firmware.BIOS,
+            hardware.getDisplay(),
+            new GuestSpec.Devices(
+                desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0,
+                desktop.getNetwork() == GuestNetwork.GUEST_NETWORK_OUTBOUND
+                    ? GuestSpec.Network.OUTBOUND
+                    : GuestSpec.Network.OFF)));
+  }
+
+  /** The blob in the cache; empty while it is fetched (in the background); thrown if it failed. */
+  private Optional<ImageRef> cached(BlobRef blob, ImageRef.Kind kind) throws IOException {
+    return switch (images.request(blob)) {
+      case ImageDownloads.Availability.Ready ready ->
+          Optional.of(new ImageRef(blob.getDigest(), kind, ready.path()));
+      case ImageDownloads.Availability.Fetching pending -> Optional.empty();
+      case ImageDownloads.Availability.Failed failed -> throw new IOException(failed.reason());
+    };
   }
 
   private void report(LocalDesktop held) {
@@ -377,13 +401,20 @@ public final class Converger {
       // Orphans and guests found on disk are named in the Hello and reported once removed.
       return;
     }
-    if (!held.problem().isEmpty() && observed.state() != ObservedState.OBSERVED_STATE_RUNNING) {
-      observed = Observation.failed(held.problem());
-    } else if (held.awaitingImages() && observed.state() == ObservedState.OBSERVED_STATE_ABSENT) {
-      observed = Observation.of(ObservedState.OBSERVED_STATE_PROVISIONING);
-    }
     long osGeneration = held.desired() == null ? 0 : held.desired().getOsDiskGeneration();
-    DesktopStatus status = status(held.id(), held.specGeneration(), osGeneration, observed);
+    DesktopStatus status;
+    if (!held.problem().isEmpty() && observed.state() != GuestState.RUNNING) {
+      status =
+          status(
+              held.id(), held.specGeneration(), osGeneration, Observation.failed(held.problem()));
+    } else if (held.awaitingImages() && observed.state() == GuestState.ABSENT) {
+      status =
+          status(held.id(), held.specGeneration(), osGeneration, observed).toBuilder()
+              .setState(ObservedState.OBSERVED_STATE_PROVISIONING)
+              .build();
+    } else {
+      status = status(held.id(), held.specGeneration(), osGeneration, observed);
+    }
     DesktopStatus last = held.reported();
     if (last == null
         || last.getState() != status.getState()
@@ -395,6 +426,17 @@ public final class Converger {
     }
   }
 
+  private static ObservedState wire(GuestState state) {
+    return switch (state) {
+      case ABSENT -> ObservedState.OBSERVED_STATE_ABSENT;
+      case STARTING -> ObservedState.OBSERVED_STATE_STARTING;
+      case RUNNING -> ObservedState.OBSERVED_STATE_RUNNING;
+      case STOPPING -> ObservedState.OBSERVED_STATE_STOPPING;
+      case STOPPED -> ObservedState.OBSERVED_STATE_STOPPED;
+      case FAILED -> ObservedState.OBSERVED_STATE_FAILED;
+    };
+  }
+
   private DesktopStatus status(
       String id, long specGeneration, long osGeneration, Observation observed) {
     Instant now = clock.instant();
@@ -402,7 +444,7 @@ public final class Converger {
         DesktopStatus.newBuilder()
             .setDesktopId(id)
             .setSpecGeneration(specGeneration)
-            .setState(observed.state())
+            .setState(wire(observed.state()))
             .setFailureReason(observed.reason())
             .setOsDiskGeneration(osGeneration)
             .setObservedAt(

@@ -1,11 +1,11 @@
 package io.veneer.agent.converge;
 
 import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.DesiredDesktop;
-import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,21 +61,17 @@ final class DesktopWork {
                 + " osDiskGeneration="
                 + wanted.getOsDiskGeneration());
       }
-      ObservedState state = hypervisor.observe(id).state();
+      GuestState state = hypervisor.observe(id).state();
       if (wanted.getPowerState() == PowerState.POWER_STATE_RUNNING) {
-        boolean down =
-            state == ObservedState.OBSERVED_STATE_STOPPED
-                || state == ObservedState.OBSERVED_STATE_ABSENT;
+        boolean down = state == GuestState.STOPPED || state == GuestState.ABSENT;
         // A failed guest stays failed (and reported) until the control plane asks again with a
         // newer spec generation: restarting a crashing guest in a loop helps nobody.
-        boolean askedAgain =
-            state == ObservedState.OBSERVED_STATE_FAILED && startedAt < wanted.getSpecGeneration();
+        boolean askedAgain = state == GuestState.FAILED && startedAt < wanted.getSpecGeneration();
         if (down || askedAgain) {
           startedAt = wanted.getSpecGeneration();
           hypervisor.start(spec);
         }
-      } else if (state == ObservedState.OBSERVED_STATE_RUNNING
-          || state == ObservedState.OBSERVED_STATE_STARTING) {
+      } else if (state == GuestState.RUNNING || state == GuestState.STARTING) {
         hypervisor.stop(id, stopGrace);
       }
       return new Outcome(hypervisor.observe(id), "", startedAt);
@@ -92,8 +88,7 @@ final class DesktopWork {
       hypervisor.destroy(id, desktop.removal() != null && desktop.removal().getDeleteUserData());
       Files.deleteIfExists(stateDir.resolve(id + ".os-generation"));
       log.info("event=desktop-removed desktop=" + id);
-      return new Outcome(
-          Observation.of(ObservedState.OBSERVED_STATE_ABSENT), "", desktop.startAttemptedAt());
+      return new Outcome(Observation.of(GuestState.ABSENT), "", desktop.startAttemptedAt());
     } catch (HypervisorException | IOException e) {
       log.warning("event=remove-failed desktop=" + id + " reason=\"" + e.getMessage() + "\"");
       return new Outcome(hypervisor.observe(id), e.getMessage(), desktop.startAttemptedAt());

@@ -1,5 +1,6 @@
 package io.veneer.agent.converge;
 
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopRemoval;
@@ -84,7 +85,7 @@ record LocalDesktop(
 
   /** Whether its driver last saw nothing of it. */
   boolean absent() {
-    return observed != null && observed.state() == ObservedState.OBSERVED_STATE_ABSENT;
+    return observed != null && observed.state() == GuestState.ABSENT;
   }
 
   /**

@@ -10,8 +10,11 @@ import java.util.Set;
  */
 public interface Hypervisor {
 
-  /** {@code qemu} or {@code simulated}, reported in the agent's Hello. */
+  /** Its driver's name ({@link HypervisorDriver#name}), reported in the agent's Hello. */
   String name();
+
+  /** What it can do on this host; a spec it cannot honour is refused, never run otherwise. */
+  DriverCapabilities capabilities();
 
   /** Creates the OS overlay on the golden image (and the user-data disk) unless they exist. */
   void createDisks(GuestSpec spec) throws HypervisorException;

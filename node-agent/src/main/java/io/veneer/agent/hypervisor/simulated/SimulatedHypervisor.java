@@ -1,14 +1,17 @@
 package io.veneer.agent.hypervisor.simulated;
 
+import io.veneer.agent.hypervisor.BootSource;
+import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
-import io.veneer.agent.v1.ObservedState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +60,19 @@ public final class SimulatedHypervisor implements Hypervisor {
     return "simulated";
   }
 
+  /** Everything a real driver may offer: it pretends, so it can pretend anything. */
+  @Override
+  public DriverCapabilities capabilities() {
+    return new DriverCapabilities(
+        EnumSet.allOf(BootSource.Kind.class),
+        EnumSet.allOf(GuestSpec.Machine.class),
+        EnumSet.allOf(GuestSpec.Firmware.class),
+        true,
+        true,
+        true,
+        true);
+  }
+
   @Override
   public void createDisks(GuestSpec spec) {
     guests.computeIfAbsent(
@@ -64,7 +80,7 @@ public final class SimulatedHypervisor implements Hypervisor {
         id -> {
           Guest guest = new Guest();
           guest.since = clock.instant().minus(stopDelay);
-          guest.golden = spec.golden();
+          guest.golden = spec.image().path();
           return guest;
         });
   }
@@ -79,7 +95,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
     guest.osDiskResets++;
     guest.failure = "";
-    guest.golden = spec.golden();
+    guest.golden = spec.image().path();
   }
 
   @Override
@@ -113,7 +129,7 @@ public final class SimulatedHypervisor implements Hypervisor {
   public Observation observe(String desktopId) {
     Guest guest = guests.get(desktopId);
     if (guest == null) {
-      return Observation.of(ObservedState.OBSERVED_STATE_ABSENT);
+      return Observation.of(GuestState.ABSENT);
     }
     if (!guest.failure.isEmpty()) {
       return Observation.failed(guest.failure);
@@ -121,11 +137,9 @@ public final class SimulatedHypervisor implements Hypervisor {
     boolean settled =
         !clock.instant().isBefore(guest.since.plus(guest.running ? startDelay : stopDelay));
     if (guest.running) {
-      return Observation.of(
-          settled ? ObservedState.OBSERVED_STATE_RUNNING : ObservedState.OBSERVED_STATE_STARTING);
+      return Observation.of(settled ? GuestState.RUNNING : GuestState.STARTING);
     }
-    return Observation.of(
-        settled ? ObservedState.OBSERVED_STATE_STOPPED : ObservedState.OBSERVED_STATE_STOPPING);
+    return Observation.of(settled ? GuestState.STOPPED : GuestState.STOPPING);
   }
 
   @Override
