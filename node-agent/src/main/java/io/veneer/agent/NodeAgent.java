@@ -6,6 +6,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
+import io.veneer.agent.health.AgentVitals;
+import io.veneer.agent.health.HealthServer;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.images.ImageCache;
@@ -15,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +48,8 @@ public final class NodeAgent implements AutoCloseable {
   private final ImageDownloads downloads;
   private final Converger converger;
   private final ImageEviction eviction;
+  private final AgentVitals vitals = new AgentVitals();
+  private final HealthServer health;
 
   public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
     this(settings, hypervisor, Thread.ofPlatform().name("agent-" + settings.hostId()).daemon());
@@ -86,8 +91,13 @@ public final class NodeAgent implements AutoCloseable {
             downloads,
             hypervisor.name(),
             hypervisor.capabilities(),
+            vitals,
             loop);
     holder[0] = session;
+    this.health =
+        settings.healthListen() == null
+            ? null
+            : new HealthServer(settings.healthListen(), vitals, Clock.systemUTC());
   }
 
   private void onLoop(Runnable task) {
@@ -131,6 +141,7 @@ public final class NodeAgent implements AutoCloseable {
       } else {
         converger.convergeSettling();
       }
+      vitals.passed(now, converger.desktopsByState(), converger.driverCallsInFlight());
       List<String> evicted = eviction.run();
       if (!evicted.isEmpty()) {
         session.imagesEvicted(evicted);
@@ -149,8 +160,16 @@ public final class NodeAgent implements AutoCloseable {
     return images;
   }
 
+  /** The health endpoint's port, when one was asked for. */
+  public Optional<Integer> healthPort() {
+    return Optional.ofNullable(health).map(HealthServer::port);
+  }
+
   @Override
   public void close() {
+    if (health != null) {
+      health.close();
+    }
     downloads.close();
     session.close();
     loop.shutdown();

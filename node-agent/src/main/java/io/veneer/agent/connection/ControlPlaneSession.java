@@ -7,6 +7,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.AgentSettings;
 import io.veneer.agent.converge.Converger;
+import io.veneer.agent.health.AgentVitals;
 import io.veneer.agent.hypervisor.BootSource;
 import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
@@ -55,6 +56,7 @@ public final class ControlPlaneSession {
   private final ImageDownloads images;
   private final String hypervisor;
   private final DriverCapabilities capabilities;
+  private final AgentVitals vitals;
   private final ScheduledExecutorService loop;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
@@ -69,6 +71,7 @@ public final class ControlPlaneSession {
       ImageDownloads images,
       String hypervisor,
       DriverCapabilities capabilities,
+      AgentVitals vitals,
       ScheduledExecutorService loop) {
     this.settings = settings;
     this.channel = channel;
@@ -76,6 +79,7 @@ public final class ControlPlaneSession {
     this.images = images;
     this.hypervisor = hypervisor;
     this.capabilities = capabilities;
+    this.vitals = vitals;
     this.loop = loop;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
@@ -210,6 +214,7 @@ public final class ControlPlaneSession {
     // Only an answer proves the stream works (a refused token fails after it opened), so only an
     // answer starts the backoff over.
     failures = 0;
+    vitals.answered();
     converger.convergeOnce();
   }
 
@@ -259,6 +264,7 @@ public final class ControlPlaneSession {
                             .setNanos(now.getNano()))
                     .setRunningDesktops(converger.runningDesktops()))
             .build());
+    vitals.heartbeatSent();
   }
 
   private void lost(String reason) {
@@ -266,6 +272,7 @@ public final class ControlPlaneSession {
       heartbeats.cancel(false);
     }
     outbound = null;
+    vitals.streamLost();
     if (closed) {
       return;
     }

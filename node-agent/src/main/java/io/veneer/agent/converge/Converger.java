@@ -30,9 +30,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
@@ -333,6 +335,23 @@ public final class Converger {
             .filter(
                 held -> held.observed() != null && held.observed().state() == GuestState.RUNNING)
             .count();
+  }
+
+  /** How many desktops were last reported in each state, by the state's wire name. */
+  public Map<String, Integer> desktopsByState() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (LocalDesktop held : desktops.values()) {
+      if (held.reported() != null) {
+        String state = held.reported().getState().name().replaceFirst("^OBSERVED_STATE_", "");
+        counts.merge(state.toLowerCase(Locale.ROOT), 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  /** How many desktops have a driver call running on their worker. */
+  public int driverCallsInFlight() {
+    return (int) desktops.values().stream().filter(LocalDesktop::busy).count();
   }
 
   /**
