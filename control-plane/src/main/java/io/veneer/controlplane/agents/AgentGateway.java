@@ -14,6 +14,7 @@ import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.controlplane.hosts.HostImages;
+import io.veneer.controlplane.placement.HostCapabilities;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
   private final AtomicInteger connected = new AtomicInteger();
 
   private final HostImages hostImages;
+  private final HostCapabilities capabilities;
 
   AgentGateway(
       AgentCredentials credentials,
@@ -51,9 +53,11 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
       AgentProperties properties,
       AgentSessions sessions,
       HostImages hostImages,
+      HostCapabilities capabilities,
       MeterRegistry meters) {
     this.sessions = sessions;
     this.hostImages = hostImages;
+    this.capabilities = capabilities;
     this.credentials = credentials;
     this.reports = reports;
     this.properties = properties;
@@ -106,6 +110,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
               return;
             }
             hostId = claimed;
+            capabilities.record(message.getHello());
             connected.incrementAndGet();
             log.info("event=agent.connected host={}", hostId);
             session =
