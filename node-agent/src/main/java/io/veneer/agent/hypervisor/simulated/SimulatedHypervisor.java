@@ -60,7 +60,10 @@ public final class SimulatedHypervisor implements Hypervisor {
     return "simulated";
   }
 
-  /** Everything a real driver may offer: it pretends, so it can pretend anything. */
+  /**
+   * All the hardware a real driver may offer: it pretends, so it can pretend any. But not
+   * re-adoption: its guests live in the agent's memory and end with it.
+   */
   @Override
   public DriverCapabilities capabilities() {
     return new DriverCapabilities(
@@ -70,7 +73,7 @@ public final class SimulatedHypervisor implements Hypervisor {
         true,
         true,
         true,
-        true);
+        false);
   }
 
   @Override
