@@ -1,24 +1,15 @@
 package io.veneer.agent.converge;
 
 import com.google.protobuf.Timestamp;
-import io.veneer.agent.hypervisor.BootSource;
 import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
-import io.veneer.agent.hypervisor.ImageRef;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.images.ImageDownloads;
-import io.veneer.agent.v1.BlobRef;
-import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopRemoval;
 import io.veneer.agent.v1.DesktopStatus;
-import io.veneer.agent.v1.DirectKernelBoot;
-import io.veneer.agent.v1.Firmware;
-import io.veneer.agent.v1.GuestNetwork;
-import io.veneer.agent.v1.HardwareProfile;
-import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +48,7 @@ public final class Converger {
 
   private final Hypervisor hypervisor;
   private final DriverCapabilities capabilities;
-  private final ImageDownloads images;
+  private final GuestSpecs specs;
   private final StatusSink sink;
   private final DesktopWork work;
   private final Clock clock;
@@ -98,7 +89,7 @@ public final class Converger {
       throws IOException {
     this.hypervisor = hypervisor;
     this.capabilities = hypervisor.capabilities();
-    this.images = images;
+    this.specs = new GuestSpecs(images);
     this.sink = sink;
     this.work =
         new DesktopWork(hypervisor, Files.createDirectories(dataDir.resolve("state")), stopGrace);
@@ -129,14 +120,16 @@ public final class Converger {
   public void applyDesiredSet(List<DesiredDesktop> wanted) {
     Map<String, DesiredDesktop> byId = new HashMap<>();
     wanted.forEach(desktop -> byId.put(desktop.getDesktopId(), desktop));
-    // The full set supersedes every removal before it: their tombstones end here.
+    // The full set supersedes every removal before it: the tombstones of those done end here,
+    // and a removal still under way keeps its own terms (whether to delete the user-data disk).
     for (LocalDesktop held : List.copyOf(desktops.values())) {
-      if (!byId.containsKey(held.id())) {
-        if (held.removal() != null && held.absent() && !held.busy()) {
-          desktops.remove(held.id());
-        } else {
-          desktops.put(held.id(), held.orphan());
-        }
+      if (byId.containsKey(held.id())) {
+        continue;
+      }
+      if (held.removal() == null) {
+        desktops.put(held.id(), held.orphan());
+      } else if (held.absent() && !held.busy()) {
+        desktops.remove(held.id());
       }
     }
     byId.forEach((id, desktop) -> desktops.put(id, holding(id).desire(desktop)));
@@ -229,7 +222,7 @@ public final class Converger {
   private void converge(LocalDesktop held) {
     Optional<GuestSpec> spec;
     try {
-      spec = spec(held.desired());
+      spec = specs.resolve(held.desired());
     } catch (IOException e) {
       String problem = e.getMessage();
       dispatch(held, false, desktop -> work.observe(desktop, problem));
@@ -359,59 +352,6 @@ public final class Converger {
    */
   public void forgetReports() {
     desktops.replaceAll((id, held) -> held.withReported(null));
-  }
-
-  /** The guest's spec with its blobs in the cache; empty while one of them is being fetched. */
-  private Optional<GuestSpec> spec(DesiredDesktop desktop) throws IOException {
-    HardwareProfile hardware = desktop.getHardware();
-    boolean directKernel = hardware.getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
-    DirectKernelBoot direct = hardware.getDirectKernel();
-    Optional<ImageRef> golden = cached(desktop.getGoldenImage(), ImageRef.Kind.DISK_QCOW2);
-    Optional<ImageRef> kernel =
-        directKernel ? cached(direct.getKernel(), ImageRef.Kind.KERNEL) : Optional.empty();
-    Optional<ImageRef> initrd =
-        directKernel && direct.hasInitrd()
-            ? cached(direct.getInitrd(), ImageRef.Kind.INITRD)
-            : Optional.empty();
-    if (golden.isEmpty()
-        || (directKernel && kernel.isEmpty())
-        || (directKernel && direct.hasInitrd() && initrd.isEmpty())) {
-      return Optional.empty();
-    }
-    BootSource boot =
-        directKernel
-            ? new BootSource.DirectKernel(kernel.get(), initrd.orElse(null), direct.getCmdline())
-            : new BootSource.DiskImage();
-    return Optional.of(
-        new GuestSpec(
-            desktop.getDesktopId(),
-            new GuestSpec.Size(
-                Math.max(1, desktop.getSize().getVcpus()),
-                Math.max(64, desktop.getSize().getMemoryMib())),
-            golden.get(),
-            boot,
-            hardware.getMachine() == MachineType.MACHINE_TYPE_MICROVM
-                ? GuestSpec.Machine.MICROVM
-                : GuestSpec.Machine.Q35,
-            hardware.getFirmware() == Firmware.FIRMWARE_UEFI
-                ? GuestSpec.Firmware.UEFI
-                : GuestSpec.Firmware.BIOS,
-            hardware.getDisplay(),
-            new GuestSpec.Devices(
-                desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0,
-                desktop.getNetwork() == GuestNetwork.GUEST_NETWORK_OUTBOUND
-                    ? GuestSpec.Network.OUTBOUND
-                    : GuestSpec.Network.OFF)));
-  }
-
-  /** The blob in the cache; empty while it is fetched (in the background); thrown if it failed. */
-  private Optional<ImageRef> cached(BlobRef blob, ImageRef.Kind kind) throws IOException {
-    return switch (images.request(blob)) {
-      case ImageDownloads.Availability.Ready ready ->
-          Optional.of(new ImageRef(blob.getDigest(), kind, ready.path()));
-      case ImageDownloads.Availability.Fetching pending -> Optional.empty();
-      case ImageDownloads.Availability.Failed failed -> throw new IOException(failed.reason());
-    };
   }
 
   private void report(LocalDesktop held) {
