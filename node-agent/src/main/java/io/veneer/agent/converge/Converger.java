@@ -299,23 +299,24 @@ public final class Converger {
   }
 
   /**
-   * The full observed inventory, for the Hello on every (re)connect: what the workers last saw, no
-   * driver call. A held desktop not looked at yet (its driver is slow to answer) is named as
-   * STARTING, so that the control plane keeps it here; its next report says what it is.
+   * The full observed inventory, for the Hello on every (re)connect: every desktop the host holds
+   * (the driver's listing, which asks no guest) as the workers last saw it. One not looked at yet
+   * (its driver is slow to answer) is named as STARTING, so that the control plane keeps it here;
+   * its next report says what it is.
    */
   public List<DesktopStatus> inventory() {
     List<DesktopStatus> inventory = new ArrayList<>();
-    for (LocalDesktop held : desktops.values()) {
-      if (held.absent()) {
-        continue;
-      }
+    for (String id : hypervisor.inventory()) {
+      LocalDesktop held = holding(id);
       Observation observed =
-          held.observed() == null ? Observation.of(GuestState.STARTING) : held.observed();
+          held.observed() == null || held.absent()
+              ? Observation.of(GuestState.STARTING)
+              : held.observed();
       inventory.add(
           status(
-              held.id(),
+              id,
               held.desired() == null ? 0 : held.specGeneration(),
-              work.appliedOsGeneration(held.id()),
+              work.appliedOsGeneration(id),
               observed));
     }
     return inventory;
