@@ -26,7 +26,7 @@ public class HostCapabilities {
    * What a host whose agent has not reported its driver's capabilities (an older agent, or none
    * connected yet) is taken to offer: what every Veneer driver has always done.
    */
-  public static final Set<String> BASELINE = Set.of("boot:disk", "machine:q35", "firmware:bios");
+  static final Set<String> BASELINE = Set.of("boot:disk", "machine:q35", "firmware:bios");
 
   private static final Logger log = LoggerFactory.getLogger(HostCapabilities.class);
 
@@ -90,7 +90,7 @@ public class HostCapabilities {
   }
 
   /** What a host's driver must be able to do to run a desktop of this hardware. */
-  public static Set<String> requiredBy(GuestHardware hardware) {
+  static Set<String> requiredBy(GuestHardware hardware) {
     Set<String> needed = new TreeSet<>();
     needed.add("boot:" + hardware.bootMode());
     needed.add("machine:" + hardware.machine());
