@@ -1,5 +1,7 @@
 package io.veneer.agent;
 
+import static io.veneer.agent.QemuImages.bytesHeldByTheOverlayItself;
+import static io.veneer.agent.QemuImages.qemuIo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,8 +41,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Real QEMU guests (TCG here) on qcow2 overlays of the tiny golden image. */
 @NeedsHost(HostTool.QEMU)
@@ -266,33 +265,6 @@ class QemuGuestsTest {
             + (Files.exists(console)
                 ? Files.readString(console, StandardCharsets.ISO_8859_1)
                 : "none"));
-  }
-
-  /**
-   * Bytes of guest data allocated in the overlay itself (depth 0), not read through to its base.
-   */
-  private static long bytesHeldByTheOverlayItself(Path overlay) throws IOException {
-    Process process =
-        new ProcessBuilder("qemu-img", "map", "--output=json", "-U", overlay.toString()).start();
-    JsonNode extents = JsonMapper.builder().build().readTree(process.getInputStream());
-    long bytes = 0;
-    for (JsonNode extent : extents) {
-      if (extent.get("depth").asInt() == 0 && extent.get("data").asBoolean()) {
-        bytes += extent.get("length").asLong();
-      }
-    }
-    return bytes;
-  }
-
-  /** Runs qemu-io on a qcow2 image ({@code -r -U} reads it beside a running guest). */
-  private static String qemuIo(Path image, String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
-    command.addAll(List.of(arguments));
-    command.add(image.toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as("%s: %s", command, output).isZero();
-    return output;
   }
 
   private static String qemuImgInfo(Path image) throws IOException {

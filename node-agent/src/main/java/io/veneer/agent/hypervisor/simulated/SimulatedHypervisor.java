@@ -14,13 +14,16 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Desktops without processes: each moves through STARTING to RUNNING and STOPPING to STOPPED after
- * configurable delays on the given clock, and fails on demand. One JVM can act as hundreds of hosts
- * this way; a few hundred bytes per desktop.
+ * configurable delays on the given clock, and fails or crashes on demand. Its disks are modelled as
+ * far as the driver contract asks: a booted guest has written to its OS disk (as real guests do)
+ * until a refresh resets it, and a user-data disk keeps what was written to it until it is deleted.
+ * One JVM can act as hundreds of hosts this way; a few hundred bytes per desktop.
  */
 public final class SimulatedHypervisor implements Hypervisor {
 
@@ -29,11 +32,15 @@ public final class SimulatedHypervisor implements Hypervisor {
   private final Duration stopDelay;
   private final Map<String, Guest> guests = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final Map<String, String> crashes = new ConcurrentHashMap<>();
+  private final Map<String, Byte> userDisks = new ConcurrentHashMap<>();
 
   private static final class Guest {
     volatile boolean running;
     volatile Instant since;
     volatile int osDiskResets;
+    volatile boolean osDiskWritten;
+    volatile int boots;
     volatile String failure = "";
     volatile Path golden;
   }
@@ -47,6 +54,35 @@ public final class SimulatedHypervisor implements Hypervisor {
   /** The next start of this desktop fails with the reason (failure injection). */
   public void failNextStart(String desktopId, String reason) {
     failures.put(desktopId, reason);
+  }
+
+  /** The next boot of this desktop crashes, its log ending with the line (failure injection). */
+  public void crashNextBoot(String desktopId, String logLine) {
+    crashes.put(desktopId, logLine);
+  }
+
+  /** Whether a guest has written to the desktop's OS disk since it was created or last reset. */
+  public boolean osDiskWritten(String desktopId) {
+    Guest guest = guests.get(desktopId);
+    return guest != null && guest.osDiskWritten;
+  }
+
+  /** How many guests of this desktop were booted, for tests counting second guests. */
+  public int boots(String desktopId) {
+    Guest guest = guests.get(desktopId);
+    return guest == null ? 0 : guest.boots;
+  }
+
+  /** Fills the desktop's user-data disk with the byte, as its user would. */
+  public void writeUserData(String desktopId, byte pattern) {
+    if (userDisks.replace(desktopId, pattern) == null) {
+      throw new IllegalStateException(desktopId + " has no user-data disk");
+    }
+  }
+
+  /** The byte the desktop's user-data disk is filled with (0 when blank), if it has one. */
+  public Optional<Byte> userData(String desktopId) {
+    return Optional.ofNullable(userDisks.get(desktopId));
   }
 
   /** How often the desktop's OS disk was reset (refreshes), for tests. */
@@ -78,6 +114,9 @@ public final class SimulatedHypervisor implements Hypervisor {
 
   @Override
   public void createDisks(GuestSpec spec) {
+    if (spec.devices().userDataGib() > 0) {
+      userDisks.putIfAbsent(spec.desktopId(), (byte) 0);
+    }
     guests.computeIfAbsent(
         spec.desktopId(),
         id -> {
@@ -97,6 +136,7 @@ public final class SimulatedHypervisor implements Hypervisor {
           "Desktop " + spec.desktopId() + " must be stopped before a refresh");
     }
     guest.osDiskResets++;
+    guest.osDiskWritten = false;
     guest.failure = "";
     guest.golden = spec.image().path();
   }
@@ -109,6 +149,14 @@ public final class SimulatedHypervisor implements Hypervisor {
       return;
     }
     String failure = failures.remove(spec.desktopId());
+    String crash = crashes.remove(spec.desktopId());
+    if (failure == null) {
+      guest.boots++;
+      guest.osDiskWritten = true;
+    }
+    if (failure == null && crash != null) {
+      failure = "the guest stopped unexpectedly: " + crash;
+    }
     guest.failure = failure == null ? "" : failure;
     guest.running = failure == null;
     guest.since = clock.instant();
@@ -126,6 +174,9 @@ public final class SimulatedHypervisor implements Hypervisor {
   @Override
   public void destroy(String desktopId, boolean deleteUserData) {
     guests.remove(desktopId);
+    if (deleteUserData) {
+      userDisks.remove(desktopId);
+    }
   }
 
   @Override
