@@ -1,9 +1,11 @@
 package io.veneer.agent;
 
+import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.images.BlobSource;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -39,7 +41,8 @@ public record AgentSettings(
     String qemuSystem,
     String qemuImg,
     String guestReadyLine,
-    GuestEgress guestEgress) {
+    GuestEgress guestEgress,
+    InetSocketAddress healthListen) {
 
   public static AgentSettings fromEnvironment(Map<String, String> env) {
     Path dataDir = Path.of(env.getOrDefault("VENEER_DATA_DIR", ".veneer/agent"));
@@ -72,14 +75,35 @@ public record AgentSettings(
         env.getOrDefault("VENEER_GUEST_READY_LINE", ""),
         GuestEgress.of(
             env.getOrDefault("VENEER_GUEST_EGRESS_NETNS", ""),
-            env.getOrDefault("VENEER_PASST", "passt")));
+            env.getOrDefault("VENEER_PASST", "passt")),
+        listenAddress(env.getOrDefault("VENEER_HEALTH_LISTEN", "")));
+  }
+
+  /** {@code host:port} to listen on, or null for an empty setting (no health endpoint). */
+  private static InetSocketAddress listenAddress(String text) {
+    if (text.isBlank()) {
+      return null;
+    }
+    int colon = text.lastIndexOf(':');
+    try {
+      if (colon <= 0) {
+        throw new NumberFormatException();
+      }
+      int port = Integer.parseInt(text.substring(colon + 1));
+      if (port < 0 || port > 65_535) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(text.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "VENEER_HEALTH_LISTEN must be host:port (e.g. 0.0.0.0:9464), or empty for none, not '"
+              + text
+              + "'");
+    }
   }
 
   public AgentSettings {
-    if (!driver.equals("qemu") && !driver.equals("simulated")) {
-      throw new IllegalArgumentException(
-          "VENEER_DRIVER must be qemu or simulated, not '" + driver + "'");
-    }
+    HypervisorDriver.named(driver);
     if (!controlPlane.matches("[^:\\s]+:\\d+")) {
       throw new IllegalArgumentException(
           "VENEER_CONTROL_PLANE must be host:port, not '" + controlPlane + "'");

@@ -6,9 +6,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
+import io.veneer.agent.health.AgentVitals;
+import io.veneer.agent.health.HealthServer;
 import io.veneer.agent.hypervisor.Hypervisor;
-import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
-import io.veneer.agent.hypervisor.simulated.SimulatedHypervisor;
+import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.images.ImageCache;
 import io.veneer.agent.images.ImageDownloads;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * One node agent: its driver, image cache, converger and control-plane stream on one loop thread;
- * only image downloads run elsewhere, so that the loop never waits on the network.
+ * One node agent: its converger and control-plane stream on one loop thread, which never waits:
+ * image downloads run on a thread of their own, and each desktop's driver calls on a virtual thread
+ * of their own, so neither the network nor a slow guest delays a heartbeat.
  */
 public final class NodeAgent implements AutoCloseable {
 
@@ -32,8 +35,11 @@ public final class NodeAgent implements AutoCloseable {
   private static final Duration FETCH_RETRY = Duration.ofSeconds(30);
   private static final Duration IDLE_TICK = Duration.ofSeconds(1);
   private static final Duration SETTLING_TICK = Duration.ofMillis(100);
+  // How long the first Hello waits for the guests found on disk to be looked at.
+  private static final Duration ADOPTION_PATIENCE = Duration.ofSeconds(10);
   // Touched by the loop thread only.
   private Instant nextFullPass = Instant.MIN;
+  private boolean sessionStarted;
 
   private final ScheduledExecutorService loop;
   private final ManagedChannel channel;
@@ -42,6 +48,8 @@ public final class NodeAgent implements AutoCloseable {
   private final ImageDownloads downloads;
   private final Converger converger;
   private final ImageEviction eviction;
+  private final AgentVitals vitals = new AgentVitals();
+  private final HealthServer health;
 
   public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
     this(settings, hypervisor, Thread.ofPlatform().name("agent-" + settings.hostId()).daemon());
@@ -71,11 +79,25 @@ public final class NodeAgent implements AutoCloseable {
             status -> holder[0].report(status),
             settings.dataDir(),
             settings.stopGrace(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            loop,
+            task -> Thread.ofVirtual().name("desktop-work").start(task));
     this.eviction = new ImageEviction(converger, hypervisor, images);
     this.session =
-        new ControlPlaneSession(settings, channel, converger, downloads, hypervisor.name(), loop);
+        new ControlPlaneSession(
+            settings,
+            channel,
+            converger,
+            downloads,
+            hypervisor.name(),
+            hypervisor.capabilities(),
+            vitals,
+            loop);
     holder[0] = session;
+    this.health =
+        settings.healthListen() == null
+            ? null
+            : new HealthServer(settings.healthListen(), vitals, Clock.systemUTC());
   }
 
   private void onLoop(Runnable task) {
@@ -86,29 +108,23 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
-  /** The driver the settings name; QEMU falls back to nothing: an explicit choice is required. */
+  /** The installed driver the settings name, opened for this host. */
   public static Hypervisor hypervisor(AgentSettings settings) {
-    return switch (settings.driver()) {
-      case "qemu" ->
-          new QemuHypervisor(
-              settings.dataDir(),
-              settings.qemuSystem(),
-              settings.qemuImg(),
-              settings.guestReadyLine(),
-              settings.guestEgress());
-      default -> {
-        log.warning(
-            "event=simulated-driver message=\"THIS HOST RUNS NO REAL GUESTS: the simulated driver"
-                + " is in use (VENEER_DRIVER=simulated or qemu-system-x86_64 not found)\"");
-        yield new SimulatedHypervisor(
-            Clock.systemUTC(), settings.simulatedStartDelay(), settings.simulatedStopDelay());
-      }
-    };
+    return HypervisorDriver.named(settings.driver()).open(settings);
   }
 
   public void start() {
-    session.start();
+    loop.execute(() -> converger.adopt(this::startSession));
+    loop.schedule(this::startSession, ADOPTION_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     loop.schedule(this::tick, IDLE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Connects once the guests found on disk were looked at, or once patience ran out. */
+  private void startSession() {
+    if (!sessionStarted) {
+      sessionStarted = true;
+      session.start();
+    }
   }
 
   /**
@@ -125,6 +141,7 @@ public final class NodeAgent implements AutoCloseable {
       } else {
         converger.convergeSettling();
       }
+      vitals.passed(now, converger.desktopsByState(), converger.driverCallsInFlight());
       List<String> evicted = eviction.run();
       if (!evicted.isEmpty()) {
         session.imagesEvicted(evicted);
@@ -143,8 +160,16 @@ public final class NodeAgent implements AutoCloseable {
     return images;
   }
 
+  /** The health endpoint's port, when one was asked for. */
+  public Optional<Integer> healthPort() {
+    return Optional.ofNullable(health).map(HealthServer::port);
+  }
+
   @Override
   public void close() {
+    if (health != null) {
+      health.close();
+    }
     downloads.close();
     session.close();
     loop.shutdown();

@@ -3,12 +3,15 @@ package io.veneer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.simulated.SimulatedHypervisor;
 import io.veneer.agent.images.ImageCache;
 import io.veneer.agent.v1.BlobRef;
+import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Firmware;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ImageCacheChange;
 import io.veneer.agent.v1.ObservedState;
@@ -73,6 +76,11 @@ class AgentProtocolTest {
     Hello hello = controlPlane.awaitHello();
     assertThat(hello.getHostId()).isEqualTo("host-7");
     assertThat(hello.getHypervisor()).isEqualTo("simulated");
+    assertThat(hello.getCapabilities().getDisplay()).isTrue();
+    assertThat(hello.getCapabilities().getFirmwaresList())
+        .containsExactlyInAnyOrder(Firmware.FIRMWARE_BIOS, Firmware.FIRMWARE_UEFI);
+    assertThat(hello.getCapabilities().getBootModesList())
+        .containsExactlyInAnyOrder(BootMode.BOOT_MODE_DISK, BootMode.BOOT_MODE_DIRECT_KERNEL);
     assertThat(hello.getCapacity().getVcpus()).isEqualTo(32);
     assertThat(hello.getCapacity().getMemoryMib()).isEqualTo(131072);
     assertThat(hello.getLabelsMap()).containsEntry("gpu", "true").containsEntry("rack", "r1");
@@ -125,7 +133,7 @@ class AgentProtocolTest {
     controlPlane.awaitStatus("barrier", ObservedState.OBSERVED_STATE_RUNNING, WAIT);
 
     assertThat(reportsFor("d1")).as("nothing new to report about d1").isEqualTo(reportsBefore);
-    assertThat(hypervisor.observe("d1").state()).isEqualTo(ObservedState.OBSERVED_STATE_RUNNING);
+    assertThat(hypervisor.observe("d1").state()).isEqualTo(GuestState.RUNNING);
     assertThat(hypervisor.osDiskResets("d1")).isZero();
     assertThat(hypervisor.inventory()).containsExactlyInAnyOrder("d1", "barrier");
   }

@@ -32,7 +32,7 @@ public final class Desktops {
     return bootingFromDisk(id)
         .setHardware(
             HardwareProfile.newBuilder()
-                .setMachine(MachineType.MACHINE_TYPE_MICROVM)
+                .setMachine(MachineType.MACHINE_TYPE_Q35)
                 .setBootMode(BootMode.BOOT_MODE_DIRECT_KERNEL)
                 .setDirectKernel(
                     DirectKernelBoot.newBuilder()

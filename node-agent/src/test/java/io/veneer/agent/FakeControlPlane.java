@@ -45,7 +45,10 @@ final class FakeControlPlane implements AutoCloseable {
   final List<ImageCacheChange> imageChanges = new CopyOnWriteArrayList<>();
   private final Server server;
   private volatile StreamObserver<ControlMessage> toAgent;
-  private volatile int heartbeats;
+
+  /** When each heartbeat arrived, in {@link System#nanoTime()}. */
+  final List<Long> heartbeatTimes = new CopyOnWriteArrayList<>();
+
   private final AtomicInteger refusals = new AtomicInteger();
 
   FakeControlPlane() throws IOException {
@@ -78,7 +81,7 @@ final class FakeControlPlane implements AutoCloseable {
                 switch (message.getKindCase()) {
                   case HELLO -> hellos.add(message.getHello());
                   case STATUS -> statuses.add(message.getStatus());
-                  case HEARTBEAT -> heartbeats++;
+                  case HEARTBEAT -> heartbeatTimes.add(System.nanoTime());
                   case IMAGE_CACHE_CHANGE -> imageChanges.add(message.getImageCacheChange());
                   default -> {}
                 }
@@ -160,7 +163,7 @@ final class FakeControlPlane implements AutoCloseable {
   }
 
   int heartbeats() {
-    return heartbeats;
+    return heartbeatTimes.size();
   }
 
   void await(BooleanSupplier condition, String what, Duration timeout) throws InterruptedException {

@@ -1,8 +1,12 @@
 package io.veneer.agent;
 
+import static io.veneer.agent.QemuImages.bytesHeldByTheOverlayItself;
+import static io.veneer.agent.QemuImages.qemuIo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.veneer.agent.converge.Converger;
+import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
 import io.veneer.agent.images.BlobSource;
@@ -11,6 +15,8 @@ import io.veneer.agent.images.ImageDownloads;
 import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Firmware;
+import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.agent.v1.UserDataDisk;
@@ -25,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,8 +39,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Real QEMU guests (TCG here) on qcow2 overlays of the tiny golden image. */
 @NeedsHost(HostTool.QEMU)
@@ -98,6 +103,34 @@ class QemuGuestsTest {
           .isPositive()
           .isLessThan(4L << 20);
     }
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          FIRMWARE_UEFI | MACHINE_TYPE_Q35     | cannot boot firmware=uefi
+          FIRMWARE_BIOS | MACHINE_TYPE_MICROVM | cannot give a guest machine=microvm
+          """)
+  void refusesHardwareItCannotHonourWithTheReasonAndStartsNothing(
+      Firmware firmware, MachineType machine, String reason) throws Exception {
+    assumeTrue(
+        machine != MachineType.MACHINE_TYPE_MICROVM
+            || !qemu.capabilities().machines().contains(GuestSpec.Machine.MICROVM),
+        "under KVM the QEMU driver runs microvm guests");
+    DesiredDesktop desktop = desktops.running("desk-x").build();
+    converger.applyDesiredSet(
+        List.of(
+            desktop.toBuilder()
+                .setHardware(
+                    desktop.getHardware().toBuilder().setFirmware(firmware).setMachine(machine))
+                .build()));
+    converger.convergeOnce();
+
+    DesktopStatus failed = awaitReport("desk-x", ObservedState.OBSERVED_STATE_FAILED);
+    assertThat(failed.getFailureReason()).contains("the qemu driver on this host " + reason);
+    assertThat(data.resolve("desktops/desk-x")).as("nothing was created").doesNotExist();
   }
 
   @Test
@@ -232,33 +265,6 @@ class QemuGuestsTest {
             + (Files.exists(console)
                 ? Files.readString(console, StandardCharsets.ISO_8859_1)
                 : "none"));
-  }
-
-  /**
-   * Bytes of guest data allocated in the overlay itself (depth 0), not read through to its base.
-   */
-  private static long bytesHeldByTheOverlayItself(Path overlay) throws IOException {
-    Process process =
-        new ProcessBuilder("qemu-img", "map", "--output=json", "-U", overlay.toString()).start();
-    JsonNode extents = JsonMapper.builder().build().readTree(process.getInputStream());
-    long bytes = 0;
-    for (JsonNode extent : extents) {
-      if (extent.get("depth").asInt() == 0 && extent.get("data").asBoolean()) {
-        bytes += extent.get("length").asLong();
-      }
-    }
-    return bytes;
-  }
-
-  /** Runs qemu-io on a qcow2 image ({@code -r -U} reads it beside a running guest). */
-  private static String qemuIo(Path image, String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
-    command.addAll(List.of(arguments));
-    command.add(image.toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as("%s: %s", command, output).isZero();
-    return output;
   }
 
   private static String qemuImgInfo(Path image) throws IOException {

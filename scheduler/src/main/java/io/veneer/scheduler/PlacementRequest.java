@@ -3,6 +3,7 @@ package io.veneer.scheduler;
 import io.veneer.scheduler.cluster.Resources;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a desktop needs from a host.
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param requiredLabels labels a host must carry with exactly these values
  * @param requiredZone the zone a host must be in; empty for any
  * @param antiAffinity whose desktops to spread apart
+ * @param requiredCapabilities what a host's hypervisor driver must be able to do ({@code display},
+ *     {@code firmware:uefi}, ...)
  */
 public record PlacementRequest(
     Resources size,
@@ -23,7 +26,8 @@ public record PlacementRequest(
     String userId,
     Map<String, String> requiredLabels,
     String requiredZone,
-    AntiAffinity antiAffinity) {
+    AntiAffinity antiAffinity,
+    Set<String> requiredCapabilities) {
 
   /** Whose desktops a placement spreads across hosts. */
   public enum AntiAffinity {
@@ -40,31 +44,73 @@ public record PlacementRequest(
     requiredLabels = requiredLabels == null ? Map.of() : Map.copyOf(requiredLabels);
     requiredZone = requiredZone == null ? "" : requiredZone;
     antiAffinity = antiAffinity == null ? AntiAffinity.POOL : antiAffinity;
+    requiredCapabilities =
+        requiredCapabilities == null ? Set.of() : Set.copyOf(requiredCapabilities);
   }
 
   /** A request for a desktop of the given size and pool, spread by pool, with no constraints. */
   public static PlacementRequest of(Resources size, String goldenImageDigest, String poolId) {
     return new PlacementRequest(
-        size, goldenImageDigest, poolId, "", Map.of(), "", AntiAffinity.POOL);
+        size, goldenImageDigest, poolId, "", Map.of(), "", AntiAffinity.POOL, Set.of());
   }
 
   public PlacementRequest withUser(String user) {
     return new PlacementRequest(
-        size, goldenImageDigest, poolId, user, requiredLabels, requiredZone, antiAffinity);
+        size,
+        goldenImageDigest,
+        poolId,
+        user,
+        requiredLabels,
+        requiredZone,
+        antiAffinity,
+        requiredCapabilities);
   }
 
   public PlacementRequest withLabels(Map<String, String> labels) {
     return new PlacementRequest(
-        size, goldenImageDigest, poolId, userId, labels, requiredZone, antiAffinity);
+        size,
+        goldenImageDigest,
+        poolId,
+        userId,
+        labels,
+        requiredZone,
+        antiAffinity,
+        requiredCapabilities);
   }
 
   public PlacementRequest inZone(String zone) {
     return new PlacementRequest(
-        size, goldenImageDigest, poolId, userId, requiredLabels, zone, antiAffinity);
+        size,
+        goldenImageDigest,
+        poolId,
+        userId,
+        requiredLabels,
+        zone,
+        antiAffinity,
+        requiredCapabilities);
+  }
+
+  public PlacementRequest requiring(Set<String> capabilities) {
+    return new PlacementRequest(
+        size,
+        goldenImageDigest,
+        poolId,
+        userId,
+        requiredLabels,
+        requiredZone,
+        antiAffinity,
+        capabilities);
   }
 
   public PlacementRequest spreading(AntiAffinity scope) {
     return new PlacementRequest(
-        size, goldenImageDigest, poolId, userId, requiredLabels, requiredZone, scope);
+        size,
+        goldenImageDigest,
+        poolId,
+        userId,
+        requiredLabels,
+        requiredZone,
+        scope,
+        requiredCapabilities);
   }
 }

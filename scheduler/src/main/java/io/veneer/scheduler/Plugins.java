@@ -1,5 +1,6 @@
 package io.veneer.scheduler;
 
+import io.veneer.scheduler.filter.CapabilityFilter;
 import io.veneer.scheduler.filter.Filter;
 import io.veneer.scheduler.filter.HostStateFilter;
 import io.veneer.scheduler.filter.LabelFilter;
@@ -26,13 +27,17 @@ public record Plugins(List<Filter> filters, List<Scorer> scorers) {
   }
 
   /**
-   * Cheap, static questions first (state, zone, labels) so that most hosts a request cannot use are
-   * turned away before the resource arithmetic.
+   * Cheap, static questions first (state, zone, labels, capabilities) so that most hosts a request
+   * cannot use are turned away before the resource arithmetic.
    */
   public static Plugins standard(PlacementPolicy policy) {
     return new Plugins(
         List.of(
-            new HostStateFilter(), new ZoneFilter(), new LabelFilter(), new ResourceFitFilter()),
+            new HostStateFilter(),
+            new ZoneFilter(),
+            new LabelFilter(),
+            new CapabilityFilter(),
+            new ResourceFitFilter()),
         List.of(
             new PackingScorer(policy.strategy()),
             new ImageLocalityScorer(),

@@ -201,7 +201,8 @@ class PlacementPropertiesTest {
             Arbitraries.of("", "alice", "bob"),
             Arbitraries.of(Map.<String, String>of(), Map.of("gpu", "true")),
             Arbitraries.of("", "zone-a"),
-            Arbitraries.of(AntiAffinity.class))
+            Arbitraries.of(AntiAffinity.class),
+            Arbitraries.of(Set.<String>of(), Set.of("display")))
         .as(PlacementRequest::new);
   }
 

@@ -57,6 +57,29 @@ class SchedulerTest {
     assertThat(((Unschedulable) result).explanation()).isEqualTo("0/5 hosts: 5 " + state.phrase());
   }
 
+  @Test
+  void aDisplayPoolNeverLandsOnAHostWhoseDriverLacksADisplayAndIsRefusedWhereNoneHasOne() {
+    var headless = host("headless").capabilities(Set.of("boot:disk", "firmware:bios"));
+    var withDisplay =
+        host("with-display").capabilities(Set.of("boot:disk", "firmware:bios", "display"));
+    var needsDisplay = REQUEST.requiring(Set.of("boot:disk", "display"));
+
+    for (long seed = 0; seed < 20; seed++) {
+      var mixed = ClusterSnapshot.of(headless.build(), withDisplay.build());
+      assertThat(Scheduler.withPolicy(PlacementPolicy.DEFAULT).place(mixed, needsDisplay, seed))
+          .isInstanceOfSatisfying(
+              Placed.class, p -> assertThat(p.hostId()).isEqualTo("with-display"));
+    }
+    var noDisplay =
+        ClusterSnapshot.of(headless.build(), host("other").capabilities(Set.of()).build());
+    assertThat(scheduler.place(noDisplay, needsDisplay, 1))
+        .isInstanceOfSatisfying(
+            Unschedulable.class,
+            u ->
+                assertThat(u.explanation())
+                    .isEqualTo("0/2 hosts: 1 driver lacks boot:disk, 1 driver lacks display"));
+  }
+
   /**
    * Each host is described by '+'-joined traits; a plain host is up, in zone-a, labelled gpu=true,
    * empty and able to take the request (gpu=true in zone-a). The answer is the chosen host or the

@@ -16,6 +16,7 @@ import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.controlplane.hosts.HostImages;
+import io.veneer.controlplane.placement.HostCapabilities;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
   private final AtomicInteger connected = new AtomicInteger();
 
   private final HostImages hostImages;
+  private final HostCapabilities capabilities;
 
   /** Where agents' batches of status reports are written ({@link StatusBatches}). */
   private final ExecutorService writers;
@@ -62,9 +64,11 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
       AgentProperties properties,
       AgentSessions sessions,
       HostImages hostImages,
+      HostCapabilities capabilities,
       MeterRegistry meters) {
     this.sessions = sessions;
     this.hostImages = hostImages;
+    this.capabilities = capabilities;
     this.credentials = credentials;
     this.reports = reports;
     this.properties = properties;
@@ -162,6 +166,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
             }
             hostId = claimed;
             statuses = new StatusBatches(writers, batch -> write(claimed, batch));
+            capabilities.record(message.getHello());
             connected.incrementAndGet();
             log.info("event=agent.connected host={}", hostId);
             session =

@@ -43,7 +43,7 @@ class ClusterState {
 
   private static final String HOSTS =
       """
-      SELECT h.id, h.state, h.labels, h.zone, h.vcpus, h.memory_mib, h.disk_gib,
+      SELECT h.id, h.state, h.labels, h.zone, h.driver_capabilities, h.vcpus, h.memory_mib, h.disk_gib,
              h.vcpu_ratio_permille, h.memory_ratio_permille, h.disk_ratio_permille, h.generation,
              COALESCE(SUM(c.vcpus), 0) AS used_vcpus,
              COALESCE(SUM(c.memory_mib), 0) AS used_memory,
@@ -213,6 +213,7 @@ class ClusterState {
                   .state(HostStatus.valueOf(row.getString("state")).forScheduler())
                   .labels(Host.parseLabels(row.getString("labels")))
                   .zone(row.getString("zone"))
+                  .capabilities(HostCapabilities.read(row.getArray("driver_capabilities")))
                   .capacity(
                       row.getLong("vcpus"), row.getLong("memory_mib"), row.getLong("disk_gib"))
                   .allocated(

@@ -8,6 +8,7 @@ import io.veneer.scheduler.Scheduler;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.Resources;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 
@@ -15,8 +16,17 @@ import org.springframework.stereotype.Component;
 @Component
 class DesktopScheduler {
 
-  /** What a desktop needs, in our terms. */
-  record Need(Resources size, String goldenDigest, String poolId, String userId) {}
+  /**
+   * What a desktop needs, in our terms.
+   *
+   * @param capabilities what its host's driver must be able to do ({@link HostCapabilities})
+   */
+  record Need(
+      Resources size,
+      String goldenDigest,
+      String poolId,
+      String userId,
+      Set<String> capabilities) {}
 
   private final Scheduler scheduler;
 
@@ -29,7 +39,8 @@ class DesktopScheduler {
   PlacementResult choose(ClusterSnapshot snapshot, Need need) {
     PlacementRequest request =
         PlacementRequest.of(need.size(), need.goldenDigest(), need.poolId())
-            .withUser(need.userId());
+            .withUser(need.userId())
+            .requiring(need.capabilities());
     // A random seed per call spreads racing replicas over equally good hosts.
     return scheduler.place(snapshot, request, ThreadLocalRandom.current().nextLong());
   }
@@ -39,7 +50,9 @@ class DesktopScheduler {
    * belong to different people (or nobody), so anti-affinity per person is left out of a batch.
    */
   BatchResult chooseMany(ClusterSnapshot snapshot, Need need, int count) {
-    PlacementRequest request = PlacementRequest.of(need.size(), need.goldenDigest(), need.poolId());
+    PlacementRequest request =
+        PlacementRequest.of(need.size(), need.goldenDigest(), need.poolId())
+            .requiring(need.capabilities());
     return scheduler.placeBatch(snapshot, request, count, ThreadLocalRandom.current().nextLong());
   }
 }

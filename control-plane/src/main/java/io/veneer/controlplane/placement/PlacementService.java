@@ -319,7 +319,8 @@ public class PlacementService implements SmartLifecycle {
                     spec.size(),
                     spec.goldenDigest(),
                     poolId.toString(),
-                    group.getFirst().owner().orElse("")));
+                    group.getFirst().owner().orElse(""),
+                    HostCapabilities.requiredBy(spec.hardware())));
         return switch (result) {
           case PlacementResult.Placed p -> new Choices(List.of(p), "");
           case PlacementResult.Unschedulable u -> new Choices(List.of(), u.explanation());
@@ -328,7 +329,12 @@ public class PlacementService implements SmartLifecycle {
       BatchResult result =
           scheduler.chooseMany(
               snapshot,
-              new DesktopScheduler.Need(spec.size(), spec.goldenDigest(), poolId.toString(), ""),
+              new DesktopScheduler.Need(
+                  spec.size(),
+                  spec.goldenDigest(),
+                  poolId.toString(),
+                  "",
+                  HostCapabilities.requiredBy(spec.hardware())),
               group.size());
       return new Choices(
           result.placed(),

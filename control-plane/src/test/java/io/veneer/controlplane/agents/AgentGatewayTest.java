@@ -7,6 +7,7 @@ import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.DriverCapabilities;
 import io.veneer.agent.v1.Firmware;
 import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.Heartbeat;
@@ -140,11 +141,19 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
                     new GuestHardware(null, "uefi", null, true)),
                 null)
             .id();
+    // Only a host whose driver reported a display and UEFI takes it: one here (or another test's).
+    String host = "display-host-" + run;
+    hosts.register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(host))) {
+      agent.send(helloWithDisplayAndUefi(host));
+      agent.next();
+    }
     DesktopView withDisplay =
         desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    assertThat(withDisplay.hostId()).as(withDisplay.failureReason()).isNotNull();
 
     try (TestAgent agent = new TestAgent(server.port(), credentials.issue(withDisplay.hostId()))) {
-      agent.send(hello(withDisplay.hostId()));
+      agent.send(helloWithDisplayAndUefi(withDisplay.hostId()));
 
       DesiredDesktop desired =
           agent.next().getDesiredSet().getDesktopsList().stream()
@@ -190,6 +199,19 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
       assertThat(desired.getOsDiskGeneration()).isEqualTo(2);
       assertThat(desired.getSpecGeneration()).isGreaterThan(desktop.specGeneration());
     }
+  }
+
+  private static AgentMessage helloWithDisplayAndUefi(String hostId) {
+    return AgentMessage.newBuilder()
+        .setHello(
+            AgentMessages.hello(hostId)
+                .setCapabilities(
+                    DriverCapabilities.newBuilder()
+                        .addBootModes(BootMode.BOOT_MODE_DISK)
+                        .addMachines(MachineType.MACHINE_TYPE_Q35)
+                        .addFirmwares(Firmware.FIRMWARE_UEFI)
+                        .setDisplay(true)))
+        .build();
   }
 
   private DesiredDesktop desiredOf(ControlMessage message) {

@@ -7,18 +7,24 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.AgentSettings;
 import io.veneer.agent.converge.Converger;
+import io.veneer.agent.health.AgentVitals;
+import io.veneer.agent.hypervisor.BootSource;
+import io.veneer.agent.hypervisor.DriverCapabilities;
+import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.images.ImageDownloads;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.BlobRef;
+import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.Capacity;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Firmware;
 import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ImageCacheChange;
-import io.veneer.agent.v1.ObservedState;
+import io.veneer.agent.v1.MachineType;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +39,8 @@ import java.util.logging.Logger;
  * The agent's one stream to the control plane: Hello with identity, capacity and full inventory;
  * then desired state in and observed state out; heartbeats; reconnection with jittered exponential
  * backoff, after which the control plane sends the full desired set again. Everything runs on the
- * agent's single loop thread.
+ * agent's single loop thread, which never waits on a driver: a heartbeat reads what the desktops'
+ * workers last saw.
  */
 public final class ControlPlaneSession {
 
@@ -48,6 +55,8 @@ public final class ControlPlaneSession {
   private final Converger converger;
   private final ImageDownloads images;
   private final String hypervisor;
+  private final DriverCapabilities capabilities;
+  private final AgentVitals vitals;
   private final ScheduledExecutorService loop;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
@@ -61,12 +70,16 @@ public final class ControlPlaneSession {
       Converger converger,
       ImageDownloads images,
       String hypervisor,
+      DriverCapabilities capabilities,
+      AgentVitals vitals,
       ScheduledExecutorService loop) {
     this.settings = settings;
     this.channel = channel;
     this.converger = converger;
     this.images = images;
     this.hypervisor = hypervisor;
+    this.capabilities = capabilities;
+    this.vitals = vitals;
     this.loop = loop;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
@@ -141,7 +154,39 @@ public final class ControlPlaneSession {
         .addAllCachedImages(images.cache().contents())
         .addAllInventory(converger.inventory())
         .setHypervisor(hypervisor)
+        .setCapabilities(wire(capabilities))
         .build();
+  }
+
+  private static io.veneer.agent.v1.DriverCapabilities wire(DriverCapabilities capabilities) {
+    var wire =
+        io.veneer.agent.v1.DriverCapabilities.newBuilder()
+            .setDisplay(capabilities.display())
+            .setBalloon(capabilities.balloon())
+            .setPersistentUserDisk(capabilities.persistentUserDisk())
+            .setReadoption(capabilities.readoption());
+    for (BootSource.Kind kind : capabilities.bootSources()) {
+      wire.addBootModes(
+          switch (kind) {
+            case DISK_IMAGE -> BootMode.BOOT_MODE_DISK;
+            case DIRECT_KERNEL -> BootMode.BOOT_MODE_DIRECT_KERNEL;
+          });
+    }
+    for (GuestSpec.Machine machine : capabilities.machines()) {
+      wire.addMachines(
+          switch (machine) {
+            case Q35 -> MachineType.MACHINE_TYPE_Q35;
+            case MICROVM -> MachineType.MACHINE_TYPE_MICROVM;
+          });
+    }
+    for (GuestSpec.Firmware firmware : capabilities.firmwares()) {
+      wire.addFirmwares(
+          switch (firmware) {
+            case BIOS -> Firmware.FIRMWARE_BIOS;
+            case UEFI -> Firmware.FIRMWARE_UEFI;
+          });
+    }
+    return wire.build();
   }
 
   private void handle(ControlMessage message) {
@@ -169,6 +214,7 @@ public final class ControlPlaneSession {
     // Only an answer proves the stream works (a refused token fails after it opened), so only an
     // answer starts the backoff over.
     failures = 0;
+    vitals.answered();
     converger.convergeOnce();
   }
 
@@ -208,11 +254,6 @@ public final class ControlPlaneSession {
       return;
     }
     Instant now = Instant.now();
-    int running =
-        (int)
-            converger.inventory().stream()
-                .filter(s -> s.getState() == ObservedState.OBSERVED_STATE_RUNNING)
-                .count();
     outbound.onNext(
         AgentMessage.newBuilder()
             .setHeartbeat(
@@ -221,8 +262,9 @@ public final class ControlPlaneSession {
                         Timestamp.newBuilder()
                             .setSeconds(now.getEpochSecond())
                             .setNanos(now.getNano()))
-                    .setRunningDesktops(running))
+                    .setRunningDesktops(converger.runningDesktops()))
             .build());
+    vitals.heartbeatSent();
   }
 
   private void lost(String reason) {
@@ -230,6 +272,7 @@ public final class ControlPlaneSession {
       heartbeats.cancel(false);
     }
     outbound = null;
+    vitals.streamLost();
     if (closed) {
       return;
     }

@@ -1,19 +1,16 @@
 package io.veneer.agent.converge;
 
 import com.google.protobuf.Timestamp;
+import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
-import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.images.ImageDownloads;
-import io.veneer.agent.v1.BlobRef;
-import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopRemoval;
 import io.veneer.agent.v1.DesktopStatus;
-import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
-import io.veneer.agent.v1.PowerState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,36 +21,47 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
  * Converges the hypervisor to the desired desktops, level-triggered: {@link #convergeOnce} reads
  * everything desired and observed and acts on the difference, so running it twice does nothing
  * more. Messages carry spec generations; anything older than what is held is ignored, so replays
- * and reorderings are harmless. Not thread-safe: the agent calls it from one thread.
+ * and reorderings are harmless.
+ *
+ * <p>The converger only schedules and observes. Every driver call runs on the desktop's own worker
+ * ({@link DesktopWork}), one call per desktop at a time, and its outcome comes back on the loop: so
+ * a guest that hangs in a stop delays neither heartbeats nor any other desktop. State is one {@link
+ * LocalDesktop} per desktop, touched only on the loop thread.
  */
 public final class Converger {
 
   private static final Logger log = Logger.getLogger(Converger.class.getName());
 
   private final Hypervisor hypervisor;
-  private final ImageDownloads images;
+  private final DriverCapabilities capabilities;
+  private final GuestSpecs specs;
   private final StatusSink sink;
-  private final Path stateDir;
-  private final Duration stopGrace;
+  private final DesktopWork work;
   private final Clock clock;
-  private final Map<String, DesiredDesktop> desired = new HashMap<>();
-  private final Map<String, Long> removedAt = new HashMap<>();
-  private final Map<String, Boolean> deleteUserData = new HashMap<>();
-  private final Map<String, Long> startAttemptedAt = new HashMap<>();
-  private final Map<String, String> problems = new HashMap<>();
-  private final Map<String, DesktopStatus> reported = new HashMap<>();
-  private final Set<String> awaitingImages = new HashSet<>();
+  private final Executor loop;
+  private final Executor workers;
+  private final Map<String, LocalDesktop> desktops = new HashMap<>();
   private boolean fullSetReceived;
+  private Runnable whenAdopted;
 
+  /**
+   * A converger whose driver calls run on the caller's thread: for tests and tools that drive it by
+   * hand, one pass at a time.
+   */
   public Converger(
       Hypervisor hypervisor,
       ImageDownloads images,
@@ -62,45 +70,92 @@ public final class Converger {
       Duration stopGrace,
       Clock clock)
       throws IOException {
+    this(hypervisor, images, sink, dataDir, stopGrace, clock, Runnable::run, Runnable::run);
+  }
+
+  /**
+   * @param loop the thread that calls this converger; workers hand their outcomes to it
+   * @param workers runs each desktop's driver calls (a virtual thread per call in the agent)
+   */
+  public Converger(
+      Hypervisor hypervisor,
+      ImageDownloads images,
+      StatusSink sink,
+      Path dataDir,
+      Duration stopGrace,
+      Clock clock,
+      Executor loop,
+      Executor workers)
+      throws IOException {
     this.hypervisor = hypervisor;
-    this.images = images;
+    this.capabilities = hypervisor.capabilities();
+    this.specs = new GuestSpecs(images);
     this.sink = sink;
-    this.stateDir = Files.createDirectories(dataDir.resolve("state"));
-    this.stopGrace = stopGrace;
+    this.work =
+        new DesktopWork(hypervisor, Files.createDirectories(dataDir.resolve("state")), stopGrace);
     this.clock = clock;
+    this.loop = loop;
+    this.workers = workers;
+  }
+
+  /**
+   * Looks at every desktop the host already holds (guests outlive the agent), then runs {@code
+   * then} on the loop: the Hello must name them all, or the control plane would rebuild them
+   * elsewhere.
+   */
+  public void adopt(Runnable then) {
+    for (String id : hypervisor.inventory()) {
+      desktops.computeIfAbsent(id, LocalDesktop::held);
+    }
+    whenAdopted = then;
+    for (LocalDesktop held : List.copyOf(desktops.values())) {
+      if (!held.busy() && held.observed() == null) {
+        dispatch(held, false, desktop -> work.observe(desktop, ""));
+      }
+    }
+    adoptedIfSeen();
   }
 
   /** Replaces everything desired; desktops the host holds beyond it become orphans. */
-  public void applyDesiredSet(List<DesiredDesktop> desktops) {
-    desired.clear();
-    for (DesiredDesktop desktop : desktops) {
-      desired.put(desktop.getDesktopId(), desktop);
+  public void applyDesiredSet(List<DesiredDesktop> wanted) {
+    Map<String, DesiredDesktop> byId = new HashMap<>();
+    wanted.forEach(desktop -> byId.put(desktop.getDesktopId(), desktop));
+    // The full set supersedes every removal before it: the tombstones of those done end here,
+    // and a removal still under way keeps its own terms (whether to delete the user-data disk).
+    for (LocalDesktop held : List.copyOf(desktops.values())) {
+      if (byId.containsKey(held.id())) {
+        continue;
+      }
+      if (held.removal() == null) {
+        desktops.put(held.id(), held.orphan());
+      } else if (held.absent() && !held.busy()) {
+        desktops.remove(held.id());
+      }
     }
+    byId.forEach((id, desktop) -> desktops.put(id, holding(id).desire(desktop)));
     fullSetReceived = true;
   }
 
   /** Adds or updates one desktop, unless an equal or newer generation is held already. */
   public void upsert(DesiredDesktop desktop) {
-    String id = desktop.getDesktopId();
-    DesiredDesktop held = desired.get(id);
-    if (held != null && held.getSpecGeneration() >= desktop.getSpecGeneration()) {
+    LocalDesktop held = holding(desktop.getDesktopId());
+    if (held.known() && held.specGeneration() >= desktop.getSpecGeneration()) {
       return;
     }
-    if (removedAt.getOrDefault(id, -1L) >= desktop.getSpecGeneration()) {
-      return;
-    }
-    desired.put(id, desktop);
+    desktops.put(held.id(), held.desire(desktop));
   }
 
   public void remove(DesktopRemoval removal) {
-    String id = removal.getDesktopId();
-    DesiredDesktop held = desired.get(id);
-    if (held != null && held.getSpecGeneration() > removal.getSpecGeneration()) {
+    LocalDesktop held = holding(removal.getDesktopId());
+    if (held.desired() != null && held.specGeneration() > removal.getSpecGeneration()) {
       return;
     }
-    desired.remove(id);
-    removedAt.put(id, removal.getSpecGeneration());
-    deleteUserData.put(id, removal.getDeleteUserData());
+    desktops.put(held.id(), held.remove(removal));
+  }
+
+  private LocalDesktop holding(String id) {
+    LocalDesktop held = desktops.get(id);
+    return held == null ? LocalDesktop.held(id) : held;
   }
 
   /**
@@ -112,7 +167,11 @@ public final class Converger {
       return Optional.empty();
     }
     Set<String> digests = new HashSet<>();
-    for (DesiredDesktop desktop : desired.values()) {
+    for (LocalDesktop held : desktops.values()) {
+      DesiredDesktop desktop = held.desired();
+      if (desktop == null) {
+        continue;
+      }
       digests.add(desktop.getGoldenImage().getDigest());
       if (desktop.getHardware().hasDirectKernel()) {
         digests.add(desktop.getHardware().getDirectKernel().getKernel().getDigest());
@@ -122,213 +181,220 @@ public final class Converger {
     return Optional.of(digests);
   }
 
-  /** One pass: remove orphans, converge every desired desktop, report what changed. */
+  /** One pass: find orphans, give every desktop not already being worked on its next step. */
   public void convergeOnce() {
     if (fullSetReceived) {
       for (String id : hypervisor.inventory()) {
-        if (!desired.containsKey(id)) {
-          removeOrphan(id);
-        }
+        desktops.computeIfAbsent(id, LocalDesktop::held);
       }
     }
-    for (String id : List.copyOf(awaitingImages)) {
-      if (!desired.containsKey(id)) {
-        // Removed before its images arrived: nothing was created, so it is simply gone.
-        awaitingImages.remove(id);
-        reported.remove(id);
-        sink.report(absent(id));
+    for (LocalDesktop held : List.copyOf(desktops.values())) {
+      if (!held.busy()) {
+        step(held);
       }
     }
-    List.copyOf(desired.values()).forEach(this::convergeAndReport);
   }
 
   /**
-   * A pass over the desktops on their way only ({@link #settling}), cheap enough to run often: the
-   * settled ones, and their guests, are left alone until the next full pass.
+   * A pass over the desktops on their way only, cheap enough to run often: the settled ones, and
+   * their guests, are left alone until the next full pass.
    */
   public void convergeSettling() {
-    for (DesiredDesktop desktop : List.copyOf(desired.values())) {
-      DesktopStatus last = reported.get(desktop.getDesktopId());
-      if (last == null || isSettling(last.getState())) {
-        convergeAndReport(desktop);
+    for (LocalDesktop held : List.copyOf(desktops.values())) {
+      if (!held.busy() && held.desired() != null && (held.reported() == null || held.settling())) {
+        step(held);
       }
     }
   }
 
-  private void convergeAndReport(DesiredDesktop desktop) {
-    try {
-      converge(desktop);
-      problems.remove(desktop.getDesktopId());
-    } catch (HypervisorException | IOException e) {
-      problems.put(desktop.getDesktopId(), e.getMessage());
-      log.warning(
-          "event=converge-failed desktop="
-              + desktop.getDesktopId()
-              + " reason=\""
-              + e.getMessage()
-              + "\"");
+  private void step(LocalDesktop held) {
+    if (held.desired() != null) {
+      converge(held);
+    } else if (held.removal() != null || fullSetReceived) {
+      if (!held.absent()) {
+        dispatch(held, false, work::destroy);
+      } else if (held.removal() == null) {
+        desktops.remove(held.id());
+      }
     }
-    report(desktop.getDesktopId(), desktop.getSpecGeneration(), desktop.getOsDiskGeneration());
+  }
+
+  private void converge(LocalDesktop held) {
+    Optional<GuestSpec> spec;
+    try {
+      spec = specs.resolve(held.desired());
+    } catch (IOException e) {
+      String problem = e.getMessage();
+      dispatch(held, false, desktop -> work.observe(desktop, problem));
+      return;
+    }
+    if (spec.isEmpty()) {
+      dispatch(held, true, desktop -> work.observe(desktop, ""));
+    } else {
+      GuestSpec guest = spec.get();
+      Optional<String> refusal = capabilities.refusal(guest, hypervisor.name());
+      if (refusal.isPresent()) {
+        dispatch(held, false, desktop -> work.observe(desktop, refusal.get()));
+      } else {
+        dispatch(held, false, desktop -> work.converge(desktop, guest));
+      }
+    }
+  }
+
+  /** Hands the desktop to its worker; at most one call per desktop is in flight. */
+  private void dispatch(
+      LocalDesktop held, boolean awaitingImages, Function<LocalDesktop, DesktopWork.Outcome> call) {
+    LocalDesktop busy = held.working(awaitingImages);
+    desktops.put(held.id(), busy);
+    workers.execute(
+        () -> {
+          DesktopWork.Outcome outcome;
+          try {
+            outcome = call.apply(busy);
+          } catch (RuntimeException e) {
+            log.warning("event=desktop-work-failed desktop=" + held.id() + " reason=\"" + e + "\"");
+            outcome =
+                new DesktopWork.Outcome(
+                    Observation.failed(e.toString()), e.toString(), busy.startAttemptedAt());
+          }
+          DesktopWork.Outcome done = outcome;
+          try {
+            loop.execute(() -> finished(held.id(), done));
+          } catch (RejectedExecutionException e) {
+            log.fine("event=agent-closing dropped=desktop-outcome desktop=" + held.id());
+          }
+        });
+  }
+
+  private void finished(String id, DesktopWork.Outcome outcome) {
+    LocalDesktop held = desktops.get(id);
+    if (held == null) {
+      return;
+    }
+    LocalDesktop done =
+        held.finished(outcome.observed(), outcome.problem(), outcome.startAttemptedAt());
+    if (!done.known() && done.absent() && fullSetReceived) {
+      // An orphan destroyed: nothing of it is kept.
+      desktops.remove(id);
+      sink.report(status(id, 0, 0, done.observed()));
+    } else {
+      desktops.put(id, done);
+      report(done);
+    }
+    adoptedIfSeen();
+  }
+
+  private void adoptedIfSeen() {
+    if (whenAdopted != null
+        && desktops.values().stream().allMatch(desktop -> desktop.observed() != null)) {
+      Runnable then = whenAdopted;
+      whenAdopted = null;
+      then.run();
+    }
+  }
+
+  /** Whether a desktop is on its way somewhere: then the agent looks again soon. */
+  public boolean settling() {
+    return desktops.values().stream().anyMatch(LocalDesktop::settling);
   }
 
   /**
-   * Whether a desktop is on its way somewhere (being built, starting, stopping, refreshing): then
-   * it is worth looking again soon, since whoever waits for it waits for this agent to notice.
+   * The full observed inventory, for the Hello on every (re)connect: every desktop the host holds
+   * (the driver's listing, which asks no guest) as the workers last saw it. One not looked at yet
+   * (its driver is slow to answer) is named as STARTING, so that the control plane keeps it here;
+   * its next report says what it is.
    */
-  public boolean settling() {
-    return reported.values().stream().map(DesktopStatus::getState).anyMatch(Converger::isSettling);
-  }
-
-  private static boolean isSettling(ObservedState state) {
-    return state == ObservedState.OBSERVED_STATE_PROVISIONING
-        || state == ObservedState.OBSERVED_STATE_STARTING
-        || state == ObservedState.OBSERVED_STATE_STOPPING
-        || state == ObservedState.OBSERVED_STATE_REFRESHING;
-  }
-
-  /** The full observed inventory, for the Hello on every (re)connect. */
   public List<DesktopStatus> inventory() {
-    return hypervisor.inventory().stream()
-        .map(
-            id -> {
-              DesiredDesktop held = desired.get(id);
-              return status(
-                  id,
-                  held == null ? 0 : held.getSpecGeneration(),
-                  appliedOsGeneration(id),
-                  hypervisor.observe(id));
-            })
-        .toList();
+    List<DesktopStatus> inventory = new ArrayList<>();
+    for (String id : hypervisor.inventory()) {
+      LocalDesktop held = holding(id);
+      Observation observed =
+          held.observed() == null || held.absent()
+              ? Observation.of(GuestState.STARTING)
+              : held.observed();
+      inventory.add(
+          status(
+              id,
+              held.desired() == null ? 0 : held.specGeneration(),
+              work.appliedOsGeneration(id),
+              observed));
+    }
+    return inventory;
+  }
+
+  /** How many guests were last seen running; no driver call. */
+  public int runningDesktops() {
+    return (int)
+        desktops.values().stream()
+            .filter(
+                held -> held.observed() != null && held.observed().state() == GuestState.RUNNING)
+            .count();
+  }
+
+  /** How many desktops were last reported in each state, by the state's wire name. */
+  public Map<String, Integer> desktopsByState() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (LocalDesktop held : desktops.values()) {
+      if (held.reported() != null) {
+        String state = held.reported().getState().name().replaceFirst("^OBSERVED_STATE_", "");
+        counts.merge(state.toLowerCase(Locale.ROOT), 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  /** How many desktops have a driver call running on their worker. */
+  public int driverCallsInFlight() {
+    return (int) desktops.values().stream().filter(LocalDesktop::busy).count();
   }
 
   /**
    * Forgets what was reported, so the next pass reports every desktop again (after a reconnect).
    */
   public void forgetReports() {
-    reported.clear();
+    desktops.replaceAll((id, held) -> held.withReported(null));
   }
 
-  private void removeOrphan(String id) {
-    try {
-      hypervisor.destroy(id, deleteUserData.getOrDefault(id, false));
-      Files.deleteIfExists(stateDir.resolve(id + ".os-generation"));
-      log.info("event=desktop-removed desktop=" + id);
-      awaitingImages.remove(id);
-      reported.remove(id);
-      sink.report(absent(id));
-    } catch (HypervisorException | IOException e) {
-      log.warning("event=remove-failed desktop=" + id + " reason=\"" + e.getMessage() + "\"");
-    }
-  }
-
-  private DesktopStatus absent(String id) {
-    return status(
-        id, removedAt.getOrDefault(id, 0L), 0, Observation.of(ObservedState.OBSERVED_STATE_ABSENT));
-  }
-
-  private void converge(DesiredDesktop desktop) throws HypervisorException, IOException {
-    String id = desktop.getDesktopId();
-    Optional<GuestSpec> resolved = spec(desktop);
-    if (resolved.isEmpty()) {
-      awaitingImages.add(id);
+  private void report(LocalDesktop held) {
+    Observation observed = held.observed();
+    if (observed == null || !held.known()) {
+      // Orphans and guests found on disk are named in the Hello and reported once removed.
       return;
     }
-    awaitingImages.remove(id);
-    GuestSpec spec = resolved.get();
-    hypervisor.createDisks(spec);
-    long applied = appliedOsGeneration(id);
-    if (applied == 0) {
-      recordOsGeneration(id, desktop.getOsDiskGeneration());
-    } else if (desktop.getOsDiskGeneration() > applied) {
-      hypervisor.stop(id, stopGrace);
-      hypervisor.resetOsDisk(spec);
-      recordOsGeneration(id, desktop.getOsDiskGeneration());
-      log.info(
-          "event=desktop-refreshed desktop="
-              + id
-              + " osDiskGeneration="
-              + desktop.getOsDiskGeneration());
+    long osGeneration = held.desired() == null ? 0 : held.desired().getOsDiskGeneration();
+    DesktopStatus status;
+    if (!held.problem().isEmpty() && observed.state() != GuestState.RUNNING) {
+      status =
+          status(
+              held.id(), held.specGeneration(), osGeneration, Observation.failed(held.problem()));
+    } else if (held.awaitingImages() && observed.state() == GuestState.ABSENT) {
+      status =
+          status(held.id(), held.specGeneration(), osGeneration, observed).toBuilder()
+              .setState(ObservedState.OBSERVED_STATE_PROVISIONING)
+              .build();
+    } else {
+      status = status(held.id(), held.specGeneration(), osGeneration, observed);
     }
-    Observation observed = hypervisor.observe(id);
-    ObservedState state = observed.state();
-    if (desktop.getPowerState() == PowerState.POWER_STATE_RUNNING) {
-      boolean down =
-          state == ObservedState.OBSERVED_STATE_STOPPED
-              || state == ObservedState.OBSERVED_STATE_ABSENT;
-      // A failed guest stays failed (and reported) until the control plane asks again with a
-      // newer spec generation: restarting a crashing guest in a loop helps nobody.
-      boolean askedAgain =
-          state == ObservedState.OBSERVED_STATE_FAILED
-              && startAttemptedAt.getOrDefault(id, 0L) < desktop.getSpecGeneration();
-      if (down || askedAgain) {
-        startAttemptedAt.put(id, desktop.getSpecGeneration());
-        hypervisor.start(spec);
-      }
-    } else if (state == ObservedState.OBSERVED_STATE_RUNNING
-        || state == ObservedState.OBSERVED_STATE_STARTING) {
-      hypervisor.stop(id, stopGrace);
-    }
-  }
-
-  /** The guest's spec with its blobs in the cache; empty while one of them is being fetched. */
-  private Optional<GuestSpec> spec(DesiredDesktop desktop) throws IOException {
-    List<BlobRef> blobs = new ArrayList<>(List.of(desktop.getGoldenImage()));
-    boolean directKernel = desktop.getHardware().getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
-    var direct = desktop.getHardware().getDirectKernel();
-    if (directKernel) {
-      blobs.add(direct.getKernel());
-      if (direct.hasInitrd()) {
-        blobs.add(direct.getInitrd());
-      }
-    }
-    List<Path> paths = new ArrayList<>();
-    boolean fetching = false;
-    for (BlobRef blob : blobs) {
-      switch (images.request(blob)) {
-        case ImageDownloads.Availability.Ready ready -> paths.add(ready.path());
-        case ImageDownloads.Availability.Fetching pending -> fetching = true;
-        case ImageDownloads.Availability.Failed failed -> throw new IOException(failed.reason());
-      }
-    }
-    if (fetching) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new GuestSpec(
-            desktop.getDesktopId(),
-            Math.max(1, desktop.getSize().getVcpus()),
-            Math.max(64, desktop.getSize().getMemoryMib()),
-            desktop.getHardware().getMachine() == MachineType.MACHINE_TYPE_MICROVM
-                ? "microvm"
-                : "q35",
-            desktop.getHardware().getDisplay(),
-            paths.get(0),
-            directKernel ? paths.get(1) : null,
-            directKernel && direct.hasInitrd() ? paths.get(2) : null,
-            directKernel ? direct.getCmdline() : "",
-            desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0,
-            desktop.getNetwork()));
-  }
-
-  private void report(String id, long specGeneration, long osGeneration) {
-    Observation observed = hypervisor.observe(id);
-    String problem = problems.get(id);
-    if (problem != null && observed.state() != ObservedState.OBSERVED_STATE_RUNNING) {
-      observed = Observation.failed(problem);
-    } else if (awaitingImages.contains(id)
-        && observed.state() == ObservedState.OBSERVED_STATE_ABSENT) {
-      observed = Observation.of(ObservedState.OBSERVED_STATE_PROVISIONING);
-    }
-    DesktopStatus status = status(id, specGeneration, osGeneration, observed);
-    DesktopStatus last = reported.get(id);
+    DesktopStatus last = held.reported();
     if (last == null
         || last.getState() != status.getState()
         || last.getSpecGeneration() != status.getSpecGeneration()
         || last.getOsDiskGeneration() != status.getOsDiskGeneration()
         || !last.getFailureReason().equals(status.getFailureReason())) {
-      reported.put(id, status);
+      desktops.put(held.id(), held.withReported(status));
       sink.report(status);
     }
+  }
+
+  private static ObservedState wire(GuestState state) {
+    return switch (state) {
+      case ABSENT -> ObservedState.OBSERVED_STATE_ABSENT;
+      case STARTING -> ObservedState.OBSERVED_STATE_STARTING;
+      case RUNNING -> ObservedState.OBSERVED_STATE_RUNNING;
+      case STOPPING -> ObservedState.OBSERVED_STATE_STOPPING;
+      case STOPPED -> ObservedState.OBSERVED_STATE_STOPPED;
+      case FAILED -> ObservedState.OBSERVED_STATE_FAILED;
+    };
   }
 
   private DesktopStatus status(
@@ -338,7 +404,7 @@ public final class Converger {
         DesktopStatus.newBuilder()
             .setDesktopId(id)
             .setSpecGeneration(specGeneration)
-            .setState(observed.state())
+            .setState(wire(observed.state()))
             .setFailureReason(observed.reason())
             .setOsDiskGeneration(osGeneration)
             .setObservedAt(
@@ -347,19 +413,5 @@ public final class Converger {
       status.setConsole(observed.console());
     }
     return status.build();
-  }
-
-  private long appliedOsGeneration(String id) {
-    try {
-      Path file = stateDir.resolve(id + ".os-generation");
-      return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private void recordOsGeneration(String id, long generation) throws IOException {
-    Files.writeString(
-        stateDir.resolve(id + ".os-generation"), Long.toString(Math.max(1, generation)));
   }
 }

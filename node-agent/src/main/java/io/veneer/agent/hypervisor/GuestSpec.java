@@ -1,33 +1,57 @@
 package io.veneer.agent.hypervisor;
 
-import io.veneer.agent.v1.GuestNetwork;
-import java.nio.file.Path;
-
 /**
- * Everything a driver needs to run one desktop, with blobs already resolved to files in the host's
- * image cache.
+ * What one desktop is, whatever runs it: the drivers decide how. Blobs are already resolved to
+ * files in the host's image cache.
  *
  * @param desktopId identity
- * @param vcpus virtual CPUs
- * @param memoryMib memory
- * @param machine {@code q35} or {@code microvm}
- * @param display whether the guest gets a display (VNC on 127.0.0.1 with a password)
- * @param golden the cached golden qcow2 the OS overlay is backed by
- * @param kernel the kernel for direct kernel boot, or null to boot from disk
- * @param initrd the initrd for direct kernel boot, or null
- * @param cmdline kernel command line for direct kernel boot
- * @param userDataGib size of the persistent user-data disk, 0 for none
- * @param network what the guest's network may reach; anything but outbound is off
+ * @param size virtual CPUs and memory
+ * @param image the golden disk image the OS disk is an overlay of
+ * @param boot where the kernel comes from
+ * @param machine the machine type
+ * @param firmware the firmware
+ * @param display whether the guest gets a display (for the browser console)
+ * @param devices its other devices
  */
 public record GuestSpec(
     String desktopId,
-    int vcpus,
-    long memoryMib,
-    String machine,
+    Size size,
+    ImageRef image,
+    BootSource boot,
+    Machine machine,
+    Firmware firmware,
     boolean display,
-    Path golden,
-    Path kernel,
-    Path initrd,
-    String cmdline,
-    long userDataGib,
-    GuestNetwork network) {}
+    Devices devices) {
+
+  /**
+   * @param vcpus virtual CPUs, at least 1
+   * @param memoryMib memory, at least 64 MiB
+   */
+  public record Size(int vcpus, long memoryMib) {}
+
+  /**
+   * @param userDataGib size of the persistent user-data disk, 0 for none
+   * @param network what the guest's network may reach
+   */
+  public record Devices(long userDataGib, Network network) {}
+
+  public enum Machine {
+    /** A PCIe machine for everything. */
+    Q35,
+    /** A minimal virtio-mmio machine: direct kernel boot and no display only. */
+    MICROVM
+  }
+
+  public enum Firmware {
+    BIOS,
+    UEFI
+  }
+
+  /** What a guest's network may reach; a guest never reaches its host or another desktop. */
+  public enum Network {
+    /** A link with nothing behind it. */
+    OFF,
+    /** Outbound connections to the outside only, from the host's egress network namespace. */
+    OUTBOUND
+  }
+}

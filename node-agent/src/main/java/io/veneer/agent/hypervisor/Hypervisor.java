@@ -6,12 +6,17 @@ import java.util.Set;
 
 /**
  * The driver SPI: what the agent needs from a hypervisor. Every operation is idempotent, so the
- * converger may repeat any of them after a restart or a reconnect.
+ * converger may repeat any of them after a restart or a reconnect. The agent calls each desktop's
+ * operations on that desktop's own worker, one at a time, so they may take as long as the guest
+ * makes them.
  */
 public interface Hypervisor {
 
-  /** {@code qemu} or {@code simulated}, reported in the agent's Hello. */
+  /** Its driver's name ({@link HypervisorDriver#name}), reported in the agent's Hello. */
   String name();
+
+  /** What it can do on this host; a spec it cannot honour is refused, never run otherwise. */
+  DriverCapabilities capabilities();
 
   /** Creates the OS overlay on the golden image (and the user-data disk) unless they exist. */
   void createDisks(GuestSpec spec) throws HypervisorException;
@@ -30,12 +35,16 @@ public interface Hypervisor {
 
   Observation observe(String desktopId);
 
-  /** Every desktop the host holds disks or a guest for: the inventory reported on connect. */
+  /**
+   * Every desktop the host holds disks or a guest for: the inventory reported on connect. Called on
+   * the agent's loop, so it lists what the host holds without asking any guest anything.
+   */
   Set<String> inventory();
 
   /**
    * The golden images the host's OS disks are overlays of, whether their guests run or not: the
-   * image cache must keep them, or those desktops could never boot again.
+   * image cache must keep them, or those desktops could never boot again. Called on the agent's
+   * loop, like {@link #inventory}.
    */
   Set<Path> goldenImagesInUse();
 

@@ -1,7 +1,6 @@
 package io.veneer.agent.hypervisor;
 
 import io.veneer.agent.v1.ConsoleEndpoint;
-import io.veneer.agent.v1.ObservedState;
 
 /**
  * What a driver sees of one desktop.
@@ -10,13 +9,13 @@ import io.veneer.agent.v1.ObservedState;
  * @param reason for FAILED, what went wrong in words a person can act on; empty otherwise
  * @param console where its display listens, or null
  */
-public record Observation(ObservedState state, String reason, ConsoleEndpoint console) {
+public record Observation(GuestState state, String reason, ConsoleEndpoint console) {
 
-  public static Observation of(ObservedState state) {
+  public static Observation of(GuestState state) {
     return new Observation(state, "", null);
   }
 
   public static Observation failed(String reason) {
-    return new Observation(ObservedState.OBSERVED_STATE_FAILED, reason, null);
+    return new Observation(GuestState.FAILED, reason, null);
   }
 }

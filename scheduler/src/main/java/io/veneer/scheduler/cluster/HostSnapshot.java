@@ -20,6 +20,7 @@ public final class HostSnapshot {
   private final OvercommitRatios ratios;
   private final Resources limit;
   private final Set<String> cachedImages;
+  private final Set<String> capabilities;
   private final List<PlacedDesktop> desktops;
   private final long allocatedVcpus;
   private final long allocatedMemoryMib;
@@ -38,6 +39,7 @@ public final class HostSnapshot {
     this.ratios = Objects.requireNonNull(builder.ratios, "ratios");
     this.limit = ratios.limitOf(capacity);
     this.cachedImages = Set.copyOf(builder.cachedImages);
+    this.capabilities = Set.copyOf(builder.capabilities);
     this.desktops = List.copyOf(builder.desktops);
     this.allocatedVcpus = allocated.vcpus();
     this.allocatedMemoryMib = allocated.memoryMib();
@@ -113,6 +115,14 @@ public final class HostSnapshot {
     return cachedImages;
   }
 
+  /**
+   * What the host's hypervisor driver can do, as its agent reported it: names like {@code display}
+   * or {@code firmware:uefi}.
+   */
+  public Set<String> capabilities() {
+    return capabilities;
+  }
+
   public List<PlacedDesktop> desktops() {
     return desktops;
   }
@@ -156,6 +166,7 @@ public final class HostSnapshot {
     private Resources allocated = Resources.ZERO;
     private OvercommitRatios ratios = OvercommitRatios.DEFAULT;
     private Set<String> cachedImages = Set.of();
+    private Set<String> capabilities = Set.of();
     private List<PlacedDesktop> desktops = List.of();
 
     private Builder(String id) {
@@ -198,6 +209,11 @@ public final class HostSnapshot {
 
     public Builder cachedImages(Set<String> cachedImages) {
       this.cachedImages = cachedImages == null ? Set.of() : cachedImages;
+      return this;
+    }
+
+    public Builder capabilities(Set<String> capabilities) {
+      this.capabilities = capabilities == null ? Set.of() : capabilities;
       return this;
     }
 

@@ -11,6 +11,7 @@ import io.veneer.scheduler.cluster.Resources;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -80,11 +81,32 @@ class HostFiltersTest {
     assertThat(describe(verdict)).isEqualTo(expected);
   }
 
+  @ParameterizedTest(name = "driver offers [{0}], desktop needs [{1}] -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          display,firmware:bios       | display,firmware:bios | passes
+          display,firmware:bios       | ''                    | passes
+          firmware:bios               | display               | missing-capability: driver lacks display
+          display,firmware:bios       | display,firmware:uefi | missing-capability: driver lacks firmware:uefi
+          ''                          | boot:disk,display     | missing-capability: driver lacks boot:disk
+          """)
+  void hostsMustHaveADriverThatCanDoWhatTheDesktopNeeds(
+      String offered, String needed, String expected) {
+    var host = Hosts.host("h1").capabilities(names(offered)).build();
+
+    var verdict = new CapabilityFilter().check(Hosts.view(host), REQUEST.requiring(names(needed)));
+
+    assertThat(describe(verdict)).isEqualTo(expected);
+  }
+
   @Test
   void staticFiltersAreCheckedOncePerBatchAndResourceFitAfterEveryPlacement() {
     assertThat(new HostStateFilter().ignoresBatch()).isTrue();
     assertThat(new ZoneFilter().ignoresBatch()).isTrue();
     assertThat(new LabelFilter().ignoresBatch()).isTrue();
+    assertThat(new CapabilityFilter().ignoresBatch()).isTrue();
     assertThat(new ResourceFitFilter().ignoresBatch()).isFalse();
   }
 
@@ -111,6 +133,10 @@ class HostFiltersTest {
 
   private static String describe(Optional<Rejection> verdict) {
     return verdict.map(r -> r.code() + ": " + r.phrase()).orElse("passes");
+  }
+
+  private static Set<String> names(String text) {
+    return text.isBlank() ? Set.of() : Set.of(text.split(","));
   }
 
   private static Map<String, String> labels(String text) {

@@ -15,6 +15,10 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import io.veneer.agent.v1.BootMode;
+import io.veneer.agent.v1.DriverCapabilities;
+import io.veneer.agent.v1.Firmware;
+import io.veneer.agent.v1.MachineType;
 import io.veneer.api.v1.CreatePoolRequest;
 import io.veneer.api.v1.Desktop;
 import io.veneer.api.v1.DesktopActionRequest;
@@ -43,6 +47,7 @@ import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.placement.HostCapabilities;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.time.Duration;
 import java.util.List;
@@ -66,6 +71,7 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   @Autowired ApiGrpcServer server;
   @Autowired DesktopChangeFeed feed;
   @Autowired HostService hosts;
+  @Autowired HostCapabilities capabilities;
   @Autowired JdbcTemplate jdbc;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -81,6 +87,16 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
     hosts.register(
         new HostRegistration(
             host, new io.veneer.scheduler.cluster.Resources(64, 262_144, 4_000), Map.of(), ""));
+    // Its driver runs the golden's hardware below (UEFI, a display), as its agent would say.
+    capabilities.record(
+        AgentMessages.hello(host)
+            .setCapabilities(
+                DriverCapabilities.newBuilder()
+                    .addBootModes(BootMode.BOOT_MODE_DISK)
+                    .addMachines(MachineType.MACHINE_TYPE_Q35)
+                    .addFirmwares(Firmware.FIRMWARE_UEFI)
+                    .setDisplay(true))
+            .build());
     String version =
         GOLDEN_IMAGES.version(
             "tiny-" + run,

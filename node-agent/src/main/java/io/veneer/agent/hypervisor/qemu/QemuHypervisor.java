@@ -1,12 +1,13 @@
 package io.veneer.agent.hypervisor.qemu;
 
+import io.veneer.agent.hypervisor.BootSource;
+import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.ConsoleEndpoint;
-import io.veneer.agent.v1.GuestNetwork;
-import io.veneer.agent.v1.ObservedState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -101,6 +103,23 @@ public final class QemuHypervisor implements Hypervisor {
     return "qemu";
   }
 
+  /**
+   * Disk and direct-kernel boot, q35, and microvm under KVM only: under TCG microvm guests hang now
+   * and then calibrating the TSC (seen with Debian 12's kernel). SeaBIOS only: UEFI would need
+   * OVMF's firmware and variable store, which this driver does not set up.
+   */
+  @Override
+  public DriverCapabilities capabilities() {
+    return new DriverCapabilities(
+        EnumSet.allOf(BootSource.Kind.class),
+        kvm ? EnumSet.allOf(GuestSpec.Machine.class) : EnumSet.of(GuestSpec.Machine.Q35),
+        EnumSet.of(GuestSpec.Firmware.BIOS),
+        true,
+        true,
+        true,
+        true);
+  }
+
   @Override
   public void createDisks(GuestSpec spec) throws HypervisorException {
     Path dir = dir(spec.desktopId());
@@ -109,7 +128,7 @@ public final class QemuHypervisor implements Hypervisor {
       if (!Files.exists(dir.resolve("os.qcow2"))) {
         createOverlay(spec, dir);
       }
-      if (spec.userDataGib() > 0 && !Files.exists(dir.resolve("userdata.qcow2"))) {
+      if (spec.devices().userDataGib() > 0 && !Files.exists(dir.resolve("userdata.qcow2"))) {
         run(
             List.of(
                 qemuImg,
@@ -118,7 +137,7 @@ public final class QemuHypervisor implements Hypervisor {
                 "-f",
                 "qcow2",
                 dir.resolve("userdata.qcow2").toString(),
-                spec.userDataGib() + "G"),
+                spec.devices().userDataGib() + "G"),
             "create the user-data disk");
       }
     } catch (IOException e) {
@@ -137,7 +156,7 @@ public final class QemuHypervisor implements Hypervisor {
             "-f",
             "qcow2",
             "-b",
-            spec.golden().toAbsolutePath().toString(),
+            spec.image().path().toAbsolutePath().toString(),
             "-F",
             "qcow2",
             temp.toString()),
@@ -223,7 +242,7 @@ public final class QemuHypervisor implements Hypervisor {
   }
 
   private static boolean outbound(GuestSpec spec) {
-    return spec.network() == GuestNetwork.GUEST_NETWORK_OUTBOUND;
+    return spec.devices().network() == GuestSpec.Network.OUTBOUND;
   }
 
   /**
@@ -318,10 +337,9 @@ public final class QemuHypervisor implements Hypervisor {
   }
 
   List<String> arguments(GuestSpec spec, Path dir) throws IOException {
-    // microvm needs a kernel it can boot directly and no display; under TCG its guests hang now
-    // and then calibrating the TSC (seen with Debian 12's kernel), so without KVM q35 is used.
-    boolean microvm =
-        kvm && spec.machine().equals("microvm") && !spec.display() && spec.kernel() != null;
+    // capabilities() offers microvm under KVM only, and refusal() lets it through only with a
+    // kernel to boot directly and no display.
+    boolean microvm = spec.machine() == GuestSpec.Machine.MICROVM;
     String bus = microvm ? "device" : "pci";
     List<String> args = new ArrayList<>();
     args.addAll(List.of("-name", "veneer-" + spec.desktopId()));
@@ -330,7 +348,8 @@ public final class QemuHypervisor implements Hypervisor {
     if (kvm) {
       args.addAll(List.of("-cpu", "host"));
     }
-    args.addAll(List.of("-smp", String.valueOf(spec.vcpus()), "-m", spec.memoryMib() + "M"));
+    args.addAll(
+        List.of("-smp", String.valueOf(spec.size().vcpus()), "-m", spec.size().memoryMib() + "M"));
     args.addAll(List.of("-nodefaults", "-no-user-config", "-no-reboot"));
     args.addAll(List.of("-pidfile", dir.resolve("qemu.pid").toString()));
     args.addAll(List.of("-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off"));
@@ -353,12 +372,12 @@ public final class QemuHypervisor implements Hypervisor {
             : "user,id=net0,restrict=on";
     args.addAll(List.of("-netdev", netdev, "-device", "virtio-net-" + bus + ",netdev=net0"));
     args.addAll(List.of("-device", "virtio-balloon-" + bus));
-    if (spec.kernel() != null) {
-      args.addAll(List.of("-kernel", spec.kernel().toString()));
-      if (spec.initrd() != null) {
-        args.addAll(List.of("-initrd", spec.initrd().toString()));
+    if (spec.boot() instanceof BootSource.DirectKernel direct) {
+      args.addAll(List.of("-kernel", direct.kernel().path().toString()));
+      if (direct.initrd() != null) {
+        args.addAll(List.of("-initrd", direct.initrd().path().toString()));
       }
-      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + spec.cmdline()));
+      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + direct.cmdline()));
     }
     if (spec.display()) {
       String password = HexFormat.of().formatHex(randomBytes(4));
@@ -455,7 +474,7 @@ public final class QemuHypervisor implements Hypervisor {
   public Observation observe(String desktopId) {
     Path dir = dir(desktopId);
     if (!Files.exists(dir.resolve("os.qcow2"))) {
-      return Observation.of(ObservedState.OBSERVED_STATE_ABSENT);
+      return Observation.of(GuestState.ABSENT);
     }
     Optional<ProcessHandle> process = guestProcess(desktopId);
     if (process.isPresent()) {
@@ -467,28 +486,27 @@ public final class QemuHypervisor implements Hypervisor {
           recordVncPort(qmp, dir);
         }
       } catch (IOException e) {
-        return Observation.of(ObservedState.OBSERVED_STATE_STARTING);
+        return Observation.of(GuestState.STARTING);
       }
-      ObservedState state =
+      GuestState state =
           switch (status) {
-            case "running" -> ObservedState.OBSERVED_STATE_RUNNING;
-            case "shutdown" -> ObservedState.OBSERVED_STATE_STOPPING;
-            case "internal-error", "guest-panicked", "io-error" ->
-                ObservedState.OBSERVED_STATE_FAILED;
-            default -> ObservedState.OBSERVED_STATE_STARTING;
+            case "running" -> GuestState.RUNNING;
+            case "shutdown" -> GuestState.STOPPING;
+            case "internal-error", "guest-panicked", "io-error" -> GuestState.FAILED;
+            default -> GuestState.STARTING;
           };
-      if (state == ObservedState.OBSERVED_STATE_FAILED) {
+      if (state == GuestState.FAILED) {
         return Observation.failed("QEMU reports the guest as " + status + ": " + consoleTail(dir));
       }
-      if (state == ObservedState.OBSERVED_STATE_RUNNING && !ready(process.get(), dir)) {
-        state = ObservedState.OBSERVED_STATE_STARTING;
+      if (state == GuestState.RUNNING && !ready(process.get(), dir)) {
+        state = GuestState.STARTING;
       }
       return new Observation(state, "", console(dir));
     }
     if (Files.exists(dir.resolve("started")) && !Files.exists(dir.resolve("stopped"))) {
       return Observation.failed("the guest stopped unexpectedly: " + crashReason(dir));
     }
-    return Observation.of(ObservedState.OBSERVED_STATE_STOPPED);
+    return Observation.of(GuestState.STOPPED);
   }
 
   /**

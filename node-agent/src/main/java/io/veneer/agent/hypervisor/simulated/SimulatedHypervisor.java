@@ -1,23 +1,29 @@
 package io.veneer.agent.hypervisor.simulated;
 
+import io.veneer.agent.hypervisor.BootSource;
+import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
-import io.veneer.agent.v1.ObservedState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Desktops without processes: each moves through STARTING to RUNNING and STOPPING to STOPPED after
- * configurable delays on the given clock, and fails on demand. One JVM can act as hundreds of hosts
- * this way; a few hundred bytes per desktop.
+ * configurable delays on the given clock, and fails or crashes on demand. Its disks are modelled as
+ * far as the driver contract asks: a booted guest has written to its OS disk (as real guests do)
+ * until a refresh resets it, and a user-data disk keeps what was written to it until it is deleted.
+ * One JVM can act as hundreds of hosts this way; a few hundred bytes per desktop.
  */
 public final class SimulatedHypervisor implements Hypervisor {
 
@@ -26,11 +32,15 @@ public final class SimulatedHypervisor implements Hypervisor {
   private final Duration stopDelay;
   private final Map<String, Guest> guests = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final Map<String, String> crashes = new ConcurrentHashMap<>();
+  private final Map<String, Byte> userDisks = new ConcurrentHashMap<>();
 
   private static final class Guest {
     volatile boolean running;
     volatile Instant since;
     volatile int osDiskResets;
+    volatile boolean osDiskWritten;
+    volatile int boots;
     volatile String failure = "";
     volatile Path golden;
   }
@@ -46,6 +56,35 @@ public final class SimulatedHypervisor implements Hypervisor {
     failures.put(desktopId, reason);
   }
 
+  /** The next boot of this desktop crashes, its log ending with the line (failure injection). */
+  public void crashNextBoot(String desktopId, String logLine) {
+    crashes.put(desktopId, logLine);
+  }
+
+  /** Whether a guest has written to the desktop's OS disk since it was created or last reset. */
+  public boolean osDiskWritten(String desktopId) {
+    Guest guest = guests.get(desktopId);
+    return guest != null && guest.osDiskWritten;
+  }
+
+  /** How many guests of this desktop were booted, for tests counting second guests. */
+  public int boots(String desktopId) {
+    Guest guest = guests.get(desktopId);
+    return guest == null ? 0 : guest.boots;
+  }
+
+  /** Fills the desktop's user-data disk with the byte, as its user would. */
+  public void writeUserData(String desktopId, byte pattern) {
+    if (userDisks.replace(desktopId, pattern) == null) {
+      throw new IllegalStateException(desktopId + " has no user-data disk");
+    }
+  }
+
+  /** The byte the desktop's user-data disk is filled with (0 when blank), if it has one. */
+  public Optional<Byte> userData(String desktopId) {
+    return Optional.ofNullable(userDisks.get(desktopId));
+  }
+
   /** How often the desktop's OS disk was reset (refreshes), for tests. */
   public int osDiskResets(String desktopId) {
     Guest guest = guests.get(desktopId);
@@ -57,14 +96,33 @@ public final class SimulatedHypervisor implements Hypervisor {
     return "simulated";
   }
 
+  /**
+   * All the hardware a real driver may offer: it pretends, so it can pretend any. But not
+   * re-adoption: its guests live in the agent's memory and end with it.
+   */
+  @Override
+  public DriverCapabilities capabilities() {
+    return new DriverCapabilities(
+        EnumSet.allOf(BootSource.Kind.class),
+        EnumSet.allOf(GuestSpec.Machine.class),
+        EnumSet.allOf(GuestSpec.Firmware.class),
+        true,
+        true,
+        true,
+        false);
+  }
+
   @Override
   public void createDisks(GuestSpec spec) {
+    if (spec.devices().userDataGib() > 0) {
+      userDisks.putIfAbsent(spec.desktopId(), (byte) 0);
+    }
     guests.computeIfAbsent(
         spec.desktopId(),
         id -> {
           Guest guest = new Guest();
           guest.since = clock.instant().minus(stopDelay);
-          guest.golden = spec.golden();
+          guest.golden = spec.image().path();
           return guest;
         });
   }
@@ -78,8 +136,9 @@ public final class SimulatedHypervisor implements Hypervisor {
           "Desktop " + spec.desktopId() + " must be stopped before a refresh");
     }
     guest.osDiskResets++;
+    guest.osDiskWritten = false;
     guest.failure = "";
-    guest.golden = spec.golden();
+    guest.golden = spec.image().path();
   }
 
   @Override
@@ -90,6 +149,14 @@ public final class SimulatedHypervisor implements Hypervisor {
       return;
     }
     String failure = failures.remove(spec.desktopId());
+    String crash = crashes.remove(spec.desktopId());
+    if (failure == null) {
+      guest.boots++;
+      guest.osDiskWritten = true;
+    }
+    if (failure == null && crash != null) {
+      failure = "the guest stopped unexpectedly: " + crash;
+    }
     guest.failure = failure == null ? "" : failure;
     guest.running = failure == null;
     guest.since = clock.instant();
@@ -107,13 +174,16 @@ public final class SimulatedHypervisor implements Hypervisor {
   @Override
   public void destroy(String desktopId, boolean deleteUserData) {
     guests.remove(desktopId);
+    if (deleteUserData) {
+      userDisks.remove(desktopId);
+    }
   }
 
   @Override
   public Observation observe(String desktopId) {
     Guest guest = guests.get(desktopId);
     if (guest == null) {
-      return Observation.of(ObservedState.OBSERVED_STATE_ABSENT);
+      return Observation.of(GuestState.ABSENT);
     }
     if (!guest.failure.isEmpty()) {
       return Observation.failed(guest.failure);
@@ -121,11 +191,9 @@ public final class SimulatedHypervisor implements Hypervisor {
     boolean settled =
         !clock.instant().isBefore(guest.since.plus(guest.running ? startDelay : stopDelay));
     if (guest.running) {
-      return Observation.of(
-          settled ? ObservedState.OBSERVED_STATE_RUNNING : ObservedState.OBSERVED_STATE_STARTING);
+      return Observation.of(settled ? GuestState.RUNNING : GuestState.STARTING);
     }
-    return Observation.of(
-        settled ? ObservedState.OBSERVED_STATE_STOPPED : ObservedState.OBSERVED_STATE_STOPPING);
+    return Observation.of(settled ? GuestState.STOPPED : GuestState.STOPPING);
   }
 
   @Override

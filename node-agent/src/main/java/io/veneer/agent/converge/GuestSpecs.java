@@ -1,0 +1,79 @@
+package io.veneer.agent.converge;
+
+import io.veneer.agent.hypervisor.BootSource;
+import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.ImageRef;
+import io.veneer.agent.images.ImageDownloads;
+import io.veneer.agent.v1.BlobRef;
+import io.veneer.agent.v1.BootMode;
+import io.veneer.agent.v1.DesiredDesktop;
+import io.veneer.agent.v1.DirectKernelBoot;
+import io.veneer.agent.v1.Firmware;
+import io.veneer.agent.v1.GuestNetwork;
+import io.veneer.agent.v1.HardwareProfile;
+import io.veneer.agent.v1.MachineType;
+import java.io.IOException;
+import java.util.Optional;
+
+/** A desired desktop in the drivers' own words, with its blobs resolved to cached files. */
+final class GuestSpecs {
+
+  private final ImageDownloads images;
+
+  GuestSpecs(ImageDownloads images) {
+    this.images = images;
+  }
+
+  /** The guest's spec with its blobs in the cache; empty while one of them is being fetched. */
+  Optional<GuestSpec> resolve(DesiredDesktop desktop) throws IOException {
+    HardwareProfile hardware = desktop.getHardware();
+    boolean directKernel = hardware.getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
+    DirectKernelBoot direct = hardware.getDirectKernel();
+    Optional<ImageRef> golden = cached(desktop.getGoldenImage(), ImageRef.Kind.DISK_QCOW2);
+    Optional<ImageRef> kernel =
+        directKernel ? cached(direct.getKernel(), ImageRef.Kind.KERNEL) : Optional.empty();
+    Optional<ImageRef> initrd =
+        directKernel && direct.hasInitrd()
+            ? cached(direct.getInitrd(), ImageRef.Kind.INITRD)
+            : Optional.empty();
+    if (golden.isEmpty()
+        || (directKernel && kernel.isEmpty())
+        || (directKernel && direct.hasInitrd() && initrd.isEmpty())) {
+      return Optional.empty();
+    }
+    BootSource boot =
+        directKernel
+            ? new BootSource.DirectKernel(kernel.get(), initrd.orElse(null), direct.getCmdline())
+            : new BootSource.DiskImage();
+    return Optional.of(
+        new GuestSpec(
+            desktop.getDesktopId(),
+            new GuestSpec.Size(
+                Math.max(1, desktop.getSize().getVcpus()),
+                Math.max(64, desktop.getSize().getMemoryMib())),
+            golden.get(),
+            boot,
+            hardware.getMachine() == MachineType.MACHINE_TYPE_MICROVM
+                ? GuestSpec.Machine.MICROVM
+                : GuestSpec.Machine.Q35,
+            hardware.getFirmware() == Firmware.FIRMWARE_UEFI
+                ? GuestSpec.Firmware.UEFI
+                : GuestSpec.Firmware.BIOS,
+            hardware.getDisplay(),
+            new GuestSpec.Devices(
+                desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0,
+                desktop.getNetwork() == GuestNetwork.GUEST_NETWORK_OUTBOUND
+                    ? GuestSpec.Network.OUTBOUND
+                    : GuestSpec.Network.OFF)));
+  }
+
+  /** The blob in the cache; empty while it is fetched (in the background); thrown if it failed. */
+  private Optional<ImageRef> cached(BlobRef blob, ImageRef.Kind kind) throws IOException {
+    return switch (images.request(blob)) {
+      case ImageDownloads.Availability.Ready ready ->
+          Optional.of(new ImageRef(blob.getDigest(), kind, ready.path()));
+      case ImageDownloads.Availability.Fetching pending -> Optional.empty();
+      case ImageDownloads.Availability.Failed failed -> throw new IOException(failed.reason());
+    };
+  }
+}

@@ -1,0 +1,44 @@
+package io.veneer.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What QEMU tests read of a guest's qcow2 disks, with QEMU's own tools. */
+public final class QemuImages {
+
+  private QemuImages() {}
+
+  /**
+   * Bytes of guest data allocated in the overlay itself (depth 0), not read through to its base.
+   */
+  public static long bytesHeldByTheOverlayItself(Path overlay) throws IOException {
+    Process process =
+        new ProcessBuilder("qemu-img", "map", "--output=json", "-U", overlay.toString()).start();
+    JsonNode extents = JsonMapper.builder().build().readTree(process.getInputStream());
+    long bytes = 0;
+    for (JsonNode extent : extents) {
+      if (extent.get("depth").asInt() == 0 && extent.get("data").asBoolean()) {
+        bytes += extent.get("length").asLong();
+      }
+    }
+    return bytes;
+  }
+
+  /** Runs qemu-io on a qcow2 image ({@code -r -U} reads it beside a running guest). */
+  public static String qemuIo(Path image, String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
+    command.addAll(List.of(arguments));
+    command.add(image.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("%s: %s", command, output).isZero();
+    return output;
+  }
+}
