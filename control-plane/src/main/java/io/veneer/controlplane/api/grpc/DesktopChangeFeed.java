@@ -187,15 +187,14 @@ class DesktopChangeFeed implements SmartLifecycle {
 
   private KafkaConsumer<String, byte[]> newConsumer() {
     return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.CLIENT_ID_CONFIG,
-            "veneer-api-desktop-watch",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "latest"),
+        kafka.clientConfig(
+            Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "veneer-api-desktop-watch",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "latest")),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }
