@@ -12,7 +12,6 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.veneer.api.v1.CreatePoolRequest;
@@ -40,6 +39,7 @@ import io.veneer.api.v1.RollPoolRequest;
 import io.veneer.api.v1.UpdatePoolRequest;
 import io.veneer.api.v1.WatchDesktopsRequest;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
@@ -77,7 +77,7 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
 
   @BeforeEach
   void aHostAndAPoolForAliceAndBob() {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    channel = TestTls.channel(server.port());
     hosts.register(
         new HostRegistration(
             host, new io.veneer.scheduler.cluster.Resources(64, 262_144, 4_000), Map.of(), ""));
