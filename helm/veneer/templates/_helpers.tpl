@@ -113,6 +113,34 @@ readinessProbe:
   mountPath: /tmp
 {{- end -}}
 
+{{/*
+The Secret whose certificate every gRPC listener serves (agent gateway, public gRPC API, golden
+image service), or empty when gRPC is in clear by the explicit grpcTls.plaintext; fails when neither.
+*/}}
+{{- define "veneer.grpcTlsSecret" -}}
+{{- if .Values.grpcTls.plaintext -}}
+{{- if .Values.grpcTls.secretName -}}
+{{- fail "grpcTls.secretName and grpcTls.plaintext exclude each other" -}}
+{{- end -}}
+{{- else -}}
+{{- required "grpcTls.secretName is required: a kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt) whose certificate names the control plane's and golden image service's Services (or grpcTls.plaintext=true, development only)" .Values.grpcTls.secretName -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where the gRPC TLS Secret is mounted, in the containers that serve or dial gRPC. */}}
+{{- define "veneer.grpcTlsVolumeMount" -}}
+- name: grpc-tls
+  mountPath: {{ .Values.grpcTls.mountPath }}
+  readOnly: true
+{{- end -}}
+
+{{- define "veneer.grpcTlsVolume" -}}
+- name: grpc-tls
+  secret:
+    secretName: {{ include "veneer.grpcTlsSecret" . }}
+    defaultMode: 0440
+{{- end -}}
+
 {{/* PostgreSQL. */}}
 {{- define "veneer.databaseHost" -}}
 {{- if .Values.postgresql.enabled -}}

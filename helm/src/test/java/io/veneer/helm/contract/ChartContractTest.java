@@ -10,6 +10,7 @@ import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
+import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -117,6 +118,7 @@ class ChartContractTest {
       values.put(port, freePort());
     }
     values.put("goldenImageService.persistence.mountPath", work.resolve("images").toString());
+    values.put("grpcTls.mountPath", grpcTlsSecret(work.resolve("grpc-tls")).toString());
     manifests = VeneerChart.render(VeneerChart.ciValues("minimal"), values);
 
     for (Service service : Service.values()) {
@@ -127,6 +129,17 @@ class ChartContractTest {
           RunningService.start(
               jar, service.environment(manifests, existingSecrets).variables(), work));
     }
+  }
+
+  /** What Kubernetes would mount of the chart's gRPC TLS Secret: a real CA's files, its keys. */
+  private static Path grpcTlsSecret(Path mount) throws IOException {
+    LocalCertificateAuthority ca =
+        new LocalCertificateAuthority(Files.createTempDirectory("chart-contract-ca")).create();
+    Files.createDirectories(mount);
+    Files.copy(ca.serverCertificate(), mount.resolve("tls.crt"));
+    Files.copy(ca.serverKey(), mount.resolve("tls.key"));
+    Files.copy(ca.caCertificate(), mount.resolve("ca.crt"));
+    return mount;
   }
 
   @AfterAll
