@@ -134,7 +134,8 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
       List.of(
           "",
           TestTokens.expiredAdmin("admin-" + run),
-          TestTokens.wronglySignedAdmin("admin-" + run));
+          TestTokens.wronglySignedAdmin("admin-" + run),
+          TestTokens.adminOfAnotherAudience("admin-" + run));
   private RestClientForTests rest;
   private ManagedChannel channel;
   private UUID pool;
