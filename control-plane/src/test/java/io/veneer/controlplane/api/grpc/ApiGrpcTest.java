@@ -449,6 +449,33 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
     assertThat(seen).allSatisfy(c -> assertThat(c.getInitial()).isFalse());
   }
 
+  @Test
+  void aWatchEndsWhenItsCallersTokenExpires() {
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    DesktopServiceGrpc.newStub(channel)
+        .withCallCredentials(bearer(TestTokens.userExpiringIn(alice, Duration.ofSeconds(3))))
+        .watchDesktops(
+            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(DesktopChange change) {}
+
+              @Override
+              public void onError(Throwable t) {
+                failures.add(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !failures.isEmpty());
+    assertThat(code(failures.getFirst())).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(Status.fromThrowable(failures.getFirst()).getDescription()).contains("expired");
+    await().atMost(Duration.ofSeconds(5)).until(() -> feed.watchers() == 0);
+  }
+
   private static Pool.Builder pool(String name, String goldenVersion) {
     return Pool.newBuilder()
         .setName(name)
