@@ -14,9 +14,14 @@ import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.controlplane.hosts.HostImages;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +34,7 @@ import org.springframework.stereotype.Component;
  * replica made them.
  */
 @Component
-public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
+public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(AgentGateway.class);
 
@@ -44,6 +49,9 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
   private final AtomicInteger connected = new AtomicInteger();
 
   private final HostImages hostImages;
+  private final ScheduledExecutorService helloDeadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("agent-hello-deadlines").daemon().factory());
 
   AgentGateway(
       AgentCredentials credentials,
@@ -58,6 +66,11 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
     this.reports = reports;
     this.properties = properties;
     meters.gauge("veneer.agent.connections", connected);
+  }
+
+  @Override
+  public void destroy() {
+    helloDeadlines.shutdownNow();
   }
 
   /** Carries the agent token from the call's metadata to the stream. */
@@ -79,9 +92,23 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
       private String hostId;
       private AgentSessions.Session session;
       private boolean closed;
+      private final ScheduledFuture<?> helloDeadline =
+          helloDeadlines.schedule(
+              this::helloTimedOut, properties.helloTimeoutSeconds(), TimeUnit.SECONDS);
+
+      private synchronized void helloTimedOut() {
+        if (hostId == null && !closed) {
+          log.warn("event=agent.refused reason=no-hello");
+          refuse(
+              Status.DEADLINE_EXCEEDED.withDescription(
+                  "No Hello within "
+                      + properties.helloTimeoutSeconds()
+                      + " s of opening the stream: the first message must be Hello"));
+        }
+      }
 
       @Override
-      public void onNext(AgentMessage message) {
+      public synchronized void onNext(AgentMessage message) {
         if (closed) {
           return;
         }
@@ -106,6 +133,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
               return;
             }
             hostId = claimed;
+            helloDeadline.cancel(false);
             connected.incrementAndGet();
             log.info("event=agent.connected host={}", hostId);
             session =
@@ -156,6 +184,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
       }
 
       private void disconnected() {
+        helloDeadline.cancel(false);
         if (session != null) {
           sessions.close(session);
           session = null;
@@ -168,12 +197,12 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase {
       }
 
       @Override
-      public void onError(Throwable t) {
+      public synchronized void onError(Throwable t) {
         disconnected();
       }
 
       @Override
-      public void onCompleted() {
+      public synchronized void onCompleted() {
         // The session stops sending first: a push must not race the stream's end.
         disconnected();
         if (!closed) {

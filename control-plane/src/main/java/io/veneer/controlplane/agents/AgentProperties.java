@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     top of the changes pushed as they commit (default 30)
  * @param grpcAddress the address the gateway listens on (default all interfaces, as agents run on
  *     other hosts; 127.0.0.1 for a one-machine setup)
+ * @param helloTimeoutSeconds a stream whose first message, Hello, has not come this long after it
+ *     opened is closed (default 10), so that streams nobody identified cannot pile up
  */
 @ConfigurationProperties("veneer.agents")
 public record AgentProperties(
@@ -20,4 +22,13 @@ public record AgentProperties(
     @DefaultValue("10") int heartbeatIntervalSeconds,
     @DefaultValue("30") int heartbeatGraceSeconds,
     @DefaultValue("30") int resyncIntervalSeconds,
-    @DefaultValue("0.0.0.0") String grpcAddress) {}
+    @DefaultValue("0.0.0.0") String grpcAddress,
+    @DefaultValue("10") int helloTimeoutSeconds) {
+
+  public AgentProperties {
+    if (helloTimeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "veneer.agents.hello-timeout-seconds must be at least 1, was " + helloTimeoutSeconds);
+    }
+  }
+}

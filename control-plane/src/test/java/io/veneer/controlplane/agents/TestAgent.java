@@ -9,6 +9,7 @@ import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.controlplane.TestTls;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,11 @@ final class TestAgent implements AutoCloseable {
   }
 
   Status closedWith() throws Exception {
-    return closed.get(10, TimeUnit.SECONDS);
+    return closedWithin(Duration.ofSeconds(10));
+  }
+
+  Status closedWithin(Duration patience) throws Exception {
+    return closed.get(patience.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
