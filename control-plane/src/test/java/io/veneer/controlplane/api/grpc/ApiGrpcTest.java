@@ -410,26 +410,9 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
 
   @Test
   void aWatcherSeesItsOwnDesktopsChangesAndNotOthers() {
-    List<DesktopChange> seen = new CopyOnWriteArrayList<>();
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    DesktopServiceGrpc.newStub(channel)
-        .withCallCredentials(bearer(user(alice)))
-        .watchDesktops(
-            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
-            new StreamObserver<>() {
-              @Override
-              public void onNext(DesktopChange change) {
-                seen.add(change);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                failures.add(t);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
+    Watch watch = watch(user(alice));
+    List<DesktopChange> seen = watch.seen();
+    List<Throwable> failures = watch.failures();
     await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
 
     pools(user(bob)).requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
@@ -451,29 +434,40 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
 
   @Test
   void aWatchEndsWhenItsCallersTokenExpires() {
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    DesktopServiceGrpc.newStub(channel)
-        .withCallCredentials(bearer(TestTokens.userExpiringIn(alice, Duration.ofSeconds(3))))
-        .watchDesktops(
-            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
-            new StreamObserver<>() {
-              @Override
-              public void onNext(DesktopChange change) {}
-
-              @Override
-              public void onError(Throwable t) {
-                failures.add(t);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
+    List<Throwable> failures =
+        watch(TestTokens.userExpiringIn(alice, Duration.ofSeconds(3))).failures();
     await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !failures.isEmpty());
     assertThat(code(failures.getFirst())).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(Status.fromThrowable(failures.getFirst()).getDescription()).contains("expired");
     await().atMost(Duration.ofSeconds(5)).until(() -> feed.watchers() == 0);
+  }
+
+  /** What one WatchDesktops call of this test's pool received. */
+  private record Watch(List<DesktopChange> seen, List<Throwable> failures) {}
+
+  private Watch watch(String token) {
+    Watch watch = new Watch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+    DesktopServiceGrpc.newStub(channel)
+        .withCallCredentials(bearer(token))
+        .watchDesktops(
+            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(DesktopChange change) {
+                watch.seen().add(change);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                watch.failures().add(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    return watch;
   }
 
   private static Pool.Builder pool(String name, String goldenVersion) {
