@@ -29,6 +29,8 @@ import io.veneer.api.v1.HostState;
 import io.veneer.api.v1.ImageVersionState;
 import io.veneer.api.v1.ListDesktopsRequest;
 import io.veneer.api.v1.ListHostsRequest;
+import io.veneer.api.v1.ListPoolsRequest;
+import io.veneer.api.v1.PageRequest;
 import io.veneer.api.v1.Pool;
 import io.veneer.api.v1.PoolHardware;
 import io.veneer.api.v1.PoolKind;
@@ -51,6 +53,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -298,6 +301,62 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
                 .getState())
         .as("bob's desktop is untouched")
         .isEqualTo(bobs.getState());
+  }
+
+  @Test
+  void aUserSeesOnlyTheirOwnEntitlementsOfAPoolAndAnAdminSeesThemAll() {
+    String teams =
+        pools(admin())
+            .createPool(
+                CreatePoolRequest.newBuilder()
+                    .setPool(
+                        pool(
+                                "teams-" + run,
+                                pools(admin()).getPool(get(poolId)).getGoldenImageVersionId())
+                            .addEntitledUsers(alice)
+                            .addEntitledUsers(bob)
+                            .addEntitledGroups("sales")
+                            .addEntitledGroups("design"))
+                    .build())
+            .getId();
+    String carolInDesign = TestTokens.user("carol-" + run, "design");
+
+    assertThat(entitlements(pools(user(alice)).getPool(get(teams))))
+        .containsExactly("user " + alice);
+    assertThat(entitlements(listed(teams, user(alice)))).containsExactly("user " + alice);
+    assertThat(entitlements(pools(carolInDesign).getPool(get(teams))))
+        .containsExactly("group design");
+    assertThat(entitlements(listed(teams, carolInDesign))).containsExactly("group design");
+    assertThat(entitlements(pools(admin()).getPool(get(teams))))
+        .containsExactlyInAnyOrder("user " + alice, "user " + bob, "group sales", "group design");
+    assertThat(entitlements(listed(teams, admin())))
+        .containsExactlyInAnyOrder("user " + alice, "user " + bob, "group sales", "group design");
+  }
+
+  private static GetPoolRequest get(String poolId) {
+    return GetPoolRequest.newBuilder().setId(poolId).build();
+  }
+
+  private Pool listed(String poolId, String token) {
+    List<Pool> found =
+        pools(token)
+            .listPools(
+                ListPoolsRequest.newBuilder()
+                    .setPage(PageRequest.newBuilder().setPageSize(500))
+                    .build())
+            .getPoolsList()
+            .stream()
+            .filter(pool -> pool.getId().equals(poolId))
+            .toList();
+    assertThat(found).hasSize(1);
+    return found.getFirst();
+  }
+
+  private static List<String> entitlements(Pool pool) {
+    return Stream.concat(
+            pool.getEntitledUsersList().stream().map(user -> "user " + user),
+            pool.getEntitledGroupsList().stream().map(group -> "group " + group))
+        .toList();
   }
 
   @Test
