@@ -215,6 +215,25 @@ keycloak-admin-password: [{{ $v.keycloak.existingSecret | quote }}, {{ $v.keyclo
 {{- end -}}
 {{- end -}}
 
+{{/* Kafka client settings (externalKafka.properties) as a ConfigMap's variables; Spring binds
+VENEER_KAFKA_PROPERTIES_SECURITY_PROTOCOL to veneer.kafka.properties[security.protocol]. */}}
+{{- define "veneer.kafkaProperties" -}}
+{{- range $name, $value := .Values.externalKafka.properties }}
+VENEER_KAFKA_PROPERTIES_{{ $name | upper | replace "." "_" }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The secret ones (externalKafka.secretProperties) as a container's env entries. */}}
+{{- define "veneer.kafkaSecretProperties" -}}
+{{- range $name, $ref := .Values.externalKafka.secretProperties }}
+- name: VENEER_KAFKA_PROPERTIES_{{ $name | upper | replace "." "_" }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.secretName | quote }}
+      key: {{ $ref.key | quote }}
+{{- end }}
+{{- end -}}
+
 {{/* Keycloak: the issuer tokens name, the keys, the base URL for the directory client. */}}
 {{- define "veneer.issuerUri" -}}
 {{- if .Values.keycloak.enabled -}}

@@ -257,6 +257,55 @@ class RenderedChartTest {
   }
 
   @Test
+  void kafkasClientSettingsReachEveryServiceAndTheSecretOnesComeFromTheirSecret() {
+    Manifests manifests = VeneerChart.render("existing-secrets");
+
+    for (String service : List.of("control-plane", "golden-image-service", "web-portal")) {
+      JsonNode config = manifests.get("ConfigMap", "veneer-" + service).path("data");
+      assertThat(config.path("VENEER_KAFKA_PROPERTIES_SECURITY_PROTOCOL").asText())
+          .as(service)
+          .isEqualTo("SASL_SSL");
+      assertThat(config.path("VENEER_KAFKA_PROPERTIES_SASL_MECHANISM").asText())
+          .isEqualTo("SCRAM-SHA-512");
+      assertThat(config.path("VENEER_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE").asText())
+          .isEqualTo("PEM");
+      assertThat(config.has("VENEER_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")).isFalse();
+    }
+    for (ObjectNode workload :
+        List.of(
+            manifests.get("Deployment", "veneer-control-plane"),
+            manifests.get("StatefulSet", "veneer-golden-image-service"),
+            manifests.get("Deployment", "veneer-web-portal"))) {
+      JsonNode container = Manifests.podSpec(workload).path("containers").get(0);
+      JsonNode jaas =
+          env(container, "VENEER_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")
+              .path("valueFrom")
+              .path("secretKeyRef");
+      assertThat(jaas.path("name").asText()).isEqualTo("veneer-kafka-client");
+      assertThat(jaas.path("key").asText()).isEqualTo("jaas-config");
+      assertThat(
+              env(container, "VENEER_KAFKA_PROPERTIES_SSL_TRUSTSTORE_CERTIFICATES")
+                  .path("valueFrom")
+                  .path("secretKeyRef")
+                  .path("key")
+                  .asText())
+          .isEqualTo("ca.crt");
+    }
+    assertThat(manifests.ofKind("Job")).isEmpty();
+  }
+
+  @Test
+  void theTopicsJobThatCannotTakeKafkasClientSettingsIsRefusedWithThem() {
+    assertThatThrownBy(
+            () ->
+                VeneerChart.render(
+                    VeneerChart.ciValues("minimal"),
+                    Map.of("externalKafka.properties.security\\.protocol", "SSL")))
+        .hasMessageContaining(
+            "create the topics beforehand and set externalKafka.createTopics=false");
+  }
+
+  @Test
   void bundledDependenciesAreStatefulSetsOfTheUpstreamImages() {
     Manifests manifests = VeneerChart.render("bundled");
 

@@ -1,6 +1,6 @@
 package io.veneer.outbox;
 
-import java.util.HashMap;
+import io.veneer.api.kafka.KafkaClientConfig;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,27 +24,11 @@ public record KafkaProperties(
 
   /**
    * A client's configuration: {@code own} (what Veneer sets for that client, bootstrap servers
-   * included) with {@link #properties} added.
+   * included) with {@link #properties} added, by {@link KafkaClientConfig}.
    *
-   * @throws IllegalArgumentException when {@link #properties} names a setting Veneer sets itself,
-   *     which it would otherwise silently override
+   * @throws IllegalArgumentException when {@link #properties} names a setting Veneer sets itself
    */
   public Map<String, Object> clientConfig(Map<String, Object> own) {
-    Map<String, Object> config = new HashMap<>(own);
-    config.put("bootstrap.servers", bootstrapServers);
-    properties.forEach(
-        (name, value) -> {
-          if (config.containsKey(name)) {
-            throw new IllegalArgumentException(
-                "veneer.kafka.properties."
-                    + name
-                    + " is set by Veneer itself for this client; remove it"
-                    + (name.equals("bootstrap.servers")
-                        ? " and use veneer.kafka.bootstrap-servers"
-                        : ""));
-          }
-          config.put(name, value);
-        });
-    return config;
+    return KafkaClientConfig.of(bootstrapServers, properties, own);
   }
 }

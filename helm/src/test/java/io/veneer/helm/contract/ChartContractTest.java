@@ -92,12 +92,22 @@ class ChartContractTest {
     values.put("externalDatabase.port", database.getPort());
     values.put("externalDatabase.user", controlPlaneDatabase.username());
     existingSecrets =
-        Map.of("contract-database", Map.of("password", controlPlaneDatabase.password()));
+        Map.of(
+            "contract-database",
+            Map.of("password", controlPlaneDatabase.password()),
+            "contract-kafka",
+            Map.of("backoff", "100"));
     values.put("externalDatabase.existingSecret", "contract-database");
     values.put("externalDatabase.controlPlaneDatabase", controlPlaneDatabase.name());
     values.put("externalDatabase.imagesDatabase", imagesDatabase.name());
     values.put("externalKafka.bootstrapServers", topics.bootstrapServers());
     values.put("externalKafka.topicPrefix", topics.prefix());
+    // Kafka client settings, as they are and from a Secret: every service must know and take them.
+    values.put("externalKafka.createTopics", false);
+    values.put("externalKafka.properties.client\\.dns\\.lookup", "use_all_dns_ips");
+    values.put(
+        "externalKafka.secretProperties.reconnect\\.backoff\\.ms.secretName", "contract-kafka");
+    values.put("externalKafka.secretProperties.reconnect\\.backoff\\.ms.key", "backoff");
     values.put("externalKeycloak.issuerUri", realm.issuerUri().toString());
     values.put("externalKeycloak.url", realm.server().baseUrl().toString());
     values.put("externalKeycloak.realm", realm.name());
