@@ -81,6 +81,7 @@ check 'grep -qx "  \(sudo \)\{0,1\}apt-get update && \(sudo \)\{0,1\}apt-get ins
 check '[[ " $(printed_packages) " == *" qemu-system-x86 "* && " $(printed_packages) " != *" chromium "* ]]' \
   "the command names QEMU, not Chromium"
 check 'grep -q "VENEER_DRIVER=simulated ./veneer up" <<<"$out"' "and the way to run without QEMU"
+check '[[ " $(printed_packages) " == *" openssl "* ]]' "and openssl, which makes the local stack's CA"
 
 run test-never VENEER_INSTALL=never -- test
 check '[ "$status" = 1 ] && [ -z "$asked" ]' "installs nothing and stops (exit 1)"

@@ -13,6 +13,7 @@ veneer_requirements() {
   cat <<'TABLE'
 qemu-utils|always|qemu-img|qemu-img: the image service inspects and converts golden images, the agents make overlays
 util-linux|always|prlimit|prlimit: qemu-img runs under resource limits
+openssl|always|openssl|openssl: ./veneer up makes the local stack's CA and certificates (TLS), the tests make theirs
 npm|build|npm|npm: the web portal's build fetches noVNC
 qemu-system-x86|qemu|qemu-system-x86_64|qemu-system-x86_64: the desktops' real guests (TCG)
 busybox-static|qemu|busybox|busybox: the tiny golden image's userland

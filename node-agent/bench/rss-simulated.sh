@@ -64,7 +64,8 @@ await_line "$work/control-plane.log" '^listening port=' 60
 port="$(sed -n 's/^listening port=\([0-9]*\).*/\1/p' "$work/control-plane.log")"
 
 # shellcheck disable=SC2086 # the options are meant to split
-VENEER_CONTROL_PLANE="127.0.0.1:$port" VENEER_HOST_ID=bench-host VENEER_DRIVER=simulated \
+# The fake control plane listens on loopback in clear: the agent is told so explicitly.
+VENEER_CONTROL_PLANE="127.0.0.1:$port" VENEER_TLS=false VENEER_HOST_ID=bench-host VENEER_DRIVER=simulated \
 VENEER_DATA_DIR="$work/agent" VENEER_SIMULATED_START_MS=500 VENEER_SIMULATED_STOP_MS=200 \
   "$java" $opts -jar "$jar" > "$work/agent.log" 2>&1 &
 agent_pid=$!

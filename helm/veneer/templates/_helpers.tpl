@@ -113,6 +113,34 @@ readinessProbe:
   mountPath: /tmp
 {{- end -}}
 
+{{/*
+The Secret whose certificate every gRPC listener serves (agent gateway, public gRPC API, golden
+image service), or empty when gRPC is in clear by the explicit grpcTls.plaintext; fails when neither.
+*/}}
+{{- define "veneer.grpcTlsSecret" -}}
+{{- if .Values.grpcTls.plaintext -}}
+{{- if .Values.grpcTls.secretName -}}
+{{- fail "grpcTls.secretName and grpcTls.plaintext exclude each other" -}}
+{{- end -}}
+{{- else -}}
+{{- required "grpcTls.secretName is required: a kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt) whose certificate names the control plane's and golden image service's Services (or grpcTls.plaintext=true, development only)" .Values.grpcTls.secretName -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where the gRPC TLS Secret is mounted, in the containers that serve or dial gRPC. */}}
+{{- define "veneer.grpcTlsVolumeMount" -}}
+- name: grpc-tls
+  mountPath: {{ .Values.grpcTls.mountPath }}
+  readOnly: true
+{{- end -}}
+
+{{- define "veneer.grpcTlsVolume" -}}
+- name: grpc-tls
+  secret:
+    secretName: {{ include "veneer.grpcTlsSecret" . }}
+    defaultMode: 0440
+{{- end -}}
+
 {{/* PostgreSQL. */}}
 {{- define "veneer.databaseHost" -}}
 {{- if .Values.postgresql.enabled -}}
@@ -185,6 +213,25 @@ keycloak-admin-password: [{{ $v.keycloak.existingSecret | quote }}, {{ $v.keyclo
 {{- else -}}
 {{- required "externalKafka.bootstrapServers is required (or kafka.enabled=true for a bundled one)" .Values.externalKafka.bootstrapServers -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Kafka client settings (externalKafka.properties) as a ConfigMap's variables; Spring binds
+VENEER_KAFKA_PROPERTIES_SECURITY_PROTOCOL to veneer.kafka.properties[security.protocol]. */}}
+{{- define "veneer.kafkaProperties" -}}
+{{- range $name, $value := .Values.externalKafka.properties }}
+VENEER_KAFKA_PROPERTIES_{{ $name | upper | replace "." "_" }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The secret ones (externalKafka.secretProperties) as a container's env entries. */}}
+{{- define "veneer.kafkaSecretProperties" -}}
+{{- range $name, $ref := .Values.externalKafka.secretProperties }}
+- name: VENEER_KAFKA_PROPERTIES_{{ $name | upper | replace "." "_" }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.secretName | quote }}
+      key: {{ $ref.key | quote }}
+{{- end }}
 {{- end -}}
 
 {{/* Keycloak: the issuer tokens name, the keys, the base URL for the directory client. */}}

@@ -42,6 +42,10 @@ public abstract class ControlPlaneSpringTest {
     registry.add("veneer.kafka.topic-prefix", TOPICS::prefix);
     registry.add("veneer.images.grpc-target", GOLDEN_IMAGES::target);
     registry.add("veneer.images.api-token", () -> FakeGoldenImages.API_TOKEN);
+    for (String setting : TestTls.settings()) {
+      String[] nameAndValue = setting.split("=", 2);
+      registry.add(nameAndValue[0], () -> nameAndValue[1]);
+    }
     // No discovery in tests: the decoder trusts the test key pair's public key directly.
     registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> "");
     registry.add(

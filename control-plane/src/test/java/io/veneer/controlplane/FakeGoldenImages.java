@@ -7,6 +7,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.veneer.api.v1.GetImageRequest;
@@ -38,7 +39,10 @@ public final class FakeGoldenImages {
   public FakeGoldenImages() {
     try {
       server =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress("127.0.0.1", 0),
+                  TlsServerCredentials.create(
+                      TestTls.CA.serverCertificate().toFile(), TestTls.CA.serverKey().toFile()))
               .addService(ServerInterceptors.intercept(new Catalogue(), new TokenCheck()))
               .build()
               .start();

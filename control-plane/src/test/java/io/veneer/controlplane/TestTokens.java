@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -25,6 +26,9 @@ import java.util.List;
 public final class TestTokens {
 
   public static final String ISSUER = "https://issuer.test/realms/veneer";
+
+  /** The audience the control plane requires by default (spring...jwt.audiences). */
+  public static final String AUDIENCE = "veneer-api";
 
   private static final KeyPair KEYS = generate();
   private static final KeyPair STRANGER = generate();
@@ -45,21 +49,39 @@ public final class TestTokens {
   }
 
   public static String mint(String subject, List<String> roles, List<String> groups) {
-    return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600));
+    return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600), AUDIENCE);
+  }
+
+  /** A user's token that expires {@code lifetime} from now. */
+  public static String userExpiringIn(String subject, Duration lifetime) {
+    return sign(KEYS, subject, List.of("user"), List.of(), Instant.now().plus(lifetime), AUDIENCE);
+  }
+
+  /** An admin token of the right issuer for another application: otherwise perfectly valid. */
+  public static String adminOfAnotherAudience(String subject) {
+    return sign(
+        KEYS, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600), "account");
   }
 
   /** An admin token that expired an hour ago: otherwise perfectly valid. */
   public static String expiredAdmin(String subject) {
-    return sign(KEYS, subject, List.of("admin"), List.of(), Instant.now().minusSeconds(3600));
+    return sign(
+        KEYS, subject, List.of("admin"), List.of(), Instant.now().minusSeconds(3600), AUDIENCE);
   }
 
   /** An admin token signed with a key the control plane does not trust. */
   public static String wronglySignedAdmin(String subject) {
-    return sign(STRANGER, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600));
+    return sign(
+        STRANGER, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600), AUDIENCE);
   }
 
   private static String sign(
-      KeyPair keys, String subject, List<String> roles, List<String> groups, Instant expiry) {
+      KeyPair keys,
+      String subject,
+      List<String> roles,
+      List<String> groups,
+      Instant expiry,
+      String audience) {
     try {
       SignedJWT jwt =
           new SignedJWT(
@@ -67,6 +89,7 @@ public final class TestTokens {
               new JWTClaimsSet.Builder()
                   .subject(subject)
                   .issuer(ISSUER)
+                  .audience(audience)
                   .claim("roles", roles)
                   .claim("groups", groups)
                   .issueTime(new Date())

@@ -40,6 +40,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxUploadSize uploads and URL imports larger than this are rejected (default 300GB)
  * @param importReadTimeout a URL import whose source sends nothing for this long is rejected
  *     (default 30s)
+ * @param oidcAudience the audience ({@code aud}) people's access tokens must name (default {@code
+ *     veneer-api}): a token the issuer made for another application is refused
  */
 @ConfigurationProperties("veneer.images")
 public record ImagesProperties(
@@ -62,7 +64,8 @@ public record ImagesProperties(
     @DefaultValue("512") int qemuImgMaxProcesses,
     @DefaultValue("64") int qemuImgMaxOpenFiles,
     @DefaultValue("300GB") DataSize maxUploadSize,
-    @DefaultValue("30s") Duration importReadTimeout) {
+    @DefaultValue("30s") Duration importReadTimeout,
+    @DefaultValue("veneer-api") String oidcAudience) {
 
   public ImagesProperties {
     if (inspectionCpuSeconds < 1) {

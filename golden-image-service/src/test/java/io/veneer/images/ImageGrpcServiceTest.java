@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.veneer.api.tls.ClientTls;
 import io.veneer.api.v1.CreateImageRequest;
 import io.veneer.api.v1.GetImageRequest;
 import io.veneer.api.v1.GetVersionRequest;
@@ -22,6 +23,7 @@ import io.veneer.api.v1.PageRequest;
 import io.veneer.images.api.grpc.GrpcServer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,19 +52,50 @@ class ImageGrpcServiceTest {
 
   @BeforeEach
   void connect() {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
+    channel = dial(ServiceUnderTest.CA.caCertificate());
+    images = withToken(channel);
+  }
+
+  private static ImageServiceGrpc.ImageServiceBlockingStub withToken(ManagedChannel channel) {
     Metadata token = new Metadata();
     token.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + ServiceUnderTest.API_TOKEN);
-    images =
-        ImageServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token));
+    return ImageServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token));
   }
 
   @AfterEach
   void disconnect() {
     channel.shutdownNow();
+  }
+
+  private ManagedChannel dial(Path trustedCa) {
+    String target = "127.0.0.1:" + grpc.port();
+    return NettyChannelBuilder.forAddress(
+            "127.0.0.1", grpc.port(), new ClientTls(trustedCa, false, "test").credentials(target))
+        .build();
+  }
+
+  @Test
+  void servesOnlyClientsThatSpeakTlsAndTrustItsCertificate() {
+    ManagedChannel plaintext =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
+    ManagedChannel otherCa = dial(ServiceUnderTest.certificateAuthority().caCertificate());
+    try {
+      for (ManagedChannel refused : List.of(plaintext, otherCa)) {
+        assertThatThrownBy(
+                () -> withToken(refused).listImages(ListImagesRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      }
+      assertThat(images.listImages(ListImagesRequest.getDefaultInstance()).getImagesList())
+          .isNotNull();
+    } finally {
+      plaintext.shutdownNow();
+      otherCa.shutdownNow();
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
+import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,6 +33,9 @@ public final class ServiceUnderTest {
   public static final String AGENT_TOKEN = "test-agent-token";
   public static final String API_TOKEN = "test-api-token";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The CA the gRPC listener's certificate is signed by: clients verify it with this. */
+  public static final LocalCertificateAuthority CA = certificateAuthority();
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final int port;
@@ -62,7 +66,18 @@ public final class ServiceUnderTest {
     registry.add("veneer.images.grpc-port", () -> "0");
     registry.add("veneer.images.grpc-address", () -> "127.0.0.1");
     registry.add("veneer.images.api-token", () -> API_TOKEN);
+    registry.add("veneer.images.grpc-tls.certificate-file", CA::serverCertificate);
+    registry.add("veneer.images.grpc-tls.private-key-file", CA::serverKey);
     return topics;
+  }
+
+  /** A CA of its own, made in a new directory. */
+  public static LocalCertificateAuthority certificateAuthority() {
+    try {
+      return new LocalCertificateAuthority(Files.createTempDirectory("veneer-images-tls")).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public UUID createImage(String name) {

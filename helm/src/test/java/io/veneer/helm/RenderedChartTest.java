@@ -1,10 +1,12 @@
 package io.veneer.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -183,6 +185,124 @@ class RenderedChartTest {
     assertThat(env(agent, "VENEER_CONTROL_PLANE").path("value").asText())
         .isEqualTo("veneer-control-plane-agents:9090");
     assertThat(agent.path("resources").path("limits").has("memory")).isFalse();
+  }
+
+  @Test
+  void everyGrpcListenerServesTheTlsSecretsCertificateAndEveryClientVerifiesItWithItsCa() {
+    Manifests manifests = VeneerChart.render("minimal");
+
+    JsonNode controlPlane = manifests.get("ConfigMap", "veneer-control-plane").path("data");
+    assertThat(controlPlane.path("VENEER_TLS_CERTIFICATEFILE").asText())
+        .isEqualTo("/etc/veneer/grpc-tls/tls.crt");
+    assertThat(controlPlane.path("VENEER_TLS_PRIVATEKEYFILE").asText())
+        .isEqualTo("/etc/veneer/grpc-tls/tls.key");
+    assertThat(controlPlane.path("VENEER_IMAGES_GRPCCAFILE").asText())
+        .isEqualTo("/etc/veneer/grpc-tls/ca.crt");
+    assertThat(controlPlane.has("VENEER_TLS_PLAINTEXT")).isFalse();
+    assertThat(
+            manifests
+                .get("ConfigMap", "veneer-golden-image-service")
+                .path("data")
+                .path("VENEER_IMAGES_GRPCTLS_CERTIFICATEFILE")
+                .asText())
+        .isEqualTo("/etc/veneer/grpc-tls/tls.crt");
+    JsonNode agent =
+        Manifests.podSpec(manifests.get("DaemonSet", "veneer-node-agent"))
+            .path("containers")
+            .get(0);
+    assertThat(env(agent, "VENEER_TLS_CA").path("value").asText())
+        .isEqualTo("/etc/veneer/grpc-tls/ca.crt");
+    for (ObjectNode workload :
+        List.of(
+            manifests.get("Deployment", "veneer-control-plane"),
+            manifests.get("StatefulSet", "veneer-golden-image-service"),
+            manifests.get("DaemonSet", "veneer-node-agent"))) {
+      JsonNode pod = Manifests.podSpec(workload);
+      assertThat(pod.path("volumes").findValues("secretName"))
+          .extracting(JsonNode::asText)
+          .contains("veneer-grpc-tls");
+      assertThat(pod.path("containers").get(0).path("volumeMounts").findValues("mountPath"))
+          .extracting(JsonNode::asText)
+          .contains("/etc/veneer/grpc-tls");
+    }
+    assertThat(manifests.text()).doesNotContain("h2c");
+  }
+
+  @Test
+  void grpcInClearOnlyWhenPlaintextIsSetAndNeverWithoutEither() {
+    Manifests plaintext = VeneerChart.render("bundled");
+
+    assertThat(
+            plaintext
+                .get("ConfigMap", "veneer-control-plane")
+                .path("data")
+                .path("VENEER_TLS_PLAINTEXT")
+                .asText())
+        .isEqualTo("true");
+    JsonNode agent =
+        Manifests.podSpec(plaintext.get("DaemonSet", "veneer-node-agent"))
+            .path("containers")
+            .get(0);
+    assertThat(env(agent, "VENEER_TLS").path("value").asText()).isEqualTo("false");
+    assertThatThrownBy(
+            () ->
+                VeneerChart.render(
+                    VeneerChart.ciValues("minimal"), Map.of("grpcTls.secretName", "")))
+        .hasMessageContaining("grpcTls.secretName is required");
+    assertThatThrownBy(
+            () ->
+                VeneerChart.render(
+                    VeneerChart.ciValues("minimal"), Map.of("grpcTls.plaintext", true)))
+        .hasMessageContaining("grpcTls.secretName and grpcTls.plaintext exclude each other");
+  }
+
+  @Test
+  void kafkasClientSettingsReachEveryServiceAndTheSecretOnesComeFromTheirSecret() {
+    Manifests manifests = VeneerChart.render("existing-secrets");
+
+    for (String service : List.of("control-plane", "golden-image-service", "web-portal")) {
+      JsonNode config = manifests.get("ConfigMap", "veneer-" + service).path("data");
+      assertThat(config.path("VENEER_KAFKA_PROPERTIES_SECURITY_PROTOCOL").asText())
+          .as(service)
+          .isEqualTo("SASL_SSL");
+      assertThat(config.path("VENEER_KAFKA_PROPERTIES_SASL_MECHANISM").asText())
+          .isEqualTo("SCRAM-SHA-512");
+      assertThat(config.path("VENEER_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE").asText())
+          .isEqualTo("PEM");
+      assertThat(config.has("VENEER_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")).isFalse();
+    }
+    for (ObjectNode workload :
+        List.of(
+            manifests.get("Deployment", "veneer-control-plane"),
+            manifests.get("StatefulSet", "veneer-golden-image-service"),
+            manifests.get("Deployment", "veneer-web-portal"))) {
+      JsonNode container = Manifests.podSpec(workload).path("containers").get(0);
+      JsonNode jaas =
+          env(container, "VENEER_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")
+              .path("valueFrom")
+              .path("secretKeyRef");
+      assertThat(jaas.path("name").asText()).isEqualTo("veneer-kafka-client");
+      assertThat(jaas.path("key").asText()).isEqualTo("jaas-config");
+      assertThat(
+              env(container, "VENEER_KAFKA_PROPERTIES_SSL_TRUSTSTORE_CERTIFICATES")
+                  .path("valueFrom")
+                  .path("secretKeyRef")
+                  .path("key")
+                  .asText())
+          .isEqualTo("ca.crt");
+    }
+    assertThat(manifests.ofKind("Job")).isEmpty();
+  }
+
+  @Test
+  void theTopicsJobThatCannotTakeKafkasClientSettingsIsRefusedWithThem() {
+    assertThatThrownBy(
+            () ->
+                VeneerChart.render(
+                    VeneerChart.ciValues("minimal"),
+                    Map.of("externalKafka.properties.security\\.protocol", "SSL")))
+        .hasMessageContaining(
+            "create the topics beforehand and set externalKafka.createTopics=false");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.veneer.localstack.parts.AgentDataPath;
 import io.veneer.localstack.parts.LocalPostgres;
 import io.veneer.localstack.parts.SpringService;
 import io.veneer.testsupport.keycloak.VeneerRealm;
+import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -19,6 +20,9 @@ final class ServiceSettings {
   static final String CONTROL_PLANE_DATABASE = "controlplane";
   static final String IMAGES_DATABASE = "images";
 
+  /** Spring Boot's environment name of spring.datasource.password: out of ps, unlike arguments. */
+  static final String DATABASE_PASSWORD = "SPRING_DATASOURCE_PASSWORD";
+
   /** Agents heartbeat every 2 s here: a local host shows up, and goes, within seconds. */
   static final int HEARTBEAT_SECONDS = 2;
 
@@ -26,12 +30,19 @@ final class ServiceSettings {
   private final StackPorts ports;
   private final Jars jars;
   private final Credentials credentials;
+  private final LocalCertificateAuthority tls;
 
-  ServiceSettings(StackLayout layout, StackPorts ports, Jars jars, Credentials credentials) {
+  ServiceSettings(
+      StackLayout layout,
+      StackPorts ports,
+      Jars jars,
+      Credentials credentials,
+      LocalCertificateAuthority tls) {
     this.layout = layout;
     this.ports = ports;
     this.jars = jars;
     this.credentials = credentials;
+    this.tls = tls;
   }
 
   String kafkaBootstrap() {
@@ -86,8 +97,12 @@ final class ServiceSettings {
         jars.images(),
         settings,
         Map.of(
-            "VENEER_IMAGES_API_TOKEN", credentials.imagesApiToken(),
-            "VENEER_AGENT_TOKEN", credentials.imagesAgentToken()),
+            "VENEER_IMAGES_API_TOKEN",
+            credentials.imagesApiToken(),
+            "VENEER_AGENT_TOKEN",
+            credentials.imagesAgentToken(),
+            DATABASE_PASSWORD,
+            LocalPostgres.PASSWORD),
         readiness(imagesUrl()));
   }
 
@@ -104,13 +119,20 @@ final class ServiceSettings {
     settings.put("veneer.agents.grpc-port", String.valueOf(ports.agentGateway()));
     settings.put("veneer.agents.grpc-address", "127.0.0.1");
     settings.put("veneer.agents.heartbeat-interval-seconds", String.valueOf(HEARTBEAT_SECONDS));
+    // The agent gateway serves TLS with the stack's certificate; agents verify it with its CA.
+    settings.put("veneer.tls.certificate-file", tls.serverCertificate().toString());
+    settings.put("veneer.tls.private-key-file", tls.serverKey().toString());
     // REST is the local stack's API; the gRPC API stays off to keep the ports it claims few.
     settings.put("veneer.api.grpc-port", "-1");
     return new SpringService(
         "control-plane",
         jars.controlPlane(),
         settings,
-        Map.of("VENEER_IDENTITY_CLIENTSECRET", DemoRealm.DIRECTORY_CLIENT_SECRET),
+        Map.of(
+            "VENEER_IDENTITY_CLIENTSECRET",
+            DemoRealm.DIRECTORY_CLIENT_SECRET,
+            DATABASE_PASSWORD,
+            LocalPostgres.PASSWORD),
         readiness(controlPlaneUrl()));
   }
 
@@ -138,6 +160,7 @@ final class ServiceSettings {
   Map<String, String> agent(String hostId, String agentToken, String driver) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("VENEER_CONTROL_PLANE", agentGateway());
+    env.put("VENEER_TLS_CA", tls.caCertificate().toString());
     env.put("VENEER_HOST_ID", hostId);
     env.put("VENEER_AGENT_TOKEN", agentToken);
     env.put(
@@ -164,7 +187,6 @@ final class ServiceSettings {
         "spring.datasource.url",
         "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/" + database);
     settings.put("spring.datasource.username", LocalPostgres.ROLE);
-    settings.put("spring.datasource.password", LocalPostgres.PASSWORD);
     settings.put("veneer.kafka.bootstrap-servers", kafkaBootstrap());
     return settings;
   }

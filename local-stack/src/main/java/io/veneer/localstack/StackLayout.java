@@ -15,6 +15,7 @@ import java.util.Map;
  * postgres/         PostgreSQL data directory      kafka/        Kafka log directory
  * images/           golden image blob store        agents/&lt;host&gt;/ node agent data (guests, cache)
  * secrets/          generated passwords and tokens  logs/         one log per process
+ * tls/              the stack's CA and the certificate its gRPC listeners serve (owner-only)
  * run/              pid files, generated configuration and Keycloak's work directory of the
  *                   current run (Keycloak keeps its realm in memory: up creates it again)
  * </pre>
@@ -53,6 +54,11 @@ public record StackLayout(Path root) {
 
   public Path secrets() {
     return root.resolve("secrets");
+  }
+
+  /** The local CA (LocalCertificateAuthority): made by up, owner-only. */
+  public Path tls() {
+    return root.resolve("tls");
   }
 
   public Path logs() {

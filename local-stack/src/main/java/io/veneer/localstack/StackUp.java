@@ -23,6 +23,7 @@ import io.veneer.localstack.process.LogFile;
 import io.veneer.localstack.process.ProcessLauncher;
 import io.veneer.localstack.process.ShutdownOrder;
 import io.veneer.testsupport.keycloak.KeycloakSettings;
+import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +122,8 @@ final class StackUp {
   StackInfo run() throws StartupFailure, IOException, InterruptedException {
     Credentials credentials = Credentials.prepare(layout);
     Jars jars = Jars.preparedFrom(tree, layout.run().resolve("jars"));
-    ServiceSettings settings = new ServiceSettings(layout, ports, jars, credentials);
+    LocalCertificateAuthority tls = new LocalCertificateAuthority(layout.tls()).create();
+    ServiceSettings settings = new ServiceSettings(layout, ports, jars, credentials, tls);
     CompletableFuture<TinyGolden> golden = buildTinyGoldenInBackground();
 
     // Keycloak is the slowest to start: first, so the others start while it boots.

@@ -3,6 +3,7 @@ package io.veneer.agent;
 import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.images.BlobSource;
+import io.veneer.api.tls.ClientTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,7 +50,7 @@ public record AgentSettings(
     String qemuSystem = env.getOrDefault("VENEER_QEMU_SYSTEM", "qemu-system-x86_64");
     return new AgentSettings(
         env.getOrDefault("VENEER_CONTROL_PLANE", "127.0.0.1:9090"),
-        Boolean.parseBoolean(env.getOrDefault("VENEER_TLS", "false")),
+        Boolean.parseBoolean(env.getOrDefault("VENEER_TLS", "true")),
         env.containsKey("VENEER_TLS_CA") ? Path.of(env.get("VENEER_TLS_CA")) : null,
         env.getOrDefault("VENEER_HOST_ID", hostName()),
         env.getOrDefault("VENEER_AGENT_TOKEN", ""),
@@ -114,6 +115,7 @@ public record AgentSettings(
               + guestEgress.namespace()
               + " does not exist (ip netns add NAME)");
     }
+    controlPlaneTls();
     if (imageCacheBytes <= 0) {
       throw new IllegalArgumentException("VENEER_IMAGE_CACHE_GIB must be at least 1");
     }
@@ -123,6 +125,14 @@ public record AgentSettings(
               + hostId
               + "'");
     }
+  }
+
+  /**
+   * How the control plane is dialled: TLS verified against {@code VENEER_TLS_CA} (or the JVM's
+   * trust store), plaintext only with an explicit {@code VENEER_TLS=false}.
+   */
+  public ClientTls controlPlaneTls() {
+    return new ClientTls(tlsCaFile, !tls, "VENEER_TLS/VENEER_TLS_CA");
   }
 
   static Map<String, String> labels(String text) {

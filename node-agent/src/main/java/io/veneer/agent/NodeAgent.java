@@ -1,7 +1,6 @@
 package io.veneer.agent;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.converge.Converger;
@@ -181,19 +180,12 @@ public final class NodeAgent implements AutoCloseable {
     channel.shutdownNow();
   }
 
-  private static ManagedChannel channel(AgentSettings settings) throws IOException {
+  private static ManagedChannel channel(AgentSettings settings) {
     String[] target = settings.controlPlane().split(":");
-    NettyChannelBuilder builder =
-        NettyChannelBuilder.forAddress(target[0], Integer.parseInt(target[1]));
-    if (settings.tls()) {
-      builder.useTransportSecurity();
-      if (settings.tlsCaFile() != null) {
-        builder.sslContext(
-            GrpcSslContexts.forClient().trustManager(settings.tlsCaFile().toFile()).build());
-      }
-    } else {
-      builder.usePlaintext();
-    }
-    return builder.build();
+    return NettyChannelBuilder.forAddress(
+            target[0],
+            Integer.parseInt(target[1]),
+            settings.controlPlaneTls().credentials(settings.controlPlane()))
+        .build();
   }
 }

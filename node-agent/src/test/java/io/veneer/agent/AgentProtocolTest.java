@@ -45,7 +45,7 @@ class AgentProtocolTest {
     controlPlane = new FakeControlPlane();
     imageService = new BlobServer();
     Map<String, String> env = new HashMap<>();
-    env.put("VENEER_CONTROL_PLANE", controlPlane.address());
+    env.putAll(controlPlane.dialSettings());
     env.put("VENEER_HOST_ID", "host-7");
     env.put("VENEER_AGENT_TOKEN", "secret-7");
     env.put("VENEER_DATA_DIR", data.toString());

@@ -127,7 +127,7 @@ class AgentRestartTest {
             .redirectErrorStream(true)
             .redirectOutput(data.resolve("agent-" + name + ".log").toFile());
     Map<String, String> env = builder.environment();
-    env.put("VENEER_CONTROL_PLANE", controlPlane.address());
+    env.putAll(controlPlane.dialSettings());
     env.put("VENEER_HOST_ID", "host-restart");
     env.put("VENEER_DATA_DIR", data.toString());
     env.put("VENEER_DRIVER", "qemu");

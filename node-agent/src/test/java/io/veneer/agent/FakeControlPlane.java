@@ -7,6 +7,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.AgentMessage;
@@ -21,10 +22,14 @@ import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ImageCacheChange;
 import io.veneer.agent.v1.ImagePrefetch;
 import io.veneer.agent.v1.ObservedState;
+import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,6 +55,9 @@ final class FakeControlPlane implements AutoCloseable {
   final List<Long> heartbeatTimes = new CopyOnWriteArrayList<>();
 
   private final AtomicInteger refusals = new AtomicInteger();
+
+  /** Signs the certificate the fake serves TLS with; agents trust it through VENEER_TLS_CA. */
+  static final LocalCertificateAuthority CA = newAuthority();
 
   FakeControlPlane() throws IOException {
     Metadata.Key<String> agentToken =
@@ -96,10 +104,27 @@ final class FakeControlPlane implements AutoCloseable {
           }
         };
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress("127.0.0.1", 0),
+                TlsServerCredentials.create(
+                    CA.serverCertificate().toFile(), CA.serverKey().toFile()))
             .addService(ServerInterceptors.intercept(service, recordToken))
             .build()
             .start();
+  }
+
+  static LocalCertificateAuthority newAuthority() {
+    try {
+      return new LocalCertificateAuthority(Files.createTempDirectory("veneer-agent-tls")).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The agent's settings that dial this fake over TLS, verifying it. */
+  Map<String, String> dialSettings() {
+    return Map.of(
+        "VENEER_CONTROL_PLANE", address(), "VENEER_TLS_CA", CA.caCertificate().toString());
   }
 
   String address() {

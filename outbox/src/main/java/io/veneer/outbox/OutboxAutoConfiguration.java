@@ -56,33 +56,32 @@ public class OutboxAutoConfiguration {
     return new OutboxRelay(
         new JdbcTemplate(dataSource),
         new TransactionTemplate(transactionManager),
-        producer(kafka.bootstrapServers(), properties),
+        producer(kafka, properties),
         kafka.topicPrefix(),
         properties);
   }
 
   /** An idempotent producer that fails fast while Kafka is away, so the relay can back off. */
   public static KafkaProducer<String, byte[]> producer(
-      String bootstrapServers, OutboxProperties properties) {
+      KafkaProperties kafka, OutboxProperties properties) {
     int timeoutMs = (int) properties.sendTimeout().toMillis();
     return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG,
-            Math.min(timeoutMs, 5_000),
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-            Math.min(timeoutMs, 5_000),
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-            Math.max(timeoutMs, 5_010),
-            ProducerConfig.CLIENT_ID_CONFIG,
-            "veneer-outbox-relay"),
+        kafka.clientConfig(
+            Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                Math.min(timeoutMs, 5_000),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Math.min(timeoutMs, 5_000),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                Math.max(timeoutMs, 5_010),
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "veneer-outbox-relay")),
         new StringSerializer(),
         new ByteArraySerializer());
   }

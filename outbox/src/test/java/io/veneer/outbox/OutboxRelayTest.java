@@ -178,7 +178,8 @@ class OutboxRelayTest {
         new OutboxRelay(
             jdbc,
             transactions,
-            OutboxAutoConfiguration.producer(bootstrapServers, PROPERTIES),
+            OutboxAutoConfiguration.producer(
+                new KafkaProperties(bootstrapServers, "", Map.of()), PROPERTIES),
             topics.prefix(),
             PROPERTIES);
     relays.add(relay);

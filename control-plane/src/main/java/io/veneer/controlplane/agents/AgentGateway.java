@@ -20,6 +20,9 @@ import io.veneer.controlplane.placement.HostCapabilities;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,9 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
   private final ExecutorService writers;
 
   private final DistributionSummary reportBatchSizes;
+  private final ScheduledExecutorService helloDeadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("agent-hello-deadlines").daemon().factory());
 
   AgentGateway(
       AgentCredentials credentials,
@@ -85,6 +91,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
   @Override
   public void destroy() {
     writers.shutdown();
+    helloDeadlines.shutdownNow();
   }
 
   /** Carries the agent token from the call's metadata to the stream. */
@@ -139,6 +146,21 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
         }
       }
 
+      private final ScheduledFuture<?> helloDeadline =
+          helloDeadlines.schedule(
+              this::helloTimedOut, properties.helloTimeoutSeconds(), TimeUnit.SECONDS);
+
+      private synchronized void helloTimedOut() {
+        if (hostId == null && !closed) {
+          log.warn("event=agent.refused reason=no-hello");
+          refuse(
+              Status.DEADLINE_EXCEEDED.withDescription(
+                  "No Hello within "
+                      + properties.helloTimeoutSeconds()
+                      + " s of opening the stream: the first message must be Hello"));
+        }
+      }
+
       @Override
       public synchronized void onNext(AgentMessage message) {
         if (closed) {
@@ -167,6 +189,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
             hostId = claimed;
             statuses = new StatusBatches(writers, batch -> write(claimed, batch));
             capabilities.record(message.getHello());
+            helloDeadline.cancel(false);
             connected.incrementAndGet();
             log.info("event=agent.connected host={}", hostId);
             session =
@@ -208,6 +231,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
       }
 
       private void disconnected() {
+        helloDeadline.cancel(false);
         if (session != null) {
           sessions.close(session);
           session = null;

@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.veneer.controlplane.common.GrpcServers;
+import io.veneer.controlplane.common.GrpcTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,11 +21,13 @@ public class AgentGrpcServer implements SmartLifecycle {
 
   private final AgentGateway gateway;
   private final AgentProperties properties;
+  private final GrpcTls tls;
   private volatile Server server;
 
-  AgentGrpcServer(AgentGateway gateway, AgentProperties properties) {
+  AgentGrpcServer(AgentGateway gateway, AgentProperties properties, GrpcTls tls) {
     this.gateway = gateway;
     this.properties = properties;
+    this.tls = tls;
   }
 
   @Override
@@ -35,7 +38,8 @@ public class AgentGrpcServer implements SmartLifecycle {
     try {
       server =
           NettyServerBuilder.forAddress(
-                  new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()))
+                  new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()),
+                  tls.credentials("the agent gateway"))
               .addService(ServerInterceptors.intercept(gateway, AgentGateway.tokenInterceptor()))
               .build()
               .start();

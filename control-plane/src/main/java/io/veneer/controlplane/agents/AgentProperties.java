@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     other hosts; 127.0.0.1 for a one-machine setup)
  * @param reportWriters how many agents' batches of status reports are written at once, each in one
  *     transaction holding one database connection (default 4)
+ * @param helloTimeoutSeconds a stream whose first message, Hello, has not come this long after it
+ *     opened is closed (default 10), so that streams nobody identified cannot pile up
  */
 @ConfigurationProperties("veneer.agents")
 public record AgentProperties(
@@ -23,12 +25,17 @@ public record AgentProperties(
     @DefaultValue("30") int heartbeatGraceSeconds,
     @DefaultValue("30") int resyncIntervalSeconds,
     @DefaultValue("0.0.0.0") String grpcAddress,
-    @DefaultValue("4") int reportWriters) {
+    @DefaultValue("4") int reportWriters,
+    @DefaultValue("10") int helloTimeoutSeconds) {
 
   public AgentProperties {
     if (reportWriters < 1) {
       throw new IllegalArgumentException(
           "veneer.agents.report-writers must be at least 1, not " + reportWriters);
+    }
+    if (helloTimeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "veneer.agents.hello-timeout-seconds must be at least 1, was " + helloTimeoutSeconds);
     }
   }
 }

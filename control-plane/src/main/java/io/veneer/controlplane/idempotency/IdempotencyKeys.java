@@ -9,10 +9,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Remembers which resource a caller's create with a given Idempotency-Key made, for {@code
- * veneer.idempotency.ttl-hours}; a key is 1-255 printable ASCII characters. The row is written in
- * the create's own transaction: a concurrent repeat blocks on the primary key until the first
- * commits, then finds its result; if the first rolls back, the repeat goes ahead itself. An expired
- * key's row is taken over by the next create that sends it.
+ * veneer.idempotency.ttl}; a key is 1-255 printable ASCII characters. The row is written in the
+ * create's own transaction: a concurrent repeat blocks on the primary key until the first commits,
+ * then finds its result; if the first rolls back, the repeat goes ahead itself. An expired key's
+ * row is taken over by the next create that sends it, or deleted by {@link
+ * IdempotencyHousekeeping}.
  */
 @Component
 public class IdempotencyKeys {
@@ -50,14 +51,14 @@ public class IdempotencyKeys {
             ON CONFLICT (principal, key) DO UPDATE
               SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash,
                   resource_id = EXCLUDED.resource_id, created_at = now()
-              WHERE idempotency_key.created_at < now() - make_interval(hours => ?)
+              WHERE idempotency_key.created_at < now() - make_interval(secs => ?)
             """,
             principal,
             key,
             operation,
             requestHash,
             resourceId,
-            properties.ttlHours());
+            properties.ttl().toSeconds());
     if (inserted == 1) {
       return Optional.empty();
     }

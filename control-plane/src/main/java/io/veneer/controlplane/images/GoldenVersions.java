@@ -34,7 +34,9 @@ public class GoldenVersions implements DisposableBean {
     this.channel =
         properties.grpcTarget().isBlank()
             ? null
-            : NettyChannelBuilder.forTarget(properties.grpcTarget()).usePlaintext().build();
+            : NettyChannelBuilder.forTarget(
+                    properties.grpcTarget(), properties.tls().credentials(properties.grpcTarget()))
+                .build();
   }
 
   /**

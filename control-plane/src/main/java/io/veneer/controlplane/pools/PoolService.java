@@ -158,7 +158,7 @@ public class PoolService {
         .findById(id)
         .filter(p -> p.state() != PoolState.DELETED)
         .filter(entitlements.of(caller))
-        .map(this::view)
+        .map(pool -> view(pool).seenBy(caller))
         .orElseThrow(() -> new NotFoundException("Pool", id));
   }
 
@@ -175,6 +175,7 @@ public class PoolService {
             .sorted(java.util.Comparator.comparing(p -> p.id().toString()))
             .filter(p -> p.id().toString().compareTo(after.toString()) > 0)
             .map(p -> PoolView.of(p, rollouts.getOrDefault(p.id(), PoolRollout.EMPTY)))
+            .map(view -> view.seenBy(caller))
             .toList();
     List<PoolView> items = visible.stream().limit(size).toList();
     return new Page<>(items, visible.size() > size ? items.getLast().id().toString() : null);

@@ -111,4 +111,22 @@ public record PoolSpec(
         entitledGroups,
         hardware);
   }
+
+  /** This spec entitling only {@code users} and {@code groups}. */
+  public PoolSpec withEntitlements(Set<String> users, Set<String> groups) {
+    return new PoolSpec(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        users,
+        groups,
+        hardware);
+  }
 }

@@ -243,6 +243,16 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
   }
 
   @Test
+  void aStreamThatNeverSaysHelloIsClosedAfterTheHelloTimeout() throws Exception {
+    try (TestAgent silent = new TestAgent(server.port(), credentials.issue(desktop.hostId()))) {
+      Status status = silent.closedWithin(Duration.ofSeconds(30));
+
+      assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(status.getDescription()).contains("the first message must be Hello");
+    }
+  }
+
+  @Test
   void anAgentThatReportsADesktopOfAnotherHostIsRefused() throws Exception {
     String host = desktop.hostId();
     try (TestAgent agent = new TestAgent(server.port(), credentials.issue(host))) {

@@ -2,7 +2,6 @@ package io.veneer.controlplane.agents;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.AgentMessage;
@@ -13,6 +12,7 @@ import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
+import io.veneer.controlplane.TestTls;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.util.Collection;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class FollowingAgent implements AutoCloseable {
 
   public FollowingAgent(int port, String hostId, String token) {
     this.hostId = hostId;
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this.channel = TestTls.channel(port);
     headers.put(TOKEN, token);
   }
 

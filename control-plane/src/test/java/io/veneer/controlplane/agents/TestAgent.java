@@ -3,12 +3,13 @@ package io.veneer.controlplane.agents;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.ControlMessage;
+import io.veneer.controlplane.TestTls;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ final class TestAgent implements AutoCloseable {
   private final CompletableFuture<Status> closed = new CompletableFuture<>();
 
   TestAgent(int port, String token) {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channel = TestTls.channel(port);
     Metadata headers = new Metadata();
     headers.put(AgentGateway.TOKEN, token);
     toServer =
@@ -60,7 +61,11 @@ final class TestAgent implements AutoCloseable {
   }
 
   Status closedWith() throws Exception {
-    return closed.get(10, TimeUnit.SECONDS);
+    return closedWithin(Duration.ofSeconds(10));
+  }
+
+  Status closedWithin(Duration patience) throws Exception {
+    return closed.get(patience.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

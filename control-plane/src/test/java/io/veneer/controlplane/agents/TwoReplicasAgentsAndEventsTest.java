@@ -3,6 +3,7 @@ package io.veneer.controlplane.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.ControlPlaneApplication;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.desktops.DesktopView;
@@ -69,16 +70,20 @@ class TwoReplicasAgentsAndEventsTest {
   }
 
   private static ConfigurableApplicationContext replica(PostgresDatabase db) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(),
+                "--server.port=0",
+                "--veneer.agents.grpc-port=0",
+                "--veneer.reconciler.interval-millis=200",
+                "--veneer.kafka.bootstrap-servers=" + topics.bootstrapServers(),
+                "--veneer.kafka.topic-prefix=" + topics.prefix()));
+    TestTls.settings().forEach(setting -> arguments.add("--" + setting));
     return new SpringApplicationBuilder(ControlPlaneApplication.class)
-        .run(
-            "--spring.datasource.url=" + db.jdbcUrl(),
-            "--spring.datasource.username=" + db.username(),
-            "--spring.datasource.password=" + db.password(),
-            "--server.port=0",
-            "--veneer.agents.grpc-port=0",
-            "--veneer.reconciler.interval-millis=200",
-            "--veneer.kafka.bootstrap-servers=" + topics.bootstrapServers(),
-            "--veneer.kafka.topic-prefix=" + topics.prefix());
+        .run(arguments.toArray(String[]::new));
   }
 
   @AfterAll

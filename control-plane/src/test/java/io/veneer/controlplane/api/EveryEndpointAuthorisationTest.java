@@ -12,10 +12,10 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.api.grpc.ApiGrpcServer;
 import io.veneer.controlplane.api.rest.RestClientForTests;
@@ -134,7 +134,8 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
       List.of(
           "",
           TestTokens.expiredAdmin("admin-" + run),
-          TestTokens.wronglySignedAdmin("admin-" + run));
+          TestTokens.wronglySignedAdmin("admin-" + run),
+          TestTokens.adminOfAnotherAudience("admin-" + run));
   private RestClientForTests rest;
   private ManagedChannel channel;
   private UUID pool;
@@ -143,7 +144,7 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
   @BeforeEach
   void bobHasADesktopInAPoolAliceMayAlsoUse() {
     rest = new RestClientForTests(port);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcServer.port()).usePlaintext().build();
+    channel = TestTls.channel(grpcServer.port());
     hosts.register(new HostRegistration(host, new Resources(16, 65_536, 1_000), Map.of(), ""));
     pool =
         pools

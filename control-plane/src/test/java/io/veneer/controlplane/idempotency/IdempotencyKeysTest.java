@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -34,6 +35,32 @@ class IdempotencyKeysTest extends ControlPlaneSpringTest {
 
     assertThat(reserve("key-1", "hash-b", "third")).as("expired: a new request").isEmpty();
     assertThat(reserve("key-1", "hash-b", "fourth")).contains("third");
+  }
+
+  @Test
+  void housekeepingDeletesTheRowsOfExpiredKeysOnItsOwnTimer() throws InterruptedException {
+    IdempotencyHousekeeping housekeeping =
+        new IdempotencyHousekeeping(
+            jdbc, new IdempotencyProperties(Duration.ofSeconds(1), Duration.ofMillis(200)));
+    assertThat(reserve("key-gc", "hash", "resource")).isEmpty();
+    assertThat(rowsOfThisPrincipal()).isEqualTo(1);
+
+    housekeeping.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (rowsOfThisPrincipal() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    } finally {
+      housekeeping.stop();
+    }
+
+    assertThat(rowsOfThisPrincipal()).as("the expired key's row").isZero();
+  }
+
+  private int rowsOfThisPrincipal() {
+    return jdbc.queryForObject(
+        "SELECT count(*) FROM idempotency_key WHERE principal = ?", Integer.class, principal);
   }
 
   @ParameterizedTest

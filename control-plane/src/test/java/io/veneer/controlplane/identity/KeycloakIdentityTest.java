@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.veneer.api.v1.HostActionRequest;
 import io.veneer.api.v1.HostServiceGrpc;
 import io.veneer.api.v1.ListHostsRequest;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.api.grpc.ApiGrpcServer;
 import io.veneer.controlplane.api.rest.RestClientForTests;
 import io.veneer.controlplane.hosts.HostRegistration;
@@ -252,8 +252,7 @@ class KeycloakIdentityTest extends ControlPlaneSpringTest {
     assertThat(rest.post("/api/v1/hosts/" + host + "/maintenance", operatorToken, "").status())
         .isEqualTo(200);
 
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", grpcServer.port()).usePlaintext().build();
+    ManagedChannel channel = TestTls.channel(grpcServer.port());
     try {
       assertThat(hosts(channel, readerToken).listHosts(ListHostsRequest.getDefaultInstance()))
           .isNotNull();

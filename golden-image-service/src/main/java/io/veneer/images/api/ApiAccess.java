@@ -4,15 +4,17 @@ import io.veneer.images.ImagesProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.stereotype.Component;
@@ -44,6 +46,7 @@ public final class ApiAccess {
   private final boolean localDevMode;
   private final String issuer;
   private final String jwkSetUri;
+  private final String audience;
   private volatile JwtDecoder decoder;
 
   public ApiAccess(ImagesProperties properties) {
@@ -54,6 +57,7 @@ public final class ApiAccess {
             : properties.apiToken().getBytes(StandardCharsets.UTF_8);
     this.issuer = properties.oidcIssuerUri();
     this.jwkSetUri = properties.oidcJwkSetUri();
+    this.audience = properties.oidcAudience();
     if (localDevMode) {
       log.warn(
           "event=local-dev-mode the images API is open to anyone who can reach it;"
@@ -102,14 +106,16 @@ public final class ApiAccess {
   private JwtDecoder decoder() {
     JwtDecoder current = decoder;
     if (current == null) {
-      if (jwkSetUri.isBlank()) {
-        current = JwtDecoders.fromIssuerLocation(issuer);
-      } else {
-        NimbusJwtDecoder nimbus = NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
-        OAuth2TokenValidator<Jwt> validator = JwtValidators.createDefaultWithIssuer(issuer);
-        nimbus.setJwtValidator(validator);
-        current = nimbus;
-      }
+      NimbusJwtDecoder nimbus =
+          jwkSetUri.isBlank()
+              ? NimbusJwtDecoder.withIssuerLocation(issuer).build()
+              : NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
+      nimbus.setJwtValidator(
+          new DelegatingOAuth2TokenValidator<>(
+              JwtValidators.createDefaultWithIssuer(issuer),
+              new JwtClaimValidator<List<String>>(
+                  JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience))));
+      current = nimbus;
       decoder = current;
     }
     return current;

@@ -89,7 +89,8 @@ class ApiAccessTest {
   }
 
   @Test
-  void refusesTokensThatAreExpiredWronglySignedOrFromAnotherIssuer() throws Exception {
+  void refusesTokensThatAreExpiredWronglySignedFromAnotherIssuerOrForAnotherAudience()
+      throws Exception {
     ApiAccess access = new ApiAccess(properties("s3cret", false, ISSUER));
     RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
 
@@ -101,6 +102,10 @@ class ApiAccessTest {
             access.check(
                 "Bearer " + token(issuerKey, "https://elsewhere/realms/x", "ada", "admin", 300)))
         .isInstanceOf(ApiAccess.Verdict.Unauthenticated.class);
+    assertThat(access.check("Bearer " + token(issuerKey, ISSUER, "ada", "admin", 300, "account")))
+        .isInstanceOfSatisfying(
+            ApiAccess.Verdict.Unauthenticated.class,
+            refused -> assertThat(refused.why()).contains("aud"));
     assertThat(access.check("Bearer s3cret"))
         .as("the API token still works beside tokens")
         .isInstanceOf(ApiAccess.Verdict.Admitted.class);
@@ -117,11 +122,18 @@ class ApiAccessTest {
 
   private static String token(RSAKey key, String issuer, String subject, String role, int expiresIn)
       throws JOSEException {
+    return token(key, issuer, subject, role, expiresIn, "veneer-api");
+  }
+
+  private static String token(
+      RSAKey key, String issuer, String subject, String role, int expiresIn, String audience)
+      throws JOSEException {
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
             new JWTClaimsSet.Builder()
                 .issuer(issuer)
+                .audience(audience)
                 .subject(subject)
                 .claim("realm_access", Map.of("roles", List.of(role)))
                 .issueTime(new Date())
@@ -152,6 +164,7 @@ class ApiAccessTest {
         512,
         64,
         DataSize.ofGigabytes(300),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        "veneer-api");
   }
 }

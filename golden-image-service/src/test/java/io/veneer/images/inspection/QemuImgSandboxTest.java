@@ -122,6 +122,7 @@ class QemuImgSandboxTest {
         512,
         64,
         DataSize.ofGigabytes(300),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        "veneer-api");
   }
 }

@@ -68,6 +68,7 @@ class UrlAllowListTest {
         512,
         64,
         DataSize.ofGigabytes(300),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        "veneer-api");
   }
 }

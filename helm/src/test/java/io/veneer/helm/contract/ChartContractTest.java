@@ -10,6 +10,7 @@ import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
+import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -91,12 +92,22 @@ class ChartContractTest {
     values.put("externalDatabase.port", database.getPort());
     values.put("externalDatabase.user", controlPlaneDatabase.username());
     existingSecrets =
-        Map.of("contract-database", Map.of("password", controlPlaneDatabase.password()));
+        Map.of(
+            "contract-database",
+            Map.of("password", controlPlaneDatabase.password()),
+            "contract-kafka",
+            Map.of("backoff", "100"));
     values.put("externalDatabase.existingSecret", "contract-database");
     values.put("externalDatabase.controlPlaneDatabase", controlPlaneDatabase.name());
     values.put("externalDatabase.imagesDatabase", imagesDatabase.name());
     values.put("externalKafka.bootstrapServers", topics.bootstrapServers());
     values.put("externalKafka.topicPrefix", topics.prefix());
+    // Kafka client settings, as they are and from a Secret: every service must know and take them.
+    values.put("externalKafka.createTopics", false);
+    values.put("externalKafka.properties.client\\.dns\\.lookup", "use_all_dns_ips");
+    values.put(
+        "externalKafka.secretProperties.reconnect\\.backoff\\.ms.secretName", "contract-kafka");
+    values.put("externalKafka.secretProperties.reconnect\\.backoff\\.ms.key", "backoff");
     values.put("externalKeycloak.issuerUri", realm.issuerUri().toString());
     values.put("externalKeycloak.url", realm.server().baseUrl().toString());
     values.put("externalKeycloak.realm", realm.name());
@@ -117,6 +128,7 @@ class ChartContractTest {
       values.put(port, freePort());
     }
     values.put("goldenImageService.persistence.mountPath", work.resolve("images").toString());
+    values.put("grpcTls.mountPath", grpcTlsSecret(work.resolve("grpc-tls")).toString());
     manifests = VeneerChart.render(VeneerChart.ciValues("minimal"), values);
 
     for (Service service : Service.values()) {
@@ -127,6 +139,17 @@ class ChartContractTest {
           RunningService.start(
               jar, service.environment(manifests, existingSecrets).variables(), work));
     }
+  }
+
+  /** What Kubernetes would mount of the chart's gRPC TLS Secret: a real CA's files, its keys. */
+  private static Path grpcTlsSecret(Path mount) throws IOException {
+    LocalCertificateAuthority ca =
+        new LocalCertificateAuthority(Files.createTempDirectory("chart-contract-ca")).create();
+    Files.createDirectories(mount);
+    Files.copy(ca.serverCertificate(), mount.resolve("tls.crt"));
+    Files.copy(ca.serverKey(), mount.resolve("tls.key"));
+    Files.copy(ca.caCertificate(), mount.resolve("ca.crt"));
+    return mount;
   }
 
   @AfterAll

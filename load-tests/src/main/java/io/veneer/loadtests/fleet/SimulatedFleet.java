@@ -93,6 +93,8 @@ public final class SimulatedFleet implements AutoCloseable {
       Member member, HostCapacity capacity, long bootMillis, Path data) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("VENEER_CONTROL_PLANE", member.controlPlane());
+    // The harness's control planes listen on loopback in clear (ControlPlaneProcess).
+    env.put("VENEER_TLS", "false");
     env.put("VENEER_HOST_ID", member.hostId());
     env.put("VENEER_AGENT_TOKEN", member.agentToken());
     env.put("VENEER_DATA_DIR", data.toString());

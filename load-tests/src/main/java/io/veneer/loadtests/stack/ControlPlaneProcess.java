@@ -60,6 +60,8 @@ public final class ControlPlaneProcess implements AutoCloseable {
     command.add("--veneer.agents.grpc-address=127.0.0.1");
     command.add("--veneer.agents.grpc-port=" + agentPort);
     command.add("--veneer.api.grpc-port=-1");
+    // Loopback only: the harness measures the control plane, so its agents dial in clear.
+    command.add("--veneer.tls.plaintext=true");
     settings.forEach((key, value) -> command.add("--" + key + "=" + value));
     Path log = Files.createDirectories(logDir).resolve(name + ".log");
     Process process =

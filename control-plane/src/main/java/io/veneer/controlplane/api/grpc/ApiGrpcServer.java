@@ -6,6 +6,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.veneer.controlplane.common.GrpcServers;
+import io.veneer.controlplane.common.GrpcTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ public class ApiGrpcServer implements SmartLifecycle {
   private final List<BindableService> services;
   private final BearerAuthentication authentication;
   private final ApiGrpcProperties properties;
+  private final GrpcTls tls;
   private volatile Server server;
 
   ApiGrpcServer(
@@ -35,10 +37,12 @@ public class ApiGrpcServer implements SmartLifecycle {
       PoolApi pools,
       HostApi hosts,
       BearerAuthentication authentication,
-      ApiGrpcProperties properties) {
+      ApiGrpcProperties properties,
+      GrpcTls tls) {
     this.services = List.of(desktops, pools, hosts);
     this.authentication = authentication;
     this.properties = properties;
+    this.tls = tls;
   }
 
   @Override
@@ -48,7 +52,8 @@ public class ApiGrpcServer implements SmartLifecycle {
     }
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
-            new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()));
+            new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()),
+            tls.credentials("the public gRPC API"));
     for (BindableService service : services) {
       // The last interceptor runs first: authenticate, read the idempotency key, then handle.
       builder.addService(

@@ -80,7 +80,10 @@ final class BearerAuthentication implements ServerInterceptor {
           Status.PERMISSION_DENIED.withDescription(
               "This client's token lacks the " + needed + " scope; ask for it to be granted"));
     }
-    Context context = Context.current().withValue(CallContext.CALLER, caller);
+    Context context =
+        Context.current()
+            .withValues(
+                CallContext.CALLER, caller, CallContext.TOKEN_EXPIRES_AT, jwt.getExpiresAt());
     return Contexts.interceptCall(context, call, headers, next);
   }
 

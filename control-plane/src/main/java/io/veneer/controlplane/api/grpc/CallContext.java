@@ -2,12 +2,16 @@ package io.veneer.controlplane.api.grpc;
 
 import io.grpc.Context;
 import io.veneer.controlplane.security.Caller;
+import java.time.Instant;
 
 /** What the interceptors learned about the current call, for the handlers to read. */
 final class CallContext {
 
   static final Context.Key<Caller> CALLER = Context.key("veneer-caller");
   static final Context.Key<String> IDEMPOTENCY_KEY = Context.key("veneer-idempotency-key");
+
+  /** When the caller's token expires (null when it does not say): long calls end then. */
+  static final Context.Key<Instant> TOKEN_EXPIRES_AT = Context.key("veneer-token-expires-at");
 
   private CallContext() {}
 

@@ -114,7 +114,11 @@ class DesktopApi extends DesktopServiceGrpc.DesktopServiceImplBase {
     Caller caller = caller();
     UUID pool = RequestFields.optionalUuid("pool_id", request.getPoolId());
     DesktopWatcher watcher =
-        feed.watch(caller, pool, (ServerCallStreamObserver<DesktopChange>) out);
+        feed.watch(
+            caller,
+            CallContext.TOKEN_EXPIRES_AT.get(),
+            pool,
+            (ServerCallStreamObserver<DesktopChange>) out);
     watcher.start(() -> new VisibleDesktops(caller));
   }
 

@@ -17,6 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -36,7 +41,7 @@ import org.springframework.stereotype.Component;
  * follows the topic sees every change published after it registered.
  */
 @Component
-class DesktopChangeFeed implements SmartLifecycle {
+class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(DesktopChangeFeed.class);
   private static final Duration POLL = Duration.ofMillis(500);
@@ -46,6 +51,10 @@ class DesktopChangeFeed implements SmartLifecycle {
   private final KafkaProperties kafka;
   private final ApiGrpcProperties properties;
   private final Set<DesktopWatcher> watchers = ConcurrentHashMap.newKeySet();
+  private final Map<DesktopWatcher, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService expiryTimer =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("desktop-watch-expiry").daemon().factory());
   private final RecentEventIds seen = new RecentEventIds(10_000);
   private final Object following = new Object();
   private boolean isFollowing; // guarded by following
@@ -59,12 +68,17 @@ class DesktopChangeFeed implements SmartLifecycle {
   }
 
   /**
-   * Registers a watcher of the caller's desktops (of {@code pool}, when not null).
+   * Registers a watcher of the caller's desktops (of {@code pool}, when not null), ended with
+   * UNAUTHENTICATED when the caller's token expires at {@code tokenExpiresAt} (unless null).
    *
    * @throws StatusRuntimeException UNIMPLEMENTED without Kafka, UNAVAILABLE while the feed cannot
    *     follow the topic
    */
-  DesktopWatcher watch(Caller caller, UUID pool, ServerCallStreamObserver<DesktopChange> out) {
+  DesktopWatcher watch(
+      Caller caller,
+      Instant tokenExpiresAt,
+      UUID pool,
+      ServerCallStreamObserver<DesktopChange> out) {
     if (!enabled()) {
       throw Status.UNIMPLEMENTED
           .withDescription(
@@ -75,9 +89,33 @@ class DesktopChangeFeed implements SmartLifecycle {
     synchronized (following) {
       awaitFollowing();
       DesktopWatcher watcher =
-          new DesktopWatcher(caller, pool, out, properties.watchBufferSize(), watchers::remove);
+          new DesktopWatcher(caller, pool, out, properties.watchBufferSize(), this::ended);
       watchers.add(watcher);
+      if (tokenExpiresAt != null) {
+        expiries.put(watcher, endAtExpiry(watcher, tokenExpiresAt));
+      }
       return watcher;
+    }
+  }
+
+  private ScheduledFuture<?> endAtExpiry(DesktopWatcher watcher, Instant tokenExpiresAt) {
+    return expiryTimer.schedule(
+        () ->
+            watcher.end(
+                Status.UNAUTHENTICATED
+                    .withDescription(
+                        "The access token of this watch expired; call WatchDesktops again with a"
+                            + " fresh one")
+                    .asRuntimeException()),
+        Math.max(0, Duration.between(Instant.now(), tokenExpiresAt).toMillis()),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void ended(DesktopWatcher watcher) {
+    watchers.remove(watcher);
+    ScheduledFuture<?> expiry = expiries.remove(watcher);
+    if (expiry != null) {
+      expiry.cancel(false);
     }
   }
 
@@ -187,15 +225,14 @@ class DesktopChangeFeed implements SmartLifecycle {
 
   private KafkaConsumer<String, byte[]> newConsumer() {
     return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.CLIENT_ID_CONFIG,
-            "veneer-api-desktop-watch",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "latest"),
+        kafka.clientConfig(
+            Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "veneer-api-desktop-watch",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "latest")),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }
@@ -214,6 +251,11 @@ class DesktopChangeFeed implements SmartLifecycle {
       Thread.currentThread().interrupt();
       running = false;
     }
+  }
+
+  @Override
+  public void destroy() {
+    expiryTimer.shutdownNow();
   }
 
   @Override

@@ -12,7 +12,6 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.BootMode;
@@ -34,6 +33,8 @@ import io.veneer.api.v1.HostState;
 import io.veneer.api.v1.ImageVersionState;
 import io.veneer.api.v1.ListDesktopsRequest;
 import io.veneer.api.v1.ListHostsRequest;
+import io.veneer.api.v1.ListPoolsRequest;
+import io.veneer.api.v1.PageRequest;
 import io.veneer.api.v1.Pool;
 import io.veneer.api.v1.PoolHardware;
 import io.veneer.api.v1.PoolKind;
@@ -44,6 +45,7 @@ import io.veneer.api.v1.RollPoolRequest;
 import io.veneer.api.v1.UpdatePoolRequest;
 import io.veneer.api.v1.WatchDesktopsRequest;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
@@ -56,6 +58,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +86,7 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
 
   @BeforeEach
   void aHostAndAPoolForAliceAndBob() {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    channel = TestTls.channel(server.port());
     hosts.register(
         new HostRegistration(
             host, new io.veneer.scheduler.cluster.Resources(64, 262_144, 4_000), Map.of(), ""));
@@ -317,6 +320,62 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   }
 
   @Test
+  void aUserSeesOnlyTheirOwnEntitlementsOfAPoolAndAnAdminSeesThemAll() {
+    String teams =
+        pools(admin())
+            .createPool(
+                CreatePoolRequest.newBuilder()
+                    .setPool(
+                        pool(
+                                "teams-" + run,
+                                pools(admin()).getPool(get(poolId)).getGoldenImageVersionId())
+                            .addEntitledUsers(alice)
+                            .addEntitledUsers(bob)
+                            .addEntitledGroups("sales")
+                            .addEntitledGroups("design"))
+                    .build())
+            .getId();
+    String carolInDesign = TestTokens.user("carol-" + run, "design");
+
+    assertThat(entitlements(pools(user(alice)).getPool(get(teams))))
+        .containsExactly("user " + alice);
+    assertThat(entitlements(listed(teams, user(alice)))).containsExactly("user " + alice);
+    assertThat(entitlements(pools(carolInDesign).getPool(get(teams))))
+        .containsExactly("group design");
+    assertThat(entitlements(listed(teams, carolInDesign))).containsExactly("group design");
+    assertThat(entitlements(pools(admin()).getPool(get(teams))))
+        .containsExactlyInAnyOrder("user " + alice, "user " + bob, "group sales", "group design");
+    assertThat(entitlements(listed(teams, admin())))
+        .containsExactlyInAnyOrder("user " + alice, "user " + bob, "group sales", "group design");
+  }
+
+  private static GetPoolRequest get(String poolId) {
+    return GetPoolRequest.newBuilder().setId(poolId).build();
+  }
+
+  private Pool listed(String poolId, String token) {
+    List<Pool> found =
+        pools(token)
+            .listPools(
+                ListPoolsRequest.newBuilder()
+                    .setPage(PageRequest.newBuilder().setPageSize(500))
+                    .build())
+            .getPoolsList()
+            .stream()
+            .filter(pool -> pool.getId().equals(poolId))
+            .toList();
+    assertThat(found).hasSize(1);
+    return found.getFirst();
+  }
+
+  private static List<String> entitlements(Pool pool) {
+    return Stream.concat(
+            pool.getEntitledUsersList().stream().map(user -> "user " + user),
+            pool.getEntitledGroupsList().stream().map(group -> "group " + group))
+        .toList();
+  }
+
+  @Test
   void usersCannotManagePoolsOrHosts() {
     assertThatThrownBy(
             () ->
@@ -426,26 +485,9 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
 
   @Test
   void aWatcherSeesItsOwnDesktopsChangesAndNotOthers() {
-    List<DesktopChange> seen = new CopyOnWriteArrayList<>();
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    DesktopServiceGrpc.newStub(channel)
-        .withCallCredentials(bearer(user(alice)))
-        .watchDesktops(
-            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
-            new StreamObserver<>() {
-              @Override
-              public void onNext(DesktopChange change) {
-                seen.add(change);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                failures.add(t);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
+    Watch watch = watch(user(alice));
+    List<DesktopChange> seen = watch.seen();
+    List<Throwable> failures = watch.failures();
     await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
 
     pools(user(bob)).requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
@@ -463,6 +505,44 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
     assertThat(failures).isEmpty();
     assertThat(seen).allSatisfy(c -> assertThat(c.getDesktop().getId()).isEqualTo(mine.getId()));
     assertThat(seen).allSatisfy(c -> assertThat(c.getInitial()).isFalse());
+  }
+
+  @Test
+  void aWatchEndsWhenItsCallersTokenExpires() {
+    List<Throwable> failures =
+        watch(TestTokens.userExpiringIn(alice, Duration.ofSeconds(3))).failures();
+    await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !failures.isEmpty());
+    assertThat(code(failures.getFirst())).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(Status.fromThrowable(failures.getFirst()).getDescription()).contains("expired");
+    await().atMost(Duration.ofSeconds(5)).until(() -> feed.watchers() == 0);
+  }
+
+  /** What one WatchDesktops call of this test's pool received. */
+  private record Watch(List<DesktopChange> seen, List<Throwable> failures) {}
+
+  private Watch watch(String token) {
+    Watch watch = new Watch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+    DesktopServiceGrpc.newStub(channel)
+        .withCallCredentials(bearer(token))
+        .watchDesktops(
+            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(DesktopChange change) {
+                watch.seen().add(change);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                watch.failures().add(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    return watch;
   }
 
   private static Pool.Builder pool(String name, String goldenVersion) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 
 /** REST {@code /api/v1}: who may do what, problem+json errors, pagination and idempotency. */
 class DesktopsRestApiTest extends ControlPlaneSpringTest {
@@ -114,6 +115,53 @@ class DesktopsRestApiTest extends ControlPlaneSpringTest {
         .isEqualTo(404);
     assertThat(rest.get("/api/v1/pools/" + poolId, carol).status()).isEqualTo(404);
     assertThat(rest.get("/api/v1/pools/" + poolId, aliceToken).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aUserSeesOnlyTheirOwnEntitlementsOfAPoolAndAnAdminSeesThemAll() {
+    String teams =
+        rest.post(
+                "/api/v1/pools",
+                admin,
+                poolJson("teams-" + run, alice, bob)
+                    .replace("\"entitledGroups\":[]", "\"entitledGroups\":[\"sales\",\"design\"]"))
+            .body()
+            .get("id")
+            .asString();
+    String carolInDesign = TestTokens.user("carol-" + run, "design");
+
+    assertThat(entitlements(rest.get("/api/v1/pools/" + teams, aliceToken).body()))
+        .containsExactly("user " + alice);
+    assertThat(entitlements(listed(teams, aliceToken))).containsExactly("user " + alice);
+    assertThat(entitlements(rest.get("/api/v1/pools/" + teams, carolInDesign).body()))
+        .containsExactly("group design");
+    assertThat(entitlements(listed(teams, carolInDesign))).containsExactly("group design");
+    assertThat(entitlements(rest.get("/api/v1/pools/" + teams, admin).body()))
+        .containsExactlyInAnyOrder("user " + alice, "user " + bob, "group sales", "group design");
+    assertThat(entitlements(listed(teams, admin)))
+        .containsExactlyInAnyOrder("user " + alice, "user " + bob, "group sales", "group design");
+  }
+
+  private JsonNode listed(String poolId, String token) {
+    List<JsonNode> found = new ArrayList<>();
+    rest.get("/api/v1/pools?limit=500", token)
+        .body()
+        .get("items")
+        .forEach(
+            pool -> {
+              if (pool.get("id").asString().equals(poolId)) {
+                found.add(pool);
+              }
+            });
+    assertThat(found).hasSize(1);
+    return found.getFirst();
+  }
+
+  private static List<String> entitlements(JsonNode pool) {
+    List<String> named = new ArrayList<>();
+    pool.get("spec").get("entitledUsers").forEach(user -> named.add("user " + user.asString()));
+    pool.get("spec").get("entitledGroups").forEach(group -> named.add("group " + group.asString()));
+    return named;
   }
 
   @Test

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-/** Serves every gRPC service bean of the application on {@code veneer.images.grpc-port}. */
+/**
+ * Serves every gRPC service bean of the application on {@code veneer.images.grpc-port}, over TLS
+ * ({@link ImagesGrpcTls}).
+ */
 @Component
 public class GrpcServer implements SmartLifecycle {
 
@@ -33,13 +36,19 @@ public class GrpcServer implements SmartLifecycle {
   private final int configuredPort;
   private final String address;
   private final ApiAccess access;
+  private final ImagesGrpcTls tls;
   private volatile Server server;
 
-  public GrpcServer(List<BindableService> services, ImagesProperties properties, ApiAccess access) {
+  public GrpcServer(
+      List<BindableService> services,
+      ImagesProperties properties,
+      ApiAccess access,
+      ImagesGrpcTls tls) {
     this.services = services;
     this.configuredPort = properties.grpcPort();
     this.address = properties.grpcAddress();
     this.access = access;
+    this.tls = tls;
   }
 
   /** Refuses calls without the API token (outside local development mode), as UNAUTHENTICATED. */
@@ -71,7 +80,8 @@ public class GrpcServer implements SmartLifecycle {
       return;
     }
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(address, configuredPort));
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(address, configuredPort), tls.credentials());
     services.forEach(builder::addService);
     builder.intercept(authentication());
     try {
