@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.veneer.controlplane.common.GrpcServers;
+import io.veneer.grpc.StandardServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -21,6 +22,7 @@ public class AgentGrpcServer implements SmartLifecycle {
   private final AgentGateway gateway;
   private final AgentProperties properties;
   private volatile Server server;
+  private volatile StandardServices standardServices;
 
   AgentGrpcServer(AgentGateway gateway, AgentProperties properties) {
     this.gateway = gateway;
@@ -32,13 +34,13 @@ public class AgentGrpcServer implements SmartLifecycle {
     if (properties.grpcPort() < 0) {
       return;
     }
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()))
+            .addService(ServerInterceptors.intercept(gateway, AgentGateway.tokenInterceptor()));
+    StandardServices standard = StandardServices.addTo(builder);
     try {
-      server =
-          NettyServerBuilder.forAddress(
-                  new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()))
-              .addService(ServerInterceptors.intercept(gateway, AgentGateway.tokenInterceptor()))
-              .build()
-              .start();
+      server = builder.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot serve the agent gateway on port "
@@ -46,6 +48,8 @@ public class AgentGrpcServer implements SmartLifecycle {
               + ": is it in use? Set veneer.agents.grpc-port",
           e);
     }
+    standard.serving(server);
+    standardServices = standard;
     log.info(
         "event=agent-gateway-started address={} port={}",
         properties.grpcAddress(),
@@ -61,6 +65,7 @@ public class AgentGrpcServer implements SmartLifecycle {
   public void stop() {
     Server running = server;
     if (running != null) {
+      standardServices.stopping();
       GrpcServers.stop(running);
       server = null;
     }
