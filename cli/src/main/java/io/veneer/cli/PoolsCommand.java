@@ -74,6 +74,31 @@ final class PoolsCommand {
   }
 
   @Command(
+      name = "delete",
+      description = "Deletes a pool with its desktops (admins); --wait until it is gone.")
+  int delete(
+      @Parameters(paramLabel = "POOL") String pool,
+      @Option(names = "--wait", description = "Return once the pool and its desktops are gone")
+          boolean await)
+      throws InterruptedException {
+    UUID id = find(pool).getId();
+    PoolView deleting = ApiCalls.call("Deleting pool " + pool, () -> api().deletePool(id));
+    while (await && deleting.getState() != PoolView.StateEnum.DELETED) {
+      Thread.sleep(Duration.ofSeconds(1));
+      try {
+        deleting = api().getPool(id);
+      } catch (io.veneer.client.controlplane.ApiException e) {
+        if (e.getCode() == 404) {
+          break;
+        }
+        throw ApiCalls.failure("Reading pool " + pool, e.getCode(), e.getResponseBody(), e);
+      }
+    }
+    Veneer.of(spec).output().one(deleting, COLUMNS);
+    return ExitCode.OK.code();
+  }
+
+  @Command(
       name = "roll",
       description = "Rolls a pool to another golden version and follows the roll until it is done.")
   int roll(

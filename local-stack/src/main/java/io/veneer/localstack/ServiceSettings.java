@@ -72,6 +72,11 @@ final class ServiceSettings {
     return "127.0.0.1:" + ports.agentGateway();
   }
 
+  /** The public gRPC API's address, host:port. */
+  String apiGrpc() {
+    return "127.0.0.1:" + ports.apiGrpc();
+  }
+
   SpringService images() {
     Map<String, String> settings = common(ports.imagesHttp(), IMAGES_DATABASE);
     settings.put("veneer.images.storage-directory", layout.images().toString());
@@ -104,8 +109,9 @@ final class ServiceSettings {
     settings.put("veneer.agents.grpc-port", String.valueOf(ports.agentGateway()));
     settings.put("veneer.agents.grpc-address", "127.0.0.1");
     settings.put("veneer.agents.heartbeat-interval-seconds", String.valueOf(HEARTBEAT_SECONDS));
-    // REST is the local stack's API; the gRPC API stays off to keep the ports it claims few.
-    settings.put("veneer.api.grpc-port", "-1");
+    // The public gRPC API (veneer.api.v1), with health and reflection, on loopback only.
+    settings.put("veneer.api.grpc-port", String.valueOf(ports.apiGrpc()));
+    settings.put("veneer.api.grpc-address", "127.0.0.1");
     return new SpringService(
         "control-plane",
         jars.controlPlane(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veneer.images.ServiceUnderTest;
 import io.veneer.images.TestImages;
 import io.veneer.testsupport.cli.CliRun;
+import io.veneer.testsupport.net.CuttingProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;

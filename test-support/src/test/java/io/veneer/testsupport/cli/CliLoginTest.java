@@ -6,10 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -65,22 +62,17 @@ class CliLoginTest {
   }
 
   private CliRun login(String user, String password) {
-    InputStream stdin = System.in;
-    System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-    try {
-      return CliRun.of(
-          options(),
-          "login",
-          "--issuer",
-          REALM.issuerUri().toString(),
-          "--client-id",
-          VeneerRealm.TESTS.clientId(),
-          "--username",
-          user,
-          "--password-stdin");
-    } finally {
-      System.setIn(stdin);
-    }
+    return CliRun.withInput(
+        password + "\n",
+        options(),
+        "login",
+        "--issuer",
+        REALM.issuerUri().toString(),
+        "--client-id",
+        VeneerRealm.TESTS.clientId(),
+        "--username",
+        user,
+        "--password-stdin");
   }
 
   private List<String> options(String... more) {

@@ -1,4 +1,4 @@
-package io.veneer.images.cli;
+package io.veneer.testsupport.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback TCP proxy to a port that drops the connection once, when the client has sent a given
  * number of bytes through it: a connection that breaks in the middle of an upload.
  */
-final class CuttingProxy implements AutoCloseable {
+public final class CuttingProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final int target;
@@ -21,19 +21,19 @@ final class CuttingProxy implements AutoCloseable {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicBoolean cut = new AtomicBoolean();
 
-  CuttingProxy(int target, long cutAfter) throws IOException {
+  public CuttingProxy(int target, long cutAfter) throws IOException {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.target = target;
     this.cutAfter = cutAfter;
     Thread.ofVirtual().start(this::accept);
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** Whether it has dropped the connection yet. */
-  boolean hasCut() {
+  public boolean hasCut() {
     return cut.get();
   }
 
