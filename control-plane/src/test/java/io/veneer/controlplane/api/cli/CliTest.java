@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The {@code veneer} CLI against the real control plane (REST and gRPC) with a node agent that
  * follows what it is told: an admin creates a pool from YAML, a user requests a desktop and watches
- * it turn RUNNING, an admin drains its host; JSON output parsed, failures as exit codes and words.
+ * it turn RUNNING, an admin drains its host (and orders it about, as the audit log shows), the user
+ * opens its console and logs off; JSON and YAML output parsed, failures as exit codes and words.
  */
 class CliTest extends ControlPlaneSpringTest {
 
@@ -119,6 +120,22 @@ class CliTest extends ControlPlaneSpringTest {
     assertThat(json(drained).get("state").asString()).isEqualTo("DRAINING");
     assertThat(veneer(adminToken, "hosts", "list", "-o", "yaml").out())
         .contains("id: \"" + host + "\"", "state: \"DRAINING\"");
+    for (String order : List.of("resume", "maintenance", "resume")) {
+      CliRun ordered = veneer(adminToken, "hosts", order, host, "-o", "json");
+      assertThat(ordered.exit()).as(order + ": " + ordered.err()).isZero();
+    }
+    CliRun audit = veneer(adminToken, "audit", "--object-id", host, "-o", "json");
+    assertThat(json(audit).findValuesAsString("action"))
+        .containsSubsequence("host.up", "host.maintenance", "host.up", "host.draining");
+
+    CliRun console =
+        veneer(aliceToken, "desktops", "console", desktop, "--portal", "https://portal.test/");
+    assertThat(console.exit()).as(console.err()).isZero();
+    assertThat(console.out().strip())
+        .isEqualTo("https://portal.test/desktops/" + desktop + "/console");
+    CliRun loggedOff = veneer(aliceToken, "desktops", "logoff", desktop, "-o", "json");
+    assertThat(loggedOff.exit()).as(loggedOff.err()).isZero();
+    assertThat(json(loggedOff).get("id").asString()).isEqualTo(desktop);
   }
 
   @Test
