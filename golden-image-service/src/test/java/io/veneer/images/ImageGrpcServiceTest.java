@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.veneer.api.tls.ClientTls;
@@ -21,6 +22,7 @@ import io.veneer.api.v1.ListImagesRequest;
 import io.veneer.api.v1.ListVersionsRequest;
 import io.veneer.api.v1.PageRequest;
 import io.veneer.images.api.grpc.GrpcServer;
+import io.veneer.testsupport.grpc.StandardServicesProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,6 +98,15 @@ class ImageGrpcServiceTest {
       plaintext.shutdownNow();
       otherCa.shutdownNow();
     }
+  }
+
+  @Test
+  void healthAndReflectionAnswerWithoutAToken() throws Exception {
+    assertThat(StandardServicesProbe.health(channel, "")).isEqualTo(ServingStatus.SERVING);
+    assertThat(StandardServicesProbe.health(channel, ImageServiceGrpc.SERVICE_NAME))
+        .isEqualTo(ServingStatus.SERVING);
+    assertThat(StandardServicesProbe.reflectedServices(channel))
+        .contains(ImageServiceGrpc.SERVICE_NAME, "grpc.health.v1.Health");
   }
 
   @Test

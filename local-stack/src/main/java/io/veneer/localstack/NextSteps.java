@@ -17,6 +17,7 @@ final class NextSteps {
           Web portal    %s   (log in as alice, bob or admin)
           REST API      %s
           Swagger UI    %s/swagger-ui.html
+          gRPC API      %s   (veneer.api.v1 with health and reflection: grpcurl -plaintext %s list)
           Images API    %s/api/v1/images
           Kafka         %s  (topics veneer.desktops.v1, veneer.hosts.v1, veneer.pools.v1, veneer.images.v1)
           Keycloak      %s/admin   (admin console: %s / %s)
@@ -36,6 +37,8 @@ final class NextSteps {
         See it (state RUNNING, host):
           curl -s %s/desktops -H "Authorization: Bearer $TOKEN"
         Every desktop: the same token request with username=admin, then the same GET.
+        Or with the CLI (./veneer --help; it asks for alice's password):
+          ./veneer login --username alice && ./veneer desktops request %s && ./veneer desktops watch
 
           Guest consoles  %s/<host>/desktops/<desktop id>/console.log
           Logs            %s/<part>.log
@@ -49,6 +52,8 @@ final class NextSteps {
                 info.portal(),
                 api,
                 info.controlPlane(),
+                info.apiGrpc(),
+                info.apiGrpc(),
                 info.images(),
                 info.kafka(),
                 info.keycloak(),
@@ -63,6 +68,7 @@ final class NextSteps {
                 api,
                 info.poolId(),
                 api,
+                info.poolId(),
                 layout.show(layout.agents()),
                 layout.show(layout.logs()),
                 layout.show(layout.root())));

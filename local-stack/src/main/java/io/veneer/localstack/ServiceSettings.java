@@ -83,6 +83,11 @@ final class ServiceSettings {
     return "127.0.0.1:" + ports.agentGateway();
   }
 
+  /** The public gRPC API's address, host:port. */
+  String apiGrpc() {
+    return "127.0.0.1:" + ports.apiGrpc();
+  }
+
   SpringService images() {
     Map<String, String> settings = common(ports.imagesHttp(), IMAGES_DATABASE);
     settings.put("veneer.images.storage-directory", layout.images().toString());
@@ -119,11 +124,13 @@ final class ServiceSettings {
     settings.put("veneer.agents.grpc-port", String.valueOf(ports.agentGateway()));
     settings.put("veneer.agents.grpc-address", "127.0.0.1");
     settings.put("veneer.agents.heartbeat-interval-seconds", String.valueOf(HEARTBEAT_SECONDS));
-    // The agent gateway serves TLS with the stack's certificate; agents verify it with its CA.
+    // The agent gateway and the public gRPC API serve TLS with the stack's certificate; agents
+    // and the CLI verify it with its CA.
     settings.put("veneer.tls.certificate-file", tls.serverCertificate().toString());
     settings.put("veneer.tls.private-key-file", tls.serverKey().toString());
-    // REST is the local stack's API; the gRPC API stays off to keep the ports it claims few.
-    settings.put("veneer.api.grpc-port", "-1");
+    // The public gRPC API (veneer.api.v1), with health and reflection, on loopback only.
+    settings.put("veneer.api.grpc-port", String.valueOf(ports.apiGrpc()));
+    settings.put("veneer.api.grpc-address", "127.0.0.1");
     return new SpringService(
         "control-plane",
         jars.controlPlane(),

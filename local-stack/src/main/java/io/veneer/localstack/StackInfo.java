@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param images the golden image service's REST base URL
  * @param kafka Kafka's bootstrap servers
  * @param agentGateway the control plane's agent gRPC endpoint
+ * @param apiGrpc the control plane's public gRPC API ({@code veneer.api.v1}), host:port on loopback
  * @param driver {@code qemu} or {@code simulated}
  * @param hosts the local hosts' ids
  * @param poolId the demo pool
@@ -35,6 +36,7 @@ public record StackInfo(
     String images,
     String kafka,
     String agentGateway,
+    String apiGrpc,
     String driver,
     List<String> hosts,
     String poolId,

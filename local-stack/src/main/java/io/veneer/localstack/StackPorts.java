@@ -18,12 +18,13 @@ public record StackPorts(
     int imagesHttp,
     int controlPlaneHttp,
     int agentGateway,
+    int apiGrpc,
     int keycloakHttp,
     int keycloakManagement,
     int portalHttp) {
 
   public static final StackPorts DEFAULTS =
-      new StackPorts(15432, 19092, 19093, 8081, 8080, 9090, 8180, 8190, 8082);
+      new StackPorts(15432, 19092, 19093, 8081, 8080, 9090, 9092, 8180, 8190, 8082);
 
   private static final int HIGHEST_DEFAULT = 19093;
 
@@ -76,6 +77,7 @@ public record StackPorts(
         imagesHttp + offset,
         controlPlaneHttp + offset,
         agentGateway + offset,
+        apiGrpc + offset,
         keycloakHttp + offset,
         keycloakManagement + offset,
         portalHttp + offset);
@@ -92,6 +94,7 @@ public record StackPorts(
     uses.put("golden image service HTTP", imagesHttp);
     uses.put("control plane HTTP", controlPlaneHttp);
     uses.put("control plane agent gateway (gRPC)", agentGateway);
+    uses.put("control plane public API (gRPC)", apiGrpc);
     uses.put("web portal HTTP", portalHttp);
     return uses;
   }

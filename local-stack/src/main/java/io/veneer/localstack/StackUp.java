@@ -223,6 +223,7 @@ final class StackUp {
             settings.imagesUrl().toString(),
             settings.kafkaBootstrap(),
             settings.agentGateway(),
+            settings.apiGrpc(),
             driver,
             HOSTS,
             pool.id(),

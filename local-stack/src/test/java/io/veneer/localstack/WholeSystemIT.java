@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.veneer.localstack.api.ApiException;
 import io.veneer.localstack.api.ImagesApi;
 import io.veneer.localstack.api.JsonApi;
+import io.veneer.testsupport.cli.CliRun;
 import io.veneer.testsupport.host.HostTool;
 import io.veneer.testsupport.host.NeedsHost;
+import io.veneer.testsupport.net.CuttingProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole system on one machine, started as {@code ./veneer up} starts it (real Keycloak,
@@ -38,7 +43,9 @@ import tools.jackson.databind.JsonNode;
  * TCG), followed through one story, every user acting with a token from the stack's Keycloak
  * (password grant): the portal sends people to Keycloak to log in, users get the demo pool's
  * desktops, an agent is killed and comes back, a desktop is refreshed at logoff, the pool is
- * deleted, the stack is stopped. The steps share the stack, so they run in order.
+ * deleted, an operator and a user do the same with the {@code veneer} CLI (login, a resumed upload,
+ * a pool from YAML, a desktop watched until RUNNING, a drained host), the stack is stopped. The
+ * steps share the stack, so they run in order.
  */
 @NeedsHost(HostTool.QEMU)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +54,7 @@ import tools.jackson.databind.JsonNode;
 class WholeSystemIT {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private LaunchedStack stack;
   private DesktopEventLog events;
@@ -249,6 +257,151 @@ class WholeSystemIT {
 
   @Test
   @Order(6)
+  @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+  void theCliLogsInUploadsWithAResumePublishesCreatesAPoolWatchesADesktopRunAndDrainsItsHost(
+      @TempDir Path dir) throws Exception {
+    StackInfo info = stack.info();
+    List<String> asAdmin = cliLogin("admin", dir);
+    List<String> asAlice = cliLogin("alice", dir);
+
+    String image = "cli-" + Long.toHexString(System.nanoTime());
+    assertThat(CliRun.of(asAdmin, "images", "create", image, "--os", "linux").exit()).isZero();
+    byte[] bytes = new byte[8 << 20];
+    bytes[510] = 0x55;
+    bytes[511] = (byte) 0xaa;
+    Path disk = Files.write(dir.resolve("disk.img"), bytes);
+    CliRun upload;
+    try (CuttingProxy proxy = new CuttingProxy(URI.create(info.images()).getPort(), 3L << 20)) {
+      List<String> throughProxy = new ArrayList<>(asAdmin);
+      throughProxy.addAll(List.of("--images", "http://127.0.0.1:" + proxy.port()));
+      upload =
+          CliRun.of(
+              throughProxy,
+              "images",
+              "upload",
+              disk.toString(),
+              "--image",
+              image,
+              "--chunk-mib",
+              "1",
+              "-o",
+              "json");
+      assertThat(proxy.hasCut()).as("the connection was dropped midway").isTrue();
+    }
+    assertThat(upload.exit()).as(upload.err()).isZero();
+    assertThat(upload.err()).contains("Connection dropped", "resuming at byte", "100%");
+    JsonNode version = JSON.readTree(upload.out());
+    assertThat(version.path("state").asString()).isEqualTo("AVAILABLE");
+    CliRun published =
+        CliRun.of(asAdmin, "images", "publish", image, version.path("id").asString(), "-o", "json");
+    assertThat(JSON.readTree(published.out()).path("state").asString()).isEqualTo("PUBLISHED");
+
+    String pool = "cli-pool-" + Long.toHexString(System.nanoTime());
+    Path poolFile =
+        Files.writeString(
+            dir.resolve("pool.yaml"),
+            """
+            name: %s
+            kind: POOLED
+            goldenImage: %s
+            goldenVersion: "%s"
+            goldenDigest: %s
+            size: {vcpus: 1, memoryMib: 256, diskGib: 1}
+            hardware: {machine: q35, firmware: bios, bootMode: disk, display: true}
+            minSize: 0
+            maxSize: 1
+            warmSpares: 0
+            maxConcurrentRefresh: 1
+            entitledGroups: [engineering]
+            """
+                .formatted(
+                    pool, tinyGolden(asAdmin), tinyGoldenNumber(asAdmin), info.goldenDigest()));
+    CliRun created = CliRun.of(asAdmin, "pools", "create", "-f", poolFile.toString(), "-o", "json");
+    assertThat(created.exit()).as(created.err()).isZero();
+    String poolId = JSON.readTree(created.out()).path("id").asString();
+
+    CompletableFuture<CliRun> watch =
+        CompletableFuture.supplyAsync(
+            () ->
+                CliRun.of(
+                    asAlice,
+                    "desktops",
+                    "watch",
+                    "--pool",
+                    poolId,
+                    "--until",
+                    "RUNNING",
+                    "--timeout",
+                    "300"));
+    CliRun requested = CliRun.of(asAlice, "desktops", "request", pool, "-o", "json");
+    assertThat(requested.exit()).as(requested.err()).isZero();
+    String desktop = JSON.readTree(requested.out()).path("id").asString();
+    CliRun watched = watch.get(6, java.util.concurrent.TimeUnit.MINUTES);
+    assertThat(watched.exit()).as(watched.err()).isZero();
+    assertThat(watched.out()).containsPattern(desktop + " RUNNING host=\\S+");
+    String host = desktop(desktop).path("hostId").asString();
+
+    CliRun drained = CliRun.of(asAdmin, "hosts", "drain", host, "-o", "json");
+    assertThat(drained.exit()).as(drained.err()).isZero();
+    assertThat(JSON.readTree(drained.out()).path("state").asString()).isEqualTo("DRAINING");
+    JsonNode hosts = JSON.readTree(CliRun.of(asAdmin, "hosts", "list", "-o", "json").out());
+    assertThat(hosts.findValuesAsString("state")).contains("DRAINING");
+    assertThat(CliRun.of(asAdmin, "hosts", "resume", host).exit()).isZero();
+    CliRun deleted = CliRun.of(asAdmin, "pools", "delete", poolId, "--wait");
+    assertThat(deleted.exit()).as(deleted.err()).isZero();
+    assertThat(LaunchedStack.qemuProcessesOf(desktop)).isEmpty();
+  }
+
+  /** Logs the demo user in with the CLI (password grant); the options its commands then need. */
+  private List<String> cliLogin(String user, Path dir) {
+    StackInfo info = stack.info();
+    List<String> options = List.of("--config-dir", dir.resolve(user).toString());
+    List<String> where = new ArrayList<>(options);
+    where.addAll(
+        List.of(
+            "--control-plane", info.controlPlane(),
+            "--images", info.images(),
+            "--grpc", info.apiGrpc()));
+    CliRun login =
+        CliRun.withInput(
+            info.passwords().get(user) + "\n",
+            where,
+            "login",
+            "--issuer",
+            info.tokenEndpoint().replace("/protocol/openid-connect/token", ""),
+            "--username",
+            user,
+            "--password-stdin");
+    assertThat(login.exit()).as(login.err()).isZero();
+    return options;
+  }
+
+  /** The name of the tiny golden image, found by its digest through the CLI. */
+  private String tinyGolden(List<String> asAdmin) {
+    return tinyGoldenVersion(asAdmin).path("imageName").asString();
+  }
+
+  private String tinyGoldenNumber(List<String> asAdmin) {
+    return tinyGoldenVersion(asAdmin).path("number").asString();
+  }
+
+  private JsonNode tinyGoldenVersion(List<String> asAdmin) {
+    for (JsonNode image : JSON.readTree(CliRun.of(asAdmin, "images", "list", "-o", "json").out())) {
+      String name = image.path("name").asString();
+      for (JsonNode version :
+          JSON.readTree(CliRun.of(asAdmin, "images", "versions", name, "-o", "json").out())) {
+        if (version.path("digest").asString().equals(stack.info().goldenDigest())) {
+          return JSON.createObjectNode()
+              .put("imageName", name)
+              .put("number", version.path("number").asString());
+        }
+      }
+    }
+    throw new AssertionError("No image version has the tiny golden's digest");
+  }
+
+  @Test
+  @Order(7)
   void everyTransitionArrivesOnKafkaOnceAndInOrderPerDesktop() throws Exception {
     for (String id : List.of(aliceDesktop, bobDesktop)) {
       List<DesktopEventLog.Received> received =
@@ -297,7 +450,7 @@ class WholeSystemIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void stoppingTheStackLeavesNoProcessBehind() throws Exception {
     assertThat(stack.stop(Duration.ofMinutes(2))).isTrue();
 

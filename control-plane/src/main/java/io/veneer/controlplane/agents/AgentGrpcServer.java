@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.veneer.controlplane.common.GrpcServers;
 import io.veneer.controlplane.common.GrpcTls;
+import io.veneer.grpc.StandardServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -23,6 +24,7 @@ public class AgentGrpcServer implements SmartLifecycle {
   private final AgentProperties properties;
   private final GrpcTls tls;
   private volatile Server server;
+  private volatile StandardServices standardServices;
 
   AgentGrpcServer(AgentGateway gateway, AgentProperties properties, GrpcTls tls) {
     this.gateway = gateway;
@@ -35,14 +37,14 @@ public class AgentGrpcServer implements SmartLifecycle {
     if (properties.grpcPort() < 0) {
       return;
     }
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()),
+                tls.credentials("the agent gateway"))
+            .addService(ServerInterceptors.intercept(gateway, AgentGateway.tokenInterceptor()));
+    StandardServices standard = StandardServices.addTo(builder);
     try {
-      server =
-          NettyServerBuilder.forAddress(
-                  new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()),
-                  tls.credentials("the agent gateway"))
-              .addService(ServerInterceptors.intercept(gateway, AgentGateway.tokenInterceptor()))
-              .build()
-              .start();
+      server = builder.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot serve the agent gateway on port "
@@ -50,6 +52,8 @@ public class AgentGrpcServer implements SmartLifecycle {
               + ": is it in use? Set veneer.agents.grpc-port",
           e);
     }
+    standard.serving(server);
+    standardServices = standard;
     log.info(
         "event=agent-gateway-started address={} port={}",
         properties.grpcAddress(),
@@ -65,6 +69,7 @@ public class AgentGrpcServer implements SmartLifecycle {
   public void stop() {
     Server running = server;
     if (running != null) {
+      standardServices.stopping();
       GrpcServers.stop(running);
       server = null;
     }

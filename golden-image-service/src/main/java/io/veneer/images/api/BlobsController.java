@@ -1,5 +1,11 @@
 package io.veneer.images.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veneer.images.ImagesProperties;
 import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
@@ -23,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * the agent token.
  */
 @RestController
+@Tag(name = "blobs")
 class BlobsController {
 
   private final BlobStore blobs;
@@ -38,6 +45,22 @@ class BlobsController {
             : properties.agentToken().getBytes(StandardCharsets.UTF_8);
   }
 
+  @Operation(
+      operationId = "downloadBlob",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The blob, or the asked range of it",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                      schema = @Schema(type = "string", format = "binary"))),
+      summary = "Downloads a blob (node agents)",
+      description =
+          "The qcow2 blob of a usable version, by its sha256 digest, for node agents with "
+              + "the agent token. Takes HTTP Range so a cut download resumes; the ETag is the "
+              + "digest.")
+  @SecurityRequirement(name = ApiDocumentation.AGENT_TOKEN)
   @GetMapping("/api/v1/blobs/{digest}")
   ResponseEntity<Resource> blob(
       @PathVariable String digest,
@@ -45,8 +68,7 @@ class BlobsController {
     if (!authorized(authorization)) {
       throw new UnauthorizedException(
           agentToken == null
-              ? "Blobs are served to node agents only, and no agent token is configured"
-                  + " (veneer.images.agent-token)"
+              ? "Blobs are served to node agents only, and no agent token is configured (veneer.images.agent-token)"
               : "Present the agent token as 'Authorization: Bearer <token>'");
     }
     Digest wanted = Digest.parse(digest);

@@ -1,5 +1,11 @@
 package io.veneer.images.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veneer.images.api.ImageViews.CreateImage;
 import io.veneer.images.api.ImageViews.ImageView;
 import io.veneer.images.api.ImageViews.Page;
@@ -41,6 +47,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** REST API of golden images and their versions, over {@link ImageCatalogue}. */
 @RestController
+@Tag(name = "images")
 @RequestMapping("/api/v1/images")
 class ImagesController {
 
@@ -66,15 +73,37 @@ class ImagesController {
     this.importer = importer;
   }
 
+  @Operation(
+      operationId = "createImage",
+      summary = "Creates an image",
+      description =
+          "Creates a golden image (a name, a description, the OS and its hardware profile) "
+              + "with no versions yet; upload or import its versions next. 409 when the name is "
+              + "taken.")
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
-  ImageView create(@RequestBody CreateImage request) {
+  ImageView create(
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      examples =
+                          @ExampleObject(
+                              name = "a desktop image",
+                              value = RequestExamples.CREATE_IMAGE)))
+          @RequestBody
+          CreateImage request) {
     return ImageView.of(
         catalogue.createImage(
             request.name(), request.description(), request.os(), request.hardware()));
   }
 
-  /** Images by name; {@code pageToken} is the last name of the previous page. */
+  @Operation(
+      operationId = "listImages",
+      summary = "Lists images",
+      description =
+          "Images by name, a page at a time: pageToken is the last name of the previous "
+              + "page (its nextCursor).")
   @GetMapping
   Page<ImageView> list(
       @RequestParam(defaultValue = "50") int pageSize,
@@ -89,20 +118,41 @@ class ImagesController {
     return new Page<>(items, more ? items.getLast().name() : "");
   }
 
+  @Operation(
+      operationId = "getImage",
+      summary = "Reads an image",
+      description = "One golden image with its hardware profile.")
   @GetMapping("/{imageId}")
   ImageView get(@PathVariable UUID imageId) {
     return ImageView.of(catalogue.image(imageId));
   }
 
+  @Operation(
+      operationId = "listVersions",
+      summary = "Lists an image's versions",
+      description =
+          "Its versions, newest first, with state, rejection reason, digest and "
+              + "bytesReceived (upload progress).")
   @GetMapping("/{imageId}/versions")
   Page<VersionView> versions(@PathVariable UUID imageId) {
     return new Page<>(catalogue.versions(imageId).stream().map(VersionView::of).toList(), "");
   }
 
-  /**
-   * Uploads a new version as the raw request body (any format qemu-img reads safely), streamed to
-   * disk. Answers 201 with the AVAILABLE version, or 422 with the reason it was rejected.
-   */
+  @Operation(
+      operationId = "uploadVersion",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                      schema = @Schema(type = "string", format = "binary"))),
+      summary = "Uploads a version",
+      description =
+          "Uploads a new version as the raw request body (raw, qcow2, vpc/VHD, vhdx, vmdk, "
+              + "vdi or parallels), streamed to disk, inspected safely and converted to qcow2. "
+              + "Answers 201 with the AVAILABLE version, or 422 with the reason it was rejected. "
+              + "For large images prefer the resumable upload (versions:begin).")
   @PostMapping(path = "/{imageId}/versions", consumes = MediaType.ALL_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   VersionView upload(
@@ -114,8 +164,8 @@ class ImagesController {
     if (fileName != null && !SAFE_FILE_NAME.matcher(fileName).matches()
         || fileName != null && fileName.contains("..")) {
       throw new IllegalArgumentException(
-          "fileName may hold letters, digits, dots, dashes, underscores and spaces only, with no"
-              + " path: '"
+          "fileName may hold letters, digits, dots, dashes, underscores and spaces only, "
+              + "with no path: '"
               + fileName
               + "' was refused");
     }
@@ -125,10 +175,13 @@ class ImagesController {
     }
   }
 
-  /**
-   * Begins a resumable upload: the version is UPLOADING with no bytes; send them in pieces with
-   * {@code PATCH .../content}, then {@code POST .../complete}.
-   */
+  @Operation(
+      operationId = "beginUpload",
+      summary = "Begins a resumable upload",
+      description =
+          "The version is UPLOADING with no bytes: send them in pieces with PATCH "
+              + ".../content, then POST .../complete. After a dropped connection, read the "
+              + "version's bytesReceived and go on from there.")
   @PostMapping("/{imageId}/versions:begin")
   @ResponseStatus(HttpStatus.CREATED)
   VersionView beginUpload(@PathVariable UUID imageId) throws IOException {
@@ -136,10 +189,20 @@ class ImagesController {
     return VersionView.of(uploads.begin(imageId));
   }
 
-  /**
-   * Appends the body to a resumable upload at {@code Upload-Offset}, which must equal the version's
-   * {@code bytesReceived} (409 with the right offset otherwise).
-   */
+  @Operation(
+      operationId = "appendToUpload",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                      schema = @Schema(type = "string", format = "binary"))),
+      summary = "Appends to a resumable upload",
+      description =
+          "Appends the body at Upload-Offset, which must equal the version's bytesReceived;"
+              + " 409 with the right bytesReceived otherwise, so a client resumes where the "
+              + "service is.")
   @PatchMapping(path = "/{imageId}/versions/{versionId}/content", consumes = MediaType.ALL_VALUE)
   VersionView appendToUpload(
       @PathVariable UUID imageId,
@@ -152,7 +215,12 @@ class ImagesController {
     }
   }
 
-  /** Ends a resumable upload and verifies it: 201 with the AVAILABLE version, or 422. */
+  @Operation(
+      operationId = "completeUpload",
+      summary = "Completes a resumable upload",
+      description =
+          "Ends the upload and verifies it (expectedDigest, when given, must match): 201 "
+              + "with the AVAILABLE version, or 422 with the reason it was rejected.")
   @PostMapping("/{imageId}/versions/{versionId}/complete")
   @ResponseStatus(HttpStatus.CREATED)
   VersionView completeUpload(
@@ -165,36 +233,86 @@ class ImagesController {
 
   record ImportRequest(String url, String expectedDigest) {}
 
-  /** Imports a version from a URL on the allow-list (none by default). */
+  @Operation(
+      operationId = "importVersion",
+      summary = "Imports a version from a URL",
+      description =
+          "Fetches the image from a URL on the allow-list (none by default; no redirects) "
+              + "and verifies it like an upload: 201 AVAILABLE, or 422 with the reason.")
   @PostMapping(path = "/{imageId}/versions:import", consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
-  VersionView importFromUrl(@PathVariable UUID imageId, @RequestBody ImportRequest request)
+  VersionView importFromUrl(
+      @PathVariable UUID imageId,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      examples =
+                          @ExampleObject(
+                              name = "an import from an allowed URL",
+                              value = RequestExamples.IMPORT)))
+          @RequestBody
+          ImportRequest request)
       throws IOException {
     catalogue.image(imageId);
     return VersionView.of(importer.importFrom(imageId, request.url(), request.expectedDigest()));
   }
 
+  @Operation(
+      operationId = "getVersion",
+      summary = "Reads a version",
+      description =
+          "One version with its state, reason, digest and bytesReceived: poll it for upload"
+              + " progress.")
   @GetMapping("/{imageId}/versions/{versionId}")
   VersionView version(@PathVariable UUID imageId, @PathVariable UUID versionId) {
     return VersionView.of(catalogue.version(imageId, versionId));
   }
 
+  @Operation(
+      operationId = "publishVersion",
+      summary = "Publishes a version",
+      description =
+          "An AVAILABLE version becomes PUBLISHED: pools may use it; its bits never change.")
   @PostMapping("/{imageId}/versions/{versionId}/publish")
   VersionView publish(@PathVariable UUID imageId, @PathVariable UUID versionId) {
     return VersionView.of(catalogue.publish(imageId, versionId));
   }
 
+  @Operation(
+      operationId = "deprecateVersion",
+      summary = "Deprecates a version",
+      description =
+          "A PUBLISHED version becomes DEPRECATED: no new pools on it; pools that use it "
+              + "keep it until they roll.")
   @PostMapping("/{imageId}/versions/{versionId}/deprecate")
   VersionView deprecate(@PathVariable UUID imageId, @PathVariable UUID versionId) {
     return VersionView.of(catalogue.deprecate(imageId, versionId));
   }
 
+  @Operation(
+      operationId = "deleteVersion",
+      summary = "Deletes a version",
+      description = "The version is DELETED; its blob is collected once no version uses it.")
   @DeleteMapping("/{imageId}/versions/{versionId}")
   VersionView delete(@PathVariable UUID imageId, @PathVariable UUID versionId) {
     return VersionView.of(catalogue.delete(imageId, versionId));
   }
 
-  /** The version converted to another hypervisor's format: vhd, vhdx, vmdk, vdi, raw or qcow2. */
+  @Operation(
+      operationId = "exportVersion",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The image in the asked format",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                      schema = @Schema(type = "string", format = "binary"))),
+      summary = "Exports a version",
+      description =
+          "The version converted to another hypervisor's format (vhd, vhdx, vmdk, vdi, raw "
+              + "or qcow2), as an attachment with its length.")
   @GetMapping("/{imageId}/versions/{versionId}/export")
   ResponseEntity<InputStreamResource> export(
       @PathVariable UUID imageId, @PathVariable UUID versionId, @RequestParam String format)

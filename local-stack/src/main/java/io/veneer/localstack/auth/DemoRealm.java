@@ -92,7 +92,10 @@ public final class DemoRealm {
     realm.users().get(account.getId()).roles().clientLevel(realmManagement.getId()).add(roles);
   }
 
-  /** Public, password grant only; tokens carry the same groups and audience as the portal's. */
+  /**
+   * Public, the password and device authorization grants; tokens carry the same groups and audience
+   * as the portal's.
+   */
   private static void ensureCliClient(ClientsResource clients, ClientRepresentation portal) {
     if (!clients.findByClientId(CLI_CLIENT).isEmpty()) {
       return;
@@ -107,6 +110,8 @@ public final class DemoRealm {
     cli.setImplicitFlowEnabled(false);
     cli.setServiceAccountsEnabled(false);
     cli.setDirectAccessGrantsEnabled(true);
+    // ./veneer login: the device authorization grant (the password grant with --username).
+    cli.setAttributes(Map.of("oauth2.device.authorization.grant.enabled", "true"));
     List<ProtocolMapperRepresentation> mappers =
         clients.get(portal.getId()).getProtocolMappers().getMappers().stream()
             .map(DemoRealm::copyOf)

@@ -7,6 +7,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.veneer.controlplane.common.GrpcServers;
 import io.veneer.controlplane.common.GrpcTls;
+import io.veneer.grpc.StandardServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,6 +32,7 @@ public class ApiGrpcServer implements SmartLifecycle {
   private final ApiGrpcProperties properties;
   private final GrpcTls tls;
   private volatile Server server;
+  private volatile StandardServices standardServices;
 
   ApiGrpcServer(
       DesktopApi desktops,
@@ -60,6 +62,7 @@ public class ApiGrpcServer implements SmartLifecycle {
           ServerInterceptors.intercept(
               service, new FailureInterceptor(), new IdempotencyKeyHeader(), authentication));
     }
+    StandardServices standard = StandardServices.addTo(builder);
     try {
       server = builder.build().start();
     } catch (IOException e) {
@@ -69,6 +72,8 @@ public class ApiGrpcServer implements SmartLifecycle {
               + ": is it in use? Set veneer.api.grpc-port",
           e);
     }
+    standard.serving(server);
+    standardServices = standard;
     log.info("event=api-grpc-started port={}", server.getPort());
   }
 
@@ -77,10 +82,17 @@ public class ApiGrpcServer implements SmartLifecycle {
     return server == null ? -1 : server.getPort();
   }
 
-  /** What it serves, as registered with gRPC: every method of the public API. */
+  /**
+   * What it serves of the public API, as registered with gRPC (not the {@link StandardServices}
+   * beside it).
+   */
   public List<ServerServiceDefinition> services() {
     Server running = server;
-    return running == null ? List.of() : running.getServices();
+    return running == null
+        ? List.of()
+        : running.getServices().stream()
+            .filter(s -> !StandardServices.isStandard(s.getServiceDescriptor().getName()))
+            .toList();
   }
 
   /** Starts before, and stops after, the change feed, so watches are ended before shutdown. */
@@ -93,6 +105,7 @@ public class ApiGrpcServer implements SmartLifecycle {
   public void stop() {
     Server running = server;
     if (running != null) {
+      standardServices.stopping();
       GrpcServers.stop(running);
       server = null;
     }

@@ -1,5 +1,7 @@
 package io.veneer.controlplane.api.rest;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veneer.controlplane.audit.AuditEntry;
 import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.audit.AuditQuery;
@@ -13,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /api/v1/audit}: who changed what and when, newest first (admins). */
 @RestController
+@Tag(name = "audit")
 @RequestMapping("/api/v1/audit")
 class AuditController {
 
@@ -22,6 +25,13 @@ class AuditController {
     this.audit = audit;
   }
 
+  @Operation(
+      operationId = "listAuditEntries",
+      summary = "Reads the audit log (admins)",
+      description =
+          "Who changed what and when, newest first, filtered by actor, object type and "
+              + "object id (each optional, exact), a page at a time: pass the previous page's "
+              + "nextCursor as cursor.")
   @GetMapping
   Page<AuditEntry> list(
       JwtAuthenticationToken token,

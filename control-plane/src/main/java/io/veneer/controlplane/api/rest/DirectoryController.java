@@ -1,5 +1,7 @@
 package io.veneer.controlplane.api.rest;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veneer.controlplane.identity.DirectoryUser;
 import io.veneer.controlplane.identity.GroupDirectory;
 import io.veneer.controlplane.security.SecurityConfiguration;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /api/v1/directory}: the groups and users an admin can entitle to pools. */
 @RestController
+@Tag(name = "directory")
 @RequestMapping("/api/v1/directory")
 class DirectoryController {
 
@@ -21,12 +24,22 @@ class DirectoryController {
     this.directory = directory;
   }
 
+  @Operation(
+      operationId = "listGroups",
+      summary = "Lists directory groups (admins)",
+      description = "The groups of the identity provider an admin can entitle to pools.")
   @GetMapping("/groups")
   List<String> groups(JwtAuthenticationToken token) {
     SecurityConfiguration.callerOf(token).requireAdmin("Listing groups");
     return directory.groups();
   }
 
+  @Operation(
+      operationId = "searchUsers",
+      summary = "Searches directory users (admins)",
+      description =
+          "Users of the identity provider whose name or e-mail contains search, at most max"
+              + " of them, to entitle to pools.")
   @GetMapping("/users")
   List<DirectoryUser> users(
       JwtAuthenticationToken token,

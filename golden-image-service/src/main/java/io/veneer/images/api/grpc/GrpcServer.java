@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.veneer.grpc.StandardServices;
 import io.veneer.images.ImagesProperties;
 import io.veneer.images.api.ApiAccess;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public class GrpcServer implements SmartLifecycle {
   private final ApiAccess access;
   private final ImagesGrpcTls tls;
   private volatile Server server;
+  private volatile StandardServices standardServices;
 
   public GrpcServer(
       List<BindableService> services,
@@ -57,6 +59,9 @@ public class GrpcServer implements SmartLifecycle {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (StandardServices.isStandard(call.getMethodDescriptor().getServiceName())) {
+          return next.startCall(call, headers);
+        }
         Status refusal =
             switch (access.check(headers.get(AUTHORIZATION))) {
               case ApiAccess.Verdict.Admitted admitted -> null;
@@ -84,6 +89,7 @@ public class GrpcServer implements SmartLifecycle {
             new InetSocketAddress(address, configuredPort), tls.credentials());
     services.forEach(builder::addService);
     builder.intercept(authentication());
+    StandardServices standard = StandardServices.addTo(builder);
     try {
       server = builder.build().start();
     } catch (IOException e) {
@@ -93,6 +99,8 @@ public class GrpcServer implements SmartLifecycle {
               + ": is it in use? Set veneer.images.grpc-port to another port",
           e);
     }
+    standard.serving(server);
+    standardServices = standard;
     log.info("event=grpc-started port={} services={}", server.getPort(), services.size());
   }
 
@@ -105,6 +113,7 @@ public class GrpcServer implements SmartLifecycle {
   public void stop() {
     Server running = server;
     if (running != null) {
+      standardServices.stopping();
       running.shutdown();
       try {
         running.awaitTermination(5, TimeUnit.SECONDS);
