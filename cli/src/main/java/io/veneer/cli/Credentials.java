@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param controlPlane the control plane's REST base URL
  * @param images the golden image service's REST base URL
  * @param grpc the public gRPC API, host:port
+ * @param grpcCa the PEM CA file that verifies the gRPC API's certificate, or null for the JVM's
+ *     trust store
  * @param tokenEndpoint the OIDC token endpoint, for refreshing
  * @param clientId the OIDC client the tokens were issued to
  * @param accessToken the current access token
@@ -26,6 +28,7 @@ record Credentials(
     String controlPlane,
     String images,
     String grpc,
+    String grpcCa,
     String tokenEndpoint,
     String clientId,
     String accessToken,
@@ -90,6 +93,7 @@ record Credentials(
         controlPlane,
         images,
         grpc,
+        grpcCa,
         tokenEndpoint,
         clientId,
         tokens.accessToken(),

@@ -69,6 +69,7 @@ final class LoginCommand implements Callable<Integer> {
                     where.controlPlane().toString(),
                     where.images().toString(),
                     where.grpc(),
+                    where.grpcCa() == null ? null : where.grpcCa().toString(),
                     endpoints.token(),
                     clientId,
                     null,

@@ -3,6 +3,7 @@ package io.veneer.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,6 +55,25 @@ public final class Veneer {
       paramLabel = "HOST:PORT",
       description = "The public gRPC API (default: login's, else 127.0.0.1:9092)")
   String grpc;
+
+  @Option(
+      names = "--grpc-ca",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      defaultValue = "${env:VENEER_GRPC_CA}",
+      description =
+          "PEM CA certificates that verify the gRPC API's TLS certificate (env VENEER_GRPC_CA;"
+              + " default: login's, else the JVM's trust store)")
+  String grpcCa;
+
+  @Option(
+      names = "--grpc-plaintext",
+      scope = ScopeType.INHERIT,
+      defaultValue = "${env:VENEER_GRPC_PLAINTEXT:-false}",
+      description =
+          "Dial the gRPC API without TLS, for a development server that serves plaintext"
+              + " (env VENEER_GRPC_PLAINTEXT)")
+  boolean grpcPlaintext;
 
   @Option(
       names = "--token",
@@ -140,6 +160,8 @@ public final class Veneer {
                 "http://127.0.0.1:8080")),
         URI.create(firstOf(images, saved == null ? null : saved.images(), "http://127.0.0.1:8081")),
         firstOf(grpc, saved == null ? null : saved.grpc(), "127.0.0.1:9092"),
+        grpcCaFile(saved),
+        grpcPlaintext,
         () -> token != null && !token.isBlank() ? token : accessToken(saved));
   }
 
@@ -161,6 +183,15 @@ public final class Veneer {
             new Oidc().refresh(saved.tokenEndpoint(), saved.clientId(), saved.refreshToken()));
     store().write(refreshed);
     return refreshed.accessToken();
+  }
+
+  /** The CA given now, else (unless plaintext is asked for) the one login was given. */
+  private Path grpcCaFile(Credentials saved) {
+    String file =
+        grpcCa != null && !grpcCa.isBlank()
+            ? grpcCa
+            : saved == null || grpcPlaintext ? null : saved.grpcCa();
+    return file == null || file.isBlank() ? null : Path.of(file);
   }
 
   private static String firstOf(String... candidates) {

@@ -56,6 +56,22 @@ class VeneerTest {
   }
 
   @Test
+  void plaintextGrpcAndACaToVerifyItWithContradictEachOther() {
+    Run run =
+        veneer(
+            "--token",
+            "t",
+            "--grpc-plaintext",
+            "--grpc-ca",
+            "/etc/ssl/ca.pem",
+            "desktops",
+            "watch");
+
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(run.err()).contains("plaintext contradicts the CA file");
+  }
+
+  @Test
   void withoutALoginItSaysToLogIn() {
     Run run = veneer("--config-dir", config.toString(), "pools", "list");
 
@@ -133,7 +149,15 @@ class VeneerTest {
 
     store.write(
         new Credentials(
-            "http://cp", "http://img", "g:1", "http://t", "veneer-cli", "a", "r", Instant.now()));
+            "http://cp",
+            "http://img",
+            "g:1",
+            null,
+            "http://t",
+            "veneer-cli",
+            "a",
+            "r",
+            Instant.now()));
 
     assertThat(Files.getPosixFilePermissions(store.file()))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);

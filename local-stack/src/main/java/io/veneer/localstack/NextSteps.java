@@ -17,7 +17,7 @@ final class NextSteps {
           Web portal    %s   (log in as alice, bob or admin)
           REST API      %s
           Swagger UI    %s/swagger-ui.html
-          gRPC API      %s   (veneer.api.v1 with health and reflection: grpcurl -plaintext %s list)
+          gRPC API      %s   (veneer.api.v1 with health and reflection: grpcurl -cacert %s %s list)
           Images API    %s/api/v1/images
           Kafka         %s  (topics veneer.desktops.v1, veneer.hosts.v1, veneer.pools.v1, veneer.images.v1)
           Keycloak      %s/admin   (admin console: %s / %s)
@@ -53,6 +53,7 @@ final class NextSteps {
                 api,
                 info.controlPlane(),
                 info.apiGrpc(),
+                info.grpcCa(),
                 info.apiGrpc(),
                 info.images(),
                 info.kafka(),

@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param kafka Kafka's bootstrap servers
  * @param agentGateway the control plane's agent gRPC endpoint
  * @param apiGrpc the control plane's public gRPC API ({@code veneer.api.v1}), host:port on loopback
+ * @param grpcCa the local CA's certificate (PEM) that verifies every gRPC listener of the stack
  * @param driver {@code qemu} or {@code simulated}
  * @param hosts the local hosts' ids
  * @param poolId the demo pool
@@ -37,6 +38,7 @@ public record StackInfo(
     String kafka,
     String agentGateway,
     String apiGrpc,
+    String grpcCa,
     String driver,
     List<String> hosts,
     String poolId,

@@ -224,6 +224,7 @@ final class StackUp {
             settings.kafkaBootstrap(),
             settings.agentGateway(),
             settings.apiGrpc(),
+            tls.caCertificate().toString(),
             driver,
             HOSTS,
             pool.id(),

@@ -361,7 +361,8 @@ class WholeSystemIT {
         List.of(
             "--control-plane", info.controlPlane(),
             "--images", info.images(),
-            "--grpc", info.apiGrpc()));
+            "--grpc", info.apiGrpc(),
+            "--grpc-ca", info.grpcCa()));
     CliRun login =
         CliRun.withInput(
             info.passwords().get(user) + "\n",

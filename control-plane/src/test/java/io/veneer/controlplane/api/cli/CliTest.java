@@ -3,6 +3,7 @@ package io.veneer.controlplane.api.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.agents.AgentCredentials;
 import io.veneer.controlplane.agents.AgentGrpcServer;
@@ -164,6 +165,8 @@ class CliTest extends ControlPlaneSpringTest {
             "http://127.0.0.1:" + port,
             "--grpc",
             "127.0.0.1:" + grpcApi.port(),
+            "--grpc-ca",
+            TestTls.CA.caCertificate().toString(),
             "--config-dir",
             dir.resolve("config").toString(),
             "--token",
