@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.api.v1.DesktopServiceGrpc;
 import io.veneer.api.v1.HostServiceGrpc;
 import io.veneer.api.v1.PoolServiceGrpc;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.agents.AgentGrpcServer;
 import io.veneer.testsupport.grpc.StandardServicesProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Both gRPC servers answer health checks and reflection, as tools ask them: with no token. */
+/**
+ * Both gRPC servers answer health checks and reflection, as tools ask them: over TLS, with no
+ * token.
+ */
 class StandardGrpcServicesTest extends ControlPlaneSpringTest {
 
   @Autowired ApiGrpcServer api;
@@ -23,7 +26,7 @@ class StandardGrpcServicesTest extends ControlPlaneSpringTest {
 
   @Test
   void thePublicApiServesHealthAndReflection() throws Exception {
-    ManagedChannel channel = channelTo(api.port());
+    ManagedChannel channel = TestTls.channel(api.port());
     try {
       assertThat(StandardServicesProbe.health(channel, "")).isEqualTo(ServingStatus.SERVING);
       assertThat(StandardServicesProbe.health(channel, DesktopServiceGrpc.SERVICE_NAME))
@@ -42,7 +45,7 @@ class StandardGrpcServicesTest extends ControlPlaneSpringTest {
 
   @Test
   void theAgentGatewayServesHealthAndReflection() throws Exception {
-    ManagedChannel channel = channelTo(agents.port());
+    ManagedChannel channel = TestTls.channel(agents.port());
     try {
       assertThat(StandardServicesProbe.health(channel, AgentServiceGrpc.SERVICE_NAME))
           .isEqualTo(ServingStatus.SERVING);
@@ -51,9 +54,5 @@ class StandardGrpcServicesTest extends ControlPlaneSpringTest {
     } finally {
       channel.shutdownNow();
     }
-  }
-
-  private static ManagedChannel channelTo(int port) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 }
