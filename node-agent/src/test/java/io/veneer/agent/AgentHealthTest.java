@@ -34,11 +34,18 @@ class AgentHealthTest {
         new NodeAgent(
             AgentSettings.fromEnvironment(
                 Map.of(
-                    "VENEER_CONTROL_PLANE", controlPlane.address(),
-                    "VENEER_HOST_ID", "host-health",
-                    "VENEER_DATA_DIR", data.toString(),
-                    "VENEER_DRIVER", "simulated",
-                    "VENEER_HEALTH_LISTEN", "127.0.0.1:0")),
+                    "VENEER_CONTROL_PLANE",
+                    controlPlane.address(),
+                    "VENEER_TLS_CA",
+                    FakeControlPlane.CA.caCertificate().toString(),
+                    "VENEER_HOST_ID",
+                    "host-health",
+                    "VENEER_DATA_DIR",
+                    data.toString(),
+                    "VENEER_DRIVER",
+                    "simulated",
+                    "VENEER_HEALTH_LISTEN",
+                    "127.0.0.1:0")),
             new SimulatedHypervisor(
                 Clock.systemUTC(), Duration.ofMillis(50), Duration.ofMillis(20)));
     agent.start();

@@ -45,6 +45,8 @@ class SlowGuestTest {
             Map.of(
                 "VENEER_CONTROL_PLANE",
                 controlPlane.address(),
+                "VENEER_TLS_CA",
+                FakeControlPlane.CA.caCertificate().toString(),
                 "VENEER_HOST_ID",
                 "host-slow",
                 "VENEER_DATA_DIR",
