@@ -8,11 +8,11 @@ import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
+import io.veneer.testsupport.net.FreePorts;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
 import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +125,7 @@ class ChartContractTest {
           "goldenImageService.ports.grpc",
           "webPortal.port"
         }) {
-      values.put(port, freePort());
+      values.put(port, FreePorts.next());
     }
     values.put("goldenImageService.persistence.mountPath", work.resolve("images").toString());
     values.put("grpcTls.mountPath", grpcTlsSecret(work.resolve("grpc-tls")).toString());
@@ -220,11 +220,5 @@ class ChartContractTest {
     assertThat(known.get(Service.WEB_PORTAL).veneerProperties())
         .contains("veneer.portal.backend-timeout", "veneer.kafka.bootstrap-servers")
         .doesNotContain("veneer.images.api-token");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -1,7 +1,7 @@
 package io.veneer.loadtests.stack;
 
+import io.veneer.testsupport.net.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +49,8 @@ public final class ControlPlaneProcess implements AutoCloseable {
               + jar
               + " is missing: build it with ./mvnw -pl control-plane -am package -DskipTests");
     }
-    int httpPort = freePort();
-    int agentPort = freePort();
+    int httpPort = FreePorts.next();
+    int agentPort = FreePorts.next();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -134,12 +134,6 @@ public final class ControlPlaneProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.veneer.testsupport.keycloak;
 
+import io.veneer.testsupport.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +62,8 @@ public final class DistributionKeycloakServer implements KeycloakServer {
 
   private static DistributionKeycloakServer launchAndAwaitReady(
       Path home, Path javaHome, Duration timeout) {
-    int httpPort = freePort();
-    int managementPort = freePort();
+    int httpPort = FreePorts.next();
+    int managementPort = FreePorts.next();
     URI baseUrl = URI.create("http://127.0.0.1:" + httpPort);
     Path runDirectory = createRunDirectory();
     Path log = runDirectory.resolve("keycloak.log");
@@ -173,14 +173,6 @@ public final class DistributionKeycloakServer implements KeycloakServer {
       } catch (Exception stillRunning) {
         handle.destroyForcibly();
       }
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -58,6 +58,7 @@ public final class QemuHypervisor implements Hypervisor {
   private static final int READY_SEARCH_BYTES = 4 << 20;
 
   private final Path desktops;
+  private final SocketPaths socketPaths = SocketPaths.underTemporaryDirectory();
   private final String qemuSystem;
   private final String qemuImg;
   private final boolean kvm;
@@ -201,7 +202,7 @@ public final class QemuHypervisor implements Hypervisor {
       // QEMU removes its pidfile when it exits; this marker remembers that a guest was started.
       Files.writeString(dir.resolve("started"), "");
       Files.deleteIfExists(dir.resolve("qemu.pid"));
-      Files.deleteIfExists(dir.resolve("qmp.sock"));
+      Files.deleteIfExists(socket(dir, "qmp.sock"));
       Files.deleteIfExists(dir.resolve("console.log"));
       List<String> command = new ArrayList<>(List.of("setsid", qemuSystem));
       command.addAll(arguments(spec, dir));
@@ -213,7 +214,7 @@ public final class QemuHypervisor implements Hypervisor {
               .redirectErrorStream(true)
               .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!Files.exists(dir.resolve("qmp.sock")) && System.nanoTime() < deadline) {
+      while (!Files.exists(socket(dir, "qmp.sock")) && System.nanoTime() < deadline) {
         if (!process.isAlive()) {
           throw new HypervisorException(
               "QEMU did not start for " + spec.desktopId() + ": " + tail(dir.resolve("qemu.log")));
@@ -265,7 +266,7 @@ public final class QemuHypervisor implements Hypervisor {
     }
     Path net = dir.resolve("net");
     Files.createDirectories(net);
-    Path socket = net.resolve("passt.sock");
+    Path socket = socket(dir, "net/passt.sock");
     Files.deleteIfExists(socket);
     List<String> command =
         new ArrayList<>(
@@ -352,7 +353,7 @@ public final class QemuHypervisor implements Hypervisor {
         List.of("-smp", String.valueOf(spec.size().vcpus()), "-m", spec.size().memoryMib() + "M"));
     args.addAll(List.of("-nodefaults", "-no-user-config", "-no-reboot"));
     args.addAll(List.of("-pidfile", dir.resolve("qemu.pid").toString()));
-    args.addAll(List.of("-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off"));
+    args.addAll(List.of("-qmp", "unix:" + socket(dir, "qmp.sock") + ",server=on,wait=off"));
     args.addAll(List.of("-serial", "file:" + dir.resolve("console.log")));
     args.addAll(
         List.of(
@@ -368,7 +369,7 @@ public final class QemuHypervisor implements Hypervisor {
     }
     String netdev =
         outbound(spec)
-            ? "stream,id=net0,server=off,addr.type=unix,addr.path=" + dir.resolve("net/passt.sock")
+            ? "stream,id=net0,server=off,addr.type=unix,addr.path=" + socket(dir, "net/passt.sock")
             : "user,id=net0,restrict=on";
     args.addAll(List.of("-netdev", netdev, "-device", "virtio-net-" + bus + ",netdev=net0"));
     args.addAll(List.of("-device", "virtio-balloon-" + bus));
@@ -407,7 +408,7 @@ public final class QemuHypervisor implements Hypervisor {
       return;
     }
     markStopped(dir);
-    try (QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+    try (QmpClient qmp = QmpClient.connect(socket(dir, "qmp.sock"))) {
       qmp.execute("system_powerdown", Map.of());
     } catch (IOException e) {
       log.fine("event=powerdown-failed desktop=" + desktopId + " reason=" + e.getMessage());
@@ -415,7 +416,7 @@ public final class QemuHypervisor implements Hypervisor {
     if (waitForExit(process.get(), grace)) {
       return;
     }
-    try (QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+    try (QmpClient qmp = QmpClient.connect(socket(dir, "qmp.sock"))) {
       qmp.execute("quit", Map.of());
     } catch (IOException e) {
       log.fine("event=quit-failed desktop=" + desktopId + " reason=" + e.getMessage());
@@ -479,7 +480,7 @@ public final class QemuHypervisor implements Hypervisor {
     Optional<ProcessHandle> process = guestProcess(desktopId);
     if (process.isPresent()) {
       String status = "";
-      try (QmpClient qmp = QmpClient.connect(dir.resolve("qmp.sock"))) {
+      try (QmpClient qmp = QmpClient.connect(socket(dir, "qmp.sock"))) {
         JsonNode reply = qmp.execute("query-status", Map.of());
         status = reply.path("status").asString("");
         if (Files.exists(dir.resolve("vnc.password")) && !Files.exists(dir.resolve("vnc.port"))) {
@@ -562,7 +563,7 @@ public final class QemuHypervisor implements Hypervisor {
 
   @Override
   public void setMemoryTarget(String desktopId, long memoryMib) throws HypervisorException {
-    try (QmpClient qmp = QmpClient.connect(dir(desktopId).resolve("qmp.sock"))) {
+    try (QmpClient qmp = QmpClient.connect(socket(dir(desktopId), "qmp.sock"))) {
       qmp.execute("balloon", Map.of("value", memoryMib << 20));
     } catch (IOException e) {
       throw new HypervisorException(
@@ -649,6 +650,10 @@ public final class QemuHypervisor implements Hypervisor {
     } catch (IOException e) {
       return "(no log)";
     }
+  }
+
+  private Path socket(Path dir, String name) throws IOException {
+    return socketPaths.of(dir).resolve(name);
   }
 
   private Path dir(String desktopId) {
