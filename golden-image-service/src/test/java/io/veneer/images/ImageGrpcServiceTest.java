@@ -2,31 +2,53 @@ package io.veneer.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.rpc.ErrorInfo;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.veneer.api.tls.ClientTls;
+import io.veneer.api.v1.BeginUploadRequest;
+import io.veneer.api.v1.CompleteUploadRequest;
 import io.veneer.api.v1.CreateImageRequest;
+import io.veneer.api.v1.ExportHeader;
+import io.veneer.api.v1.ExportVersionRequest;
+import io.veneer.api.v1.ExportVersionResponse;
 import io.veneer.api.v1.GetImageRequest;
 import io.veneer.api.v1.GetVersionRequest;
 import io.veneer.api.v1.HardwareDefaults;
 import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
+import io.veneer.api.v1.ImageVersion;
 import io.veneer.api.v1.ImageVersionState;
 import io.veneer.api.v1.ListImagesRequest;
 import io.veneer.api.v1.ListVersionsRequest;
 import io.veneer.api.v1.PageRequest;
+import io.veneer.api.v1.UploadContentRequest;
 import io.veneer.images.api.grpc.GrpcServer;
 import io.veneer.testsupport.grpc.StandardServicesProbe;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,12 +81,15 @@ class ImageGrpcServiceTest {
   }
 
   private static ImageServiceGrpc.ImageServiceBlockingStub withToken(ManagedChannel channel) {
+    return ImageServiceGrpc.newBlockingStub(channel).withInterceptors(token());
+  }
+
+  private static ClientInterceptor token() {
     Metadata token = new Metadata();
     token.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + ServiceUnderTest.API_TOKEN);
-    return ImageServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token));
+    return MetadataUtils.newAttachHeadersInterceptor(token);
   }
 
   @AfterEach
@@ -194,5 +219,119 @@ class ImageGrpcServiceTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+  }
+
+  @Test
+  void uploadsInPiecesResumesWhereTheServiceStandsAndExportsAsAStream() throws Exception {
+    Image created =
+        images.createImage(
+            CreateImageRequest.newBuilder()
+                .setImage(Image.newBuilder().setName("grpc-upload"))
+                .build());
+    byte[] disk = Files.readAllBytes(TestImages.raw(dir));
+    String versionId =
+        images
+            .beginUpload(BeginUploadRequest.newBuilder().setImageId(created.getId()).build())
+            .getId();
+
+    ImageVersion partial = send(versionId, disk, 0, 3 << 20);
+    StatusRuntimeException resent =
+        catchThrowableOfType(StatusRuntimeException.class, () -> send(versionId, disk, 0, 1 << 20));
+    long resumeFrom = bytesReceived(resent);
+    send(versionId, disk, resumeFrom, disk.length);
+    ImageVersion completed =
+        images.completeUpload(
+            CompleteUploadRequest.newBuilder()
+                .setVersionId(versionId)
+                .setExpectedDigest(
+                    "sha256:"
+                        + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(disk)))
+                .build());
+
+    assertThat(partial.getBytesReceived()).isEqualTo(3 << 20);
+    assertThat(resent.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(resumeFrom).isEqualTo(3 << 20);
+    assertThat(completed.getState()).isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_AVAILABLE);
+
+    Path exported = dir.resolve("exported.vmdk");
+    ExportHeader header = null;
+    try (OutputStream out = Files.newOutputStream(exported)) {
+      Iterator<ExportVersionResponse> parts =
+          images.exportVersion(
+              ExportVersionRequest.newBuilder().setId(versionId).setFormat("vmdk").build());
+      while (parts.hasNext()) {
+        ExportVersionResponse part = parts.next();
+        if (part.hasHeader()) {
+          header = part.getHeader();
+        } else {
+          part.getData().writeTo(out);
+        }
+      }
+    }
+    assertThat(header).isNotNull();
+    assertThat(header.getFileName()).isEqualTo("grpc-upload-v1.vmdk");
+    assertThat(Files.size(exported)).isEqualTo(header.getSizeBytes());
+    assertThat(TestImages.formatOf(exported)).isEqualTo("vmdk");
+    TestImages.qemuImg("compare", dir.resolve("disk.img").toString(), exported.toString());
+    assertThatThrownBy(
+            () ->
+                images
+                    .exportVersion(
+                        ExportVersionRequest.newBuilder().setId(versionId).setFormat("iso").build())
+                    .hasNext())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains("vhd, vhdx, vmdk, vdi");
+            });
+  }
+
+  /** Sends {@code disk[from, to)} in pieces of 1 MiB on one stream; the service's answer. */
+  private ImageVersion send(String versionId, byte[] disk, long from, long to) throws Exception {
+    CompletableFuture<ImageVersion> answer = new CompletableFuture<>();
+    StreamObserver<UploadContentRequest> pieces =
+        ImageServiceGrpc.newStub(channel)
+            .withInterceptors(token())
+            .uploadContent(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ImageVersion version) {
+                    answer.complete(version);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    for (long offset = from; offset < to; offset += 1 << 20) {
+      int length = (int) Math.min(1 << 20, to - offset);
+      pieces.onNext(
+          UploadContentRequest.newBuilder()
+              .setVersionId(versionId)
+              .setOffset(offset)
+              .setData(ByteString.copyFrom(disk, (int) offset, length))
+              .build());
+    }
+    pieces.onCompleted();
+    try {
+      return answer.get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (StatusRuntimeException) e.getCause();
+    }
+  }
+
+  private static long bytesReceived(StatusRuntimeException e) throws Exception {
+    for (Any detail : StatusProto.fromThrowable(e).getDetailsList()) {
+      if (detail.is(ErrorInfo.class)) {
+        return Long.parseLong(detail.unpack(ErrorInfo.class).getMetadataOrThrow("bytes_received"));
+      }
+    }
+    throw new AssertionError("no ErrorInfo in " + e);
   }
 }

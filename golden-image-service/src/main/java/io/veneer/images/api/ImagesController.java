@@ -10,21 +10,14 @@ import io.veneer.images.api.ImageViews.CreateImage;
 import io.veneer.images.api.ImageViews.ImageView;
 import io.veneer.images.api.ImageViews.Page;
 import io.veneer.images.api.ImageViews.VersionView;
-import io.veneer.images.blobs.BlobStore;
-import io.veneer.images.blobs.Digest;
 import io.veneer.images.catalogue.ImageCatalogue;
-import io.veneer.images.catalogue.ImageVersion;
-import io.veneer.images.catalogue.NotFoundException;
-import io.veneer.images.inspection.DiskFormat;
-import io.veneer.images.inspection.QemuImg;
-import io.veneer.images.inspection.QemuImg.QemuImgTimeoutException;
+import io.veneer.images.export.VersionExporter;
 import io.veneer.images.upload.UploadService;
 import io.veneer.images.upload.UrlImporter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -56,20 +49,17 @@ class ImagesController {
 
   private final ImageCatalogue catalogue;
   private final UploadService uploads;
-  private final BlobStore blobs;
-  private final QemuImg qemuImg;
+  private final VersionExporter exporter;
   private final UrlImporter importer;
 
   ImagesController(
       ImageCatalogue catalogue,
       UploadService uploads,
-      BlobStore blobs,
-      QemuImg qemuImg,
+      VersionExporter exporter,
       UrlImporter importer) {
     this.catalogue = catalogue;
     this.uploads = uploads;
-    this.blobs = blobs;
-    this.qemuImg = qemuImg;
+    this.exporter = exporter;
     this.importer = importer;
   }
 
@@ -317,32 +307,13 @@ class ImagesController {
   ResponseEntity<InputStreamResource> export(
       @PathVariable UUID imageId, @PathVariable UUID versionId, @RequestParam String format)
       throws IOException {
-    DiskFormat target = DiskFormat.exportFormat(format);
-    ImageVersion version = catalogue.version(imageId, versionId);
-    if (!version.state().isUsable()) {
-      throw new NotFoundException(
-          "Version " + versionId + " is " + version.state() + " and has no bits to export");
-    }
-    Path blob =
-        blobs
-            .find(Digest.parse(version.digest()))
-            .orElseThrow(
-                () -> new NotFoundException("The blob of version " + versionId + " is missing"));
-    Path exported = blobs.newTempFile("export-" + versionId);
-    try {
-      QemuImg.Result result = qemuImg.convert(blob, DiskFormat.QCOW2, exported, target);
-      if (!result.succeeded()) {
-        throw new IllegalStateException("Export to " + format + " failed: " + result.problem());
-      }
-    } catch (QemuImgTimeoutException e) {
-      Files.deleteIfExists(exported);
-      throw new IllegalStateException("Export to " + format + " took too long", e);
-    }
-    String name = version.image().name() + "-v" + version.number() + "." + target.extension();
-    InputStream stream = new DeleteOnCloseInputStream(exported);
+    VersionExporter.Export export = exporter.export(imageId, versionId, format);
+    long size = Files.size(export.file());
+    InputStream stream = new DeleteOnCloseInputStream(export.file());
     return ResponseEntity.ok()
-        .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
-        .contentLength(Files.size(exported))
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + export.fileName() + "\"")
+        .contentLength(size)
         .contentType(MediaType.APPLICATION_OCTET_STREAM)
         .body(new InputStreamResource(stream));
   }

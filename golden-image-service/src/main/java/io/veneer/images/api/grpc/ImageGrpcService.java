@@ -1,10 +1,20 @@
 package io.veneer.images.api.grpc;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.veneer.api.v1.BeginUploadRequest;
+import io.veneer.api.v1.CompleteUploadRequest;
 import io.veneer.api.v1.CreateImageRequest;
+import io.veneer.api.v1.ExportHeader;
+import io.veneer.api.v1.ExportVersionRequest;
+import io.veneer.api.v1.ExportVersionResponse;
 import io.veneer.api.v1.GetImageRequest;
 import io.veneer.api.v1.GetVersionRequest;
 import io.veneer.api.v1.HardwareDefaults;
@@ -18,18 +28,27 @@ import io.veneer.api.v1.ListImagesResponse;
 import io.veneer.api.v1.ListVersionsRequest;
 import io.veneer.api.v1.ListVersionsResponse;
 import io.veneer.api.v1.PageResponse;
+import io.veneer.api.v1.UploadContentRequest;
 import io.veneer.images.catalogue.ConflictException;
 import io.veneer.images.catalogue.HardwareProfile;
 import io.veneer.images.catalogue.IllegalTransitionException;
 import io.veneer.images.catalogue.ImageCatalogue;
 import io.veneer.images.catalogue.NotFoundException;
+import io.veneer.images.export.VersionExporter;
 import io.veneer.images.upload.ImageRejectedException;
+import io.veneer.images.upload.UploadOffsetMismatchException;
+import io.veneer.images.upload.UploadService;
 import io.veneer.images.upload.UrlImporter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,12 +58,25 @@ import org.springframework.stereotype.Component;
 @Component
 public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
 
+  private static final Logger log = LoggerFactory.getLogger(ImageGrpcService.class);
+
+  /** The largest piece of an upload one message may carry. */
+  static final int MAX_PIECE_BYTES = 1 << 20;
+
   private final ImageCatalogue catalogue;
   private final UrlImporter importer;
+  private final UploadService uploads;
+  private final VersionExporter exporter;
 
-  public ImageGrpcService(ImageCatalogue catalogue, UrlImporter importer) {
+  public ImageGrpcService(
+      ImageCatalogue catalogue,
+      UrlImporter importer,
+      UploadService uploads,
+      VersionExporter exporter) {
     this.catalogue = catalogue;
     this.importer = importer;
+    this.uploads = uploads;
+    this.exporter = exporter;
   }
 
   @Override
@@ -169,37 +201,248 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
     return catalogue.versionById(uuid(id));
   }
 
+  @Override
+  public void beginUpload(BeginUploadRequest request, StreamObserver<ImageVersion> response) {
+    answer(
+        response,
+        () -> {
+          UUID imageId = uuid(request.getImageId());
+          catalogue.image(imageId);
+          return version(io(() -> uploads.begin(imageId)));
+        });
+  }
+
+  @Override
+  public StreamObserver<UploadContentRequest> uploadContent(StreamObserver<ImageVersion> response) {
+    return new UploadPieces(response);
+  }
+
+  /**
+   * One upload stream: each piece is appended whole where the upload stands, so a stream cut off
+   * midway keeps every piece that arrived and the client resumes from the version's bytes_received.
+   */
+  private final class UploadPieces implements StreamObserver<UploadContentRequest> {
+
+    private final StreamObserver<ImageVersion> response;
+    private io.veneer.images.catalogue.ImageVersion current;
+    private boolean failed;
+
+    UploadPieces(StreamObserver<ImageVersion> response) {
+      this.response = response;
+    }
+
+    @Override
+    public void onNext(UploadContentRequest piece) {
+      if (failed) {
+        return;
+      }
+      try {
+        if (piece.getData().size() > MAX_PIECE_BYTES) {
+          throw new IllegalArgumentException(
+              "A piece holds at most " + MAX_PIECE_BYTES + " bytes; send smaller pieces");
+        }
+        if (current != null && !current.id().toString().equals(piece.getVersionId())) {
+          throw new IllegalArgumentException(
+              "One stream uploads one version: " + current.id() + ", not " + piece.getVersionId());
+        }
+        var v = byId(piece.getVersionId());
+        current =
+            io(
+                () ->
+                    uploads.append(
+                        v.image().id(), v.id(), piece.getOffset(), piece.getData().newInput()));
+      } catch (RuntimeException e) {
+        failed = true;
+        response.onError(status(e));
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      // The client went away: the pieces that arrived whole are kept for it to resume.
+    }
+
+    @Override
+    public void onCompleted() {
+      if (failed) {
+        return;
+      }
+      if (current == null) {
+        response.onError(
+            Status.INVALID_ARGUMENT
+                .withDescription("The stream sent no piece")
+                .asRuntimeException());
+        return;
+      }
+      response.onNext(version(current));
+      response.onCompleted();
+    }
+  }
+
+  @Override
+  public void completeUpload(CompleteUploadRequest request, StreamObserver<ImageVersion> response) {
+    answer(
+        response,
+        () -> {
+          var v = byId(request.getVersionId());
+          return version(
+              io(() -> uploads.complete(v.image().id(), v.id(), request.getExpectedDigest())));
+        });
+  }
+
+  @Override
+  public void exportVersion(
+      ExportVersionRequest request, StreamObserver<ExportVersionResponse> response) {
+    VersionExporter.Export export;
+    try {
+      var v = byId(request.getId());
+      export = io(() -> exporter.export(v.image().id(), v.id(), request.getFormat()));
+    } catch (RuntimeException e) {
+      response.onError(status(e));
+      return;
+    }
+    new ExportStream(export, (ServerCallStreamObserver<ExportVersionResponse>) response).start();
+  }
+
   private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
     T result;
     try {
       result = call.get();
-    } catch (NotFoundException e) {
-      response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    } catch (ConflictException e) {
-      response.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    } catch (IllegalTransitionException e) {
-      response.onError(
-          Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    } catch (ImageRejectedException e) {
-      response.onError(
-          Status.INVALID_ARGUMENT
-              .withDescription(
-                  "Image rejected: " + e.getMessage() + " (version " + e.versionId() + ")")
-              .asRuntimeException());
-      return;
-    } catch (IllegalArgumentException e) {
-      response.onError(
-          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    } catch (StatusRuntimeException e) {
-      response.onError(e);
+    } catch (RuntimeException e) {
+      response.onError(status(e));
       return;
     }
     response.onNext(result);
     response.onCompleted();
+  }
+
+  /** Every failure of this API as a status, in one place. */
+  static StatusRuntimeException status(RuntimeException failure) {
+    return switch (failure) {
+      case StatusRuntimeException already -> already;
+      case NotFoundException e ->
+          Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+      case ConflictException e ->
+          Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
+      case IllegalTransitionException e ->
+          Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+      case UploadOffsetMismatchException e -> offsetMismatch(e);
+      case ImageRejectedException e ->
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "Image rejected: " + e.getMessage() + " (version " + e.versionId() + ")")
+              .asRuntimeException();
+      case IllegalArgumentException e ->
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+      case IllegalStateException e ->
+          Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+      case UncheckedIOException e ->
+          Status.UNAVAILABLE
+              .withDescription("The image store failed: " + e.getCause().getMessage())
+              .asRuntimeException();
+      default -> throw failure;
+    };
+  }
+
+  /** FAILED_PRECONDITION with the offset to resume from, for clients to read without parsing. */
+  private static StatusRuntimeException offsetMismatch(UploadOffsetMismatchException e) {
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(com.google.rpc.Code.FAILED_PRECONDITION_VALUE)
+            .setMessage(e.getMessage())
+            .addDetails(
+                Any.pack(
+                    ErrorInfo.newBuilder()
+                        .setReason("UPLOAD_OFFSET_MISMATCH")
+                        .setDomain("veneer.io")
+                        .putMetadata("version_id", e.versionId().toString())
+                        .putMetadata("bytes_received", String.valueOf(e.bytesReceived()))
+                        .build()))
+            .build());
+  }
+
+  /**
+   * Sends an export's header, then its bytes as fast as the client reads them (never more than the
+   * transport's buffer ahead), and deletes the converted file at the end or when the client goes.
+   */
+  private static final class ExportStream implements Runnable {
+
+    private final VersionExporter.Export export;
+    private final ServerCallStreamObserver<ExportVersionResponse> response;
+    private final byte[] piece = new byte[MAX_PIECE_BYTES];
+    private InputStream in;
+    private boolean done;
+
+    ExportStream(
+        VersionExporter.Export export, ServerCallStreamObserver<ExportVersionResponse> response) {
+      this.export = export;
+      this.response = response;
+    }
+
+    void start() {
+      response.setOnCancelHandler(this::close);
+      response.setOnReadyHandler(this);
+    }
+
+    @Override
+    public synchronized void run() {
+      if (done) {
+        return;
+      }
+      try {
+        if (in == null) {
+          in = Files.newInputStream(export.file());
+          response.onNext(
+              ExportVersionResponse.newBuilder()
+                  .setHeader(
+                      ExportHeader.newBuilder()
+                          .setFileName(export.fileName())
+                          .setSizeBytes(Files.size(export.file()))
+                          .setFormat(export.format().extension()))
+                  .build());
+        }
+        while (response.isReady()) {
+          int n = in.readNBytes(piece, 0, piece.length);
+          if (n == 0) {
+            close();
+            response.onCompleted();
+            return;
+          }
+          response.onNext(
+              ExportVersionResponse.newBuilder().setData(ByteString.copyFrom(piece, 0, n)).build());
+        }
+      } catch (IOException e) {
+        close();
+        response.onError(
+            Status.UNAVAILABLE
+                .withDescription("Cannot read the export: " + e.getMessage())
+                .asRuntimeException());
+      }
+    }
+
+    private synchronized void close() {
+      done = true;
+      try {
+        if (in != null) {
+          in.close();
+        }
+        Files.deleteIfExists(export.file());
+      } catch (IOException e) {
+        log.warn("event=export-cleanup-failed file={} reason={}", export.file(), e.getMessage());
+      }
+    }
+  }
+
+  private interface IoCall<T> {
+    T call() throws IOException;
+  }
+
+  private static <T> T io(IoCall<T> call) {
+    try {
+      return call.call();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static UUID uuid(String id) {
