@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -78,7 +77,8 @@ class PoolConvergence {
     List<UUID> toPlace;
     try {
       toPlace = transactions.execute(tx -> convergeLocked(poolId));
-    } catch (DataAccessException e) {
+    } catch (RuntimeException e) {
+      // Raised at the commit (V18), so whatever the transaction manager wraps it in.
       if (!SqlErrors.hasState(e, PoolExhaustedException.SQL_STATE)) {
         throw e;
       }
