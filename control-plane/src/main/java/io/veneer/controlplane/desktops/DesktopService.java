@@ -255,8 +255,8 @@ public class DesktopService {
   }
 
   /**
-   * Reboots a running desktop: it is stopped, then started again when its agent reports it stopped,
-   * keeping its disks.
+   * Reboots a running desktop, keeping its disks: it is wanted off now, and the pool controller
+   * wants it on again once its agent reports it stopped.
    */
   public DesktopView restart(Caller caller, UUID id) {
     return change(caller, id, "restart", Desktop::restart);

@@ -177,11 +177,11 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
       agent.send(status(generation, ObservedState.OBSERVED_STATE_RUNNING));
       awaitState(DesktopState.RUNNING);
 
-      // The user logs off: the guest stops and the agent says so.
+      // The user logs off: the guest stops and the agent says so; the pool controller refreshes.
       agent.send(status(generation, ObservedState.OBSERVED_STATE_STOPPED));
       awaitState(DesktopState.STOPPED);
+      awaitOsDisk(2);
     }
-    assertThat(desktops.get(alice, desktop.id()).osDiskGeneration()).isEqualTo(2);
 
     try (TestAgent reconnected = new TestAgent(server.port(), token)) {
       // It still holds the stopped guest and its old overlay.
@@ -268,6 +268,15 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
 
       assertThat(agent.closedWith().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
+  }
+
+  private void awaitOsDisk(long expected) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (desktops.get(alice, desktop.id()).osDiskGeneration() != expected
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(50);
+    }
+    assertThat(desktops.get(alice, desktop.id()).osDiskGeneration()).isEqualTo(expected);
   }
 
   private void awaitState(DesktopState expected) throws InterruptedException {
