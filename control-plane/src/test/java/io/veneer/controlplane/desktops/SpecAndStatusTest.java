@@ -125,9 +125,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   @Test
   void aPersonsLogoffAndAnAgentsReportAtTheSameMomentBothTakeEffect() throws Exception {
     DesktopView placed = placedDesktop(PoolKind.POOLED);
-    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
-    report(placed, ObservedState.OBSERVED_STATE_STARTING);
-    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+    reportBootedUp(placed);
 
     DesktopView loggedOff =
         atTheSameMoment(
@@ -167,9 +165,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   void aPooledDesktopSeenStoppedAfterUseIsRefreshedByThePoolControllerNotByTheReport()
       throws Exception {
     DesktopView placed = placedDesktop(PoolKind.POOLED);
-    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
-    report(placed, ObservedState.OBSERVED_STATE_STARTING);
-    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+    reportBootedUp(placed);
 
     try (PoolControllerHeldOff held = holdOffThePoolController(placed.poolId())) {
       Versions before = versions(placed.id());
@@ -194,9 +190,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   @Test
   void aRestartGoesOnByThePoolControllersWriteOnceTheAgentSeesTheDesktopStopped() throws Exception {
     DesktopView placed = placedDesktop(PoolKind.POOLED);
-    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
-    report(placed, ObservedState.OBSERVED_STATE_STARTING);
-    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+    reportBootedUp(placed);
     desktops.restart(admin, placed.id());
 
     try (PoolControllerHeldOff held = holdOffThePoolController(placed.poolId())) {
@@ -227,9 +221,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   @Test
   void aStartAfterAStopBeforeTheAgentSawItStoppedIsNotIgnored() {
     DesktopView placed = placedDesktop(PoolKind.DEDICATED);
-    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
-    report(placed, ObservedState.OBSERVED_STATE_STARTING);
-    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+    reportBootedUp(placed);
     desktops.stop(admin, placed.id());
     report(placed, ObservedState.OBSERVED_STATE_STOPPING);
 
@@ -323,6 +315,13 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
                 null)
             .id();
     return desktops.create(admin, new DesktopService.CreateDesktop(pool, "pat-" + run), null);
+  }
+
+  /** Its agent built it, started it and saw it running. */
+  private void reportBootedUp(DesktopView desktop) {
+    report(desktop, ObservedState.OBSERVED_STATE_PROVISIONING);
+    report(desktop, ObservedState.OBSERVED_STATE_STARTING);
+    report(desktop, ObservedState.OBSERVED_STATE_RUNNING);
   }
 
   /** Its agent, whichever host's it was placed on, saw it in {@code state} on its OS disk. */

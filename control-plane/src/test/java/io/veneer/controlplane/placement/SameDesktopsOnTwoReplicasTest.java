@@ -4,25 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.veneer.controlplane.desktops.Desktop;
-import io.veneer.controlplane.desktops.DesktopRepository;
-import io.veneer.controlplane.desktops.PowerState;
-import io.veneer.controlplane.hosts.HostRegistration;
-import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.pools.Pool;
-import io.veneer.controlplane.pools.PoolKind;
-import io.veneer.controlplane.pools.PoolRepository;
-import io.veneer.controlplane.pools.PoolSpec;
-import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,44 +42,9 @@ class SameDesktopsOnTwoReplicasTest {
 
   @Test
   void eachIsClaimedOnceAndNeitherBatchFallsApartIntoSinglePlacements() throws Exception {
-    HostService hosts = replicas.a.getBean(HostService.class);
-    for (int i = 0; i < 8; i++) {
-      hosts.register(
-          new HostRegistration(
-              "twice-%02d".formatted(i), new Resources(64, 262_144, 4_096), Map.of(), ""));
-    }
-    Pool pool =
-        replicas
-            .a
-            .getBean(PoolRepository.class)
-            .save(
-                new Pool(
-                    UUID.randomUUID(),
-                    new PoolSpec(
-                        "twice",
-                        PoolKind.POOLED,
-                        "win11",
-                        "v1",
-                        "sha256:aa",
-                        new Resources(1, 1024, 10),
-                        0,
-                        DESKTOPS,
-                        0,
-                        1,
-                        Set.of(),
-                        Set.of())));
-    List<UUID> desktops =
-        replicas
-            .a
-            .getBean(DesktopRepository.class)
-            .saveAll(
-                IntStream.range(0, DESKTOPS)
-                    .mapToObj(
-                        i -> new Desktop(UUID.randomUUID(), pool.id(), null, "v1", PowerState.ON))
-                    .toList())
-            .stream()
-            .map(Desktop::id)
-            .toList();
+    replicas.registerLargeHosts("twice", 8);
+    Pool pool = replicas.pooledPool("twice", DESKTOPS);
+    List<UUID> desktops = replicas.freeDesktops(pool, DESKTOPS).stream().map(Desktop::id).toList();
 
     List<PlacementOutcome> outcomes = new ArrayList<>();
     try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
