@@ -106,6 +106,19 @@ class OutboxRelayTest {
   }
 
   @Test
+  void eventsAppendedTogetherArePublishedInTheOrderGiven() {
+    String desktop = UUID.randomUUID().toString();
+    List<OutboxEvent> events =
+        List.of(event(desktop, 1), event(desktop, 2), event(desktop, 3), event(desktop, 4));
+    transactions.executeWithoutResult(status -> outbox.appendAll(events));
+
+    assertThat(relay(topics.bootstrapServers()).publishBatch()).isEqualTo(4);
+    assertThat(consume(topics.bootstrapServers(), desktop, 4))
+        .extracting(r -> header(r, "ce_id"))
+        .containsExactlyElementsOf(events.stream().map(e -> e.eventId().toString()).toList());
+  }
+
+  @Test
   void rolledBackTransactionLeavesNothingToPublish() {
     transactions.executeWithoutResult(
         status -> {

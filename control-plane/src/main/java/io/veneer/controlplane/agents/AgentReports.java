@@ -27,6 +27,7 @@ import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.outbox.OutboxEvent;
 import io.veneer.scheduler.cluster.Resources;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,10 +87,12 @@ public class AgentReports {
         hello.getHostId(),
         hello.getCachedImagesList().stream().map(CachedImage::getDigest).toList());
     Set<String> held = new HashSet<>();
+    List<OutboxEvent> changes = new ArrayList<>();
     for (DesktopStatus status : hello.getInventoryList()) {
       held.add(status.getDesktopId());
-      apply(hello.getHostId(), status);
+      apply(hello.getHostId(), status, changes);
     }
+    events.publish(changes);
     reconcileInventory(hello.getHostId(), held);
     return DesiredSet.newBuilder()
         .addAllDesktops(desiredFor(hello.getHostId()))
@@ -122,24 +125,28 @@ public class AgentReports {
 
   /**
    * Applies the status reports that arrived together from {@code hostId}'s agent, in order, in one
-   * transaction. Returns the desktops of those not desired on that host, which changed nothing.
+   * transaction, their events appended together. Returns the desktops of those not desired on that
+   * host, which changed nothing.
    */
   @Transactional
   public List<String> reportAll(String hostId, List<DesktopStatus> statuses) {
     List<String> foreign = new ArrayList<>();
+    List<OutboxEvent> changes = new ArrayList<>();
     for (DesktopStatus status : statuses) {
-      if (!apply(hostId, status)) {
+      if (!apply(hostId, status, changes)) {
         foreign.add(status.getDesktopId());
       }
     }
+    events.publish(changes);
     return foreign;
   }
 
   /**
-   * Applies one observed status of a desktop on {@code hostId}. Returns false, changing nothing,
-   * when the desktop is not desired on that host: an agent reports only for its own host.
+   * Applies one observed status of a desktop on {@code hostId}, adding the events of what it
+   * changed to {@code changes}. Returns false, changing nothing, when the desktop is not desired on
+   * that host: an agent reports only for its own host.
    */
-  private boolean apply(String hostId, DesktopStatus status) {
+  private boolean apply(String hostId, DesktopStatus status, List<OutboxEvent> changes) {
     Optional<Desktop> found = parse(status.getDesktopId()).flatMap(desktops::findById);
     if (found.isEmpty() || !found.get().hostId().map(hostId::equals).orElse(false)) {
       log.warn("event=agent.foreign-report host={} desktop={}", hostId, status.getDesktopId());
@@ -149,7 +156,7 @@ public class AgentReports {
     if (status.hasConsole() && status.getState() == ObservedState.OBSERVED_STATE_RUNNING) {
       consoles.reported(found.get().id(), status.getConsole());
     }
-    events.publishTransitions(found.get(), "agent:" + hostId);
+    changes.addAll(events.transitionsOf(found.get(), "agent:" + hostId));
     return true;
   }
 

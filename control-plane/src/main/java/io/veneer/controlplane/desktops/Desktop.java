@@ -80,6 +80,10 @@ public class Desktop implements Persistable<UUID> {
   @Column(name = "seen_os_disk_generation", nullable = false)
   private long seenOsDiskGeneration;
 
+  /** The OS disk its agent last reported it RUNNING on; 0 before that. */
+  @Column(name = "ran_os_disk_generation", nullable = false)
+  private long ranOsDiskGeneration;
+
   @Column(nullable = false)
   private long version;
 
@@ -166,6 +170,9 @@ public class Desktop implements Persistable<UUID> {
     if (next != DesktopState.FAILED) {
       failureReason = null;
     }
+    if (next == DesktopState.RUNNING) {
+      ranOsDiskGeneration = seenOsDiskGeneration;
+    }
     statusChanged();
     if (state() != shownBefore) {
       record(new Transition(Transition.Kind.STATE_CHANGED, shownBefore, state(), observedAt));
@@ -187,10 +194,16 @@ public class Desktop implements Persistable<UUID> {
     observedAt = Instant.now();
   }
 
-  /** Its agent reported it on OS disk {@code generation}: a change of its status. */
+  /**
+   * Its agent reported it on OS disk {@code generation}, after any move the report made: a change
+   * of its status. A disk seen while it is RUNNING is one it ran on.
+   */
   public void sawOsDisk(long generation) {
     if (generation != seenOsDiskGeneration) {
       seenOsDiskGeneration = generation;
+      if (state == DesktopState.RUNNING) {
+        ranOsDiskGeneration = generation;
+      }
       statusChanged();
     }
   }
@@ -268,15 +281,38 @@ public class Desktop implements Persistable<UUID> {
   }
 
   /**
-   * The agent reported the desktop stopped: a pending restart powers it on again (returns true).
+   * Takes a pending restart its next step from what its agent last saw, as the pool controller
+   * does: stopped, it is wanted on again; running again, the restart is over. Returns whether the
+   * spec changed.
    */
-  public boolean resumeRestart() {
+  public boolean advanceRestart() {
     if (!restartPending) {
       return false;
     }
-    restartPending = false;
-    desirePower(PowerState.ON);
-    return true;
+    if (desiredPower == PowerState.OFF && state == DesktopState.STOPPED) {
+      desiredPower = PowerState.ON;
+      specGeneration++;
+      specChanged();
+      return true;
+    }
+    if (desiredPower == PowerState.ON && state == DesktopState.RUNNING) {
+      restartPending = false;
+      specChanged();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether its agent saw it stop after use: stopped on the OS disk it last ran on, not in the
+   * middle of a restart (which keeps its disks), and not on its way out. A pooled desktop's overlay
+   * is then discarded ({@link #replaceOsDisk}), after which this no longer holds.
+   */
+  public boolean stoppedAfterUse() {
+    return state == DesktopState.STOPPED
+        && ranOsDiskGeneration == osDiskGeneration
+        && !restartPending
+        && live();
   }
 
   /**

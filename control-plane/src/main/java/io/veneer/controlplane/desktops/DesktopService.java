@@ -21,8 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -107,16 +105,20 @@ public class DesktopService {
   /**
    * Finds the request its desktop without holding the pool: free desktops are taken with {@code FOR
    * UPDATE SKIP LOCKED}, so concurrent requests take different ones; the pool's size is checked
-   * against the live count the database keeps (V8), which locks the pool row only from the new
-   * desktop's insert to the commit; and two concurrent requests of one person meet at the unique
-   * index of one live desktop per person and pool, where the second is answered with the first's
-   * desktop.
+   * against the live count the database keeps (V8), which locks the pool row only inside the commit
+   * (V18), where a desktop past the maximum fails the commit; and two concurrent requests of one
+   * person meet at the unique index of one live desktop per person and pool, where the second is
+   * answered with the first's desktop.
    */
   private Desktop handOut(Caller caller, UUID poolId, String owner, String idempotencyKey) {
     for (int attempt = 1; ; attempt++) {
       try {
         return transactions.execute(tx -> handOutOnce(caller, poolId, owner, idempotencyKey));
-      } catch (DataIntegrityViolationException e) {
+      } catch (RuntimeException e) {
+        if (SqlErrors.hasState(e, PoolExhaustedException.SQL_STATE)) {
+          Pool pool = pools.findById(poolId).orElseThrow();
+          throw new PoolExhaustedException(pool.name(), pool.spec().maxSize());
+        }
         if (attempt == HAND_OUT_ATTEMPTS || !SqlErrors.violates(e, ONE_PER_OWNER)) {
           throw e;
         }
@@ -192,15 +194,7 @@ public class DesktopService {
         "desktop",
         id,
         "new desktop of pool " + pool.name() + " for " + owner);
-    // Inserted last: its trigger holds the pool's row from here to the commit.
-    try {
-      desktops.saveAndFlush(fresh);
-    } catch (DataAccessException e) {
-      if (SqlErrors.hasState(e, PoolExhaustedException.SQL_STATE)) {
-        throw new PoolExhaustedException(pool.name(), pool.spec().maxSize());
-      }
-      throw e;
-    }
+    desktops.saveAndFlush(fresh);
     log.info("event=desktop.requested desktop={} pool={} owner={}", id, pool.id(), owner);
     return fresh;
   }
@@ -261,8 +255,8 @@ public class DesktopService {
   }
 
   /**
-   * Reboots a running desktop: it is stopped, then started again when its agent reports it stopped,
-   * keeping its disks.
+   * Reboots a running desktop, keeping its disks: it is wanted off now, and the pool controller
+   * wants it on again once its agent reports it stopped.
    */
   public DesktopView restart(Caller caller, UUID id) {
     return change(caller, id, "restart", Desktop::restart);

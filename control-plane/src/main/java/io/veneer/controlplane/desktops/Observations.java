@@ -1,8 +1,5 @@
 package io.veneer.controlplane.desktops;
 
-import io.veneer.controlplane.pools.Pool;
-import io.veneer.controlplane.pools.PoolKind;
-import io.veneer.controlplane.pools.PoolRepository;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -13,7 +10,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Turns what a desktop's agent saw into the desktop's status, through {@link DesktopLifecycle}: the
- * one place where observations move desktops. Agents' protocol stays in {@code agents}.
+ * one place where observations move desktops. Agents' protocol stays in {@code agents}. What people
+ * asked for that waits on an observation (a restart's power-on, a pooled desktop's fresh overlay
+ * after use) is the pool controller's to write, in the spec.
  */
 @Component
 public class Observations {
@@ -21,11 +20,9 @@ public class Observations {
   private static final Logger log = LoggerFactory.getLogger(Observations.class);
 
   private final DesktopService desktopService;
-  private final PoolRepository pools;
 
-  Observations(DesktopService desktopService, PoolRepository pools) {
+  Observations(DesktopService desktopService) {
     this.desktopService = desktopService;
-    this.pools = pools;
   }
 
   /**
@@ -62,31 +59,23 @@ public class Observations {
       // running until the agent applies a stop), so it counts.
       return;
     }
-    boolean newDisk = seen.osDiskGeneration() != desktop.seenOsDiskGeneration();
+    if (target != desktop.phase()) {
+      Optional<List<DesktopState>> steps = DesktopLifecycle.stepsTowards(desktop.phase(), target);
+      if (steps.isPresent()) {
+        steps.get().forEach(desktop::moveTo);
+        log.info(
+            "event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
+      } else {
+        log.info(
+            "event=agent.report-ignored desktop={} host={} state={} observed={}",
+            desktop.id(),
+            hostId,
+            desktop.phase(),
+            target);
+      }
+    }
+    // After the moves, so that a disk is taken as run on only when seen RUNNING.
     desktop.sawOsDisk(seen.osDiskGeneration());
-    if (target == desktop.phase()) {
-      return;
-    }
-    Optional<List<DesktopState>> steps = DesktopLifecycle.stepsTowards(desktop.phase(), target);
-    if (steps.isEmpty()) {
-      log.info(
-          "event=agent.report-ignored desktop={} host={} state={} observed={}",
-          desktop.id(),
-          hostId,
-          desktop.phase(),
-          target);
-      return;
-    }
-    steps.get().forEach(desktop::moveTo);
-    log.info("event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
-    // Stopping after use discards the overlay; a stop on a disk just built or refreshed was no use,
-    // the stop of a restart is no logoff, and a desktop on its way out keeps the disk it has.
-    if (target == DesktopState.STOPPED
-        && !desktop.resumeRestart()
-        && !newDisk
-        && !desktop.leaving()) {
-      refreshIfNonPersistent(desktop);
-    }
   }
 
   /**
@@ -106,24 +95,6 @@ public class Observations {
             hostId);
       }
       default -> {}
-    }
-  }
-
-  /**
-   * A pooled desktop is non-persistent: once stopped (the user logged off) its overlay is discarded
-   * and recreated from the pool's current golden version; the agent sees a new os_disk_generation.
-   * Dedicated desktops keep their disk.
-   */
-  private void refreshIfNonPersistent(Desktop desktop) {
-    Pool pool = pools.findById(desktop.poolId()).orElseThrow();
-    if (pool.kind() == PoolKind.POOLED) {
-      desktop.replaceOsDisk(pool.spec().goldenVersion());
-      log.info(
-          "event=desktop.refresh desktop={} pool={} golden={} osDiskGeneration={}",
-          desktop.id(),
-          pool.id(),
-          desktop.goldenVersion(),
-          desktop.osDiskGeneration());
     }
   }
 }

@@ -6,6 +6,8 @@ import io.veneer.events.v1.DesktopEvent;
 import io.veneer.events.v1.EventHeader;
 import io.veneer.outbox.Outbox;
 import io.veneer.outbox.OutboxEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -30,8 +32,26 @@ public class DesktopEvents {
   /** Turns every transition the desktop made in this transaction into one event. */
   @Transactional(propagation = Propagation.MANDATORY)
   public void publishTransitions(Desktop desktop, String actor) {
+    publish(transitionsOf(desktop, actor));
+  }
+
+  /**
+   * Appends events made by {@link #transitionsOf} to the transaction, in order, in one batch: for
+   * work that changes many desktops at once (a placement batch, an agent's status batch).
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void publish(List<OutboxEvent> events) {
+    outbox.appendAll(events);
+  }
+
+  /**
+   * The events of the transitions the desktop made since the last call, at the version it has now;
+   * clears them. {@link #publish} appends them.
+   */
+  public List<OutboxEvent> transitionsOf(Desktop desktop, String actor) {
     // The version the row will have once this transaction flushes it: each change bumped it.
     long version = desktop.aggregateVersion();
+    List<OutboxEvent> events = new ArrayList<>();
     for (Desktop.Transition transition : desktop.drainTransitions()) {
       UUID eventId = UUID.randomUUID();
       String type =
@@ -63,7 +83,7 @@ public class DesktopEvents {
               .setSpecGeneration(desktop.specGeneration())
               .setGoldenImageVersionId(desktop.goldenVersion())
               .build();
-      outbox.append(
+      events.add(
           new OutboxEvent(
               eventId,
               TOPIC,
@@ -74,5 +94,6 @@ public class DesktopEvents {
               payload,
               transition.at()));
     }
+    return events;
   }
 }

@@ -9,6 +9,7 @@ import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.outbox.OutboxEvent;
 import io.veneer.scheduler.BatchResult;
 import io.veneer.scheduler.PlacementResult;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
@@ -289,6 +290,7 @@ public class PlacementService implements SmartLifecycle {
                           new ResourceClaims.Wanted(
                               c.desktop().id(), c.host().hostId(), spec.size()))
                   .toList());
+      List<OutboxEvent> scheduled = new ArrayList<>();
       for (Choice choice : chosen) {
         touched.add(choice.host().hostId());
         Desktop desktop = choice.desktop();
@@ -297,13 +299,14 @@ public class PlacementService implements SmartLifecycle {
           continue;
         }
         desktop.scheduleOn(choice.host().hostId());
-        events.publishTransitions(desktop, "placement");
+        scheduled.addAll(events.transitionsOf(desktop, "placement"));
         int attempt = waiting.get(desktop.id()).getFirst().attempt();
         decide(
             desktop.id(),
             new PlacementOutcome.Placed(
                 desktop.id(), choice.host().hostId(), choice.host().score(), attempt));
       }
+      events.publish(scheduled);
     }
 
     /** The scheduler's hosts for the first desktops of the group, and why not for the rest. */

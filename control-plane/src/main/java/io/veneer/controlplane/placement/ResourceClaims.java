@@ -3,6 +3,7 @@ package io.veneer.controlplane.placement;
 import io.veneer.scheduler.cluster.Resources;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -107,23 +108,33 @@ public class ResourceClaims {
         fitting.add(claim);
       }
     }
-    if (!fitting.isEmpty()) {
-      jdbc.update(
-          "UPDATE host SET generation = generation + 1 WHERE id = ANY(?)",
-          (Object) fitting.stream().map(Wanted::hostId).distinct().toArray(String[]::new));
-      jdbc.update(
-          """
-          INSERT INTO resource_claim (desktop_id, host_id, vcpus, memory_mib, disk_gib)
-          SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
-          """,
-          fitting.stream().map(w -> w.desktopId().toString()).toArray(String[]::new),
-          fitting.stream().map(Wanted::hostId).toArray(String[]::new),
-          fitting.stream().map(w -> w.size().vcpus()).toArray(Long[]::new),
-          fitting.stream().map(w -> w.size().memoryMib()).toArray(Long[]::new),
-          fitting.stream().map(w -> w.size().diskGib()).toArray(Long[]::new));
+    if (fitting.isEmpty()) {
+      return Set.of();
     }
+    jdbc.update(
+        "UPDATE host SET generation = generation + 1 WHERE id = ANY(?)",
+        (Object) fitting.stream().map(Wanted::hostId).distinct().toArray(String[]::new));
+    // A desktop another replica is placing at the same moment (its request here, the pool
+    // controller there) already has its claim, or will when that transaction commits: it is not
+    // claimed twice, nor does it fail the whole batch. Rows go in desktop order, so two batches
+    // waiting for each other's claims cannot deadlock.
+    fitting.sort(Comparator.comparing(Wanted::desktopId));
     Set<UUID> claimed = new HashSet<>();
-    fitting.forEach(w -> claimed.add(w.desktopId()));
+    jdbc.query(
+        """
+        INSERT INTO resource_claim (desktop_id, host_id, vcpus, memory_mib, disk_gib)
+        SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
+        ON CONFLICT (desktop_id) DO NOTHING
+        RETURNING desktop_id
+        """,
+        (ResultSet row) -> {
+          claimed.add(row.getObject(1, UUID.class));
+        },
+        fitting.stream().map(w -> w.desktopId().toString()).toArray(String[]::new),
+        fitting.stream().map(Wanted::hostId).toArray(String[]::new),
+        fitting.stream().map(w -> w.size().vcpus()).toArray(Long[]::new),
+        fitting.stream().map(w -> w.size().memoryMib()).toArray(Long[]::new),
+        fitting.stream().map(w -> w.size().diskGib()).toArray(Long[]::new));
     return claimed;
   }
 

@@ -11,6 +11,7 @@ import io.veneer.controlplane.events.PoolEvents;
 import io.veneer.controlplane.placement.PlacementService;
 import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolExhaustedException;
+import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolState;
@@ -21,20 +22,20 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Brings one pool to its spec: between its minimum and maximum size with its warm spares free,
- * failed free desktops replaced, free desktops moved off draining hosts, a new golden version
- * rolled out over free desktops a few at a time, and its desktops placed, together. A deleting pool
- * loses its desktops, then is gone. Each pass holds an advisory lock of the pool, skipped by other
- * replicas, so every replica may run it; it does not lock the pool's row, which people's requests
- * touch. A pass that finds the pool filled by requests meanwhile (the database refuses a desktop
- * past the maximum) is given up, and the next pass sees the new size.
+ * Brings one pool to its spec: restarts carried on and desktops stopped after use refreshed,
+ * between its minimum and maximum size with its warm spares free, failed free desktops replaced,
+ * free desktops moved off draining hosts, a new golden version rolled out over free desktops a few
+ * at a time, and its desktops placed, together. A deleting pool loses its desktops, then is gone.
+ * Each pass holds an advisory lock of the pool, skipped by other replicas, so every replica may run
+ * it; it does not lock the pool's row, which people's requests touch. A pass that finds the pool
+ * filled by requests meanwhile (the database refuses a desktop past the maximum) is given up, and
+ * the next pass sees the new size.
  */
 @Component
 class PoolConvergence {
@@ -78,7 +79,8 @@ class PoolConvergence {
     List<UUID> toPlace;
     try {
       toPlace = transactions.execute(tx -> convergeLocked(poolId));
-    } catch (DataAccessException e) {
+    } catch (RuntimeException e) {
+      // Raised at the commit (V18), so whatever the transaction manager wraps it in.
       if (!SqlErrors.hasState(e, PoolExhaustedException.SQL_STATE)) {
         throw e;
       }
@@ -105,6 +107,7 @@ class PoolConvergence {
     if (pool.state() == PoolState.DELETING) {
       empty(pool, all, touched);
     } else if (pool.state() == PoolState.ACTIVE) {
+      followStops(pool, all, touched);
       resize(pool, all, touched);
       rollOut(pool, all, touched);
     }
@@ -123,6 +126,34 @@ class PoolConvergence {
       pool.markDeleted();
       poolEvents.changed(pool, "deleted", 0, 0, ACTOR);
       log.info("event=pool.deleted pool={}", pool.id());
+    }
+  }
+
+  /**
+   * What waits on an agent seeing a desktop stopped, written here because it changes the spec,
+   * which agents' reports never do: a restart goes on (on again once stopped, over once running
+   * again), and a pooled desktop stopped after use gets a fresh overlay from the current golden
+   * version (a dedicated one keeps its disk).
+   */
+  private void followStops(Pool pool, List<Desktop> all, List<Desktop> touched) {
+    for (Desktop desktop : all) {
+      if (desktop.advanceRestart()) {
+        touched.add(desktop);
+        log.info(
+            "event=desktop.restart-advanced desktop={} pool={} power={}",
+            desktop.id(),
+            pool.id(),
+            desktop.desiredPower());
+      } else if (pool.kind() == PoolKind.POOLED && desktop.stoppedAfterUse()) {
+        desktop.replaceOsDisk(pool.spec().goldenVersion());
+        touched.add(desktop);
+        log.info(
+            "event=desktop.refresh desktop={} pool={} golden={} osDiskGeneration={}",
+            desktop.id(),
+            pool.id(),
+            desktop.goldenVersion(),
+            desktop.osDiskGeneration());
+      }
     }
   }
 

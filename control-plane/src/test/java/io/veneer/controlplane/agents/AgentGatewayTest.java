@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -177,11 +178,11 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
       agent.send(status(generation, ObservedState.OBSERVED_STATE_RUNNING));
       awaitState(DesktopState.RUNNING);
 
-      // The user logs off: the guest stops and the agent says so.
+      // The user logs off: the guest stops and the agent says so; the pool controller refreshes.
       agent.send(status(generation, ObservedState.OBSERVED_STATE_STOPPED));
       awaitState(DesktopState.STOPPED);
+      awaitOsDisk(2);
     }
-    assertThat(desktops.get(alice, desktop.id()).osDiskGeneration()).isEqualTo(2);
 
     try (TestAgent reconnected = new TestAgent(server.port(), token)) {
       // It still holds the stopped guest and its old overlay.
@@ -270,12 +271,19 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
     }
   }
 
+  private void awaitOsDisk(long expected) throws InterruptedException {
+    await(() -> desktops.get(alice, desktop.id()).osDiskGeneration(), expected);
+  }
+
   private void awaitState(DesktopState expected) throws InterruptedException {
+    await(() -> desktops.get(alice, desktop.id()).state(), expected);
+  }
+
+  private static <T> void await(Supplier<T> actual, T expected) throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    while (desktops.get(alice, desktop.id()).state() != expected
-        && Instant.now().isBefore(deadline)) {
+    while (!expected.equals(actual.get()) && Instant.now().isBefore(deadline)) {
       Thread.sleep(50);
     }
-    assertThat(desktops.get(alice, desktop.id()).state()).isEqualTo(expected);
+    assertThat(actual.get()).isEqualTo(expected);
   }
 }

@@ -16,6 +16,7 @@ import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -123,9 +125,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   @Test
   void aPersonsLogoffAndAnAgentsReportAtTheSameMomentBothTakeEffect() throws Exception {
     DesktopView placed = placedDesktop(PoolKind.POOLED);
-    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
-    report(placed, ObservedState.OBSERVED_STATE_STARTING);
-    report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+    reportBootedUp(placed);
 
     DesktopView loggedOff =
         atTheSameMoment(
@@ -162,11 +162,66 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   }
 
   @Test
-  void aStartAfterAStopBeforeTheAgentSawItStoppedIsNotIgnored() {
-    DesktopView placed = placedDesktop(PoolKind.DEDICATED);
-    report(placed, ObservedState.OBSERVED_STATE_PROVISIONING);
+  void aPooledDesktopSeenStoppedAfterUseIsRefreshedByThePoolControllerNotByTheReport()
+      throws Exception {
+    DesktopView placed = placedDesktop(PoolKind.POOLED);
+    reportBootedUp(placed);
+
+    try (PoolControllerHeldOff held = holdOffThePoolController(placed.poolId())) {
+      Versions before = versions(placed.id());
+      report(placed, ObservedState.OBSERVED_STATE_STOPPED);
+      Versions after = versions(placed.id());
+      assertThat(after.spec()).as("the report wrote no spec").isEqualTo(before.spec());
+      assertThat(after.status()).as("the report wrote the status").isGreaterThan(before.status());
+      assertThat(desktops.get(admin, placed.id()).osDiskGeneration()).isEqualTo(1);
+    }
+
+    await(
+        "the pool controller wants a fresh overlay",
+        () -> desktops.get(admin, placed.id()).osDiskGeneration() == 2);
+    DesktopView refreshed = desktops.get(admin, placed.id());
+    report(refreshed, ObservedState.OBSERVED_STATE_STOPPED);
+    Thread.sleep(1_000);
+    assertThat(desktops.get(admin, placed.id()).osDiskGeneration())
+        .as("stopped on a disk it never ran on: not refreshed again")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aRestartGoesOnByThePoolControllersWriteOnceTheAgentSeesTheDesktopStopped() throws Exception {
+    DesktopView placed = placedDesktop(PoolKind.POOLED);
+    reportBootedUp(placed);
+    desktops.restart(admin, placed.id());
+
+    try (PoolControllerHeldOff held = holdOffThePoolController(placed.poolId())) {
+      Versions before = versions(placed.id());
+      report(placed, ObservedState.OBSERVED_STATE_STOPPING);
+      report(placed, ObservedState.OBSERVED_STATE_STOPPED);
+      assertThat(versions(placed.id()).spec())
+          .as("the reports wrote no spec")
+          .isEqualTo(before.spec());
+      assertThat(desktops.get(admin, placed.id()).desiredPower()).isEqualTo(PowerState.OFF);
+    }
+
+    await(
+        "the pool controller wants it on again",
+        () -> desktops.get(admin, placed.id()).desiredPower() == PowerState.ON);
     report(placed, ObservedState.OBSERVED_STATE_STARTING);
     report(placed, ObservedState.OBSERVED_STATE_RUNNING);
+    await(
+        "the restart is over",
+        () ->
+            !jdbc.queryForObject(
+                "SELECT restart_pending FROM desktop WHERE id = ?", Boolean.class, placed.id()));
+    assertThat(desktops.get(admin, placed.id()).osDiskGeneration())
+        .as("a restart keeps its disk, pooled or not")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aStartAfterAStopBeforeTheAgentSawItStoppedIsNotIgnored() {
+    DesktopView placed = placedDesktop(PoolKind.DEDICATED);
+    reportBootedUp(placed);
     desktops.stop(admin, placed.id());
     report(placed, ObservedState.OBSERVED_STATE_STOPPING);
 
@@ -262,13 +317,21 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     return desktops.create(admin, new DesktopService.CreateDesktop(pool, "pat-" + run), null);
   }
 
-  /** Its agent, whichever host's it was placed on, saw it in {@code state}. */
+  /** Its agent built it, started it and saw it running. */
+  private void reportBootedUp(DesktopView desktop) {
+    report(desktop, ObservedState.OBSERVED_STATE_PROVISIONING);
+    report(desktop, ObservedState.OBSERVED_STATE_STARTING);
+    report(desktop, ObservedState.OBSERVED_STATE_RUNNING);
+  }
+
+  /** Its agent, whichever host's it was placed on, saw it in {@code state} on its OS disk. */
   private void report(DesktopView desktop, ObservedState state) {
     assertThat(
             reports.reportAll(
                 desktop.hostId(),
                 List.of(
                     AgentMessages.status(desktop.id().toString(), desktop.specGeneration(), state)
+                        .setOsDiskGeneration(desktop.osDiskGeneration())
                         .build())))
         .isEmpty();
   }
@@ -303,6 +366,43 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
       T changed = change.get(30, TimeUnit.SECONDS);
       assertThat(reported.get(30, TimeUnit.SECONDS)).as("the report was applied").isEmpty();
       return changed;
+    }
+  }
+
+  /**
+   * Holds the pool's advisory lock, which each pool controller pass takes and skips the pool
+   * without: while it is held, nothing but the test's own calls writes the pool's desktops.
+   */
+  private PoolControllerHeldOff holdOffThePoolController(UUID pool) throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "SELECT pg_advisory_lock(hashtextextended('pool-convergence:' || ?, 0))")) {
+      lock.setString(1, pool.toString());
+      lock.executeQuery().close();
+    }
+    return new PoolControllerHeldOff(connection, pool);
+  }
+
+  private record PoolControllerHeldOff(Connection connection, UUID pool) implements AutoCloseable {
+    @Override
+    public void close() throws SQLException {
+      try (PreparedStatement unlock =
+          connection.prepareStatement(
+              "SELECT pg_advisory_unlock(hashtextextended('pool-convergence:' || ?, 0))")) {
+        unlock.setString(1, pool.toString());
+        unlock.executeQuery().close();
+      } finally {
+        connection.close();
+      }
+    }
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (!condition.getAsBoolean()) {
+      assertThat(Instant.now()).as(what).isBefore(deadline);
+      Thread.sleep(50);
     }
   }
 

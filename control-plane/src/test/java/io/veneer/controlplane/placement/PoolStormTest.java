@@ -2,20 +2,11 @@ package io.veneer.controlplane.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veneer.controlplane.desktops.Desktop;
-import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopView;
-import io.veneer.controlplane.desktops.PowerState;
-import io.veneer.controlplane.hosts.HostRegistration;
-import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolExhaustedException;
-import io.veneer.controlplane.pools.PoolKind;
-import io.veneer.controlplane.pools.PoolRepository;
-import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.security.Caller;
-import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,39 +52,9 @@ class PoolStormTest {
 
   @Test
   void eachPersonGetsExactlyOneDesktopAndThePoolNeverPassesItsMaximum() throws Exception {
-    HostService hosts = replicas.a.getBean(HostService.class);
-    for (int i = 0; i < 10; i++) {
-      hosts.register(
-          new HostRegistration(
-              "storm-%02d".formatted(i), new Resources(64, 262_144, 4_096), Map.of(), ""));
-    }
-    Pool pool =
-        replicas
-            .a
-            .getBean(PoolRepository.class)
-            .save(
-                new Pool(
-                    UUID.randomUUID(),
-                    new PoolSpec(
-                        "morning",
-                        PoolKind.POOLED,
-                        "win11",
-                        "v1",
-                        "sha256:aa",
-                        new Resources(1, 1024, 10),
-                        0,
-                        MAX_SIZE,
-                        0,
-                        1,
-                        Set.of(),
-                        Set.of())));
-    replicas
-        .a
-        .getBean(DesktopRepository.class)
-        .saveAll(
-            IntStream.range(0, FREE)
-                .mapToObj(i -> new Desktop(UUID.randomUUID(), pool.id(), null, "v1", PowerState.ON))
-                .toList());
+    replicas.registerLargeHosts("storm", 10);
+    Pool pool = replicas.pooledPool("morning", MAX_SIZE);
+    replicas.freeDesktops(pool, FREE);
 
     record Ask(String person, DesktopService replica) {}
     List<Ask> asks = new ArrayList<>();

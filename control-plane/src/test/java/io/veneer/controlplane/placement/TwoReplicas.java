@@ -1,9 +1,23 @@
 package io.veneer.controlplane.placement;
 
 import io.veneer.controlplane.ControlPlaneApplication;
+import io.veneer.controlplane.desktops.Desktop;
+import io.veneer.controlplane.desktops.DesktopRepository;
+import io.veneer.controlplane.desktops.PowerState;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.Pool;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolRepository;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,6 +48,46 @@ final class TwoReplicas implements AutoCloseable {
     args.addAll(List.of(settings));
     return new SpringApplicationBuilder(ControlPlaneApplication.class)
         .run(args.toArray(String[]::new));
+  }
+
+  /** Registers {@code count} hosts of 64 vCPUs / 256 GiB, named {@code prefix-00} on. */
+  void registerLargeHosts(String prefix, int count) {
+    HostService hosts = a.getBean(HostService.class);
+    for (int i = 0; i < count; i++) {
+      hosts.register(
+          new HostRegistration(
+              "%s-%02d".formatted(prefix, i), new Resources(64, 262_144, 4_096), Map.of(), ""));
+    }
+  }
+
+  /** A pooled pool of 1-vCPU desktops, without warm spares, of at most {@code maxSize}. */
+  Pool pooledPool(String name, int maxSize) {
+    return a.getBean(PoolRepository.class)
+        .save(
+            new Pool(
+                UUID.randomUUID(),
+                new PoolSpec(
+                    name,
+                    PoolKind.POOLED,
+                    "win11",
+                    "v1",
+                    "sha256:aa",
+                    new Resources(1, 1024, 10),
+                    0,
+                    maxSize,
+                    0,
+                    1,
+                    Set.of(),
+                    Set.of())));
+  }
+
+  /** {@code count} new desktops of the pool, nobody's, not yet placed. */
+  List<Desktop> freeDesktops(Pool pool, int count) {
+    return a.getBean(DesktopRepository.class)
+        .saveAll(
+            IntStream.range(0, count)
+                .mapToObj(i -> new Desktop(UUID.randomUUID(), pool.id(), null, "v1", PowerState.ON))
+                .toList());
   }
 
   @Override

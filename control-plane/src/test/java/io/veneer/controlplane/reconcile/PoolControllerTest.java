@@ -269,13 +269,17 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     assertThat(started.waitingForLogoff()).isEqualTo(1);
     assertThat(started.complete()).isFalse();
 
+    // Their agent runs them on the new disk: until it says so, they are refreshing.
     await(
         "the two free desktops are on v2 and RUNNING",
         () ->
             desktopsOf(pool).stream()
-                .filter(d -> d.get("owner") == null)
-                .allMatch(
-                    d -> "v2".equals(d.get("golden_version")) && "RUNNING".equals(d.get("state"))));
+                    .filter(d -> d.get("owner") == null)
+                    .allMatch(
+                        d ->
+                            "v2".equals(d.get("golden_version"))
+                                && "RUNNING".equals(d.get("state")))
+                && pools.get(admin, pool).rollout().refreshing() == 0);
     assertThat(desktops.get(alice, alices.id()).goldenVersion())
         .as("alice's desktop waits for her logoff")
         .isEqualTo("v1");
