@@ -52,6 +52,21 @@ public final class TestTokens {
     return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600), AUDIENCE);
   }
 
+  /**
+   * The web portal's own client-credentials token, shaped like Keycloak's: its service account,
+   * {@code client_id}, no {@code veneer:*} scope, and the console-proxy realm role.
+   */
+  public static String consoleProxy() {
+    return sign(
+        KEYS,
+        "service-account-veneer-portal",
+        List.of("console-proxy"),
+        List.of(),
+        Instant.now().plusSeconds(3600),
+        AUDIENCE,
+        "veneer-portal");
+  }
+
   /** A user's token that expires {@code lifetime} from now. */
   public static String userExpiringIn(String subject, Duration lifetime) {
     return sign(KEYS, subject, List.of("user"), List.of(), Instant.now().plus(lifetime), AUDIENCE);
@@ -82,6 +97,18 @@ public final class TestTokens {
       List<String> groups,
       Instant expiry,
       String audience) {
+    return sign(keys, subject, roles, groups, expiry, audience, null);
+  }
+
+  /** {@code clientId}, when not null, marks a client acting as itself (client credentials). */
+  private static String sign(
+      KeyPair keys,
+      String subject,
+      List<String> roles,
+      List<String> groups,
+      Instant expiry,
+      String audience,
+      String clientId) {
     try {
       SignedJWT jwt =
           new SignedJWT(
@@ -92,6 +119,7 @@ public final class TestTokens {
                   .audience(audience)
                   .claim("roles", roles)
                   .claim("groups", groups)
+                  .claim("client_id", clientId)
                   .issueTime(new Date())
                   .expirationTime(Date.from(expiry))
                   .build());

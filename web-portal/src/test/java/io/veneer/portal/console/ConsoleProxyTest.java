@@ -3,6 +3,7 @@ package io.veneer.portal.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veneer.portal.testing.FakeOidcProvider;
 import io.veneer.portal.testing.FakeVncServer;
 import io.veneer.portal.testing.PortalSession;
 import io.veneer.portal.testing.TestPortal;
@@ -57,6 +58,25 @@ class ConsoleProxyTest {
     socket.sendBinary(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), true);
     assertThat(received.await(HANDSHAKE + 5)).endsWith("hello");
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theProxyRedeemsWithThePortalsOwnCredentialNamingThePersonWhoPresentedTheTicket()
+      throws Exception {
+    Fixture uma = fixture("uma");
+    String ticket = ticket(uma.session().get("/desktops/" + uma.desktop() + "/console"));
+    int redemptions = redemptions();
+
+    Received received = new Received();
+    open(uma.session(), uma.desktop(), ticket, portalOrigin(), received);
+    assertThat(received.await(FakeVncServer.GREETING.length)).startsWith("RFB");
+
+    assertThat(
+            portal.controlPlane().calls().stream()
+                .filter(c -> c.path().equals("/api/v1/console-tickets/redeem"))
+                .skip(redemptions))
+        .singleElement()
+        .satisfies(c -> assertThat(c.user()).isEqualTo(FakeOidcProvider.SERVICE_ACCOUNT));
   }
 
   @Test

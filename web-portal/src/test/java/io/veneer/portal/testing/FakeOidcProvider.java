@@ -24,13 +24,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * An OpenID provider just big enough for the portal's login: discovery, an authorization endpoint
  * that logs in whoever {@link #nextLogin} names at once, a token endpoint that checks the client
- * secret and the PKCE verifier, and signing keys. Tokens are signed JWTs shaped like Keycloak's
- * ({@code preferred_username}, {@code realm_access.roles}).
+ * secret and the PKCE verifier (or gives the portal's client its own token by client credentials,
+ * as its service account, with the console-proxy role), and signing keys. Tokens are signed JWTs
+ * shaped like Keycloak's ({@code preferred_username}, {@code realm_access.roles}).
  */
 public final class FakeOidcProvider extends FakeHttpServer {
 
   public static final String CLIENT_ID = "veneer-portal";
   public static final String CLIENT_SECRET = "portal-secret";
+
+  /** The subject of the portal's own (client-credentials) tokens, as Keycloak names it. */
+  public static final String SERVICE_ACCOUNT = "service-account-" + CLIENT_ID;
 
   /** What the authorization endpoint was given, kept until the code is redeemed. */
   private record Grant(String username, Set<String> roles, String nonce, String challenge) {}
@@ -90,6 +94,10 @@ public final class FakeOidcProvider extends FakeHttpServer {
           }
           Map<String, String> form =
               form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          if ("client_credentials".equals(form.get("grant_type"))) {
+            return Map.of(
+                "access_token", serviceToken(), "token_type", "Bearer", "expires_in", 300);
+          }
           Grant grant = codes.remove(form.get("code"));
           if (grant == null) {
             throw new Problem(400, "unknown code");
@@ -137,6 +145,21 @@ public final class FakeOidcProvider extends FakeHttpServer {
             .audience("veneer-api")
             .claim("preferred_username", username)
             .claim("realm_access", Map.of("roles", List.copyOf(roles)))
+            .issueTime(new Date())
+            .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+            .build());
+  }
+
+  /** The portal's own token: its service account, with the console-proxy realm role. */
+  private String serviceToken() {
+    return sign(
+        new JWTClaimsSet.Builder()
+            .issuer(issuer())
+            .subject(SERVICE_ACCOUNT)
+            .audience("veneer-api")
+            .claim("client_id", CLIENT_ID)
+            .claim("preferred_username", SERVICE_ACCOUNT)
+            .claim("realm_access", Map.of("roles", List.of("console-proxy")))
             .issueTime(new Date())
             .expirationTime(Date.from(Instant.now().plusSeconds(300)))
             .build());
