@@ -4,6 +4,7 @@ import io.veneer.portal.backend.BackendProblem;
 import io.veneer.portal.backend.ControlPlane;
 import io.veneer.portal.backend.ControlPlaneViews.ConsoleAccess;
 import io.veneer.portal.security.PortalUser;
+import jakarta.servlet.http.HttpSession;
 import java.security.Principal;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.socket.WebSocketHandler;
@@ -42,7 +44,11 @@ class ConsoleHandshake implements HandshakeInterceptor {
       ServerHttpResponse response,
       WebSocketHandler handler,
       Map<String, Object> attributes) {
-    if (!(request.getPrincipal() instanceof Authentication principal)) {
+    HttpSession session =
+        request instanceof ServletServerHttpRequest servlet
+            ? servlet.getServletRequest().getSession(false)
+            : null;
+    if (!(request.getPrincipal() instanceof Authentication principal) || session == null) {
       log.info("event=console.refused reason=\"not logged in\"");
       response.setStatusCode(HttpStatus.UNAUTHORIZED);
       return false;
@@ -81,6 +87,7 @@ class ConsoleHandshake implements HandshakeInterceptor {
           "display protocol " + access.protocol());
     }
     attributes.put(ACCESS, access);
+    attributes.put(ConsoleSessions.HTTP_SESSION, session);
     log.info("event=console.admitted desktop={} user={}", desktopId, principal.getName());
     return true;
   }

@@ -24,7 +24,8 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * Connects an admitted browser socket (noVNC) to the desktop's display at the host:port the control
  * plane named (the host's own address, not one its agent reported), does the RFB security handshake
  * on both sides ({@link RfbSecurity}: the proxy answers the display's VNC password challenge, the
- * browser is offered security type None), then relays bytes both ways unchanged.
+ * browser is offered security type None), then relays bytes both ways unchanged, for as long as the
+ * portal session that opened it lasts ({@link ConsoleSessions}).
  */
 class ConsoleProxy extends BinaryWebSocketHandler {
 
@@ -33,6 +34,12 @@ class ConsoleProxy extends BinaryWebSocketHandler {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
   private static final int SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
+
+  private final ConsoleSessions sessions;
+
+  ConsoleProxy(ConsoleSessions sessions) {
+    this.sessions = sessions;
+  }
 
   @Override
   public void afterConnectionEstablished(WebSocketSession session) {
@@ -44,6 +51,7 @@ class ConsoleProxy extends BinaryWebSocketHandler {
     Thread.ofVirtual()
         .name("console-" + access.desktopId())
         .start(() -> relay(access, fromBrowser, browser));
+    sessions.watch(session);
   }
 
   private static void relay(ConsoleAccess access, BrowserInput fromBrowser, WebSocketSession ws) {
@@ -113,6 +121,7 @@ class ConsoleProxy extends BinaryWebSocketHandler {
 
   @Override
   public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+    sessions.forget(session);
     BrowserInput fromBrowser = (BrowserInput) session.getAttributes().remove(FROM_BROWSER);
     if (fromBrowser != null) {
       fromBrowser.end();
