@@ -49,7 +49,7 @@ public final class TestTokens {
   }
 
   public static String mint(String subject, List<String> roles, List<String> groups) {
-    return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600), AUDIENCE);
+    return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600), AUDIENCE, null);
   }
 
   /**
@@ -69,35 +69,44 @@ public final class TestTokens {
 
   /** A user's token that expires {@code lifetime} from now. */
   public static String userExpiringIn(String subject, Duration lifetime) {
-    return sign(KEYS, subject, List.of("user"), List.of(), Instant.now().plus(lifetime), AUDIENCE);
+    return sign(
+        KEYS, subject, List.of("user"), List.of(), Instant.now().plus(lifetime), AUDIENCE, null);
   }
 
   /** An admin token of the right issuer for another application: otherwise perfectly valid. */
   public static String adminOfAnotherAudience(String subject) {
     return sign(
-        KEYS, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600), "account");
+        KEYS,
+        subject,
+        List.of("admin"),
+        List.of(),
+        Instant.now().plusSeconds(3600),
+        "account",
+        null);
   }
 
   /** An admin token that expired an hour ago: otherwise perfectly valid. */
   public static String expiredAdmin(String subject) {
     return sign(
-        KEYS, subject, List.of("admin"), List.of(), Instant.now().minusSeconds(3600), AUDIENCE);
+        KEYS,
+        subject,
+        List.of("admin"),
+        List.of(),
+        Instant.now().minusSeconds(3600),
+        AUDIENCE,
+        null);
   }
 
   /** An admin token signed with a key the control plane does not trust. */
   public static String wronglySignedAdmin(String subject) {
     return sign(
-        STRANGER, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600), AUDIENCE);
-  }
-
-  private static String sign(
-      KeyPair keys,
-      String subject,
-      List<String> roles,
-      List<String> groups,
-      Instant expiry,
-      String audience) {
-    return sign(keys, subject, roles, groups, expiry, audience, null);
+        STRANGER,
+        subject,
+        List.of("admin"),
+        List.of(),
+        Instant.now().plusSeconds(3600),
+        AUDIENCE,
+        null);
   }
 
   /** {@code clientId}, when not null, marks a client acting as itself (client credentials). */

@@ -8,8 +8,6 @@ import io.veneer.portal.testing.FakeVncServer;
 import io.veneer.portal.testing.PortalSession;
 import io.veneer.portal.testing.TestPortal;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -273,21 +271,7 @@ class ConsoleProxyTest {
   private static WebSocket open(
       PortalSession session, UUID desktop, String ticket, String origin, Received listener)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-    URI uri =
-        URI.create(
-            "ws://127.0.0.1:"
-                + portal.baseUri().getPort()
-                + "/console/ws?desktop="
-                + desktop
-                + "&ticket="
-                + ticket);
-    WebSocket.Builder builder =
-        HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin);
-    String cookies = session.cookieHeader();
-    if (!cookies.isEmpty()) {
-      builder.header("Cookie", cookies);
-    }
-    return builder.buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
+    return session.openConsole(desktop, ticket, origin, listener);
   }
 
   @FunctionalInterface

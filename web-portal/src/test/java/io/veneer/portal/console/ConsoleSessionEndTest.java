@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veneer.portal.testing.FakeVncServer;
 import io.veneer.portal.testing.PortalSession;
 import io.veneer.portal.testing.TestPortal;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -104,20 +102,7 @@ class ConsoleSessionEndTest {
     assertThat(ticket.find()).isTrue();
     Listener listener = new Listener();
     WebSocket socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .header("Origin", portal.baseUri().toString())
-            .header("Cookie", session.cookieHeader())
-            .buildAsync(
-                URI.create(
-                    "ws://127.0.0.1:"
-                        + portal.baseUri().getPort()
-                        + "/console/ws?desktop="
-                        + desktop
-                        + "&ticket="
-                        + ticket.group(1)),
-                listener)
-            .get(10, TimeUnit.SECONDS);
+        session.openConsole(desktop, ticket.group(1), portal.baseUri().toString(), listener);
     assertThat(listener.await("RFB 003.008\n")).isTrue();
     socket.sendBinary(ByteBuffer.wrap(FakeVncServer.GREETING), true).get(5, TimeUnit.SECONDS);
     socket.sendBinary(ByteBuffer.wrap(new byte[] {1}), true).get(5, TimeUnit.SECONDS);
