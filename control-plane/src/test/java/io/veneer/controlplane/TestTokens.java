@@ -49,39 +49,75 @@ public final class TestTokens {
   }
 
   public static String mint(String subject, List<String> roles, List<String> groups) {
-    return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600), AUDIENCE);
+    return sign(KEYS, subject, roles, groups, Instant.now().plusSeconds(3600), AUDIENCE, null);
+  }
+
+  /**
+   * The web portal's own client-credentials token, shaped like Keycloak's: its service account,
+   * {@code client_id}, no {@code veneer:*} scope, and the console-proxy realm role.
+   */
+  public static String consoleProxy() {
+    return sign(
+        KEYS,
+        "service-account-veneer-portal",
+        List.of("console-proxy"),
+        List.of(),
+        Instant.now().plusSeconds(3600),
+        AUDIENCE,
+        "veneer-portal");
   }
 
   /** A user's token that expires {@code lifetime} from now. */
   public static String userExpiringIn(String subject, Duration lifetime) {
-    return sign(KEYS, subject, List.of("user"), List.of(), Instant.now().plus(lifetime), AUDIENCE);
+    return sign(
+        KEYS, subject, List.of("user"), List.of(), Instant.now().plus(lifetime), AUDIENCE, null);
   }
 
   /** An admin token of the right issuer for another application: otherwise perfectly valid. */
   public static String adminOfAnotherAudience(String subject) {
     return sign(
-        KEYS, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600), "account");
+        KEYS,
+        subject,
+        List.of("admin"),
+        List.of(),
+        Instant.now().plusSeconds(3600),
+        "account",
+        null);
   }
 
   /** An admin token that expired an hour ago: otherwise perfectly valid. */
   public static String expiredAdmin(String subject) {
     return sign(
-        KEYS, subject, List.of("admin"), List.of(), Instant.now().minusSeconds(3600), AUDIENCE);
+        KEYS,
+        subject,
+        List.of("admin"),
+        List.of(),
+        Instant.now().minusSeconds(3600),
+        AUDIENCE,
+        null);
   }
 
   /** An admin token signed with a key the control plane does not trust. */
   public static String wronglySignedAdmin(String subject) {
     return sign(
-        STRANGER, subject, List.of("admin"), List.of(), Instant.now().plusSeconds(3600), AUDIENCE);
+        STRANGER,
+        subject,
+        List.of("admin"),
+        List.of(),
+        Instant.now().plusSeconds(3600),
+        AUDIENCE,
+        null);
   }
 
+  /** {@code clientId}, when not null, marks a client acting as itself (client credentials). */
   private static String sign(
       KeyPair keys,
       String subject,
       List<String> roles,
       List<String> groups,
       Instant expiry,
-      String audience) {
+      String audience,
+      String clientId) {
     try {
       SignedJWT jwt =
           new SignedJWT(
@@ -92,6 +128,7 @@ public final class TestTokens {
                   .audience(audience)
                   .claim("roles", roles)
                   .claim("groups", groups)
+                  .claim("client_id", clientId)
                   .issueTime(new Date())
                   .expirationTime(Date.from(expiry))
                   .build());

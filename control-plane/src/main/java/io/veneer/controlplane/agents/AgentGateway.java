@@ -2,6 +2,7 @@ package io.veneer.controlplane.agents;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -17,6 +18,8 @@ import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.controlplane.hosts.HostImages;
 import io.veneer.controlplane.placement.HostCapabilities;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +49,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
   static final Metadata.Key<String> TOKEN =
       Metadata.Key.of("x-veneer-agent-token", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<String> PRESENTED_TOKEN = Context.key("agent-token");
+  private static final Context.Key<String> REMOTE_ADDRESS = Context.key("agent-address");
 
   private final AgentCredentials credentials;
   private final AgentReports reports;
@@ -94,13 +98,23 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
     helloDeadlines.shutdownNow();
   }
 
-  /** Carries the agent token from the call's metadata to the stream. */
+  /**
+   * Carries the agent token from the call's metadata, and where the call came from, to the stream.
+   */
   static ServerInterceptor tokenInterceptor() {
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        Context context = Context.current().withValue(PRESENTED_TOKEN, headers.get(TOKEN));
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        Context context =
+            Context.current()
+                .withValue(PRESENTED_TOKEN, headers.get(TOKEN))
+                .withValue(
+                    REMOTE_ADDRESS,
+                    remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                        ? inet.getAddress().getHostAddress()
+                        : null);
         return Contexts.interceptCall(context, call, headers, next);
       }
     };
@@ -109,6 +123,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
   @Override
   public StreamObserver<AgentMessage> connect(StreamObserver<ControlMessage> agent) {
     String token = PRESENTED_TOKEN.get();
+    String address = REMOTE_ADDRESS.get();
     return new StreamObserver<>() {
       private String hostId;
       private AgentSessions.Session session;
@@ -197,7 +212,8 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
                     hostId,
                     token,
                     agent,
-                    reports.hello(message.getHello(), properties.heartbeatIntervalSeconds()));
+                    reports.hello(
+                        message.getHello(), address, properties.heartbeatIntervalSeconds()));
             return;
           }
           switch (message.getKindCase()) {

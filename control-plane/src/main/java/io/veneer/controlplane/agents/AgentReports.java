@@ -73,9 +73,12 @@ public class AgentReports {
     this.pools = pools;
   }
 
-  /** Records the agent's identity, capacity and cached images; returns its full desired set. */
+  /**
+   * Records the agent's identity, capacity and cached images, and the address its authenticated
+   * stream came from ({@code address}, null when unknown); returns its full desired set.
+   */
   @Transactional
-  public DesiredSet hello(Hello hello, int heartbeatIntervalSeconds) {
+  public DesiredSet hello(Hello hello, String address, int heartbeatIntervalSeconds) {
     Capacity capacity = hello.getCapacity();
     hostService.hello(
         new HostRegistration(
@@ -83,6 +86,7 @@ public class AgentReports {
             new Resources(capacity.getVcpus(), capacity.getMemoryMib(), capacity.getDiskGib()),
             hello.getLabelsMap(),
             hello.getZone()));
+    consoles.hostAt(hello.getHostId(), address);
     hostImages.replace(
         hello.getHostId(),
         hello.getCachedImagesList().stream().map(CachedImage::getDigest).toList());

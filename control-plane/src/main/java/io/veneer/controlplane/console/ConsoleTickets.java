@@ -23,10 +23,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Console tickets: a user (or admin) asks for one to a running desktop they may use; the console
- * proxy redeems it, as that same user, for the desktop's display endpoint. A ticket works once, for
- * one desktop and one user, only until it expires, and only while the desktop is still handed to
- * whom it was when the ticket was issued (same owner, same OS disk: not after a logoff's refresh or
- * once it went to someone else); only its SHA-256 is stored.
+ * proxy, with the portal's service credential, redeems it for the person it says presented it and
+ * gets the display's endpoint. A ticket works once, for one desktop and one person, only until it
+ * expires, and only while the desktop is still handed to whom it was when the ticket was issued
+ * (same owner, same OS disk: not after a logoff's refresh or once it went to someone else); only
+ * its SHA-256 is stored.
  */
 @Service
 public class ConsoleTickets {
@@ -65,8 +66,8 @@ public class ConsoleTickets {
     }
     Integer hasDisplay =
         jdbc.queryForObject(
-            "SELECT count(*) FROM desktop WHERE id = ?"
-                + " AND (console_port IS NOT NULL OR console_socket IS NOT NULL)",
+            "SELECT count(*) FROM desktop d JOIN host h ON h.id = d.host_id WHERE d.id = ?"
+                + " AND d.console_port IS NOT NULL AND h.agent_address IS NOT NULL",
             Integer.class,
             desktopId);
     if (hasDisplay == null || hasDisplay == 0) {
@@ -95,15 +96,17 @@ public class ConsoleTickets {
   }
 
   /**
-   * Uses up the ticket and says where its desktop's display is.
+   * Uses up the ticket and says where its desktop's display is. Only the console proxy calls this
+   * (the security configuration lets no one else reach it).
    *
-   * @throws TicketRefusedException unless the ticket is the caller's, unused, unexpired, and its
+   * @param subject the person who presented the ticket to the proxy (their token's {@code sub})
+   * @throws TicketRefusedException unless the ticket is that person's, unused, unexpired, and its
    *     desktop still running and handed to the same owner on the same OS disk; a ticket presented
    *     by someone else is burnt all the same (hence no rollback for the refusal)
    */
   @Transactional(noRollbackFor = TicketRefusedException.class)
-  public ConsoleAccess redeem(Caller caller, String ticket) {
-    if (ticket == null || ticket.isBlank()) {
+  public ConsoleAccess redeem(String subject, String ticket) {
+    if (subject == null || subject.isBlank() || ticket == null || ticket.isBlank()) {
       throw new TicketRefusedException();
     }
     List<ConsoleAccess> opened =
@@ -113,21 +116,21 @@ public class ConsoleTickets {
               UPDATE console_ticket SET redeemed_at = now()
               WHERE ticket_sha256 = ? AND redeemed_at IS NULL AND expires_at > now()
               RETURNING desktop_id, subject, desktop_owner, os_disk_generation)
-            SELECT d.id, d.host_id, d.console_host, d.console_port, d.console_socket,
-                   d.console_password, used.subject
+            SELECT d.id, d.host_id, h.agent_address, d.console_port, d.console_password,
+                   used.subject
             FROM used JOIN desktop d ON d.id = used.desktop_id AND d.state = 'RUNNING'
               AND d.desired_power = 'ON'
               AND d.owner IS NOT DISTINCT FROM used.desktop_owner
               AND d.os_disk_generation = used.os_disk_generation
+            JOIN host h ON h.id = d.host_id
             """,
             (row, n) ->
-                caller.subject().equals(row.getString("subject"))
+                subject.equals(row.getString("subject"))
                     ? new ConsoleAccess(
                         row.getObject("id", UUID.class),
                         row.getString("host_id"),
-                        row.getString("console_host"),
+                        row.getString("agent_address"),
                         (Integer) row.getObject("console_port"),
-                        row.getString("console_socket"),
                         row.getString("console_password"),
                         "vnc")
                     : null,

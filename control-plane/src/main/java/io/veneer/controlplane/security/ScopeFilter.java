@@ -26,8 +26,10 @@ final class ScopeFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    // Redemption is the console proxy's alone, by its role; it needs no veneer:* scope besides.
     if (authentication instanceof JwtAuthenticationToken token
-        && request.getRequestURI().startsWith("/api/")) {
+        && request.getRequestURI().startsWith("/api/")
+        && !request.getRequestURI().equals(SecurityConfiguration.CONSOLE_REDEMPTION)) {
       String needed = Scopes.forRest(request.getMethod(), request.getRequestURI());
       Set<String> granted = SecurityConfiguration.clientScopes(token.getToken()).orElse(null);
       if (granted != null && !granted.contains(needed)) {

@@ -23,10 +23,20 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 /**
  * OAuth2 resource server: JWTs from the configured issuer (Keycloak in production). Roles come from
  * the {@code roles} claim or Keycloak's {@code realm_access.roles}; {@code admin} and {@code user}
- * matter. The decoder is Spring Boot's, from {@code spring.security.oauth2.resourceserver.jwt.*}.
+ * matter, and {@code console-proxy} for the portal's service account. The decoder is Spring Boot's,
+ * from {@code spring.security.oauth2.resourceserver.jwt.*}.
  */
 @Configuration
 public class SecurityConfiguration {
+
+  /**
+   * The realm role of the web portal's own service account (its client-credentials token): the only
+   * caller that may redeem console tickets. No person holds it, admins included.
+   */
+  public static final String CONSOLE_PROXY_ROLE = "console-proxy";
+
+  /** Where the console proxy redeems tickets; governed by {@link #CONSOLE_PROXY_ROLE} alone. */
+  public static final String CONSOLE_REDEMPTION = "/api/v1/console-tickets/redeem";
 
   @Bean
   SecurityFilterChain api(HttpSecurity http) throws Exception {
@@ -51,6 +61,8 @@ public class SecurityConfiguration {
                         "/api/v1/audit",
                         "/api/v1/directory/**")
                     .hasRole("admin")
+                    .requestMatchers(HttpMethod.POST, CONSOLE_REDEMPTION)
+                    .hasRole(CONSOLE_PROXY_ROLE)
                     .requestMatchers(HttpMethod.POST, "/api/v1/pools")
                     .hasRole("admin")
                     .requestMatchers(HttpMethod.PUT, "/api/v1/pools/*")

@@ -119,10 +119,14 @@ public final class FollowingAgent implements AutoCloseable {
     return status.build();
   }
 
-  /** Where a running desktop's display would listen, made up from its id. */
+  /**
+   * Where a running desktop's display would listen, made up from its id; it names a host and a unix
+   * socket elsewhere, as a lying agent would: the control plane must take neither.
+   */
   public static ConsoleEndpoint consoleOf(String desktopId) {
     return ConsoleEndpoint.newBuilder()
-        .setHost("127.0.0.1")
+        .setHost("203.0.113.7")
+        .setUnixSocket("/run/veneer/someone-elses-display.sock")
         .setPort(5900 + Math.floorMod(desktopId.hashCode(), 1000))
         .setPassword("pw-" + desktopId.substring(0, 8))
         .setProtocol("vnc")

@@ -60,7 +60,9 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     /** A user naming another user's desktop learns nothing (404 / NOT_FOUND). */
     OWN_DESKTOP,
     /** Any user; what each one sees is the business of the feature's own tests. */
-    USER
+    USER,
+    /** Only the portal's service credential: users (admins too) are refused with 403. */
+    CONSOLE_PROXY
   }
 
   private static final Map<String, Rule> REST = new LinkedHashMap<>();
@@ -81,7 +83,7 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     REST.put("POST /api/v1/desktops/{id}/logoff", Rule.OWN_DESKTOP);
     REST.put("DELETE /api/v1/desktops/{id}", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/console-tickets", Rule.OWN_DESKTOP);
-    REST.put("POST /api/v1/console-tickets/redeem", Rule.USER);
+    REST.put("POST /api/v1/console-tickets/redeem", Rule.CONSOLE_PROXY);
     REST.put("POST /api/v1/hosts", Rule.ADMIN);
     REST.put("GET /api/v1/hosts", Rule.ADMIN);
     REST.put("GET /api/v1/hosts/{id}", Rule.ADMIN);
@@ -199,7 +201,7 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     for (String endpoint : restEndpoints()) {
       RestClientForTests.Response response = callRest(endpoint, alice);
       switch (REST.get(endpoint)) {
-        case ADMIN -> assertThat(response.status()).as(endpoint).isEqualTo(403);
+        case ADMIN, CONSOLE_PROXY -> assertThat(response.status()).as(endpoint).isEqualTo(403);
         case OWN_DESKTOP -> assertThat(response.status()).as(endpoint).isEqualTo(404);
         case USER -> {}
       }
@@ -228,7 +230,8 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     for (Map.Entry<String, ServerMethodDefinition<?, ?>> method : grpcMethods().entrySet()) {
       Status.Code code = callGrpc(method.getValue(), alice);
       switch (GRPC.get(method.getKey())) {
-        case ADMIN -> assertThat(code).as(method.getKey()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        case ADMIN, CONSOLE_PROXY ->
+            assertThat(code).as(method.getKey()).isEqualTo(Status.Code.PERMISSION_DENIED);
         case OWN_DESKTOP -> assertThat(code).as(method.getKey()).isEqualTo(Status.Code.NOT_FOUND);
         case USER -> {}
       }

@@ -29,7 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** A console ticket opens one running desktop's display, once, for the user it was issued to. */
+/**
+ * A console ticket opens one running desktop's display, once, for the user it was issued to, and
+ * only when the portal's console proxy redeems it; the display is dialled at its host's own
+ * address.
+ */
 class ConsoleTicketsTest extends ControlPlaneSpringTest {
 
   @Autowired HostService hosts;
@@ -42,7 +46,9 @@ class ConsoleTicketsTest extends ControlPlaneSpringTest {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String alice = "alice-" + run;
   private final String aliceToken = TestTokens.user(alice);
-  private final String bobToken = TestTokens.user("bob-" + run);
+  private final String bob = "bob-" + run;
+  private final String bobToken = TestTokens.user(bob);
+  private final String proxyToken = TestTokens.consoleProxy();
   private final String host = "console-host-" + run;
   private FollowingAgent agent;
   private RestClientForTests rest;
@@ -96,34 +102,61 @@ class ConsoleTicketsTest extends ControlPlaneSpringTest {
     return issued.body().get("ticket").asString();
   }
 
-  private RestClientForTests.Response redeem(String token, String ticket) {
-    return rest.post("/api/v1/console-tickets/redeem", token, "{\"ticket\":\"" + ticket + "\"}");
+  /** The console proxy redeems {@code ticket}, presented to it by {@code person}. */
+  private RestClientForTests.Response redeem(String person, String ticket) {
+    return redeemWith(proxyToken, person, ticket);
+  }
+
+  private RestClientForTests.Response redeemWith(String token, String person, String ticket) {
+    return rest.post(
+        "/api/v1/console-tickets/redeem",
+        token,
+        "{\"ticket\":\"" + ticket + "\",\"subject\":\"" + person + "\"}");
   }
 
   @Test
-  void theOwnersTicketOpensTheDisplayTheAgentReportedOnce() {
+  void theOwnersTicketOpensTheDisplayAtItsHostsOwnAddressOnce() {
     String ticket = ticketFor(aliceToken);
 
-    RestClientForTests.Response opened = redeem(aliceToken, ticket);
+    RestClientForTests.Response opened = redeem(alice, ticket);
 
     assertThat(opened.status()).isEqualTo(200);
-    var expected = FollowingAgent.consoleOf(desktop.toString());
+    var reported = FollowingAgent.consoleOf(desktop.toString());
     assertThat(opened.body().get("hostId").asString()).isEqualTo(host);
-    assertThat(opened.body().get("port").asInt()).isEqualTo(expected.getPort());
-    assertThat(opened.body().get("password").asString()).isEqualTo(expected.getPassword());
-    assertThat(redeem(aliceToken, ticket).status()).as("used once").isEqualTo(403);
+    assertThat(opened.body().get("host").asString())
+        .as("where the host's agent stream comes from, not the host the agent named")
+        .isEqualTo("127.0.0.1");
+    assertThat(opened.body().has("unixSocket")).as("nor the socket it named").isFalse();
+    assertThat(opened.body().toString()).doesNotContain(reported.getHost(), "someone-elses");
+    assertThat(opened.body().get("port").asInt()).isEqualTo(reported.getPort());
+    assertThat(opened.body().get("password").asString()).isEqualTo(reported.getPassword());
+    assertThat(redeem(alice, ticket).status()).as("used once").isEqualTo(403);
   }
 
   @Test
-  void anotherUserCannotRedeemATicketAndBurnsIt() {
+  void onlyThePortalsServiceCredentialMayRedeemAndOthersLearnNothingNorBurnTheTicket() {
     String ticket = ticketFor(aliceToken);
 
-    RestClientForTests.Response stolen = redeem(bobToken, ticket);
+    for (String person : new String[] {aliceToken, TestTokens.admin("admin-" + run)}) {
+      RestClientForTests.Response refused = redeemWith(person, alice, ticket);
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.contentType()).startsWith("application/problem+json");
+      assertThat(refused.body().toString()).doesNotContain("pw-", "127.0.0.1");
+    }
+
+    assertThat(redeem(alice, ticket).status()).as("still unused").isEqualTo(200);
+  }
+
+  @Test
+  void aTicketPresentedByAnotherPersonIsRefusedAndBurnt() {
+    String ticket = ticketFor(aliceToken);
+
+    RestClientForTests.Response stolen = redeem(bob, ticket);
 
     assertThat(stolen.status()).isEqualTo(403);
     assertThat(stolen.contentType()).startsWith("application/problem+json");
     assertThat(stolen.body().toString()).doesNotContain("pw-");
-    assertThat(redeem(aliceToken, ticket).status()).isEqualTo(403);
+    assertThat(redeem(alice, ticket).status()).isEqualTo(403);
   }
 
   @Test
@@ -147,7 +180,7 @@ class ConsoleTicketsTest extends ControlPlaneSpringTest {
         .as("still running: only the hand-over refuses it")
         .isEqualTo("RUNNING");
 
-    assertThat(redeem(aliceToken, ticket).status()).isEqualTo(403);
+    assertThat(redeem(alice, ticket).status()).isEqualTo(403);
   }
 
   @Test
@@ -157,7 +190,7 @@ class ConsoleTicketsTest extends ControlPlaneSpringTest {
         "UPDATE console_ticket SET expires_at = now() - interval '1 second' WHERE desktop_id = ?",
         desktop);
 
-    assertThat(redeem(aliceToken, ticket).status()).isEqualTo(403);
+    assertThat(redeem(alice, ticket).status()).isEqualTo(403);
   }
 
   @Test

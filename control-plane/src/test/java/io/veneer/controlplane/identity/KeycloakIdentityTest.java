@@ -181,6 +181,26 @@ class KeycloakIdentityTest extends ControlPlaneSpringTest {
   }
 
   @Test
+  void thePortalsOwnKeycloakTokenReachesConsoleTicketRedemptionAndAPersonsDoesNot() {
+    String portal = REALM.clientCredentialsToken(VeneerRealm.PORTAL);
+    String redemption = "{\"ticket\":\"no-such-ticket\",\"subject\":\"root-" + run + "\"}";
+
+    RestClientForTests.Response asPortal =
+        rest.post("/api/v1/console-tickets/redeem", portal, redemption);
+    RestClientForTests.Response asAdmin =
+        rest.post("/api/v1/console-tickets/redeem", admin, redemption);
+
+    assertThat(asPortal.status()).isEqualTo(403);
+    assertThat(asPortal.body().get("detail").asString())
+        .as("let through to the ticket, which is unknown")
+        .startsWith("Console ticket refused");
+    assertThat(asAdmin.status()).isEqualTo(403);
+    assertThat(asAdmin.body().get("detail").asString())
+        .as("stopped before the ticket")
+        .doesNotStartWith("Console ticket refused");
+  }
+
+  @Test
   void tokensForAnotherAudienceOrForgedOnesAreRefused() {
     String forged = io.veneer.controlplane.TestTokens.admin("root-" + run);
 

@@ -23,8 +23,9 @@ import org.keycloak.representations.idm.UserRepresentation;
  * the {@code veneer-portal} and {@code veneer-automation} clients, the groups and audience mappers)
  * is test-support's {@link VeneerRealm}, reached through {@link TestKeycloak} pointed at this
  * server; on top of it: the portal's exact redirect URI, the automation client's service account
- * allowed to look people and groups up (the control plane's directory client), the public {@code
- * veneer-cli} client for the password grant, one-hour access tokens, and the demo users.
+ * allowed to look people and groups up (the control plane's directory client), the portal's service
+ * account with the console-proxy role (realms made before it), the public {@code veneer-cli} client
+ * for the password grant, one-hour access tokens, and the demo users.
  */
 public final class DemoRealm {
 
@@ -72,9 +73,11 @@ public final class DemoRealm {
     portal.setRedirectUris(List.of(portalUrl + "/login/oauth2/code/keycloak"));
     portal.setRootUrl(portalUrl.toString());
     portal.setBaseUrl(portalUrl.toString());
+    portal.setServiceAccountsEnabled(true);
     clients.get(portal.getId()).update(portal);
 
     grantDirectoryRoles(clients);
+    grantConsoleProxyRole(admin, clients.get(portal.getId()));
     ensureCliClient(clients, portal);
     importUsers(admin, passwords);
   }
@@ -90,6 +93,26 @@ public final class DemoRealm {
             .toList();
     RealmResource realm = TestKeycloak.get().admin();
     realm.users().get(account.getId()).roles().clientLevel(realmManagement.getId()).add(roles);
+  }
+
+  /**
+   * The portal's service account redeems console tickets; a realm made before it did gets the role
+   * and the grant here (both are no-ops when present).
+   */
+  private static void grantConsoleProxyRole(RealmResource realm, ClientResource portal) {
+    String name = VeneerRealm.CONSOLE_PROXY_ROLE;
+    if (realm.roles().list().stream().noneMatch(role -> role.getName().equals(name))) {
+      RoleRepresentation role = new RoleRepresentation();
+      role.setName(name);
+      realm.roles().create(role);
+    }
+    UserRepresentation account = portal.getServiceAccountUser();
+    realm
+        .users()
+        .get(account.getId())
+        .roles()
+        .realmLevel()
+        .add(List.of(realm.roles().get(name).toRepresentation()));
   }
 
   /**

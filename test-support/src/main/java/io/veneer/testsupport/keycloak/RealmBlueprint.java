@@ -2,12 +2,14 @@ package io.veneer.testsupport.keycloak;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.RolesRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 /** The realm Veneer expects, as one representation Keycloak imports in a single call. */
 final class RealmBlueprint {
@@ -21,22 +23,41 @@ final class RealmBlueprint {
     realm.setRealm(name);
     realm.setEnabled(true);
     RolesRepresentation roles = new RolesRepresentation();
-    roles.setRealm(VeneerRealm.ROLES.stream().sorted().map(RealmBlueprint::role).toList());
+    roles.setRealm(
+        Stream.concat(
+                VeneerRealm.ROLES.stream().sorted(), Stream.of(VeneerRealm.CONSOLE_PROXY_ROLE))
+            .map(RealmBlueprint::role)
+            .toList());
     realm.setRoles(roles);
     realm.setGroups(VeneerRealm.GROUPS.stream().sorted().map(RealmBlueprint::group).toList());
     realm.setClients(List.of(portal(), automation(), tests()));
+    realm.setUsers(List.of(portalServiceAccount()));
     return realm;
   }
 
-  /** The web portal: a confidential client logging people in with authorization code + PKCE. */
+  /**
+   * The web portal: a confidential client logging people in with authorization code + PKCE, and
+   * acting as itself (client credentials) to redeem console tickets.
+   */
   private static ClientRepresentation portal() {
     ClientRepresentation client = client(VeneerRealm.PORTAL);
     client.setStandardFlowEnabled(true);
+    client.setServiceAccountsEnabled(true);
     client.setRedirectUris(List.of("http://localhost:*", "http://127.0.0.1:*"));
     client.setWebOrigins(List.of("+"));
     client.setAttributes(
         Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", "+"));
     return client;
+  }
+
+  /** The portal's service account, holding the console-proxy role. */
+  private static UserRepresentation portalServiceAccount() {
+    UserRepresentation account = new UserRepresentation();
+    account.setUsername("service-account-" + VeneerRealm.PORTAL.clientId());
+    account.setEnabled(true);
+    account.setServiceAccountClientId(VeneerRealm.PORTAL.clientId());
+    account.setRealmRoles(List.of(VeneerRealm.CONSOLE_PROXY_ROLE));
+    return account;
   }
 
   /** Scripts and other services: client credentials, acting as the client's service account. */

@@ -20,12 +20,22 @@ import org.keycloak.representations.idm.UserRepresentation;
 public final class VeneerRealm {
 
   public static final Set<String> ROLES = Set.of("admin", "user");
+
+  /**
+   * The realm role of the web portal's own service account (not in {@link #ROLES}: no person gets
+   * it), with which its console proxy, alone, may redeem console tickets at the control plane.
+   */
+  public static final String CONSOLE_PROXY_ROLE = "console-proxy";
+
   public static final Set<String> GROUPS = Set.of("engineering", "finance");
 
   /** Every token of the realm names this audience; resource servers require it. */
   public static final String AUDIENCE = "veneer-api";
 
-  /** The web portal's confidential client (authorization code + PKCE S256). */
+  /**
+   * The web portal's confidential client (authorization code + PKCE S256 for people; client
+   * credentials for itself, as a service account with {@link #CONSOLE_PROXY_ROLE}).
+   */
   public static final ClientCredentials PORTAL =
       new ClientCredentials("veneer-portal", "veneer-portal-secret");
 

@@ -17,7 +17,10 @@ import java.util.function.Function;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.web.client.RestClient;
 
-/** The control plane's REST API ({@code /api/v1}), called as the logged-in person. */
+/**
+ * The control plane's REST API ({@code /api/v1}), called as the logged-in person; console tickets
+ * are redeemed as the portal itself.
+ */
 public final class ControlPlane {
 
   /** Pages followed for one list: 20 x 200 items is more than the portal shows on one page. */
@@ -26,9 +29,11 @@ public final class ControlPlane {
   private static final int PAGE_SIZE = 200;
 
   private final RestClient rest;
+  private final RestClient asThePortal;
 
-  ControlPlane(RestClient rest) {
+  ControlPlane(RestClient rest, RestClient asThePortal) {
     this.rest = rest;
+    this.asThePortal = asThePortal;
   }
 
   /**
@@ -89,13 +94,15 @@ public final class ControlPlane {
   }
 
   /**
-   * Uses up a console ticket, as the person it was issued to, for its desktop's display endpoint
-   * (403 for an unknown, expired, used or someone else's ticket).
+   * Uses up a console ticket that the person with {@code subject} presented, for its desktop's
+   * display endpoint, with the portal's own service credential (the only one the control plane lets
+   * redeem); 403 for an unknown, expired, used or someone else's ticket.
    */
-  public ConsoleAccess redeemConsoleTicket(String ticket) {
-    return rest.post()
+  public ConsoleAccess redeemConsoleTicket(String ticket, String subject) {
+    return asThePortal
+        .post()
         .uri("console-tickets/redeem")
-        .body(new Redemption(ticket))
+        .body(new Redemption(ticket, subject))
         .retrieve()
         .body(ConsoleAccess.class);
   }

@@ -26,17 +26,11 @@ public final class ControlPlaneViews {
   public record ConsoleTicket(String ticket, UUID desktopId, Instant expiresAt) {}
 
   /**
-   * A redeemed ticket: the desktop's display at {@code host}:{@code port} or {@code unixSocket} (as
-   * seen from its host), with its VNC password. Never sent to the browser.
+   * A redeemed ticket: the desktop's display at {@code host}:{@code port} ({@code host} is its
+   * host's own address, not one its agent named), with its VNC password. Never sent to the browser.
    */
   public record ConsoleAccess(
-      UUID desktopId,
-      String hostId,
-      String host,
-      Integer port,
-      String unixSocket,
-      String password,
-      String protocol) {
+      UUID desktopId, String hostId, String host, Integer port, String password, String protocol) {
 
     @Override
     public String toString() {
@@ -102,5 +96,5 @@ public final class ControlPlaneViews {
 
   record CreateDesktop(UUID poolId) {}
 
-  record Redemption(String ticket) {}
+  record Redemption(String ticket, String subject) {}
 }

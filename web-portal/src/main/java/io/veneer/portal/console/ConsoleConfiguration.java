@@ -23,10 +23,13 @@ class ConsoleConfiguration implements WebSocketConfigurer {
 
   private final PortalProperties properties;
   private final ControlPlane controlPlane;
+  private final ConsoleSessions sessions;
 
-  ConsoleConfiguration(PortalProperties properties, ControlPlane controlPlane) {
+  ConsoleConfiguration(
+      PortalProperties properties, ControlPlane controlPlane, ConsoleSessions sessions) {
     this.properties = properties;
     this.controlPlane = controlPlane;
+    this.sessions = sessions;
   }
 
   @Override
@@ -37,7 +40,7 @@ class ConsoleConfiguration implements WebSocketConfigurer {
     var originFirst = new OriginHandshakeInterceptor();
     originFirst.setAllowedOriginPatterns(List.of(origins));
     registry
-        .addHandler(new ConsoleProxy(), "/console/ws")
+        .addHandler(new ConsoleProxy(sessions), "/console/ws")
         .addInterceptors(originFirst, new ConsoleHandshake(controlPlane))
         .setAllowedOriginPatterns(origins);
   }

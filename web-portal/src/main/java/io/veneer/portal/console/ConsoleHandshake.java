@@ -3,6 +3,8 @@ package io.veneer.portal.console;
 import io.veneer.portal.backend.BackendProblem;
 import io.veneer.portal.backend.ControlPlane;
 import io.veneer.portal.backend.ControlPlaneViews.ConsoleAccess;
+import io.veneer.portal.security.PortalUser;
+import jakarta.servlet.http.HttpSession;
 import java.security.Principal;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -18,8 +22,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Admits a console socket only when the control plane redeems its ticket for the logged-in person
- * (the call carries their token) and the ticket is for the desktop the socket names. The Origin
- * header is checked before this, so a page on a foreign site never reaches, nor burns, a ticket.
+ * (the portal redeems with its own service credential, naming the person's subject) and the ticket
+ * is for the desktop the socket names. The Origin header is checked before this, so a page on a
+ * foreign site never reaches, nor burns, a ticket.
  */
 class ConsoleHandshake implements HandshakeInterceptor {
 
@@ -39,8 +44,11 @@ class ConsoleHandshake implements HandshakeInterceptor {
       ServerHttpResponse response,
       WebSocketHandler handler,
       Map<String, Object> attributes) {
-    Principal principal = request.getPrincipal();
-    if (principal == null) {
+    HttpSession session =
+        request instanceof ServletServerHttpRequest servlet
+            ? servlet.getServletRequest().getSession(false)
+            : null;
+    if (!(request.getPrincipal() instanceof Authentication principal) || session == null) {
       log.info("event=console.refused reason=\"not logged in\"");
       response.setStatusCode(HttpStatus.UNAUTHORIZED);
       return false;
@@ -59,7 +67,7 @@ class ConsoleHandshake implements HandshakeInterceptor {
     }
     ConsoleAccess access;
     try {
-      access = controlPlane.redeemConsoleTicket(ticket);
+      access = controlPlane.redeemConsoleTicket(ticket, PortalUser.of(principal).subject());
     } catch (BackendProblem p) {
       HttpStatus status = p.status() < 500 ? HttpStatus.FORBIDDEN : HttpStatus.BAD_GATEWAY;
       return refuse(response, status, desktopId, principal, p.detail());
@@ -79,6 +87,7 @@ class ConsoleHandshake implements HandshakeInterceptor {
           "display protocol " + access.protocol());
     }
     attributes.put(ACCESS, access);
+    attributes.put(ConsoleSessions.HTTP_SESSION, session);
     log.info("event=console.admitted desktop={} user={}", desktopId, principal.getName());
     return true;
   }

@@ -8,9 +8,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -23,10 +21,11 @@ import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
- * Connects an admitted browser socket (noVNC) to the desktop's display the control plane named
- * (host:port, or a unix socket), does the RFB security handshake on both sides ({@link
- * RfbSecurity}: the proxy answers the display's VNC password challenge, the browser is offered
- * security type None), then relays bytes both ways unchanged.
+ * Connects an admitted browser socket (noVNC) to the desktop's display at the host:port the control
+ * plane named (the host's own address, not one its agent reported), does the RFB security handshake
+ * on both sides ({@link RfbSecurity}: the proxy answers the display's VNC password challenge, the
+ * browser is offered security type None), then relays bytes both ways unchanged, for as long as the
+ * portal session that opened it lasts ({@link ConsoleSessions}).
  */
 class ConsoleProxy extends BinaryWebSocketHandler {
 
@@ -35,6 +34,12 @@ class ConsoleProxy extends BinaryWebSocketHandler {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
   private static final int SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
+
+  private final ConsoleSessions sessions;
+
+  ConsoleProxy(ConsoleSessions sessions) {
+    this.sessions = sessions;
+  }
 
   @Override
   public void afterConnectionEstablished(WebSocketSession session) {
@@ -46,6 +51,7 @@ class ConsoleProxy extends BinaryWebSocketHandler {
     Thread.ofVirtual()
         .name("console-" + access.desktopId())
         .start(() -> relay(access, fromBrowser, browser));
+    sessions.watch(session);
   }
 
   private static void relay(ConsoleAccess access, BrowserInput fromBrowser, WebSocketSession ws) {
@@ -115,13 +121,14 @@ class ConsoleProxy extends BinaryWebSocketHandler {
 
   @Override
   public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+    sessions.forget(session);
     BrowserInput fromBrowser = (BrowserInput) session.getAttributes().remove(FROM_BROWSER);
     if (fromBrowser != null) {
       fromBrowser.end();
     }
   }
 
-  /** A connection to the display, over TCP or a unix socket. */
+  /** A connection to the display. */
   private record Display(InputStream in, OutputStream out, Closeable connection)
       implements Closeable {
     @Override
@@ -131,10 +138,6 @@ class ConsoleProxy extends BinaryWebSocketHandler {
   }
 
   private static Display connect(ConsoleAccess access) throws IOException {
-    if (access.unixSocket() != null && !access.unixSocket().isBlank()) {
-      SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(access.unixSocket()));
-      return new Display(new ChannelInput(channel), new ChannelOutput(channel), channel);
-    }
     if (access.host() == null || access.port() == null) {
       throw new IOException("the control plane named no display endpoint");
     }
@@ -230,48 +233,6 @@ class ConsoleProxy extends BinaryWebSocketHandler {
         byte[] copy = new byte[length];
         System.arraycopy(bytes, offset, copy, 0, length);
         session.sendMessage(new BinaryMessage(copy));
-      }
-    }
-  }
-
-  /** Reads a blocking unix-socket channel (reads and writes may run at the same time). */
-  private static final class ChannelInput extends InputStream {
-    private final SocketChannel channel;
-
-    ChannelInput(SocketChannel channel) {
-      this.channel = channel;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      return length == 0 ? 0 : channel.read(ByteBuffer.wrap(buffer, offset, length));
-    }
-  }
-
-  /** Writes a blocking unix-socket channel. */
-  private static final class ChannelOutput extends OutputStream {
-    private final SocketChannel channel;
-
-    ChannelOutput(SocketChannel channel) {
-      this.channel = channel;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
       }
     }
   }

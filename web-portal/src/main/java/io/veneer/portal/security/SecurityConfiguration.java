@@ -16,13 +16,13 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.web.HttpSessionOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 
 /**
  * Login with Keycloak (authorization code + PKCE): tokens stay in the server-side session, the
@@ -93,8 +93,14 @@ public class SecurityConfiguration {
 
   /** Tokens live in the person's HTTP session: gone at logout or when the session expires. */
   @Bean
-  OAuth2AuthorizedClientRepository authorizedClientRepository() {
-    return new HttpSessionOAuth2AuthorizedClientRepository();
+  SessionTokens authorizedClientRepository() {
+    return new SessionTokens();
+  }
+
+  /** Publishes the end of every HTTP session, at which its console sockets close. */
+  @Bean
+  static HttpSessionEventPublisher httpSessionEventPublisher() {
+    return new HttpSessionEventPublisher();
   }
 
   /**

@@ -3,12 +3,11 @@ package io.veneer.portal.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veneer.portal.testing.FakeOidcProvider;
 import io.veneer.portal.testing.FakeVncServer;
 import io.veneer.portal.testing.PortalSession;
 import io.veneer.portal.testing.TestPortal;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -57,6 +56,25 @@ class ConsoleProxyTest {
     socket.sendBinary(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), true);
     assertThat(received.await(HANDSHAKE + 5)).endsWith("hello");
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theProxyRedeemsWithThePortalsOwnCredentialNamingThePersonWhoPresentedTheTicket()
+      throws Exception {
+    Fixture uma = fixture("uma");
+    String ticket = ticket(uma.session().get("/desktops/" + uma.desktop() + "/console"));
+    int redemptions = redemptions();
+
+    Received received = new Received();
+    open(uma.session(), uma.desktop(), ticket, portalOrigin(), received);
+    assertThat(received.await(FakeVncServer.GREETING.length)).startsWith("RFB");
+
+    assertThat(
+            portal.controlPlane().calls().stream()
+                .filter(c -> c.path().equals("/api/v1/console-tickets/redeem"))
+                .skip(redemptions))
+        .singleElement()
+        .satisfies(c -> assertThat(c.user()).isEqualTo(FakeOidcProvider.SERVICE_ACCOUNT));
   }
 
   @Test
@@ -253,21 +271,7 @@ class ConsoleProxyTest {
   private static WebSocket open(
       PortalSession session, UUID desktop, String ticket, String origin, Received listener)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-    URI uri =
-        URI.create(
-            "ws://127.0.0.1:"
-                + portal.baseUri().getPort()
-                + "/console/ws?desktop="
-                + desktop
-                + "&ticket="
-                + ticket);
-    WebSocket.Builder builder =
-        HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin);
-    String cookies = session.cookieHeader();
-    if (!cookies.isEmpty()) {
-      builder.header("Cookie", cookies);
-    }
-    return builder.buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
+    return session.openConsole(desktop, ticket, origin, listener);
   }
 
   @FunctionalInterface

@@ -18,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * sees their own desktops (others' are 404) and entitled pools; admins see all; hosts are admins'.
  * Illegal moves are 409 problem+json with words, as the real one answers. Console tickets follow
  * the real rules: issued to the owner (or an admin) of a RUNNING desktop with a display, redeemed
- * once, by the same user, before they expire; any other redemption is 403 and burns the ticket.
+ * once, only with the console-proxy role (anyone else is 403 and the ticket stays unused), for the
+ * same person, before they expire; any other redemption is 403 and burns the ticket.
  */
 public final class FakeControlPlane extends FakeHttpServer {
 
@@ -168,13 +169,16 @@ public final class FakeControlPlane extends FakeHttpServer {
         "POST",
         "/api/v1/console-tickets/redeem",
         (x, m, c) -> {
-          Caller caller = requireCaller(c);
-          Object value = jsonBody(x).get("ticket");
+          if (!requireCaller(c).roles().contains("console-proxy")) {
+            throw new Problem(403, "Only the console proxy may redeem console tickets");
+          }
+          Map<?, ?> body = jsonBody(x);
+          Object value = body.get("ticket");
           Ticket ticket = value == null ? null : tickets.remove(value.toString());
           Map<String, Object> desktop = ticket == null ? null : desktops.get(ticket.desktopId());
           if (ticket == null
               || !ticket.expiresAt().isAfter(Instant.now())
-              || !ticket.user().equals(caller.subject())
+              || !ticket.user().equals(body.get("subject"))
               || desktop == null
               || !"RUNNING".equals(desktop.get("state"))) {
             throw new Problem(

@@ -12,25 +12,32 @@ import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OpenID provider just big enough for the portal's login: discovery, an authorization endpoint
  * that logs in whoever {@link #nextLogin} names at once, a token endpoint that checks the client
- * secret and the PKCE verifier, and signing keys. Tokens are signed JWTs shaped like Keycloak's
- * ({@code preferred_username}, {@code realm_access.roles}).
+ * secret and the PKCE verifier (or gives the portal's client its own token by client credentials,
+ * as its service account, with the console-proxy role), and signing keys. Tokens are signed JWTs
+ * shaped like Keycloak's ({@code preferred_username}, {@code realm_access.roles}).
  */
 public final class FakeOidcProvider extends FakeHttpServer {
 
   public static final String CLIENT_ID = "veneer-portal";
   public static final String CLIENT_SECRET = "portal-secret";
+
+  /** The subject of the portal's own (client-credentials) tokens, as Keycloak names it. */
+  public static final String SERVICE_ACCOUNT = "service-account-" + CLIENT_ID;
 
   /** What the authorization endpoint was given, kept until the code is redeemed. */
   private record Grant(String username, Set<String> roles, String nonce, String challenge) {}
@@ -45,6 +52,10 @@ public final class FakeOidcProvider extends FakeHttpServer {
   private volatile String nextUser = "nobody";
   private volatile Set<String> nextRoles = Set.of("user");
   private volatile String lastChallengeMethod;
+  private volatile Duration tokenLifetime = Duration.ofSeconds(300);
+  private volatile boolean refreshable;
+  private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
+  private final AtomicInteger refreshes = new AtomicInteger();
 
   public FakeOidcProvider() {
     try {
@@ -90,6 +101,24 @@ public final class FakeOidcProvider extends FakeHttpServer {
           }
           Map<String, String> form =
               form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          if ("client_credentials".equals(form.get("grant_type"))) {
+            return Map.of(
+                "access_token", serviceToken(), "token_type", "Bearer", "expires_in", 300);
+          }
+          if ("refresh_token".equals(form.get("grant_type"))) {
+            Grant refreshed = refreshTokens.get(String.valueOf(form.get("refresh_token")));
+            if (refreshed == null) {
+              return new Reply(400, Map.of("error", "invalid_grant"));
+            }
+            refreshes.incrementAndGet();
+            return Map.of(
+                "access_token",
+                accessToken(refreshed.username(), refreshed.roles()),
+                "token_type",
+                "Bearer",
+                "expires_in",
+                tokenLifetime.toSeconds());
+          }
           Grant grant = codes.remove(form.get("code"));
           if (grant == null) {
             throw new Problem(400, "unknown code");
@@ -99,17 +128,18 @@ public final class FakeOidcProvider extends FakeHttpServer {
           if (verifier == null || !s256(verifier).equals(grant.challenge())) {
             throw new Problem(400, "PKCE verification failed");
           }
-          return Map.of(
-              "access_token",
-              accessToken(grant.username(), grant.roles()),
-              "id_token",
-              idToken(grant),
-              "token_type",
-              "Bearer",
-              "expires_in",
-              300,
-              "scope",
-              "openid");
+          Map<String, Object> tokens = new HashMap<>();
+          tokens.put("access_token", accessToken(grant.username(), grant.roles()));
+          tokens.put("id_token", idToken(grant));
+          tokens.put("token_type", "Bearer");
+          tokens.put("expires_in", tokenLifetime.toSeconds());
+          tokens.put("scope", "openid");
+          if (refreshable) {
+            String refreshToken = UUID.randomUUID().toString();
+            refreshTokens.put(refreshToken, grant);
+            tokens.put("refresh_token", refreshToken);
+          }
+          return tokens;
         });
     start();
   }
@@ -118,6 +148,25 @@ public final class FakeOidcProvider extends FakeHttpServer {
   public void nextLogin(String username, Set<String> roles) {
     nextUser = username;
     nextRoles = Set.copyOf(roles);
+  }
+
+  /**
+   * Access tokens from the next login on (and their refreshes) live {@code lifetime}; with {@code
+   * refreshable}, logins also get a refresh token the token endpoint honours.
+   */
+  public void tokensFromNextLogin(Duration lifetime, boolean refreshable) {
+    this.tokenLifetime = lifetime;
+    this.refreshable = refreshable;
+  }
+
+  /** From now on, every refresh token given out so far is refused (revoked). */
+  public void refusesRefreshes() {
+    refreshTokens.clear();
+  }
+
+  /** How many times a refresh token was redeemed. */
+  public int refreshes() {
+    return refreshes.get();
   }
 
   public String issuer() {
@@ -137,6 +186,21 @@ public final class FakeOidcProvider extends FakeHttpServer {
             .audience("veneer-api")
             .claim("preferred_username", username)
             .claim("realm_access", Map.of("roles", List.copyOf(roles)))
+            .issueTime(new Date())
+            .expirationTime(Date.from(Instant.now().plus(tokenLifetime)))
+            .build());
+  }
+
+  /** The portal's own token: its service account, with the console-proxy realm role. */
+  private String serviceToken() {
+    return sign(
+        new JWTClaimsSet.Builder()
+            .issuer(issuer())
+            .subject(SERVICE_ACCOUNT)
+            .audience("veneer-api")
+            .claim("client_id", CLIENT_ID)
+            .claim("preferred_username", SERVICE_ACCOUNT)
+            .claim("realm_access", Map.of("roles", List.of("console-proxy")))
             .issueTime(new Date())
             .expirationTime(Date.from(Instant.now().plusSeconds(300)))
             .build());

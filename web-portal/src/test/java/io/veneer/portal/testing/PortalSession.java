@@ -7,12 +7,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -119,6 +124,30 @@ public final class PortalSession {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Opens the portal's console socket for {@code desktop} with {@code ticket}, as this browser (its
+   * cookies) on a page of {@code origin}.
+   */
+  public WebSocket openConsole(
+      UUID desktop, String ticket, String origin, WebSocket.Listener listener)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    URI uri =
+        URI.create(
+            "ws://127.0.0.1:"
+                + portal.baseUri().getPort()
+                + "/console/ws?desktop="
+                + desktop
+                + "&ticket="
+                + ticket);
+    WebSocket.Builder builder =
+        HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin);
+    String cookieHeader = cookieHeader();
+    if (!cookieHeader.isEmpty()) {
+      builder.header("Cookie", cookieHeader);
+    }
+    return builder.buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
   }
 
   /** The Cookie header this browser would send to the portal (for a WebSocket). */

@@ -19,15 +19,16 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Browser console tickets: the portal asks for one for its user's desktop, hands it to the browser,
- * and its WebSocket proxy redeems it, as the same user, for the display's endpoint.
+ * Browser console tickets: the portal asks for one for its user's desktop, as that user, hands it
+ * to the browser, and its WebSocket proxy redeems it with the portal's own service credential (the
+ * {@code console-proxy} role) for the display's endpoint, naming the person who presented it.
  */
 @RestController
 @Tag(name = "console")
 class ConsoleController {
 
-  /** The body of a redemption: the ticket the browser presented. */
-  record Redemption(String ticket) {}
+  /** The body of a redemption: the ticket a browser presented, and its person's {@code sub}. */
+  record Redemption(String ticket, String subject) {}
 
   private final ConsoleTickets tickets;
 
@@ -52,12 +53,13 @@ class ConsoleController {
       operationId = "redeemConsoleTicket",
       summary = "Redeems a console ticket",
       description =
-          "The portal's console proxy redeems the ticket its browser presented, as the same"
-              + " user, for the display's endpoint; a ticket works once, and not after it "
-              + "expires.")
-  @PostMapping("/api/v1/console-tickets/redeem")
+          "Only for the portal's console proxy (its service account's console-proxy role; any"
+              + " other caller, admins included, gets 403 and the ticket stays unused): redeems"
+              + " the ticket a browser presented, for the person (subject) who presented it, for"
+              + " the display's endpoint at its host's own address; a ticket works once, and not"
+              + " after it expires or its desktop was handed on.")
+  @PostMapping(SecurityConfiguration.CONSOLE_REDEMPTION)
   ConsoleAccess redeem(
-      JwtAuthenticationToken token,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content =
                   @Content(
@@ -66,6 +68,6 @@ class ConsoleController {
                           @ExampleObject(name = "a ticket", value = RequestExamples.REDEMPTION)))
           @RequestBody
           Redemption redemption) {
-    return tickets.redeem(SecurityConfiguration.callerOf(token), redemption.ticket());
+    return tickets.redeem(redemption.subject(), redemption.ticket());
   }
 }

@@ -25,7 +25,7 @@ final class RequestExamples {
 
   static final String REDEMPTION =
       """
-      {"ticket": "3q2+7w8Kp0yZ5Yl1mC4r9Q"}
+      {"ticket": "3q2+7w8Kp0yZ5Yl1mC4r9Q", "subject": "5f0c1a2e-alice"}
       """;
 
   private RequestExamples() {}
