@@ -63,6 +63,17 @@ public final class History implements AutoCloseable {
     }
   }
 
+  /** Writes out what is buffered, so that {@link #read} sees every fact recorded so far. */
+  public void flush() {
+    synchronized (out) {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Could not write to the history " + file, e);
+      }
+    }
+  }
+
   /** Every fact of the history in {@code file}, in the order they were written. */
   public static List<Fact> read(Path file) {
     try (Stream<String> lines = Files.lines(file)) {

@@ -119,6 +119,21 @@ public final class ControlPlaneProcess implements AutoCloseable {
     return "127.0.0.1:" + agentPort;
   }
 
+  /** The agent gateway's port on loopback. */
+  public int agentPort() {
+    return agentPort;
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL (kill -9): no shutdown hook, no goodbye to its agents or its database sessions. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   public Path log() {
     return log;
   }
