@@ -166,6 +166,7 @@ public final class HistoryChecker {
 
       return new RunFigures(
           name,
+          all(Fact.FaultBegan.class).size(),
           attempts.size(),
           desktopsByKey.size(),
           acknowledged.size(),

@@ -7,6 +7,7 @@ import java.util.List;
  * What the checker found in one run of a history. Every count after {@code acknowledged} is a
  * broken promise: all zero, and every acknowledged desktop converged, is a pass.
  *
+ * @param faults faults injected in the run
  * @param operations request attempts, retries included
  * @param requests distinct requests (idempotency keys)
  * @param acknowledged requests answered with a desktop
@@ -20,11 +21,12 @@ import java.util.List;
  * @param eventsOutOfOrder events read before an earlier event of the same key
  * @param notConverged acknowledged desktops not RUNNING on one host at the run's end
  * @param toConverge from the end of the run's last fault to the last acknowledged desktop seen
- *     RUNNING (zero when nothing had to recover)
+ *     RUNNING (zero when nothing had to recover or the run had no fault)
  * @param examples a few of the anomalies, by id
  */
 public record RunFigures(
     String run,
+    int faults,
     int operations,
     int requests,
     int acknowledged,
@@ -56,7 +58,7 @@ public record RunFigures(
   /** One row of docs/reliability.md's tables. */
   public String row() {
     return String.format(
-        "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d / %d | %d | %d | %.1f s |",
+        "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d / %d | %d | %d | %s |",
         run,
         operations,
         requests,
@@ -70,7 +72,7 @@ public record RunFigures(
         eventsDuplicated,
         eventsOutOfOrder,
         notConverged,
-        toConverge.toMillis() / 1000.0);
+        faults == 0 ? "no fault" : String.format("%.1f s", toConverge.toMillis() / 1000.0));
   }
 
   public static String header() {

@@ -29,7 +29,10 @@ public sealed interface Fault {
     return hosts.subList(hosts.size() - count, hosts.size());
   }
 
-  /** The agents die as by SIGKILL, their guests with them, and are started again after a while. */
+  /**
+   * The agents die as by SIGKILL, their guests with them, and are started again after a while; an
+   * admin resumes the hosts the control plane gave up meanwhile.
+   */
   record AgentsKilled(List<String> hosts, Duration down) implements Fault {
     @Override
     public String name() {
@@ -50,6 +53,7 @@ public sealed interface Fault {
     public void end(StormStack stack) throws InterruptedException {
       Thread.sleep(down.toMillis());
       stack.fleet().restart(hosts);
+      stack.resumeUnreachable(hosts);
     }
   }
 
@@ -78,7 +82,15 @@ public sealed interface Fault {
     public void end(StormStack stack) throws InterruptedException {
       Thread.sleep(cut.toMillis());
       stack.fleet().heal(hosts);
-      stack.resumeUnreachable(hosts);
+      List<String> givenUp = stack.resumeUnreachable(hosts);
+      if (givenUp.size() != hosts.size()) {
+        throw new IllegalStateException(
+            "The partition did not outlast the heartbeat grace: of "
+                + hosts
+                + " only "
+                + givenUp
+                + " were UNREACHABLE; cut them for longer");
+      }
     }
   }
 

@@ -237,14 +237,21 @@ public final class StormStack implements AutoCloseable {
     return api().post("/api/v1/pools", spec).path("id").asString();
   }
 
-  /** An admin orders the hosts UP again where the control plane gave them up as UNREACHABLE. */
-  public void resumeUnreachable(List<String> hostIds) {
+  /**
+   * An admin orders the hosts UP again where the control plane gave them up as UNREACHABLE.
+   *
+   * @return those hosts
+   */
+  public List<String> resumeUnreachable(List<String> hostIds) {
+    List<String> resumed = new ArrayList<>();
     for (JsonNode host : api().hosts()) {
       String id = host.path("id").asString();
       if (hostIds.contains(id) && host.path("state").asString().equals("UNREACHABLE")) {
         api().post("/api/v1/hosts/" + id + "/resume", Map.of());
+        resumed.add(id);
       }
     }
+    return resumed;
   }
 
   /** The desktops already in the fleet before the storm, requested 32 at a time. */

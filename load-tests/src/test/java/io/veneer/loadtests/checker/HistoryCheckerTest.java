@@ -76,6 +76,7 @@ class HistoryCheckerTest {
     assertThat(figures.acknowledged()).isEqualTo(2);
     // The fault ended at 5 s; bob's desktop was seen RUNNING at 8 s.
     assertThat(figures.toConverge()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(figures.faults()).isEqualTo(1);
   }
 
   static Stream<Arguments> plantedAnomalies() {
