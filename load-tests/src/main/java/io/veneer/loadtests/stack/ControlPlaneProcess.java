@@ -114,11 +114,6 @@ public final class ControlPlaneProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + httpPort);
   }
 
-  /** The agent gateway, as agents dial it: {@code host:port}. */
-  public String agentGateway() {
-    return "127.0.0.1:" + agentPort;
-  }
-
   /** The agent gateway's port on loopback. */
   public int agentPort() {
     return agentPort;
