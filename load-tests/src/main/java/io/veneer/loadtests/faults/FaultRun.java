@@ -15,10 +15,11 @@ import java.util.logging.Logger;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One run of the suite: a storm of {@code requests} desktop requests arriving over {@code spread}
- * (each person's client retrying with its idempotency key against either replica), the fault
- * injected a third of the way in and ended as it says, then the wait for every acknowledged desktop
- * to run, the run's end recorded, and the checker's figures for it.
+ * One run of the suite: a pool of its own with room for every request, a storm of {@code requests}
+ * desktop requests arriving over {@code spread} (each person's client retrying with its idempotency
+ * key against either replica), the fault injected a third of the way in and ended as it says, then
+ * the wait for every acknowledged desktop to run, the run's end recorded, and the checker's figures
+ * for it.
  */
 public record FaultRun(String name, int requests, Duration spread) {
 
@@ -28,6 +29,7 @@ public record FaultRun(String name, int requests, Duration spread) {
     History history = stack.history();
     Instant begin = Instant.now();
     history.record(new Fact.RunBegan(begin, name));
+    String pool = stack.createPool(requests);
     long pauseNanos = spread.toNanos() / Math.max(1, requests);
     try (ExecutorService people = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<?> injured =
@@ -44,7 +46,7 @@ public record FaultRun(String name, int requests, Duration spread) {
               });
       for (int i = 0; i < requests; i++) {
         String owner = name + "-" + i;
-        people.execute(() -> stack.request(owner));
+        people.execute(() -> stack.request(pool, owner));
         Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
       }
       injured.get();
