@@ -55,7 +55,9 @@ class FleetStormTest {
             Duration.ofSeconds(60),
             StormSettings.jarFromMaven(),
             List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            Path.of(System.getProperty("veneer.loadtests.target", "target")));
+            Path.of(System.getProperty("veneer.loadtests.target", "target")),
+            Map.of(),
+            Map.of());
     try (StormStack stack = StormStack.start(settings)) {
       StormReport report = StormReport.begin(stack, "ci-200-on-20");
       CountDownLatch go = new CountDownLatch(1);

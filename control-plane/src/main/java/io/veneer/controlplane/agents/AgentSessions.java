@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -59,11 +60,18 @@ public class AgentSessions {
       stream.onNext(ControlMessage.newBuilder().setDesiredSet(set).build());
     }
 
-    /** Sends what differs from {@code desired}; returns how many messages that took. */
-    synchronized int sendDifference(List<DesiredDesktop> desired) {
+    /**
+     * Sends what differs from the desired set, read under the session's lock: two refreshes of one
+     * host at once must not send their sets in the other order, or the staler one would remove a
+     * desktop the fresher one had just sent, with a generation no later upsert could undo (the
+     * fault suite's history caught desktops started and removed for good that way). Returns how
+     * many messages that took.
+     */
+    synchronized int sendDifference(Supplier<List<DesiredDesktop>> desiredSet) {
       if (!open) {
         return 0;
       }
+      List<DesiredDesktop> desired = desiredSet.get();
       int messages = 0;
       Map<String, DesiredDesktop> now = new HashMap<>();
       for (DesiredDesktop desktop : desired) {
@@ -146,7 +154,7 @@ public class AgentSessions {
         byHost.remove(hostId, session);
         return;
       }
-      int messages = session.sendDifference(reports.desiredFor(hostId));
+      int messages = session.sendDifference(() -> reports.desiredFor(hostId));
       if (messages > 0) {
         log.debug("event=agent.pushed host={} messages={}", hostId, messages);
       }

@@ -369,6 +369,15 @@ public class Desktop implements Persistable<UUID> {
     specChanged();
   }
 
+  /**
+   * Its host was fenced but holds its disk, which nothing else may replace: it stays placed there,
+   * waiting for its host, and says so. A change of its status only.
+   */
+  public void awaitHost(String reason) {
+    failureReason = reason;
+    statusChanged();
+  }
+
   /** Whether it is on its way out or gone. */
   public boolean leaving() {
     return !live();

@@ -11,6 +11,9 @@ import io.veneer.controlplane.hosts.HostLifecycle;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostView;
 import io.veneer.controlplane.placement.ResourceClaims;
+import io.veneer.controlplane.pools.Pool;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.security.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +22,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * An operator confirms a host is gone (powered off, isolated): only then are its desktops rebuilt
- * elsewhere, so a desktop never runs twice. Desktops being deleted are simply gone; the others are
- * placed again from a fresh overlay, keeping their owner.
+ * elsewhere, so a desktop never runs twice. Desktops being deleted are simply gone; pooled ones are
+ * placed again from a fresh overlay, keeping their owner. A dedicated desktop is never rebuilt on a
+ * fresh disk: its user's data is on the fenced host, so it stays placed there, keeps its claim, and
+ * waits for its host to be registered again (its disks are local to the host: none moves).
  */
 @Service
 public class HostFencing {
@@ -31,6 +36,7 @@ public class HostFencing {
   private final DesktopRepository desktops;
   private final DesktopService desktopService;
   private final ResourceClaims claims;
+  private final PoolRepository pools;
   private final DesktopEvents events;
   private final AuditLog audit;
 
@@ -39,8 +45,10 @@ public class HostFencing {
       DesktopRepository desktops,
       DesktopService desktopService,
       ResourceClaims claims,
+      PoolRepository pools,
       DesktopEvents events,
       AuditLog audit) {
+    this.pools = pools;
     this.audit = audit;
     this.hosts = hosts;
     this.desktops = desktops;
@@ -55,9 +63,17 @@ public class HostFencing {
     Host host = hosts.get(hostId);
     hosts.changeState(host, HostLifecycle.FENCED_BY_ADMIN, "fenced by " + caller.subject());
     int moved = 0;
+    int waiting = 0;
     for (Desktop desktop : desktops.findPlacedOn(hostId)) {
       if (desktop.state() == DesktopState.DELETING) {
         desktopService.removed(desktop);
+      } else if (dedicated(desktop)) {
+        desktop.awaitHost(
+            "host "
+                + hostId
+                + " was fenced; the desktop keeps its disk there and waits for its host"
+                + " (register the host again to bring it back)");
+        waiting++;
       } else {
         claims.release(desktop.id());
         desktop.reschedule("host " + hostId + " was fenced; the desktop is placed again");
@@ -65,8 +81,22 @@ public class HostFencing {
       }
       events.publishTransitions(desktop, caller.subject());
     }
-    audit.record(caller, "host.fence", "host", hostId, moved + " desktops placed again");
-    log.warn("event=host.fenced host={} by={} rescheduled={}", hostId, caller.subject(), moved);
+    audit.record(
+        caller,
+        "host.fence",
+        "host",
+        hostId,
+        moved + " desktops placed again, " + waiting + " dedicated ones wait for the host");
+    log.warn(
+        "event=host.fenced host={} by={} rescheduled={} waitingForHost={}",
+        hostId,
+        caller.subject(),
+        moved,
+        waiting);
     return hosts.view(host);
+  }
+
+  private boolean dedicated(Desktop desktop) {
+    return pools.findById(desktop.poolId()).map(Pool::kind).orElse(null) == PoolKind.DEDICATED;
   }
 }

@@ -63,6 +63,13 @@ public final class FollowingAgent implements AutoCloseable {
     return this;
   }
 
+  /** Its next stream presents {@code token}: an admin issued the host a new one. */
+  public synchronized FollowingAgent withToken(String token) {
+    headers.discardAll(TOKEN);
+    headers.put(TOKEN, token);
+    return this;
+  }
+
   /** Ends the stream, as an agent that restarts does; what it holds stays. */
   public synchronized void disconnect() {
     if (toServer != null) {

@@ -81,9 +81,13 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   }
 
   private PoolSpec spec(String golden, int min, int max, int warm) {
+    return spec(PoolKind.POOLED, golden, min, max, warm);
+  }
+
+  private PoolSpec spec(PoolKind kind, String golden, int min, int max, int warm) {
     return new PoolSpec(
-        "pool-" + run,
-        PoolKind.POOLED,
+        kind.name().toLowerCase(java.util.Locale.ROOT) + "-pool-" + run,
+        kind,
         "tiny",
         golden,
         AgentMessages.GOLDEN_DIGEST,
@@ -323,6 +327,52 @@ class PoolControllerTest extends ControlPlaneSpringTest {
         "the desktop is placed on the other host",
         () -> other.equals(desktops.get(alice, desktop.id()).hostId()));
     assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
+  }
+
+  @Test
+  void aDedicatedDesktopOfAFencedHostWaitsForItsHostOnItsOwnDiskWhileAPooledOneMoves()
+      throws Exception {
+    UUID dedicatedPool = pools.create(admin, spec(PoolKind.DEDICATED, "v1", 0, 2, 0), null).id();
+    DesktopView dedicated =
+        desktops.create(alice, new DesktopService.CreateDesktop(dedicatedPool, null), null);
+    DesktopView pooled =
+        desktops.create(bob, new DesktopService.CreateDesktop(pool(0, 2, 0), null), null);
+    await(
+        "both desktops RUNNING",
+        () ->
+            desktops.get(alice, dedicated.id()).state() == DesktopState.RUNNING
+                && desktops.get(bob, pooled.id()).state() == DesktopState.RUNNING);
+    long disk = desktops.get(alice, dedicated.id()).osDiskGeneration();
+    agent.disconnect();
+    String other = "other-host-" + run;
+    hosts.register(new HostRegistration(other, new Resources(64, 262_144, 4_096), Map.of(), ""));
+    try (FollowingAgent otherAgent =
+        new FollowingAgent(server.port(), other, credentials.issue(other)).connect()) {
+
+      fencing.fence(admin, host);
+
+      // By the time the pooled desktop runs elsewhere, the dedicated one would have moved too.
+      await(
+          "the pooled desktop RUNNING on the other host",
+          () ->
+              other.equals(desktops.get(bob, pooled.id()).hostId())
+                  && desktops.get(bob, pooled.id()).state() == DesktopState.RUNNING);
+      DesktopView waiting = desktops.get(alice, dedicated.id());
+      assertThat(waiting.hostId()).as("it stays with its disk").isEqualTo(host);
+      assertThat(waiting.osDiskGeneration()).as("no fresh disk").isEqualTo(disk);
+      assertThat(waiting.failureReason()).contains("was fenced").contains("waits for its host");
+      assertThat(otherAgent.holding()).doesNotContain(dedicated.id().toString());
+    }
+
+    hosts.register(new HostRegistration(host, new Resources(64, 262_144, 4_096), Map.of(), ""));
+    // The host comes back with its disks: its agent holds the desktop still.
+    agent.withToken(credentials.issue(host)).connect();
+
+    await(
+        "the dedicated desktop RUNNING on its host again",
+        () -> desktops.get(alice, dedicated.id()).state() == DesktopState.RUNNING);
+    assertThat(desktops.get(alice, dedicated.id()).osDiskGeneration()).isEqualTo(disk);
+    assertThat(agent.osDiskGenerationOf(dedicated.id().toString())).isEqualTo(disk);
   }
 
   @Test

@@ -98,14 +98,27 @@ public final class ControlPlaneApi {
     return post("/api/v1/hosts/" + hostId + "/agent-token", Map.of()).path("agentToken").asString();
   }
 
-  /** An admin's request for a desktop of the pool on behalf of {@code owner}: the desktop. */
-  public JsonNode requestDesktop(String poolId, String owner) {
-    return post("/api/v1/desktops", Map.of("poolId", poolId, "owner", owner));
+  /**
+   * An admin's request for a desktop of the pool on behalf of {@code owner}: the desktop. A retry
+   * with the same {@code idempotencyKey} answers the same desktop.
+   */
+  public JsonNode requestDesktop(String poolId, String owner, String idempotencyKey) {
+    return send(
+        "POST",
+        "/api/v1/desktops",
+        Map.of("poolId", poolId, "owner", owner),
+        Map.of("Idempotency-Key", idempotencyKey));
   }
 
   private JsonNode send(String method, String path, Object body) {
+    return send(method, path, body, Map.of());
+  }
+
+  private JsonNode send(String method, String path, Object body, Map<String, String> headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path));
+    headers.forEach(builder::header);
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve(path))
+        builder
             .timeout(TIMEOUT)
             .header("Authorization", "Bearer " + token.get())
             .header("Content-Type", "application/json")

@@ -3,16 +3,21 @@ package io.veneer.loadtests.fleet;
 import io.veneer.agent.AgentSettings;
 import io.veneer.agent.NodeAgent;
 import io.veneer.agent.hypervisor.simulated.SimulatedHypervisor;
+import io.veneer.loadtests.history.History;
+import io.veneer.testsupport.kafka.TcpProxy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +26,11 @@ import java.util.logging.Logger;
  * token, its converger, heartbeats and reconnects) on the simulated driver. Each agent's loop is a
  * virtual thread and the gRPC channels share Netty's default event loop, so a thousand agents run
  * on a handful of platform threads.
+ *
+ * <p>Each agent dials its replica through a link of its own (a loopback {@link TcpProxy}), which
+ * the fault suite cuts (a partition) or points at another replica (the one left when a replica
+ * dies); and each agent can die and start again. Every guest each driver starts and ends, and every
+ * state each agent sees, goes into the fleet's one history.
  */
 public final class SimulatedFleet implements AutoCloseable {
 
@@ -29,13 +39,38 @@ public final class SimulatedFleet implements AutoCloseable {
   private static final Logger AGENT_LOGS = Logger.getLogger("io.veneer.agent");
   private static final Logger GRPC_LOGS = Logger.getLogger("io.grpc.internal");
 
-  /** One host of the fleet: registered, with its agent token and the replica its agent dials. */
-  public record Member(String hostId, String agentToken, String controlPlane) {}
+  /**
+   * One host of the fleet: registered, with its agent token and the replica port its agent dials.
+   */
+  public record Member(String hostId, String agentToken, int gatewayPort) {}
 
-  private final List<NodeAgent> agents;
+  /** One host's agent, the link it dials through, and the driver it runs guests on. */
+  private static final class Host {
+    final Member member;
+    final TcpProxy link;
+    final long bootMillis;
+    NodeAgent agent;
+    RecordingHypervisor driver;
 
-  private SimulatedFleet(List<NodeAgent> agents) {
-    this.agents = agents;
+    Host(Member member, long bootMillis) {
+      this.member = member;
+      this.link = TcpProxy.onFreePort().forwardTo(member.gatewayPort());
+      this.bootMillis = bootMillis;
+    }
+  }
+
+  private final Map<String, Host> hosts = new LinkedHashMap<>();
+  private final HostCapacity capacity;
+  private final Path dataRoot;
+  private final History history;
+  private final Map<String, String> agentEnvironment;
+
+  private SimulatedFleet(
+      HostCapacity capacity, Path dataRoot, History history, Map<String, String> agentEnvironment) {
+    this.agentEnvironment = agentEnvironment;
+    this.capacity = capacity;
+    this.dataRoot = dataRoot;
+    this.history = history;
   }
 
   /**
@@ -43,6 +78,8 @@ public final class SimulatedFleet implements AutoCloseable {
    *
    * @param dataRoot each agent's data directory is {@code <dataRoot>/<hostId>}
    * @param seed draws each host's boot time from {@code bootTime}, repeatably
+   * @param history where every driver's guests and every agent's observations are written
+   * @param agentEnvironment agent settings beside the fleet's (node-agent/README.md)
    */
   public static SimulatedFleet start(
       List<Member> members,
@@ -50,30 +87,21 @@ public final class SimulatedFleet implements AutoCloseable {
       BootTime bootTime,
       GoldenBlob golden,
       Path dataRoot,
-      long seed)
+      long seed,
+      History history,
+      Map<String, String> agentEnvironment)
       throws IOException {
     // One line per agent event would be thousands of lines: the fleet reports only trouble.
     AGENT_LOGS.setLevel(Level.WARNING);
     Random random = new Random(seed);
-    List<NodeAgent> agents = new ArrayList<>();
-    SimulatedFleet fleet = new SimulatedFleet(agents);
+    SimulatedFleet fleet = new SimulatedFleet(capacity, dataRoot, history, agentEnvironment);
     try {
       for (Member member : members) {
-        Path data = dataRoot.resolve(member.hostId());
-        golden.seed(data);
-        AgentSettings settings =
-            AgentSettings.fromEnvironment(
-                environment(member, capacity, bootTime.draw(random).toMillis(), data));
-        NodeAgent agent =
-            new NodeAgent(
-                settings,
-                new SimulatedHypervisor(
-                    Clock.systemUTC(),
-                    settings.simulatedStartDelay(),
-                    settings.simulatedStopDelay()),
-                Thread.ofVirtual().name("agent-" + member.hostId()));
-        agents.add(agent);
-        agent.start();
+        golden.seed(dataRoot.resolve(member.hostId()));
+        Host host = new Host(member, bootTime.draw(random).toMillis());
+        fleet.hosts.put(member.hostId(), host);
+        host.link.restore();
+        fleet.startAgent(host);
       }
     } catch (IOException | RuntimeException e) {
       fleet.close();
@@ -88,11 +116,32 @@ public final class SimulatedFleet implements AutoCloseable {
     return fleet;
   }
 
+  private void startAgent(Host host) throws IOException {
+    AgentSettings settings =
+        AgentSettings.fromEnvironment(
+            environment(
+                host.member,
+                host.link.port(),
+                capacity,
+                host.bootMillis,
+                dataRoot.resolve(host.member.hostId())));
+    host.driver =
+        new RecordingHypervisor(
+            host.member.hostId(),
+            new SimulatedHypervisor(
+                Clock.systemUTC(), settings.simulatedStartDelay(), settings.simulatedStopDelay()),
+            history);
+    host.agent =
+        new NodeAgent(
+            settings, host.driver, Thread.ofVirtual().name("agent-" + host.member.hostId()));
+    host.agent.start();
+  }
+
   /** The agent's settings as its documented environment variables (node-agent/README.md). */
   private static Map<String, String> environment(
-      Member member, HostCapacity capacity, long bootMillis, Path data) {
+      Member member, int linkPort, HostCapacity capacity, long bootMillis, Path data) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("VENEER_CONTROL_PLANE", member.controlPlane());
+    env.put("VENEER_CONTROL_PLANE", "127.0.0.1:" + linkPort);
     // The harness's control planes listen on loopback in clear (ControlPlaneProcess).
     env.put("VENEER_TLS", "false");
     env.put("VENEER_HOST_ID", member.hostId());
@@ -109,7 +158,80 @@ public final class SimulatedFleet implements AutoCloseable {
   }
 
   public int size() {
-    return agents.size();
+    return hosts.size();
+  }
+
+  /** Every host's id, in the order the fleet started them. */
+  public List<String> hostIds() {
+    return List.copyOf(hosts.keySet());
+  }
+
+  /**
+   * The agents die at once, as a SIGKILL kills them: their links cut first, so the control plane
+   * hears no goodbye, only a broken stream; their guests, which the simulated driver keeps in the
+   * agent's memory, end with them.
+   */
+  public void kill(Collection<String> hostIds) {
+    each(hostIds, host -> host.link.cut());
+    each(
+        hostIds,
+        host -> {
+          host.agent.close();
+          host.driver.agentDied();
+        });
+  }
+
+  /** Starts the agents again, as a service manager restarts a killed agent: empty hosts. */
+  public void restart(Collection<String> hostIds) {
+    each(
+        hostIds,
+        host -> {
+          host.link.restore();
+          try {
+            startAgent(host);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** Cuts the hosts off the control plane: their streams break and no new one gets through. */
+  public void partition(Collection<String> hostIds) {
+    each(hostIds, host -> host.link.cut());
+  }
+
+  /** Lets the hosts reach the control plane again. */
+  public void heal(Collection<String> hostIds) {
+    each(hostIds, host -> host.link.restore());
+  }
+
+  /**
+   * The agents that dialed {@code fromPort} dial {@code toPort} from their next connection on, as a
+   * load balancer sends them to the replica left.
+   *
+   * @return those hosts
+   */
+  public List<String> redirect(int fromPort, int toPort) {
+    List<String> moved = new ArrayList<>();
+    for (Host host : hosts.values()) {
+      if (host.link.targetPort() == fromPort) {
+        host.link.forwardTo(toPort);
+        moved.add(host.member.hostId());
+      }
+    }
+    return moved;
+  }
+
+  private void each(Collection<String> hostIds, Consumer<Host> action) {
+    try (ExecutorService work = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String id : hostIds) {
+        Host host = hosts.get(id);
+        if (host == null) {
+          throw new IllegalArgumentException("No host " + id + " in the fleet");
+        }
+        work.execute(() -> action.accept(host));
+      }
+    }
   }
 
   /** Stops every agent at once: each waits for its loop's last pass. */
@@ -118,10 +240,13 @@ public final class SimulatedFleet implements AutoCloseable {
     // A stream cut while its agent's loop shuts down is reported by gRPC as a rejected callback,
     // once per agent: expected here, and nothing to act on.
     GRPC_LOGS.setLevel(Level.OFF);
-    try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (NodeAgent agent : agents) {
-        closing.execute(agent::close);
-      }
-    }
+    each(
+        hosts.keySet(),
+        host -> {
+          if (host.agent != null) {
+            host.agent.close();
+          }
+          host.link.close();
+        });
   }
 }

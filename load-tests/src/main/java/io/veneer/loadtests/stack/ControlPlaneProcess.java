@@ -114,9 +114,19 @@ public final class ControlPlaneProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + httpPort);
   }
 
-  /** The agent gateway, as agents dial it: {@code host:port}. */
-  public String agentGateway() {
-    return "127.0.0.1:" + agentPort;
+  /** The agent gateway's port on loopback. */
+  public int agentPort() {
+    return agentPort;
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL (kill -9): no shutdown hook, no goodbye to its agents or its database sessions. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
   }
 
   public Path log() {

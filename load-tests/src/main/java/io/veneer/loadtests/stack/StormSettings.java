@@ -22,7 +22,11 @@ import java.util.Map;
  * @param runningTimeout how long after the load every acknowledged desktop may take to be RUNNING
  * @param controlPlaneJar the control plane's executable jar
  * @param controlPlaneJvm the replicas' JVM options
- * @param target where logs, agent data and the report go
+ * @param target where logs, agent data, the history and the report go
+ * @param controlPlaneSettings the replicas' own settings beside the stack's (e.g. {@code
+ *     veneer.agents.heartbeat-grace-seconds} for a partition test)
+ * @param agentEnvironment the agents' own settings beside the fleet's, as their environment
+ *     variables (e.g. {@code VENEER_HEARTBEAT_SECONDS})
  */
 public record StormSettings(
     int hosts,
@@ -36,13 +40,17 @@ public record StormSettings(
     Duration runningTimeout,
     Path controlPlaneJar,
     List<String> controlPlaneJvm,
-    Path target) {
+    Path target,
+    Map<String, String> controlPlaneSettings,
+    Map<String, String> agentEnvironment) {
 
   public StormSettings {
     if (hosts < 1 || replicas < 1 || users < 0 || prefill < 0) {
       throw new IllegalArgumentException(
           "A storm needs at least one host and one replica, and no negative counts");
     }
+    controlPlaneSettings = Map.copyOf(controlPlaneSettings);
+    agentEnvironment = Map.copyOf(agentEnvironment);
   }
 
   public static StormSettings fromSystemProperties() {
@@ -60,7 +68,9 @@ public record StormSettings(
         jarFromMaven(),
         List.of(
             System.getProperty("storm.control-plane-jvm", "-Xmx512m -XX:+UseSerialGC").split(" ")),
-        target);
+        target,
+        Map.of(),
+        Map.of());
   }
 
   /** Where Maven put the jar ({@code veneer.control-plane.jar}, set by the module's pom). */

@@ -4,6 +4,9 @@ import io.veneer.loadtests.api.ApiException;
 import io.veneer.loadtests.api.ControlPlaneApi;
 import io.veneer.loadtests.fleet.GoldenBlob;
 import io.veneer.loadtests.fleet.SimulatedFleet;
+import io.veneer.loadtests.history.EventTap;
+import io.veneer.loadtests.history.Fact;
+import io.veneer.loadtests.history.History;
 import io.veneer.loadtests.report.Acknowledgements;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.kafka.TestKafka;
@@ -22,6 +25,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,18 +40,24 @@ import tools.jackson.databind.JsonNode;
  * Keycloak, the control plane's jar as {@code replicas} processes on one database, the fleet's
  * hosts registered and given agent tokens through the admin REST API, the simulated fleet
  * connected, and one pool to request desktops from. Every address is loopback.
+ *
+ * <p>The stack keeps the storm's {@link History}: every request attempt, every guest of the fleet,
+ * every event on Kafka (target/histories/storm-&lt;millis&gt;.jsonl).
  */
 public final class StormStack implements AutoCloseable {
 
   private static final Logger log = Logger.getLogger(StormStack.class.getName());
   private static final Duration READY = Duration.ofMinutes(4);
   private static final int SETUP_CONCURRENCY = 16;
+  private static final String CLIENT = "storm-admin";
 
   private final StormSettings settings;
   private final PostgresDatabase database;
   private final List<ControlPlaneProcess> replicas = new ArrayList<>();
   private final List<ControlPlaneApi> apis = new ArrayList<>();
   private final Acknowledgements acknowledgements = new Acknowledgements();
+  private final History history;
+  private EventTap events;
   private AdminToken token;
   private SimulatedFleet fleet;
   private String poolId;
@@ -55,6 +65,12 @@ public final class StormStack implements AutoCloseable {
   private StormStack(StormSettings settings, PostgresDatabase database) {
     this.settings = settings;
     this.database = database;
+    this.history =
+        History.create(
+            settings
+                .target()
+                .resolve("histories")
+                .resolve("storm-" + System.currentTimeMillis() + ".jsonl"));
     // The replicas are plain child processes: stopped with the load JVM, even on Ctrl-C.
     Runtime.getRuntime()
         .addShutdownHook(
@@ -68,7 +84,7 @@ public final class StormStack implements AutoCloseable {
         CompletableFuture.supplyAsync(() -> TestKeycloak.freshRealm(StormStack.class));
     StormStack stack = new StormStack(settings, TestPostgres.freshDatabase(StormStack.class));
     try {
-      stack.startControlPlanes(topics(), realm.join());
+      stack.startControlPlanes(stack.topics(), realm.join());
       stack.startFleet();
       stack.createPool();
       log.info(
@@ -86,9 +102,11 @@ public final class StormStack implements AutoCloseable {
     return stack;
   }
 
-  private static KafkaTopics topics() {
+  private KafkaTopics topics() {
     KafkaTopics topics = TestKafka.freshTopics(StormStack.class);
-    topics.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
+    List<String> names =
+        topics.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
+    events = EventTap.start(topics.bootstrapServers(), names, history);
     return topics;
   }
 
@@ -103,6 +121,7 @@ public final class StormStack implements AutoCloseable {
         "spring.security.oauth2.resourceserver.jwt.issuer-uri", realm.issuerUri().toString());
     common.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", realm.jwksUri().toString());
     common.put("spring.security.oauth2.resourceserver.jwt.audiences", VeneerRealm.AUDIENCE);
+    common.putAll(settings.controlPlaneSettings());
     Path logs = settings.target().resolve("storm-logs");
     for (int i = 0; i < settings.replicas(); i++) {
       replicas.add(
@@ -113,7 +132,7 @@ public final class StormStack implements AutoCloseable {
               common,
               logs));
     }
-    token = new AdminToken(realm, "storm-admin");
+    token = new AdminToken(realm, CLIENT);
     for (ControlPlaneProcess replica : replicas) {
       replica.awaitReady(READY);
       apis.add(new ControlPlaneApi(replica.restBase(), token));
@@ -129,7 +148,7 @@ public final class StormStack implements AutoCloseable {
       for (int i = 0; i < settings.hosts(); i++) {
         String hostId = String.format("sim-%05d", i);
         ControlPlaneApi api = apis.get(i % apis.size());
-        String gateway = replicas.get(i % replicas.size()).agentGateway();
+        int gateway = replicas.get(i % replicas.size()).agentPort();
         registered.add(
             calls.submit(
                 () -> {
@@ -150,7 +169,15 @@ public final class StormStack implements AutoCloseable {
     deleteTree(data);
     Files.createDirectories(data);
     fleet =
-        SimulatedFleet.start(members, settings.capacity(), settings.bootTime(), golden(), data, 16);
+        SimulatedFleet.start(
+            members,
+            settings.capacity(),
+            settings.bootTime(),
+            golden(),
+            data,
+            16,
+            history,
+            settings.agentEnvironment());
     long deadline = System.nanoTime() + READY.toNanos();
     while (true) {
       long up =
@@ -186,8 +213,13 @@ public final class StormStack implements AutoCloseable {
   }
 
   private void createPool() {
+    poolId = createPool(settings.prefill() + settings.users() + 1000);
+  }
+
+  /** A POOLED pool of the storm's desktops, without spares, of at most {@code maxSize}: its id. */
+  public String createPool(int maxSize) {
     Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("name", "storm-" + System.currentTimeMillis());
+    spec.put("name", "storm-" + UUID.randomUUID());
     spec.put("kind", "POOLED");
     spec.put("goldenImage", "storm-golden");
     spec.put("goldenVersion", "1");
@@ -197,12 +229,29 @@ public final class StormStack implements AutoCloseable {
         "hardware",
         Map.of("machine", "q35", "firmware", "bios", "bootMode", "disk", "display", false));
     spec.put("minSize", 0);
-    spec.put("maxSize", settings.prefill() + settings.users() + 1000);
+    spec.put("maxSize", maxSize);
     spec.put("warmSpares", 0);
     spec.put("maxConcurrentRefresh", 10);
     spec.put("entitledUsers", List.of());
     spec.put("entitledGroups", List.of());
-    poolId = api().post("/api/v1/pools", spec).path("id").asString();
+    return api().post("/api/v1/pools", spec).path("id").asString();
+  }
+
+  /**
+   * An admin orders the hosts UP again where the control plane gave them up as UNREACHABLE.
+   *
+   * @return those hosts
+   */
+  public List<String> resumeUnreachable(List<String> hostIds) {
+    List<String> resumed = new ArrayList<>();
+    for (JsonNode host : api().hosts()) {
+      String id = host.path("id").asString();
+      if (hostIds.contains(id) && host.path("state").asString().equals("UNREACHABLE")) {
+        api().post("/api/v1/hosts/" + id + "/resume", Map.of());
+        resumed.add(id);
+      }
+    }
+    return resumed;
   }
 
   /** The desktops already in the fleet before the storm, requested 32 at a time. */
@@ -228,20 +277,55 @@ public final class StormStack implements AutoCloseable {
     awaitRunning(settings.runningTimeout());
   }
 
-  /**
-   * Requests a desktop of the pool for {@code owner} as the admin, through the replicas in turn,
-   * and records what the control plane answered.
-   */
+  /** {@link #request(String, String)} from the stack's pool. */
   public void request(String owner) {
-    ControlPlaneApi api = apis.get(Math.floorMod(owner.hashCode(), apis.size()));
-    Instant sent = Instant.now();
-    try {
-      JsonNode desktop = api.requestDesktop(poolId, owner);
-      acknowledgements.acknowledged(owner, desktop.path("id").asString(), sent, Instant.now());
-    } catch (ApiException e) {
-      acknowledgements.refused(e.status());
-    } catch (RuntimeException e) {
-      acknowledgements.refused(0);
+    request(poolId, owner);
+  }
+
+  /**
+   * Requests a desktop of the pool for {@code owner} as the admin, as a careful client does: with
+   * an idempotency key, first through the owner's replica, and again with the same key through the
+   * next one while no answer comes or the answer says to try again (5xx, 429), until the running
+   * timeout. Each attempt goes into the history; the outcome into the acknowledgements.
+   */
+  public void request(String pool, String owner) {
+    String key = UUID.randomUUID().toString();
+    int first = Math.floorMod(owner.hashCode(), apis.size());
+    long deadline = System.nanoTime() + settings.runningTimeout().toNanos();
+    for (int attempt = 0; ; attempt++) {
+      int replica = (first + attempt) % apis.size();
+      Instant sent = Instant.now();
+      int status;
+      String desktopId = "";
+      try {
+        desktopId = apis.get(replica).requestDesktop(pool, owner, key).path("id").asString();
+        // The create answers 201 Created whenever it answers a desktop (DesktopController).
+        status = 201;
+      } catch (ApiException e) {
+        status = e.status();
+      } catch (RuntimeException noAnswer) {
+        status = 0;
+      }
+      Instant answered = Instant.now();
+      history.record(
+          new Fact.Request(
+              sent, CLIENT, key, owner, replicas.get(replica).name(), answered, status, desktopId));
+      if (status == 201) {
+        acknowledgements.acknowledged(owner, desktopId, sent, answered);
+        return;
+      }
+      boolean tryAgain = status == 0 || status == 429 || status >= 500;
+      if (!tryAgain || System.nanoTime() > deadline) {
+        acknowledgements.refused(status);
+        return;
+      }
+      try {
+        Thread.sleep(Math.min(250L << Math.min(attempt, 3), 2000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        acknowledgements.refused(status);
+        return;
+      }
     }
   }
 
@@ -277,8 +361,41 @@ public final class StormStack implements AutoCloseable {
     }
   }
 
+  /** The API of the first replica still alive. */
   public ControlPlaneApi api() {
-    return apis.getFirst();
+    for (int i = 0; i < replicas.size(); i++) {
+      if (replicas.get(i).alive()) {
+        return apis.get(i);
+      }
+    }
+    throw new IllegalStateException("No control-plane replica is alive");
+  }
+
+  public SimulatedFleet fleet() {
+    return fleet;
+  }
+
+  public History history() {
+    return history;
+  }
+
+  /**
+   * Ends a run of the history: waits for the events to be published and read, records what the
+   * outbox wrote since {@code runBegan} and every desktop as the control plane lists them.
+   */
+  public void recordRunEnd(Instant runBegan, List<JsonNode> desktops) throws Exception {
+    events.drainAndRecordWritten(
+        database.jdbcUrl(), database.username(), database.password(), runBegan, READY);
+    Instant now = Instant.now();
+    for (JsonNode desktop : desktops) {
+      history.record(
+          new Fact.DesktopListed(
+              now,
+              desktop.path("id").asString(),
+              desktop.path("owner").asString(""),
+              desktop.path("state").asString(),
+              desktop.path("hostId").asString("")));
+    }
   }
 
   public List<ControlPlaneApi> apis() {
@@ -315,5 +432,9 @@ public final class StormStack implements AutoCloseable {
       fleet.close();
     }
     replicas.forEach(ControlPlaneProcess::close);
+    if (events != null) {
+      events.close();
+    }
+    history.close();
   }
 }

@@ -49,6 +49,11 @@ public final class TcpProxy implements AutoCloseable {
     return this;
   }
 
+  /** The port connections are forwarded to (0 before {@link #forwardTo}). */
+  public int targetPort() {
+    return targetPort;
+  }
+
   /** Accepts connections again after {@link #cut()}. */
   public synchronized void restore() {
     if (listener != null) {
@@ -82,7 +87,14 @@ public final class TcpProxy implements AutoCloseable {
     while (!socket.isClosed()) {
       try {
         Socket client = socket.accept();
-        Socket server = new Socket(InetAddress.getLoopbackAddress(), awaitTarget());
+        Socket server;
+        try {
+          server = new Socket(InetAddress.getLoopbackAddress(), awaitTarget());
+        } catch (IOException unreachable) {
+          // The target is gone: the client hears so at once instead of waiting on a dead socket.
+          closeQuietly(client);
+          continue;
+        }
         sockets.add(client);
         sockets.add(server);
         pump(client, server);

@@ -1,0 +1,128 @@
+package io.veneer.loadtests.faults;
+
+import io.veneer.loadtests.stack.ControlPlaneProcess;
+import io.veneer.loadtests.stack.StormStack;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A fault the suite injects during a storm, and how it ends. Each is real: agents die with their
+ * guests, links are cut for as long as the control plane's own timers need to notice, a replica
+ * gets SIGKILL; nothing calls the control plane's steps or edits its rows.
+ */
+public sealed interface Fault {
+
+  /** Its name in the history and in docs/reliability.md. */
+  String name();
+
+  /** What it hits, for the history. */
+  String targets();
+
+  void inject(StormStack stack) throws Exception;
+
+  /** Ends it: waits what it must, then heals or restarts what was hit. */
+  void end(StormStack stack) throws Exception;
+
+  /** A tenth of the fleet's hosts (at least one), from the end of the fleet. */
+  static List<String> aTenthOf(List<String> hosts) {
+    int count = Math.max(1, hosts.size() / 10);
+    return hosts.subList(hosts.size() - count, hosts.size());
+  }
+
+  /**
+   * The agents die as by SIGKILL, their guests with them, and are started again after a while; an
+   * admin resumes the hosts the control plane gave up meanwhile.
+   */
+  record AgentsKilled(List<String> hosts, Duration down) implements Fault {
+    @Override
+    public String name() {
+      return "agents-killed";
+    }
+
+    @Override
+    public String targets() {
+      return String.join(",", hosts);
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.fleet().kill(hosts);
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      Thread.sleep(down.toMillis());
+      stack.fleet().restart(hosts);
+      stack.resumeUnreachable(hosts);
+    }
+  }
+
+  /**
+   * The hosts are cut off the control plane for longer than its heartbeat grace, so that its
+   * reconciler, on its own schedule, gives them up as UNREACHABLE; then the links heal and an admin
+   * resumes the hosts (the control plane never takes an UNREACHABLE host back on its agent's word).
+   */
+  record Partition(List<String> hosts, Duration cut) implements Fault {
+    @Override
+    public String name() {
+      return "agents-partitioned";
+    }
+
+    @Override
+    public String targets() {
+      return String.join(",", hosts);
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.fleet().partition(hosts);
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      Thread.sleep(cut.toMillis());
+      stack.fleet().heal(hosts);
+      List<String> givenUp = stack.resumeUnreachable(hosts);
+      if (givenUp.size() != hosts.size()) {
+        throw new IllegalStateException(
+            "The partition did not outlast the heartbeat grace: of "
+                + hosts
+                + " only "
+                + givenUp
+                + " were UNREACHABLE; cut them for longer");
+      }
+    }
+  }
+
+  /**
+   * The last replica gets SIGKILL mid-storm; its agents' links then lead to the replica left, as a
+   * load balancer's would, and clients retry their requests there with the same idempotency keys.
+   */
+  record ReplicaKilled() implements Fault {
+    @Override
+    public String name() {
+      return "replica-killed";
+    }
+
+    @Override
+    public String targets() {
+      return "the last replica";
+    }
+
+    @Override
+    public void inject(StormStack stack) throws InterruptedException {
+      List<ControlPlaneProcess> replicas = stack.replicas();
+      if (replicas.size() < 2) {
+        throw new IllegalStateException("Killing a replica needs at least two");
+      }
+      ControlPlaneProcess victim = replicas.getLast();
+      victim.kill();
+      stack.fleet().redirect(victim.agentPort(), replicas.getFirst().agentPort());
+    }
+
+    @Override
+    public void end(StormStack stack) {
+      // Nothing comes back: the replica left carries on alone.
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.veneer.loadtests.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.loadtests.checker.HistoryChecker;
+import io.veneer.loadtests.checker.RunFigures;
+import io.veneer.loadtests.fleet.BootTime;
+import io.veneer.loadtests.fleet.HostCapacity;
+import io.veneer.loadtests.history.History;
+import io.veneer.loadtests.stack.StormSettings;
+import io.veneer.loadtests.stack.StormStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Faults during storms, against two control-plane replicas as processes on real PostgreSQL, Kafka
+ * and Keycloak and a fleet of real agents, every step written to one history that the checker
+ * reads: nothing acknowledged may be lost, duplicated, run twice or handed to two people, and every
+ * acknowledged desktop must run again after the fault. Small in every build ({@code faults.hosts}
+ * 20, {@code faults.requests} 150 a run over {@code faults.seconds} 15); the full suite is the same
+ * class with {@code -Dfaults.hosts=200 -Dfaults.requests=2000 -Dfaults.seconds=60}
+ * (load-tests/README.md). The replica dies last: the runs after it would have one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsUnderLoadTest {
+
+  private static final int HOSTS = Integer.getInteger("faults.hosts", 20);
+  private static final int REQUESTS = Integer.getInteger("faults.requests", 150);
+  private static final Duration SPREAD =
+      Duration.ofSeconds(Integer.getInteger("faults.seconds", 15));
+
+  /**
+   * Short, so that a partition past it fits a build; agents beat seven times within it (at 10 s a
+   * replica starved of CPU on shared cores gave up a healthy host now and then).
+   */
+  private static final Duration GRACE = Duration.ofSeconds(15);
+
+  private StormStack stack;
+
+  @BeforeAll
+  void startTheStack() throws Exception {
+    StormSettings settings =
+        new StormSettings(
+            HOSTS,
+            2,
+            HostCapacity.LARGE,
+            Map.of("vcpus", 1L, "memoryMib", 1024L, "diskGib", 10L),
+            BootTime.parse("0.5-2"),
+            0,
+            0,
+            Duration.ZERO,
+            Duration.ofSeconds(120),
+            StormSettings.jarFromMaven(),
+            List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+            Path.of(System.getProperty("veneer.loadtests.target", "target")),
+            Map.of("veneer.agents.heartbeat-grace-seconds", String.valueOf(GRACE.toSeconds())),
+            Map.of("VENEER_HEARTBEAT_SECONDS", "2"));
+    stack = StormStack.start(settings);
+  }
+
+  @AfterAll
+  void writeTheTableAndStop() throws Exception {
+    if (stack == null) {
+      return;
+    }
+    stack.close();
+    StringBuilder table = new StringBuilder(RunFigures.header()).append('\n');
+    for (RunFigures figures : HistoryChecker.check(History.read(stack.history().file()))) {
+      table.append(figures.row()).append('\n');
+    }
+    Path report = stack.settings().target().resolve("reliability-" + HOSTS + "-hosts.md");
+    Files.writeString(report, table);
+    System.out.println("history " + stack.history().file() + "\n" + table);
+  }
+
+  private void assertClean(RunFigures figures) {
+    assertThat(figures.passed()).as(figures.summary()).isTrue();
+    assertThat(figures.acknowledged()).as(figures.summary()).isEqualTo(REQUESTS);
+  }
+
+  @Test
+  @Order(1)
+  void aTenthOfTheAgentsKilledMidStormAndRestartedLoseNothingAndRunNothingTwice() throws Exception {
+    List<String> victims = Fault.aTenthOf(stack.fleet().hostIds());
+
+    RunFigures figures =
+        new FaultRun("agents-killed", REQUESTS, SPREAD)
+            .run(stack, new Fault.AgentsKilled(victims, Duration.ofSeconds(5)));
+
+    assertClean(figures);
+  }
+
+  @Test
+  @Order(2)
+  void aTenthOfTheAgentsCutOffPastTheGraceAndHealedLoseNothingAndRunNothingTwice()
+      throws Exception {
+    List<String> cutOff = Fault.aTenthOf(stack.fleet().hostIds());
+
+    RunFigures figures =
+        new FaultRun("agents-partitioned", REQUESTS, SPREAD)
+            .run(stack, new Fault.Partition(cutOff, GRACE.plusSeconds(8)));
+
+    assertClean(figures);
+  }
+
+  @Test
+  @Order(3)
+  void ofAHundredPeopleAskingAtOnceForThePoolsLastFreeDesktopExactlyOneGetsIt() throws Exception {
+    LastFreeDesktop.Outcome outcome = new LastFreeDesktop("last-free-desktop", 10, 100).run(stack);
+
+    assertThat(outcome.winners()).as(outcome.figures().summary()).isEqualTo(1);
+    assertThat(outcome.figures().passed()).as(outcome.figures().summary()).isTrue();
+    assertThat(outcome.figures().acknowledged()).isEqualTo(10);
+  }
+
+  @Test
+  @Order(4)
+  void aReplicaKilledMidStormLosesNothingAcknowledgedAndItsAgentsRunOnThroughTheOther()
+      throws Exception {
+    RunFigures figures =
+        new FaultRun("replica-killed", REQUESTS, SPREAD).run(stack, new Fault.ReplicaKilled());
+
+    assertClean(figures);
+  }
+}
