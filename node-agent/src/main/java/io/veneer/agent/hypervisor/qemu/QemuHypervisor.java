@@ -53,7 +53,6 @@ public final class QemuHypervisor implements Hypervisor {
   private final QcowDisks disks;
   private final SocketPaths socketPaths = SocketPaths.underTemporaryDirectory();
   private final String qemuSystem;
-  private final String qemuImg;
   private final boolean kvm;
   private final String readyLine;
   private final GuestEgress egress;
@@ -69,7 +68,6 @@ public final class QemuHypervisor implements Hypervisor {
       Path dataDir, String qemuSystem, String qemuImg, String readyLine, GuestEgress egress) {
     this.disks = new QcowDisks(dataDir, qemuImg);
     this.qemuSystem = qemuSystem;
-    this.qemuImg = qemuImg;
     this.readyLine = readyLine;
     this.egress = egress;
     this.kvm = kvmUsable();
