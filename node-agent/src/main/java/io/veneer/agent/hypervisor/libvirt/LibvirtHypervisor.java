@@ -389,6 +389,10 @@ public final class LibvirtHypervisor implements Hypervisor {
         return 0;
       }
       String desktopId = name.substring(DomainXml.NAME_PREFIX.length());
+      // Another agent's guest (agents of one machine may share a libvirtd) is none of its business.
+      if (!inventory().contains(desktopId)) {
+        return 0;
+      }
       String uuid = domain.getUUIDString();
       switch (event.getType()) {
         case STARTED, RESUMED, SUSPENDED -> domains.put(desktopId, new Running(uuid));
