@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,16 +61,8 @@ public final class QcowDisks {
       }
       Path userData = userDataDisk(spec.desktopId());
       if (spec.devices().userDataGib() > 0 && !Files.exists(userData)) {
-        run(
-            List.of(
-                qemuImg,
-                "create",
-                "-q",
-                "-f",
-                "qcow2",
-                userData.toString(),
-                spec.devices().userDataGib() + "G"),
-            "create the user-data disk");
+        createQcow2(
+            "create the user-data disk", userData.toString(), spec.devices().userDataGib() + "G");
       }
     } catch (IOException e) {
       throw new HypervisorException(
@@ -91,19 +84,13 @@ public final class QcowDisks {
 
   private void createOverlay(GuestSpec spec, Path dir) throws HypervisorException {
     Path temp = dir.resolve("os.qcow2.part");
-    run(
-        List.of(
-            qemuImg,
-            "create",
-            "-q",
-            "-f",
-            "qcow2",
-            "-b",
-            spec.image().path().toAbsolutePath().toString(),
-            "-F",
-            "qcow2",
-            temp.toString()),
-        "create the OS overlay");
+    createQcow2(
+        "create the OS overlay",
+        "-b",
+        spec.image().path().toAbsolutePath().toString(),
+        "-F",
+        "qcow2",
+        temp.toString());
     try {
       Files.move(temp, osDisk(spec.desktopId()), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -179,7 +166,10 @@ public final class QcowDisks {
     }
   }
 
-  private static void run(List<String> command, String what) throws HypervisorException {
+  /** {@code qemu-img create -q -f qcow2 <arguments>}. */
+  private void createQcow2(String what, String... arguments) throws HypervisorException {
+    List<String> command = new ArrayList<>(List.of(qemuImg, "create", "-q", "-f", "qcow2"));
+    command.addAll(List.of(arguments));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
