@@ -83,6 +83,12 @@ check '[[ " $(printed_packages) " == *" qemu-system-x86 "* && " $(printed_packag
 check 'grep -q "VENEER_DRIVER=simulated ./veneer up" <<<"$out"' "and the way to run without QEMU"
 check '[[ " $(printed_packages) " == *" openssl "* ]]' "and openssl, which makes the local stack's CA"
 
+run up-libvirt-never VENEER_DRIVER=libvirt VENEER_INSTALL=never -- up
+check '[ "$status" = 1 ] && [ -z "$asked" ]' "installs nothing and stops (exit 1)"
+# virsh is the libvirt program this PATH lacks (libvirtd is found in /usr/sbin, the library by path).
+check '[[ " $(printed_packages) " == *" libvirt-clients "* && " $(printed_packages) " == *" qemu-system-x86 "* ]]' \
+  "VENEER_DRIVER=libvirt: the command names libvirt's missing package (virsh) and QEMU"
+
 run test-never VENEER_INSTALL=never -- test
 check '[ "$status" = 1 ] && [ -z "$asked" ]' "installs nothing and stops (exit 1)"
 check '[[ " $(printed_packages) " == *" qemu-system-x86 "* && " $(printed_packages) " == *" chromium chromium-driver "* ]]' \

@@ -2,11 +2,15 @@
 # place (sourced by ./veneer; .ci/run calls ./veneer test). Debian package names.
 #
 #   veneer_prerequisites <up|test> <needs> <mode>
-#     needs  space-separated kinds: always build qemu browser
+#     needs  space-separated kinds: always build qemu libvirt browser
 #     mode   install  as root with apt-get: one apt-get update, then only what is missing
 #            never    stop with the exact command to run instead (VENEER_INSTALL=never)
 #            check    say what is missing and the command, change nothing (--check-only)
 #   Returns 0 when everything is there (or was just installed), 1 otherwise.
+#
+#   veneer_libvirt <up|test> <mode>
+#     after veneer_prerequisites with the libvirt kind: the user, group, qemu.conf and daemons the
+#     libvirt driver needs (as root; otherwise it says what to run). Returns 0 when libvirtd answers.
 
 # package | kind | program on the PATH (or sbin) or absolute file | why
 veneer_requirements() {
@@ -28,6 +32,10 @@ passt|qemu|passt|passt: the user-mode network of guests their pool lets out (and
 iproute2|qemu|ip|ip netns: the egress network namespace of outbound guests, and GuestNetworkTest's
 chromium|browser|chromium|chromium: the browser tests (headless)
 chromium-driver|browser|chromedriver|chromedriver: Selenium drives Chromium through it
+libvirt-daemon|libvirt|libvirtd|libvirtd, virtlogd: the libvirt driver's daemons (VENEER_DRIVER=libvirt)
+libvirt-daemon-driver-qemu|libvirt|/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so|libvirt's QEMU driver: its domains are QEMU guests
+libvirt-clients|libvirt|virsh|virsh: the libvirt driver's tests and operators look at domains with it
+libvirt0|libvirt|/usr/lib/x86_64-linux-gnu/libvirt.so.0|libvirt.so.0: the library the agent's libvirt binding loads (JNA)
 TABLE
 }
 
@@ -117,7 +125,7 @@ veneer_prerequisites() {
 veneer_way_around() {
   local command="$1" needs="$2" missing=" $3 " kinds=() package kind probe why
   while IFS='|' read -r package kind probe why; do
-    [[ "$missing" == *" $package "* && ( "$kind" == qemu || "$kind" == browser ) ]] || continue
+    [[ "$missing" == *" $package "* && ( "$kind" == qemu || "$kind" == libvirt || "$kind" == browser ) ]] || continue
     [[ " ${kinds[*]} " == *" $kind "* ]] || kinds+=("$kind")
   done < <(veneer_requirements)
   ((${#kinds[@]})) || return 0
@@ -127,4 +135,59 @@ veneer_way_around() {
   else
     echo "  or run without real guests (simulated desktops): VENEER_DRIVER=simulated ./veneer up"
   fi
+}
+
+# What the libvirt driver needs beyond its packages, set up here because a minimal install (no
+# libvirt-daemon-system, no systemd) has none of it: libvirt runs guests as libvirt-qemu in group
+# kvm (named in qemu.conf; libvirtd still looks its built-in group, libvirt-qemu, up before it reads
+# qemu.conf, so that group must exist too); qemu.conf without a security driver (no AppArmor or SELinux profile here) and without
+# cgroup controllers (cgroups may be v1 hybrid); virtlogd (which libvirtd hands guests' logs to)
+# and libvirtd started when not running. Idempotent.
+veneer_libvirt() {
+  local command="$1" mode="$2" conf=/etc/libvirt/qemu.conf wanted changed=no
+  wanted=$'security_driver = "none"\ncgroup_controllers = [ ]\nuser = "libvirt-qemu"\ngroup = "kvm"'
+  if ((EUID != 0)) || [ "$mode" != install ]; then
+    if veneer_libvirt_ready; then
+      [ "$mode" = check ] && echo "veneer: libvirtd answers at qemu:///system"
+      return 0
+    fi
+    echo "veneer: ./veneer $command needs libvirtd set up and running (libvirt-qemu user, kvm group, $conf, virtlogd, libvirtd); as root, ./veneer $command does it, or run:"
+    echo "  bash -c 'source local-stack/prerequisites.sh && veneer_libvirt $command install'"
+    return 1
+  fi
+  getent group kvm >/dev/null || groupadd --system kvm
+  getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+  id -u libvirt-qemu >/dev/null 2>&1 ||
+    useradd --system --gid kvm --home-dir /var/lib/libvirt --no-create-home --shell /usr/sbin/nologin libvirt-qemu
+  # The daemons log and keep state there; a package install without its postinst makes none.
+  mkdir -p /etc/libvirt /var/log/libvirt /var/lib/libvirt /var/cache/libvirt
+  touch "$conf"
+  if [ "$(grep -E '^[[:space:]]*(security_driver|cgroup_controllers|user|group)[[:space:]]*=' "$conf" | sort)" != "$(sort <<<"$wanted")" ]; then
+    sed -i -E '/^[[:space:]]*(security_driver|cgroup_controllers|user|group)[[:space:]]*=/d' "$conf"
+    printf '%s\n' "$wanted" >>"$conf"
+    changed=yes
+    echo "veneer: $conf: $(tr '\n' ';' <<<"$wanted")"
+  fi
+  pgrep -x virtlogd >/dev/null || virtlogd -d
+  if pgrep -x libvirtd >/dev/null; then
+    if [ "$changed" = yes ]; then
+      echo "veneer: libvirtd already runs with the old $conf: stop it (kill \$(pgrep -x libvirtd)), then ./veneer $command again"
+      return 1
+    fi
+  else
+    libvirtd -d
+  fi
+  local tries=0
+  until veneer_libvirt_ready; do
+    if ((++tries > 50)); then
+      echo "veneer: libvirtd does not answer at qemu:///system after 10 s (virsh -c qemu:///system version)"
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "veneer: libvirtd answers at qemu:///system"
+}
+
+veneer_libvirt_ready() {
+  virsh -c qemu:///system version >/dev/null 2>&1
 }

@@ -41,6 +41,7 @@ public record AgentSettings(
     Duration simulatedStopDelay,
     String qemuSystem,
     String qemuImg,
+    String libvirtUri,
     String guestReadyLine,
     GuestEgress guestEgress,
     InetSocketAddress healthListen) {
@@ -73,6 +74,7 @@ public record AgentSettings(
         Duration.ofMillis(longValue(env, "VENEER_SIMULATED_STOP_MS", 500)),
         qemuSystem,
         env.getOrDefault("VENEER_QEMU_IMG", "qemu-img"),
+        env.getOrDefault("VENEER_LIBVIRT_URI", "qemu:///system"),
         env.getOrDefault("VENEER_GUEST_READY_LINE", ""),
         GuestEgress.of(
             env.getOrDefault("VENEER_GUEST_EGRESS_NETNS", ""),

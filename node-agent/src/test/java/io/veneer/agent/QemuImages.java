@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +31,19 @@ public final class QemuImages {
       }
     }
     return bytes;
+  }
+
+  /**
+   * The QEMU processes running this OS disk, each by pid and start time (a boot's identity),
+   * whichever driver started them.
+   */
+  public static Set<String> guestProcesses(Path osDisk) {
+    String disk = osDisk.toString();
+    return ProcessHandle.allProcesses()
+        .filter(process -> process.info().commandLine().orElse("").contains(disk))
+        .filter(process -> process.info().command().orElse("").contains("qemu-system"))
+        .map(process -> process.pid() + "@" + process.info().startInstant().orElseThrow())
+        .collect(Collectors.toSet());
   }
 
   /** Runs qemu-io on a qcow2 image ({@code -r -U} reads it beside a running guest). */

@@ -8,19 +8,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Stops the QEMU guests of the local node agents. Agents leave guests running on purpose when they
  * stop (a restarted agent re-adopts them), so the stack stops them itself, after the agents: from
- * the pid file in each desktop's directory ({@code <agent data>/desktops/<id>/qemu.pid}), only when
- * that pid still runs that desktop's QEMU.
+ * the pid file in each desktop's directory ({@code <agent data>/desktops/<id>/qemu.pid}), or, for
+ * the libvirt driver's guests, the pid file libvirtd keeps for the desktop's domain ({@code
+ * /run/libvirt/qemu/veneer-<id>.pid}), only when that pid still runs that desktop's QEMU. A libvirt
+ * guest's QEMU ended so ends its (transient) domain.
  *
  * <p>Before the guest is ended it gets the {@code stopped} marker the QEMU driver writes on a
  * requested stop, so that on the next {@code up} the agent sees a stopped guest (and starts it
  * again) rather than a crashed one.
  */
 public final class GuestReaper {
+
+  private static final Path LIBVIRT_PIDS = Path.of("/run/libvirt/qemu");
 
   private GuestReaper() {}
 
@@ -51,9 +56,20 @@ public final class GuestReaper {
   }
 
   static Optional<ProcessHandle> guestProcess(Path desktop) {
-    String desktopId = desktop.getFileName().toString();
+    String name = "veneer-" + desktop.getFileName();
+    // QEMU started by the qemu driver is named by -name veneer-<id>; by libvirt, -name guest=...
+    return running(desktop.resolve("qemu.pid"), name::equals)
+        .or(
+            () ->
+                running(
+                    LIBVIRT_PIDS.resolve(name + ".pid"),
+                    argument -> argument.startsWith("guest=" + name + ",")));
+  }
+
+  /** The live process of the pid file, if one of its arguments names the guest. */
+  private static Optional<ProcessHandle> running(Path pidFile, Predicate<String> namesTheGuest) {
     try {
-      long pid = Long.parseLong(Files.readString(desktop.resolve("qemu.pid")).strip());
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
           .filter(
@@ -61,7 +77,7 @@ public final class GuestReaper {
                   process
                       .info()
                       .arguments()
-                      .map(arguments -> List.of(arguments).contains("veneer-" + desktopId))
+                      .map(arguments -> Stream.of(arguments).anyMatch(namesTheGuest))
                       .orElse(false));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();

@@ -36,7 +36,17 @@ public enum HostTool {
           "passt",
           "ip"),
       "qemu-system-x86 qemu-utils e2fsprogs cpio fdisk dosfstools mtools syslinux syslinux-common"
-          + " passt iproute2");
+          + " passt iproute2"),
+  LIBVIRT(
+      "libvirt",
+      "real libvirt domains (libvirtd and virtlogd, set up and started by ./veneer test)",
+      List.of(
+          "libvirtd",
+          "virtlogd",
+          "virsh",
+          "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so",
+          "/usr/lib/x86_64-linux-gnu/libvirt.so.0"),
+      "libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0");
 
   /** The system property (also a JUnit configuration parameter) listing the kinds left out. */
   public static final String WITHOUT = "veneer.test.without";

@@ -9,15 +9,12 @@ import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.ConsoleEndpoint;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -53,14 +49,10 @@ import tools.jackson.databind.JsonNode;
 public final class QemuHypervisor implements Hypervisor {
 
   private static final Logger log = Logger.getLogger(QemuHypervisor.class.getName());
-  private static final int CONSOLE_TAIL_LINES = 5;
-  // Ready lines come early in a boot; a chatty guest's log is not read past this.
-  private static final int READY_SEARCH_BYTES = 4 << 20;
 
-  private final Path desktops;
+  private final QcowDisks disks;
   private final SocketPaths socketPaths = SocketPaths.underTemporaryDirectory();
   private final String qemuSystem;
-  private final String qemuImg;
   private final boolean kvm;
   private final String readyLine;
   private final GuestEgress egress;
@@ -74,9 +66,8 @@ public final class QemuHypervisor implements Hypervisor {
    */
   public QemuHypervisor(
       Path dataDir, String qemuSystem, String qemuImg, String readyLine, GuestEgress egress) {
-    this.desktops = dataDir.resolve("desktops");
+    this.disks = new QcowDisks(dataDir, qemuImg);
     this.qemuSystem = qemuSystem;
-    this.qemuImg = qemuImg;
     this.readyLine = readyLine;
     this.egress = egress;
     this.kvm = kvmUsable();
@@ -86,7 +77,7 @@ public final class QemuHypervisor implements Hypervisor {
    * KVM needs the device and hardware virtualisation: some sandboxes expose /dev/kvm on CPUs
    * without vmx/svm, where guests under KVM crawl; TCG is the honest choice there.
    */
-  static boolean kvmUsable() {
+  public static boolean kvmUsable() {
     Path device = Path.of("/dev/kvm");
     if (!Files.isReadable(device) || !Files.isWritable(device)) {
       return false;
@@ -123,51 +114,7 @@ public final class QemuHypervisor implements Hypervisor {
 
   @Override
   public void createDisks(GuestSpec spec) throws HypervisorException {
-    Path dir = dir(spec.desktopId());
-    try {
-      Files.createDirectories(dir);
-      if (!Files.exists(dir.resolve("os.qcow2"))) {
-        createOverlay(spec, dir);
-      }
-      if (spec.devices().userDataGib() > 0 && !Files.exists(dir.resolve("userdata.qcow2"))) {
-        run(
-            List.of(
-                qemuImg,
-                "create",
-                "-q",
-                "-f",
-                "qcow2",
-                dir.resolve("userdata.qcow2").toString(),
-                spec.devices().userDataGib() + "G"),
-            "create the user-data disk");
-      }
-    } catch (IOException e) {
-      throw new HypervisorException(
-          "Cannot create the disks of " + spec.desktopId() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void createOverlay(GuestSpec spec, Path dir) throws HypervisorException {
-    Path temp = dir.resolve("os.qcow2.part");
-    run(
-        List.of(
-            qemuImg,
-            "create",
-            "-q",
-            "-f",
-            "qcow2",
-            "-b",
-            spec.image().path().toAbsolutePath().toString(),
-            "-F",
-            "qcow2",
-            temp.toString()),
-        "create the OS overlay");
-    try {
-      Files.move(temp, dir.resolve("os.qcow2"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new HypervisorException(
-          "Cannot put the OS overlay of " + spec.desktopId() + " in place", e);
-    }
+    disks.create(spec);
   }
 
   @Override
@@ -176,14 +123,7 @@ public final class QemuHypervisor implements Hypervisor {
       throw new HypervisorException(
           "Desktop " + spec.desktopId() + " must be stopped before a refresh");
     }
-    Path dir = dir(spec.desktopId());
-    try {
-      Files.createDirectories(dir);
-      Files.deleteIfExists(dir.resolve("os.qcow2"));
-    } catch (IOException e) {
-      throw new HypervisorException("Cannot discard the overlay of " + spec.desktopId(), e);
-    }
-    createOverlay(spec, dir);
+    disks.resetOs(spec);
   }
 
   @Override
@@ -217,7 +157,10 @@ public final class QemuHypervisor implements Hypervisor {
       while (!Files.exists(socket(dir, "qmp.sock")) && System.nanoTime() < deadline) {
         if (!process.isAlive()) {
           throw new HypervisorException(
-              "QEMU did not start for " + spec.desktopId() + ": " + tail(dir.resolve("qemu.log")));
+              "QEMU did not start for "
+                  + spec.desktopId()
+                  + ": "
+                  + SerialConsole.lastLines(dir.resolve("qemu.log")));
         }
         Thread.sleep(20);
       }
@@ -287,7 +230,7 @@ public final class QemuHypervisor implements Hypervisor {
                 "--socket",
                 socket.toString()));
     if (runningAsRoot()) {
-      requireTraversableByOthers(net.getParent());
+      QcowDisks.requireTraversableByOthers(net, "passt runs as nobody and");
       Files.setOwner(
           net, net.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
       command.addAll(List.of("--runas", "nobody"));
@@ -305,26 +248,14 @@ public final class QemuHypervisor implements Hypervisor {
       if (!passt.isAlive() || System.nanoTime() > deadline) {
         passt.destroyForcibly();
         throw new HypervisorException(
-            "passt did not start for " + desktopId + ": " + tail(dir.resolve("passt.log")));
+            "passt did not start for "
+                + desktopId
+                + ": "
+                + SerialConsole.lastLines(dir.resolve("passt.log")));
       }
       Thread.sleep(20);
     }
     return passt;
-  }
-
-  /** passt binds its socket as nobody, who must be able to walk down to the desktop's folder. */
-  private static void requireTraversableByOthers(Path dir) throws HypervisorException, IOException {
-    for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
-      if (!Files.getPosixFilePermissions(d)
-          .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-        throw new HypervisorException(
-            "passt runs as nobody and cannot reach "
-                + dir
-                + ": "
-                + d
-                + " must be traversable by others (chmod o+x)");
-      }
-    }
   }
 
   private static void stopPasst(Process passt) {
@@ -453,22 +384,7 @@ public final class QemuHypervisor implements Hypervisor {
   @Override
   public void destroy(String desktopId, boolean deleteUserData) throws HypervisorException {
     stop(desktopId, Duration.ofSeconds(5));
-    Path dir = dir(desktopId);
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.toList()) {
-        if (deleteUserData || !file.getFileName().toString().equals("userdata.qcow2")) {
-          Files.deleteIfExists(file);
-        }
-      }
-      if (deleteUserData) {
-        Files.deleteIfExists(dir);
-      }
-    } catch (IOException e) {
-      throw new HypervisorException("Cannot delete the disks of " + desktopId, e);
-    }
+    disks.delete(desktopId, deleteUserData);
   }
 
   @Override
@@ -497,7 +413,11 @@ public final class QemuHypervisor implements Hypervisor {
             default -> GuestState.STARTING;
           };
       if (state == GuestState.FAILED) {
-        return Observation.failed("QEMU reports the guest as " + status + ": " + consoleTail(dir));
+        return Observation.failed(
+            "QEMU reports the guest as "
+                + status
+                + ": "
+                + SerialConsole.tail(dir.resolve("console.log"), dir.resolve("qemu.log")));
       }
       if (state == GuestState.RUNNING && !ready(process.get(), dir)) {
         state = GuestState.STARTING;
@@ -505,7 +425,9 @@ public final class QemuHypervisor implements Hypervisor {
       return new Observation(state, "", console(dir));
     }
     if (Files.exists(dir.resolve("started")) && !Files.exists(dir.resolve("stopped"))) {
-      return Observation.failed("the guest stopped unexpectedly: " + crashReason(dir));
+      return Observation.failed(
+          "the guest stopped unexpectedly: "
+              + SerialConsole.crashReason(dir.resolve("console.log"), dir.resolve("qemu.log")));
     }
     return Observation.of(GuestState.STOPPED);
   }
@@ -517,48 +439,24 @@ public final class QemuHypervisor implements Hypervisor {
   private boolean ready(ProcessHandle guest, Path dir) {
     // A pid alone could be reused by a later guest; with its start time it names one boot.
     String boot = guest.pid() + "@" + guest.info().startInstant().map(Object::toString).orElse("");
-    if (readyLine.isEmpty() || readyGuests.contains(boot)) {
+    if (readyGuests.contains(boot)) {
       return true;
     }
-    try (InputStream console = Files.newInputStream(dir.resolve("console.log"))) {
-      String head = new String(console.readNBytes(READY_SEARCH_BYTES), StandardCharsets.ISO_8859_1);
-      if (head.contains(readyLine)) {
-        readyGuests.add(boot);
-        return true;
-      }
-      return false;
-    } catch (IOException e) {
-      return false;
+    if (SerialConsole.holds(dir.resolve("console.log"), readyLine)) {
+      readyGuests.add(boot);
+      return true;
     }
+    return false;
   }
 
   @Override
   public Set<String> inventory() {
-    if (!Files.isDirectory(desktops)) {
-      return Set.of();
-    }
-    try (Stream<Path> dirs = Files.list(desktops)) {
-      return dirs.filter(d -> Files.exists(d.resolve("os.qcow2")))
-          .map(d -> d.getFileName().toString())
-          .collect(Collectors.toSet());
-    } catch (IOException e) {
-      return Set.of();
-    }
+    return disks.inventory();
   }
 
   @Override
   public Set<Path> goldenImagesInUse() {
-    Set<Path> goldens = new HashSet<>();
-    for (String desktopId : inventory()) {
-      Path overlay = dir(desktopId).resolve("os.qcow2");
-      try {
-        Qcow2Header.backingFile(overlay).ifPresent(goldens::add);
-      } catch (IOException e) {
-        // Unreadable now (being replaced by a refresh, say): the next pass reads it again.
-        log.fine("event=overlay-unreadable desktop=" + desktopId + " reason=" + e.getMessage());
-      }
-    }
-    return goldens;
+    return disks.goldenImagesInUse();
   }
 
   @Override
@@ -610,72 +508,12 @@ public final class QemuHypervisor implements Hypervisor {
     }
   }
 
-  /**
-   * Why a guest died, from its console: the kernel's panic or oops line when there is one (the last
-   * lines are usually a stack trace), else the last lines, else QEMU's own log.
-   */
-  static String crashReason(Path dir) {
-    try {
-      List<String> lines =
-          Files.readAllLines(dir.resolve("console.log"), StandardCharsets.ISO_8859_1);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        String line = lines.get(i);
-        if (line.contains("Kernel panic")
-            || line.contains("VENEER GUEST FAILED")
-            || line.contains("Oops:")) {
-          return line.replaceFirst("^\\[[ 0-9.]+\\]\\s*", "").strip();
-        }
-      }
-    } catch (IOException e) {
-      // Fall back to the tail below.
-    }
-    return "its console ended with: " + consoleTail(dir);
-  }
-
-  /** The last console lines, where a kernel says why it died. */
-  static String consoleTail(Path dir) {
-    String console = tail(dir.resolve("console.log"));
-    return console.isBlank() ? tail(dir.resolve("qemu.log")) : console;
-  }
-
-  private static String tail(Path file) {
-    try {
-      List<String> lines =
-          Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
-              .map(String::strip)
-              .filter(l -> !l.isEmpty())
-              .toList();
-      return String.join(
-          " | ", lines.subList(Math.max(0, lines.size() - CONSOLE_TAIL_LINES), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
-
   private Path socket(Path dir, String name) throws IOException {
     return socketPaths.of(dir).resolve(name);
   }
 
   private Path dir(String desktopId) {
-    if (!desktopId.matches("[A-Za-z0-9][A-Za-z0-9-]{0,63}")) {
-      throw new IllegalArgumentException("'" + desktopId + "' is not a desktop id");
-    }
-    return desktops.resolve(desktopId);
-  }
-
-  private void run(List<String> command, String what) throws HypervisorException {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new HypervisorException("Cannot " + what + ": " + output.strip());
-      }
-    } catch (IOException e) {
-      throw new HypervisorException("Cannot " + what + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HypervisorException("Interrupted while trying to " + what, e);
-    }
+    return disks.dir(desktopId);
   }
 
   /** The port QEMU's VNC server took, into vnc.port, where console endpoints are read from. */

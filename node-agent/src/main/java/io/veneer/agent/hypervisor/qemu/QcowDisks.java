@@ -1,0 +1,186 @@
+package io.veneer.agent.hypervisor.qemu;
+
+import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.HypervisorException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The disks of QEMU guests, whichever driver starts them: per desktop a folder {@code
+ * <data>/desktops/<id>/} holding {@code os.qcow2}, a qcow2 overlay on the cached golden image, and
+ * {@code userdata.qcow2}, made with {@code qemu-img}. A desktop is in the host's inventory while
+ * its OS overlay exists.
+ */
+public final class QcowDisks {
+
+  private static final Logger log = Logger.getLogger(QcowDisks.class.getName());
+
+  private final Path desktops;
+  private final String qemuImg;
+
+  public QcowDisks(Path dataDir, String qemuImg) {
+    this.desktops = dataDir.resolve("desktops");
+    this.qemuImg = qemuImg;
+  }
+
+  /** The desktop's folder; an id that could leave it is refused. */
+  public Path dir(String desktopId) {
+    if (!desktopId.matches("[A-Za-z0-9][A-Za-z0-9-]{0,63}")) {
+      throw new IllegalArgumentException("'" + desktopId + "' is not a desktop id");
+    }
+    return desktops.resolve(desktopId);
+  }
+
+  public Path osDisk(String desktopId) {
+    return dir(desktopId).resolve("os.qcow2");
+  }
+
+  public Path userDataDisk(String desktopId) {
+    return dir(desktopId).resolve("userdata.qcow2");
+  }
+
+  /** Creates the OS overlay (and the user-data disk the spec asks for) unless they exist. */
+  public void create(GuestSpec spec) throws HypervisorException {
+    Path dir = dir(spec.desktopId());
+    try {
+      Files.createDirectories(dir);
+      if (!Files.exists(osDisk(spec.desktopId()))) {
+        createOverlay(spec, dir);
+      }
+      Path userData = userDataDisk(spec.desktopId());
+      if (spec.devices().userDataGib() > 0 && !Files.exists(userData)) {
+        createQcow2(
+            "create the user-data disk", userData.toString(), spec.devices().userDataGib() + "G");
+      }
+    } catch (IOException e) {
+      throw new HypervisorException(
+          "Cannot create the disks of " + spec.desktopId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Discards the OS overlay and makes a new one on the golden image; the guest must not run. */
+  public void resetOs(GuestSpec spec) throws HypervisorException {
+    Path dir = dir(spec.desktopId());
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(osDisk(spec.desktopId()));
+    } catch (IOException e) {
+      throw new HypervisorException("Cannot discard the overlay of " + spec.desktopId(), e);
+    }
+    createOverlay(spec, dir);
+  }
+
+  private void createOverlay(GuestSpec spec, Path dir) throws HypervisorException {
+    Path temp = dir.resolve("os.qcow2.part");
+    createQcow2(
+        "create the OS overlay",
+        "-b",
+        spec.image().path().toAbsolutePath().toString(),
+        "-F",
+        "qcow2",
+        temp.toString());
+    try {
+      Files.move(temp, osDisk(spec.desktopId()), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new HypervisorException(
+          "Cannot put the OS overlay of " + spec.desktopId() + " in place", e);
+    }
+  }
+
+  /** Deletes the desktop's files, the user-data disk (and then the folder) only when asked. */
+  public void delete(String desktopId, boolean deleteUserData) throws HypervisorException {
+    Path dir = dir(desktopId);
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        if (deleteUserData || !file.equals(userDataDisk(desktopId))) {
+          Files.deleteIfExists(file);
+        }
+      }
+      if (deleteUserData) {
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      throw new HypervisorException("Cannot delete the disks of " + desktopId, e);
+    }
+  }
+
+  /** Every desktop with an OS overlay, listed from the disk without asking any guest. */
+  public Set<String> inventory() {
+    if (!Files.isDirectory(desktops)) {
+      return Set.of();
+    }
+    try (Stream<Path> dirs = Files.list(desktops)) {
+      return dirs.filter(d -> Files.exists(d.resolve("os.qcow2")))
+          .map(d -> d.getFileName().toString())
+          .collect(Collectors.toSet());
+    } catch (IOException e) {
+      return Set.of();
+    }
+  }
+
+  /** The golden images the OS overlays are on, read from their qcow2 headers. */
+  public Set<Path> goldenImagesInUse() {
+    Set<Path> goldens = new HashSet<>();
+    for (String desktopId : inventory()) {
+      try {
+        Qcow2Header.backingFile(osDisk(desktopId)).ifPresent(goldens::add);
+      } catch (IOException e) {
+        // Unreadable now (being replaced by a refresh, say): the next pass reads it again.
+        log.fine("event=overlay-unreadable desktop=" + desktopId + " reason=" + e.getMessage());
+      }
+    }
+    return goldens;
+  }
+
+  /**
+   * Refuses a file a process running as another user ({@code who}) could not reach: each ancestor
+   * must be traversable by others.
+   */
+  public static void requireTraversableByOthers(Path path, String who)
+      throws HypervisorException, IOException {
+    for (Path d = path.toAbsolutePath().getParent(); d != null; d = d.getParent()) {
+      if (!Files.getPosixFilePermissions(d).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        throw new HypervisorException(
+            who
+                + " cannot reach "
+                + path
+                + ": "
+                + d
+                + " must be traversable by others (chmod o+x)");
+      }
+    }
+  }
+
+  /** {@code qemu-img create -q -f qcow2 <arguments>}. */
+  private void createQcow2(String what, String... arguments) throws HypervisorException {
+    List<String> command = new ArrayList<>(List.of(qemuImg, "create", "-q", "-f", "qcow2"));
+    command.addAll(List.of(arguments));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new HypervisorException("Cannot " + what + ": " + output.strip());
+      }
+    } catch (IOException e) {
+      throw new HypervisorException("Cannot " + what + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorException("Interrupted while trying to " + what, e);
+    }
+  }
+}
