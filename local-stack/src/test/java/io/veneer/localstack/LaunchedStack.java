@@ -60,7 +60,8 @@ final class LaunchedStack implements AutoCloseable {
     builder.environment().put("VENEER_REPO", repo.toString());
     builder.environment().put("VENEER_STATE_DIR", stateDir.toString());
     builder.environment().put("VENEER_PORT_OFFSET", String.valueOf(freePortOffset()));
-    builder.environment().put("VENEER_DRIVER", "qemu");
+    // Real guests; -Dveneer.stack.driver=libvirt runs the same tests on the libvirt driver.
+    builder.environment().put("VENEER_DRIVER", System.getProperty("veneer.stack.driver", "qemu"));
     // Writing every class-data archive at the first stop takes minutes on a loaded machine.
     builder.environment().put("VENEER_CDS", "off");
     Process launcher = builder.start();
