@@ -38,6 +38,14 @@ record Credentials(
         new SecretFile(layout.secrets().resolve("images-agent-token")).readOrCreate());
   }
 
+  /**
+   * The agent token the control plane last issued to a host, kept so that the next run's agent
+   * connects before Keycloak is ready (a new token is issued, and kept, when it no longer works).
+   */
+  static SecretFile agentToken(StackLayout layout, String hostId) {
+    return new SecretFile(layout.secrets().resolve("agent-token-" + hostId));
+  }
+
   String passwordOf(DemoUser user) {
     return userPasswords.get(user);
   }

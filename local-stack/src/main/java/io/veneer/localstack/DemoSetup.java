@@ -71,15 +71,10 @@ final class DemoSetup {
         golden.disk());
   }
 
-  /** Registers each host (or updates it) and issues it a fresh agent token. */
-  Map<String, String> registerHosts(List<String> hostIds) throws ApiException {
-    Map<String, String> tokens = new LinkedHashMap<>();
-    for (int i = 0; i < hostIds.size(); i++) {
-      String hostId = hostIds.get(i);
-      controlPlane.registerHost(hostId, HOST_VCPUS, HOST_MEMORY_MIB, HOST_DISK_GIB, zone(i));
-      tokens.put(hostId, controlPlane.issueAgentToken(hostId));
-    }
-    return tokens;
+  /** Creates the host, or updates an earlier run's registration (its agent token stays). */
+  void registerHost(List<String> hostIds, String hostId) throws ApiException {
+    controlPlane.registerHost(
+        hostId, HOST_VCPUS, HOST_MEMORY_MIB, HOST_DISK_GIB, zone(hostIds.indexOf(hostId)));
   }
 
   /** Hosts sit in zones of their own, so that spreading has something to spread over. */

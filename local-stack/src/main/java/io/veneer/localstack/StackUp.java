@@ -48,6 +48,9 @@ final class StackUp {
 
   static final List<String> HOSTS = List.of("local-1", "local-2");
 
+  /** How long an agent started with a kept token may take to be seen connected. */
+  private static final Duration KEPT_TOKEN_PATIENCE = Duration.ofSeconds(15);
+
   private final StackLayout layout;
   private final StackPorts ports;
   private final SourceTree tree;
@@ -166,6 +169,13 @@ final class StackUp {
             .thenCombine(golden, (ready, tiny) -> tiny)
             .thenApplyAsync(tiny -> publish(imagesApi, tiny));
 
+    String driver = driver();
+    // Registered before the agents, so stopped after them: agents leave their guests running
+    // on purpose (a restarted agent re-adopts them), the stack must not.
+    order.add("guests", () -> GuestReaper.stopGuests(layout.agents(), Duration.ofSeconds(10)));
+    Map<String, LaunchedAgent> early =
+        launchAgentsWithKeptTokens(settings, jars, driver, controlPlaneReady);
+
     LocalKeycloak.awaitReady(keycloak, ports.keycloakManagement(), startTimeout);
     setUpRealm(settings, credentials);
     keycloakStep.ready(
@@ -189,16 +199,35 @@ final class StackUp {
     await(controlPlaneReady);
     PublishedImage image = await(published);
 
-    String driver = driver();
-    Map<String, String> agentTokens = call("hosts", () -> demo.registerHosts(HOSTS));
-    // Registered before the agents, so stopped after them: agents leave their guests running
-    // on purpose (a restarted agent re-adopts them), the stack must not.
-    order.add("guests", () -> GuestReaper.stopGuests(layout.agents(), Duration.ofSeconds(10)));
     for (String hostId : HOSTS) {
-      startAgent(
-          controlPlane,
-          new NodeAgentProcess(
-              hostId, jars.nodeAgent(), settings.agent(hostId, agentTokens.get(hostId), driver)));
+      call(
+          "hosts",
+          () -> {
+            demo.registerHost(HOSTS, hostId);
+            return hostId;
+          });
+      LaunchedAgent agent = early.get(hostId);
+      if (agent != null && agent.connected(controlPlane, KEPT_TOKEN_PATIENCE)) {
+        continue;
+      }
+      if (agent != null) {
+        agent.abandon();
+        progress.shout(
+            "agent "
+                + hostId
+                + " did not connect with the token kept from the last run; issuing a new one");
+      }
+      String token = call("hosts", () -> controlPlane.issueAgentToken(hostId));
+      Credentials.agentToken(layout, hostId).write(token);
+      LaunchedAgent launched = launchAgent(settings, jars, driver, hostId, token);
+      if (!launched.connected(controlPlane, Duration.ofSeconds(90))) {
+        throw new StartupFailure(
+            launched.part(),
+            "did not connect to the control plane within 90 s",
+            "read the log below; the control plane's log may say why it refused the agent",
+            launched.process().log(),
+            LogFile.tail(launched.process().log(), 15));
+      }
     }
 
     Progress.Step poolStep =
@@ -344,38 +373,97 @@ final class StackUp {
     }
   }
 
-  private void startAgent(ControlPlaneApi controlPlane, NodeAgentProcess agent)
+  /**
+   * On a later run, when every host kept the token its agent last got, the agents start as soon as
+   * the control plane answers, so that their guests boot while Keycloak does; whether they
+   * connected is checked once an admin token can ask.
+   */
+  private Map<String, LaunchedAgent> launchAgentsWithKeptTokens(
+      ServiceSettings settings, Jars jars, String driver, CompletableFuture<Void> controlPlaneReady)
       throws StartupFailure, IOException, InterruptedException {
-    String part = "agent " + agent.hostId();
-    Progress.Step step = progress.start(part, agent.environment().get("VENEER_DRIVER") + " driver");
+    Map<String, String> kept = new LinkedHashMap<>();
+    for (String hostId : HOSTS) {
+      Credentials.agentToken(layout, hostId).read().ifPresent(token -> kept.put(hostId, token));
+    }
+    if (kept.size() < HOSTS.size()) {
+      return Map.of();
+    }
+    await(controlPlaneReady);
+    Map<String, LaunchedAgent> launched = new LinkedHashMap<>();
+    for (Map.Entry<String, String> host : kept.entrySet()) {
+      launched.put(
+          host.getKey(), launchAgent(settings, jars, driver, host.getKey(), host.getValue()));
+    }
+    return launched;
+  }
+
+  private LaunchedAgent launchAgent(
+      ServiceSettings settings, Jars jars, String driver, String hostId, String token)
+      throws StartupFailure, IOException {
+    NodeAgentProcess agent =
+        new NodeAgentProcess(hostId, jars.nodeAgent(), settings.agent(hostId, token, driver));
+    String part = "agent " + hostId;
+    Progress.Step step = progress.start(part, driver + " driver");
     Instant begin = Instant.now();
     ChildProcess process =
         started(agent.start(launcher, java, layout.log("agent-" + agent.hostId())));
     agents.put(process.name(), agent);
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
-      if (!process.alive()) {
-        throw new StartupFailure(
-            part,
-            "exited with code " + process.exitCode() + " before it connected",
-            "read the log below (exit code 2 names a bad setting)",
-            process.log(),
-            LogFile.tail(process.log(), 15));
+    return new LaunchedAgent(hostId, part, step, begin, process);
+  }
+
+  /** An agent process started at {@code begin}, not yet seen connected. */
+  private final class LaunchedAgent {
+    private final String hostId;
+    private final String part;
+    private final Progress.Step step;
+    private final Instant begin;
+    private final ChildProcess process;
+
+    LaunchedAgent(
+        String hostId, String part, Progress.Step step, Instant begin, ChildProcess process) {
+      this.hostId = hostId;
+      this.part = part;
+      this.step = step;
+      this.begin = begin;
+      this.process = process;
+    }
+
+    String part() {
+      return part;
+    }
+
+    ChildProcess process() {
+      return process;
+    }
+
+    /** Whether it sent a heartbeat since it started, within {@code patience}. */
+    boolean connected(ControlPlaneApi controlPlane, Duration patience)
+        throws StartupFailure, InterruptedException {
+      long deadline = System.nanoTime() + patience.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!process.alive()) {
+          throw new StartupFailure(
+              part,
+              "exited with code " + process.exitCode() + " before it connected",
+              "read the log below (exit code 2 names a bad setting)",
+              process.log(),
+              LogFile.tail(process.log(), 15));
+        }
+        var heartbeat = call(part, () -> controlPlane.lastHeartbeat(hostId));
+        if (heartbeat.isPresent() && heartbeat.get().isAfter(begin)) {
+          step.ready("connected; data in " + layout.show(layout.agentData(hostId)));
+          return true;
+        }
+        Thread.sleep(250);
       }
-      var heartbeat = call(part, () -> controlPlane.lastHeartbeat(agent.hostId()));
-      if (heartbeat.isPresent() && heartbeat.get().isAfter(begin)) {
-        step.ready("connected; data in " + layout.show(layout.agentData(agent.hostId())));
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new StartupFailure(
-            part,
-            "did not connect to the control plane within 90 s",
-            "read the log below; the control plane's log may say why it refused the agent",
-            process.log(),
-            LogFile.tail(process.log(), 15));
-      }
-      Thread.sleep(250);
+      return false;
+    }
+
+    /** Stops it, so that an agent with another token can take its place. */
+    void abandon() throws IOException, InterruptedException {
+      agents.remove(process.name());
+      children.remove(process);
+      process.stop(Duration.ofSeconds(10));
     }
   }
 

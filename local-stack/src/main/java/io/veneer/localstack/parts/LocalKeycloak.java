@@ -156,6 +156,9 @@ public final class LocalKeycloak {
     List<String> command = new ArrayList<>();
     command.add(home.resolve("bin/kc.sh").toString());
     command.addAll(List.of("start", "--optimized", "--http-enabled=true"));
+    // One node: production mode's default cluster cache would first try, for about 20 s, to join
+    // the peers a previous run left in the database's discovery table (it is killed, not drained).
+    command.add("--cache=local");
     // dev-file's H2, in the state directory rather than the shared server home.
     command.add("--db-url=jdbc:h2:file:" + data.resolve("keycloakdb") + ";NON_KEYWORDS=VALUE");
     command.add("--http-host=127.0.0.1");
