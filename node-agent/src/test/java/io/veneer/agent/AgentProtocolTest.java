@@ -22,7 +22,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +114,46 @@ class AgentProtocolTest {
     controlPlane.awaitStatus("d2", ObservedState.OBSERVED_STATE_ABSENT, WAIT);
     assertThat(hypervisor.inventory()).containsExactlyInAnyOrder("d1", "d3");
     controlPlane.await(() -> controlPlane.heartbeats() > 0, "a heartbeat", WAIT);
+  }
+
+  @Test
+  void logsItsWorkOnADesktopUnderTheTraceOfTheRequestThatAskedForIt() throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Logger work = Logger.getLogger("io.veneer.agent.converge.DesktopWork");
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord entry) {
+            lines.add(entry.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    work.addHandler(capture);
+    try {
+      controlPlane.awaitHello();
+      controlPlane.sendDesiredSet(
+          desktops
+              .running("traced")
+              .setTraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+              .build(),
+          desktops.running("forged").setTraceParent("00-x\nevent=desktop-removed").build());
+      controlPlane.awaitStatus("traced", ObservedState.OBSERVED_STATE_RUNNING, WAIT);
+      controlPlane.awaitStatus("forged", ObservedState.OBSERVED_STATE_RUNNING, WAIT);
+
+      assertThat(lines)
+          .contains(
+              "event=desktop-starting desktop=traced specGeneration=1"
+                  + " trace=4bf92f3577b34da6a3ce929d0e0e4736")
+          .as("what is not a trace context is not logged")
+          .contains("event=desktop-starting desktop=forged specGeneration=1 trace=-");
+    } finally {
+      work.removeHandler(capture);
+    }
   }
 
   @Test

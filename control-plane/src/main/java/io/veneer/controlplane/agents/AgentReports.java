@@ -193,7 +193,9 @@ public class AgentReports {
   private DesiredDesktop desired(Desktop desktop) {
     Pool pool = pools.findById(desktop.poolId()).orElseThrow();
     PoolSpec spec = pool.spec();
-    return DesiredDesktop.newBuilder()
+    DesiredDesktop.Builder desired = DesiredDesktop.newBuilder();
+    desktop.traceParent().ifPresent(trace -> desired.setTraceParent(trace.toString()));
+    return desired
         .setDesktopId(desktop.id().toString())
         .setSpecGeneration(desktop.specGeneration())
         .setOsDiskGeneration(desktop.osDiskGeneration())

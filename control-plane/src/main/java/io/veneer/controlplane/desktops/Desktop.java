@@ -1,5 +1,6 @@
 package io.veneer.controlplane.desktops;
 
+import io.veneer.grpc.TraceParent;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -83,6 +84,10 @@ public class Desktop implements Persistable<UUID> {
   /** The OS disk its agent last reported it RUNNING on; 0 before that. */
   @Column(name = "ran_os_disk_generation", nullable = false)
   private long ranOsDiskGeneration;
+
+  /** The traceparent of the request that last asked for it (V32); null when untraced. */
+  @Column(name = "trace_parent")
+  private String traceParent;
 
   @Column(nullable = false)
   private long version;
@@ -343,6 +348,15 @@ public class Desktop implements Persistable<UUID> {
       pending = new ArrayList<>();
     }
     pending.add(transition);
+  }
+
+  /** The trace of the request that last asked for it, which its agent logs its work under. */
+  public Optional<TraceParent> traceParent() {
+    return TraceParent.parse(traceParent);
+  }
+
+  public void tracedBy(TraceParent trace) {
+    traceParent = trace.toString();
   }
 
   /** Back to its pool, free for the next request. */

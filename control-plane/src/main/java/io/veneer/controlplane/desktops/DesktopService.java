@@ -4,6 +4,7 @@ import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.common.SqlErrors;
+import io.veneer.controlplane.common.Traces;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.idempotency.IdempotencyKeys;
 import io.veneer.controlplane.identity.Entitlements;
@@ -167,6 +168,7 @@ public class DesktopService {
         .map(
             desktop -> {
               desktop.assignTo(owner);
+              Traces.current().ifPresent(desktop::tracedBy);
               desktop.desirePower(PowerState.ON);
               events.publishTransitions(desktop, caller.subject());
               audit.record(
@@ -187,6 +189,7 @@ public class DesktopService {
 
   private Desktop createNew(Caller caller, Pool pool, String owner, UUID id) {
     Desktop fresh = new Desktop(id, pool.id(), owner, pool.spec().goldenVersion(), PowerState.ON);
+    Traces.current().ifPresent(fresh::tracedBy);
     events.publishTransitions(fresh, caller.subject());
     audit.record(
         caller,

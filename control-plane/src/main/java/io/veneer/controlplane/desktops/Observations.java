@@ -1,5 +1,6 @@
 package io.veneer.controlplane.desktops;
 
+import io.veneer.grpc.TraceParent;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -64,7 +65,11 @@ public class Observations {
       if (steps.isPresent()) {
         steps.get().forEach(desktop::moveTo);
         log.info(
-            "event=desktop.observed desktop={} host={} state={}", desktop.id(), hostId, target);
+            "event=desktop.observed desktop={} host={} state={} trace={}",
+            desktop.id(),
+            hostId,
+            target,
+            desktop.traceParent().map(TraceParent::traceId).orElse("-"));
       } else {
         log.info(
             "event=agent.report-ignored desktop={} host={} state={} observed={}",

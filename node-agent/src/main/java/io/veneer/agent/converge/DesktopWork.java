@@ -7,6 +7,7 @@ import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.PowerState;
+import io.veneer.grpc.TraceParent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,9 @@ final class DesktopWork {
             "event=desktop-refreshed desktop="
                 + id
                 + " osDiskGeneration="
-                + wanted.getOsDiskGeneration());
+                + wanted.getOsDiskGeneration()
+                + " trace="
+                + traceId(wanted));
       }
       GuestState state = hypervisor.observe(id).state();
       if (wanted.getPowerState() == PowerState.POWER_STATE_RUNNING) {
@@ -69,16 +72,39 @@ final class DesktopWork {
         boolean askedAgain = state == GuestState.FAILED && startedAt < wanted.getSpecGeneration();
         if (down || askedAgain) {
           startedAt = wanted.getSpecGeneration();
+          log.info(
+              "event=desktop-starting desktop="
+                  + id
+                  + " specGeneration="
+                  + wanted.getSpecGeneration()
+                  + " trace="
+                  + traceId(wanted));
           hypervisor.start(spec);
         }
       } else if (state == GuestState.RUNNING || state == GuestState.STARTING) {
+        log.info("event=desktop-stopping desktop=" + id + " trace=" + traceId(wanted));
         hypervisor.stop(id, stopGrace);
       }
       return new Outcome(hypervisor.observe(id), "", startedAt);
     } catch (HypervisorException | IOException e) {
-      log.warning("event=converge-failed desktop=" + id + " reason=\"" + e.getMessage() + "\"");
+      log.warning(
+          "event=converge-failed desktop="
+              + id
+              + " trace="
+              + traceId(wanted)
+              + " reason=\""
+              + e.getMessage()
+              + "\"");
       return new Outcome(hypervisor.observe(id), e.getMessage(), startedAt);
     }
+  }
+
+  /**
+   * The trace id of the request that asked for the desktop, as the control plane logged it; "-"
+   * when it sent none (or something that is not a W3C trace context, which is never logged).
+   */
+  static String traceId(DesiredDesktop wanted) {
+    return TraceParent.parse(wanted.getTraceParent()).map(TraceParent::traceId).orElse("-");
   }
 
   /** Stops the guest and deletes its disks (the user-data disk when the removal says so). */

@@ -1,9 +1,11 @@
 package io.veneer.portal.backend;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.veneer.portal.PortalProperties;
 import io.veneer.portal.security.SecurityConfiguration;
 import java.net.http.HttpClient;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatusCode;
@@ -47,17 +49,28 @@ class BackendClients {
   ControlPlane controlPlane(
       PortalProperties properties,
       OAuth2AuthorizedClientManager tokens,
-      ClientRegistrationRepository registrations) {
+      ClientRegistrationRepository registrations,
+      ObjectProvider<ObservationRegistry> observations) {
     String api = properties.controlPlaneUrl().resolve("/api/v1/").toString();
+    ObservationRegistry traced = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     return new ControlPlane(
-        client("The control plane", properties, relay(tokens)).baseUrl(api).build(),
-        client("The control plane", properties, asThePortal(registrations)).baseUrl(api).build());
+        client("The control plane", properties, relay(tokens), traced).baseUrl(api).build(),
+        client("The control plane", properties, asThePortal(registrations), traced)
+            .baseUrl(api)
+            .build());
   }
 
   @Bean
-  GoldenImages goldenImages(PortalProperties properties, OAuth2AuthorizedClientManager tokens) {
+  GoldenImages goldenImages(
+      PortalProperties properties,
+      OAuth2AuthorizedClientManager tokens,
+      ObjectProvider<ObservationRegistry> observations) {
     return new GoldenImages(
-        client("The golden image service", properties, relay(tokens))
+        client(
+                "The golden image service",
+                properties,
+                relay(tokens),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP))
             .baseUrl(properties.imageServiceUrl().resolve("/api/v1/").toString())
             .build());
   }
@@ -93,12 +106,17 @@ class BackendClients {
     return interceptor;
   }
 
+  /** Observed, so that each call carries the person's trace on to the backend (traceparent). */
   private static RestClient.Builder client(
-      String service, PortalProperties properties, ClientHttpRequestInterceptor credentials) {
+      String service,
+      PortalProperties properties,
+      ClientHttpRequestInterceptor credentials,
+      ObservationRegistry observations) {
     var http = HttpClient.newBuilder().connectTimeout(properties.backendTimeout()).build();
     var requests = new JdkClientHttpRequestFactory(http);
     requests.setReadTimeout(properties.backendTimeout());
     return RestClient.builder()
+        .observationRegistry(observations)
         .requestFactory(requests)
         .requestInterceptor(credentials)
         .defaultStatusHandler(

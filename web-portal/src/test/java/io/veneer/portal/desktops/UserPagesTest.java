@@ -83,6 +83,24 @@ class UserPagesTest {
   }
 
   @Test
+  void aRequestCarriesItsTraceOnToTheControlPlane() {
+    UUID pool = portal.controlPlane().addPool("traced-yan", Set.of("yan"));
+    PortalSession yan = PortalSession.login(portal, "yan", Set.of("user"));
+
+    yan.post("/desktops", Map.of("poolId", pool.toString(), "requestKey", "k-1"));
+
+    assertThat(callsBy("yan", "POST", "/api/v1/desktops"))
+        .singleElement()
+        .satisfies(
+            call ->
+                assertThat(call.headers().get("traceparent"))
+                    .as("W3C trace context, so the control plane logs the same trace id")
+                    .singleElement()
+                    .asString()
+                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"));
+  }
+
+  @Test
   void stateChangesWithoutTheCsrfTokenAreRefused() {
     UUID pool = portal.controlPlane().addPool("csrf-xena", Set.of("xena"));
     UUID desktop = portal.controlPlane().addDesktop("xena", pool, "RUNNING", null);
