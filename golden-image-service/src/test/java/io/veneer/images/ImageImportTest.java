@@ -22,11 +22,14 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,6 +40,7 @@ import tools.jackson.databind.JsonNode;
  * blobs served by digest with Range, and every step is an event on the real Kafka.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class ImageImportTest {
 
   private static KafkaTopics topics;
@@ -159,6 +163,27 @@ class ImageImportTest {
     TestImages.qemuImg(
         "convert", "-f", qemuFormat, "-O", "raw", exported.body().toString(), back.toString());
     assertThat(Files.mismatch(back, raw)).isEqualTo(-1);
+  }
+
+  @Test
+  void servesABlobUnderTheTraceOfTheDesktopRequestWhoseAgentFetchesIt(CapturedOutput logs)
+      throws IOException {
+    UUID image = service.createImage("traced");
+    JsonNode version = ServiceUnderTest.json(service.upload(image, TestImages.raw(dir), "").body());
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    HttpResponse<byte[]> blob =
+        service.sendWith(
+            service
+                .request("/api/v1/blobs/" + version.path("digest").asString())
+                .header("Authorization", "Bearer " + ServiceUnderTest.AGENT_TOKEN)
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(blob.statusCode()).isEqualTo(200);
+    assertThat(logs.getOut().lines().filter(line -> line.contains("event=blob-served")))
+        .anySatisfy(line -> assertThat(line).contains(traceId));
   }
 
   @Test

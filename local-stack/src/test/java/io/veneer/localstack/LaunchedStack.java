@@ -115,6 +115,11 @@ final class LaunchedStack implements AutoCloseable {
             .flatMap(ProcessRecords.Entry::live);
   }
 
+  /** The log of one part of the stack ({@code control-plane}, {@code agent-<host>}, ...). */
+  List<String> logOf(String part) throws IOException {
+    return Files.readAllLines(layout.log(part));
+  }
+
   Path desktopDir(String hostId, String desktopId) {
     return layout.agentData(hostId).resolve("desktops").resolve(desktopId);
   }

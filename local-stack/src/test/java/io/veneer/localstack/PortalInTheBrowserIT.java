@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -59,6 +61,9 @@ class PortalInTheBrowserIT {
   private static final Duration BOOT = Duration.ofSeconds(120);
 
   private static final String POOL = "browser";
+
+  /** Spring Boot's correlation id on each log line while a trace is current. */
+  private static final Pattern CORRELATION = Pattern.compile("\\[([0-9a-f]{32})-[0-9a-f]{16}\\]");
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -161,6 +166,36 @@ class PortalInTheBrowserIT {
 
   @Test
   @Order(2)
+  void herRequestIsOneTraceFromThePortalsClickToHerAgentsReport() throws Exception {
+    String traceId =
+        stack.logOf("web-portal").stream()
+            .filter(line -> line.contains("event=desktop-requested desktop=" + desktop))
+            .map(CORRELATION::matcher)
+            .filter(Matcher::find)
+            .map(m -> m.group(1))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("the portal logged her request with no trace id"));
+    String host = desktopNow().path("hostId").asString();
+
+    assertThat(stack.logOf("control-plane"))
+        .as("the control plane took the request, and her agent's reports, under the same trace")
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("event=desktop.observed desktop=" + desktop)
+                    .contains("state=RUNNING")
+                    .contains("trace=" + traceId));
+    assertThat(stack.logOf("agent-" + host))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("event=desktop-starting desktop=" + desktop)
+                    .contains("trace=" + traceId));
+  }
+
+  @Test
+  @Order(3)
   void someoneElseCannotOpenHerConsoleNorUseHerTicket() throws Exception {
     String ticket = ticketOf("alice");
     logIn("bob");
@@ -176,7 +211,7 @@ class PortalInTheBrowserIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aPageOnAForeignSiteCannotOpenAConsoleSocketNorBurnTheTicket() throws Exception {
     logIn("alice");
     String ticket = ticketOf("alice");
@@ -208,7 +243,7 @@ class PortalInTheBrowserIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void logoffAsksForConfirmationAndRefreshesTheDesktop() throws Exception {
     browser.get(portal("/desktops"));
     long osDisk = admin.get("/api/v1/desktops/" + desktop).path("osDiskGeneration").asLong();
@@ -234,7 +269,7 @@ class PortalInTheBrowserIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void anAdminUploadsAnImageWatchesTheProgressBarPublishesItAndDownloadsItAsVmdk()
       throws Exception {
     logIn("admin");

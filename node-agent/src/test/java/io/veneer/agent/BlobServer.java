@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 final class BlobServer implements AutoCloseable {
 
   /** What the server saw of one request. */
-  record Request(String path, String range, String authorization) {}
+  record Request(String path, String range, String authorization, String traceparent) {}
 
   /** How the server misbehaves on one response. */
   sealed interface Trouble {
@@ -121,7 +121,12 @@ final class BlobServer implements AutoCloseable {
         }
       }
       String path = head.getFirst().split(" ")[1];
-      requests.add(new Request(path, headers.get("range"), headers.get("authorization")));
+      requests.add(
+          new Request(
+              path,
+              headers.get("range"),
+              headers.get("authorization"),
+              headers.get("traceparent")));
       Trouble trouble = always != null ? always : troubles.poll();
       if (trouble instanceof Trouble.NeverAnswer) {
         closed.await();

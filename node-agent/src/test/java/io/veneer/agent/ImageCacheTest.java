@@ -7,6 +7,7 @@ import io.veneer.agent.images.BlobSource;
 import io.veneer.agent.images.ImageCache;
 import io.veneer.agent.v1.BlobRef;
 import io.veneer.agent.v1.CachedImage;
+import io.veneer.grpc.TraceParent;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -57,8 +59,8 @@ class ImageCacheTest {
     ImageCache cache = cache(BlobSource.fetchUrlsOnly("agent-token"));
     BlobRef ref = byUrl(digest);
 
-    Path cached = cache.ensure(ref);
-    cache.ensure(ref);
+    Path cached = cache.ensure(ref, Optional.empty());
+    cache.ensure(ref, Optional.empty());
 
     assertThat(Files.readAllBytes(cached)).isEqualTo(blob);
     assertThat(cached.getFileName()).hasToString(digest.substring(7));
@@ -70,11 +72,25 @@ class ImageCacheTest {
   }
 
   @Test
+  void sendsTheTraceOfTheDesktopRequestThatNeedsTheBlobWithItsFetch() throws Exception {
+    ImageCache cache = cache(BlobSource.fetchUrlsOnly(""));
+    TraceParent trace =
+        TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").orElseThrow();
+
+    cache.ensure(byUrl(digest), Optional.of(trace));
+
+    assertThat(server.requests)
+        .singleElement()
+        .extracting(BlobServer.Request::traceparent)
+        .isEqualTo(trace.toString());
+  }
+
+  @Test
   void resumesADownloadCutMidBodyWithARangeRequestForTheRest() throws Exception {
     server.next(new BlobServer.Trouble.CutAfter(1 << 20));
     ImageCache cache = cache(BlobSource.fetchUrlsOnly(""));
 
-    Path cached = cache.ensure(byUrl(digest));
+    Path cached = cache.ensure(byUrl(digest), Optional.empty());
 
     assertThat(Files.readAllBytes(cached)).isEqualTo(blob);
     assertThat(server.requests)
@@ -109,7 +125,7 @@ class ImageCacheTest {
     server.always(new BlobServer.Trouble.NeverAnswer());
     ImageCache cache = cache(withReadTimeout(SHORT_READ_TIMEOUT));
 
-    assertThatThrownBy(() -> cache.ensure(byUrl(digest)))
+    assertThatThrownBy(() -> cache.ensure(byUrl(digest), Optional.empty()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("after 5 attempts")
         .hasMessageContaining("timed out");
@@ -124,7 +140,7 @@ class ImageCacheTest {
     server.serve("/blobs/" + wrong, blob);
     ImageCache cache = cache(BlobSource.fetchUrlsOnly(""));
 
-    assertThatThrownBy(() -> cache.ensure(byUrl(wrong)))
+    assertThatThrownBy(() -> cache.ensure(byUrl(wrong), Optional.empty()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("have digest " + digest)
         .hasMessageContaining("discarded them");
@@ -138,12 +154,13 @@ class ImageCacheTest {
     server.requireToken("images-agent-token");
     ImageCache cache = cache(imageService(server.url(), "images-agent-token"));
 
-    Path cached = cache.ensure(BlobRef.newBuilder().setDigest(digest).build());
+    Path cached = cache.ensure(BlobRef.newBuilder().setDigest(digest).build(), Optional.empty());
 
     assertThat(Files.readAllBytes(cached)).isEqualTo(blob);
     assertThat(server.requests)
         .containsExactly(
-            new BlobServer.Request("/api/v1/blobs/" + digest, null, "Bearer images-agent-token"));
+            new BlobServer.Request(
+                "/api/v1/blobs/" + digest, null, "Bearer images-agent-token", null));
   }
 
   @Test
@@ -151,9 +168,11 @@ class ImageCacheTest {
     server.serve("/images/api/v1/blobs/" + digest, blob);
     ImageCache cache = cache(imageService(server.url() + "/images", ""));
 
-    cache.ensure(BlobRef.newBuilder().setDigest(digest).build());
+    cache.ensure(BlobRef.newBuilder().setDigest(digest).build(), Optional.empty());
     Files.delete(imagesDir().resolve(digest.substring(7)));
-    cache.ensure(BlobRef.newBuilder().setDigest(digest).setFetchUrl("/blobs/" + digest).build());
+    cache.ensure(
+        BlobRef.newBuilder().setDigest(digest).setFetchUrl("/blobs/" + digest).build(),
+        Optional.empty());
 
     assertThat(server.requests)
         .extracting(BlobServer.Request::path)
@@ -168,7 +187,8 @@ class ImageCacheTest {
         BlobRef.newBuilder()
             .setDigest(digest)
             .setFetchUrl("http://localhost:" + server.port() + "/blobs/" + digest)
-            .build());
+            .build(),
+        Optional.empty());
 
     assertThat(server.requests)
         .singleElement()
@@ -181,7 +201,8 @@ class ImageCacheTest {
     server.requireToken("the-right-token");
     ImageCache cache = cache(imageService(server.url(), "a-wrong-token"));
 
-    assertThatThrownBy(() -> cache.ensure(BlobRef.newBuilder().setDigest(digest).build()))
+    assertThatThrownBy(
+            () -> cache.ensure(BlobRef.newBuilder().setDigest(digest).build(), Optional.empty()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("HTTP 401")
         .hasMessageContaining("VENEER_IMAGE_SERVICE_TOKEN");
@@ -192,7 +213,8 @@ class ImageCacheTest {
   void aBlobWithoutAUrlNeedsTheImageServiceSetting() throws Exception {
     ImageCache cache = cache(BlobSource.fetchUrlsOnly(""));
 
-    assertThatThrownBy(() -> cache.ensure(BlobRef.newBuilder().setDigest(digest).build()))
+    assertThatThrownBy(
+            () -> cache.ensure(BlobRef.newBuilder().setDigest(digest).build(), Optional.empty()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("has no fetch URL and VENEER_IMAGE_SERVICE is not set");
   }
@@ -241,7 +263,7 @@ class ImageCacheTest {
         .start(
             () -> {
               try {
-                result.complete(cache.ensure(ref));
+                result.complete(cache.ensure(ref, Optional.empty()));
               } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
               }

@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -93,7 +94,8 @@ class QemuGuestsTest {
           .contains("VENEER GUEST READY", "VENEER MARKER ABSENT");
     }
     assertThat(ImageCache.sha256(tiny.golden())).isEqualTo(goldenBefore);
-    Path golden = cache.ensure(desktops.running("desk-a").build().getGoldenImage());
+    Path golden =
+        cache.ensure(desktops.running("desk-a").build().getGoldenImage(), Optional.empty());
     for (String desk : List.of("desk-a", "desk-b")) {
       Path overlay = data.resolve("desktops/" + desk + "/os.qcow2");
       assertThat(qemuImgInfo(overlay)).contains("backing file: " + golden);

@@ -13,6 +13,8 @@ import io.veneer.images.catalogue.ImageCatalogue;
 import io.veneer.images.catalogue.NotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
@@ -31,6 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "blobs")
 class BlobsController {
+
+  private static final Logger log = LoggerFactory.getLogger(BlobsController.class);
 
   private final BlobStore blobs;
   private final ImageCatalogue catalogue;
@@ -79,6 +83,8 @@ class BlobsController {
         blobs
             .find(wanted)
             .orElseThrow(() -> new NotFoundException("Blob " + wanted + " is missing"));
+    // Under the trace of the desktop request whose agent fetches it (the agent sends traceparent).
+    log.info("event=blob-served digest={}", wanted);
     return ResponseEntity.ok()
         .eTag("\"" + wanted + "\"")
         .header(HttpHeaders.ACCEPT_RANGES, "bytes")

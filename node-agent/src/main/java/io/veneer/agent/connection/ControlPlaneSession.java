@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -221,7 +222,7 @@ public final class ControlPlaneSession {
   /** Starts fetching in the background; each blob is reported when it lands in the cache. */
   private void prefetch(List<BlobRef> blobs) {
     for (BlobRef blob : blobs) {
-      images.request(blob);
+      images.request(blob, Optional.empty());
     }
   }
 

@@ -12,6 +12,7 @@ import io.veneer.agent.v1.Firmware;
 import io.veneer.agent.v1.GuestNetwork;
 import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.MachineType;
+import io.veneer.grpc.TraceParent;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -27,14 +28,15 @@ final class GuestSpecs {
   /** The guest's spec with its blobs in the cache; empty while one of them is being fetched. */
   Optional<GuestSpec> resolve(DesiredDesktop desktop) throws IOException {
     HardwareProfile hardware = desktop.getHardware();
+    Optional<TraceParent> trace = TraceParent.parse(desktop.getTraceParent());
     boolean directKernel = hardware.getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
     DirectKernelBoot direct = hardware.getDirectKernel();
-    Optional<ImageRef> golden = cached(desktop.getGoldenImage(), ImageRef.Kind.DISK_QCOW2);
+    Optional<ImageRef> golden = cached(desktop.getGoldenImage(), ImageRef.Kind.DISK_QCOW2, trace);
     Optional<ImageRef> kernel =
-        directKernel ? cached(direct.getKernel(), ImageRef.Kind.KERNEL) : Optional.empty();
+        directKernel ? cached(direct.getKernel(), ImageRef.Kind.KERNEL, trace) : Optional.empty();
     Optional<ImageRef> initrd =
         directKernel && direct.hasInitrd()
-            ? cached(direct.getInitrd(), ImageRef.Kind.INITRD)
+            ? cached(direct.getInitrd(), ImageRef.Kind.INITRD, trace)
             : Optional.empty();
     if (golden.isEmpty()
         || (directKernel && kernel.isEmpty())
@@ -68,8 +70,9 @@ final class GuestSpecs {
   }
 
   /** The blob in the cache; empty while it is fetched (in the background); thrown if it failed. */
-  private Optional<ImageRef> cached(BlobRef blob, ImageRef.Kind kind) throws IOException {
-    return switch (images.request(blob)) {
+  private Optional<ImageRef> cached(BlobRef blob, ImageRef.Kind kind, Optional<TraceParent> trace)
+      throws IOException {
+    return switch (images.request(blob, trace)) {
       case ImageDownloads.Availability.Ready ready ->
           Optional.of(new ImageRef(blob.getDigest(), kind, ready.path()));
       case ImageDownloads.Availability.Fetching pending -> Optional.empty();

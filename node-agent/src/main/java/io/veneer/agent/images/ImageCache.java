@@ -2,6 +2,7 @@ package io.veneer.agent.images;
 
 import io.veneer.agent.v1.BlobRef;
 import io.veneer.agent.v1.CachedImage;
+import io.veneer.grpc.TraceParent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,8 +71,13 @@ public final class ImageCache {
     return Optional.of(path);
   }
 
-  /** The path of a cached blob, fetching it first when needed (blocking: not on the agent loop). */
-  public Path ensure(BlobRef blob) throws IOException {
+  /**
+   * The path of a cached blob, fetching it first when needed (blocking: not on the agent loop).
+   *
+   * @param trace the trace of the request that needs the blob, sent on with the fetch so that the
+   *     golden image service logs it under the same trace id
+   */
+  public Path ensure(BlobRef blob, Optional<TraceParent> trace) throws IOException {
     Optional<Path> cached = cached(blob.getDigest());
     if (cached.isPresent()) {
       return cached.get();
@@ -81,18 +87,18 @@ public final class ImageCache {
       throw new IOException("Blob " + blob.getDigest() + " is being fetched already");
     }
     try {
-      return fetch(blob, hex);
+      return fetch(blob, hex, trace);
     } finally {
       fetching.remove(hex);
     }
   }
 
-  private Path fetch(BlobRef blob, String hex) throws IOException {
+  private Path fetch(BlobRef blob, String hex, Optional<TraceParent> trace) throws IOException {
     URI url = source.locate(blob);
     Path partial = blobs.resolve(hex + ".part");
     for (int attempt = 1; ; attempt++) {
       try {
-        download(url, partial);
+        download(url, partial, trace);
         break;
       } catch (RefusedException e) {
         throw new IOException("Cannot fetch " + blob.getDigest() + ": " + e.getMessage(), e);
@@ -138,7 +144,13 @@ public final class ImageCache {
     }
     Path target = blobs.resolve(hex);
     publish(partial, target);
-    log.info("event=blob-cached digest=" + blob.getDigest() + " bytes=" + Files.size(target));
+    log.info(
+        "event=blob-cached digest="
+            + blob.getDigest()
+            + " bytes="
+            + Files.size(target)
+            + " trace="
+            + trace.map(TraceParent::traceId).orElse("-"));
     return target;
   }
 
@@ -146,7 +158,7 @@ public final class ImageCache {
    * Appends to what an earlier attempt left, asking only for the rest with Range. Every read is
    * bounded by the read timeout, so a server that stalls costs an attempt, never the agent.
    */
-  private void download(URI url, Path partial) throws IOException {
+  private void download(URI url, Path partial, Optional<TraceParent> trace) throws IOException {
     long have = size(partial);
     HttpURLConnection http = (HttpURLConnection) url.toURL().openConnection();
     try {
@@ -155,6 +167,7 @@ public final class ImageCache {
       http.setInstanceFollowRedirects(false);
       http.setUseCaches(false);
       source.authorization(url).ifPresent(value -> http.setRequestProperty("Authorization", value));
+      trace.ifPresent(parent -> http.setRequestProperty("traceparent", parent.toString()));
       if (have > 0) {
         http.setRequestProperty("Range", "bytes=" + have + "-");
       }

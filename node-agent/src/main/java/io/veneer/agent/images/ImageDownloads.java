@@ -2,6 +2,7 @@ package io.veneer.agent.images;
 
 import io.veneer.agent.v1.BlobRef;
 import io.veneer.agent.v1.CachedImage;
+import io.veneer.grpc.TraceParent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,8 +64,12 @@ public final class ImageDownloads implements AutoCloseable {
     return cache;
   }
 
-  /** Whether the blob is cached; starts fetching it in the background when it is not. */
-  public Availability request(BlobRef blob) {
+  /**
+   * Whether the blob is cached; starts fetching it in the background when it is not.
+   *
+   * @param trace the trace of the desktop request that needs it (empty for a prefetch)
+   */
+  public Availability request(BlobRef blob, Optional<TraceParent> trace) {
     String digest = blob.getDigest();
     Optional<Path> cached;
     try {
@@ -84,14 +89,14 @@ public final class ImageDownloads implements AutoCloseable {
       return new Availability.Failed(failure.reason());
     }
     inFlight.add(digest);
-    worker.execute(() -> fetch(blob));
+    worker.execute(() -> fetch(blob, trace));
     return new Availability.Fetching();
   }
 
-  private void fetch(BlobRef blob) {
+  private void fetch(BlobRef blob, Optional<TraceParent> trace) {
     Path path;
     try {
-      path = cache.ensure(blob);
+      path = cache.ensure(blob, trace);
       failures.remove(blob.getDigest());
     } catch (IOException | RuntimeException e) {
       failures.put(blob.getDigest(), new Failure(e.getMessage(), clock.instant()));

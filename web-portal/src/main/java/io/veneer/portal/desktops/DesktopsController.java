@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -21,6 +23,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /** The person's own pages: the pools they may use and their desktops, kept live. */
 @Controller
 class DesktopsController {
+
+  private static final Logger log = LoggerFactory.getLogger(DesktopsController.class);
 
   private final ControlPlane controlPlane;
   private final LiveDesktops live;
@@ -76,7 +80,13 @@ class DesktopsController {
       @RequestParam String requestKey,
       Authentication authentication,
       Model model) {
-    controlPlane.requestDesktop(poolId, requestKey + ":" + poolId);
+    Desktop desktop = controlPlane.requestDesktop(poolId, requestKey + ":" + poolId);
+    // The line that starts a desktop's trace: its trace id is on every service's log after it.
+    log.info(
+        "event=desktop-requested desktop={} pool={} owner={}",
+        desktop.id(),
+        poolId,
+        PortalUser.of(authentication).subject());
     return rows(authentication, model);
   }
 

@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The user pages over real HTTP: login, my pools and desktops, actions, errors in words. */
+@ExtendWith(OutputCaptureExtension.class)
 class UserPagesTest {
 
   private static final TestPortal portal = TestPortal.get();
@@ -83,21 +87,24 @@ class UserPagesTest {
   }
 
   @Test
-  void aRequestCarriesItsTraceOnToTheControlPlane() {
+  void aRequestCarriesItsTraceOnToTheControlPlaneAndThePortalLogsItUnderIt(CapturedOutput logs) {
     UUID pool = portal.controlPlane().addPool("traced-yan", Set.of("yan"));
     PortalSession yan = PortalSession.login(portal, "yan", Set.of("user"));
 
     yan.post("/desktops", Map.of("poolId", pool.toString(), "requestKey", "k-1"));
 
-    assertThat(callsBy("yan", "POST", "/api/v1/desktops"))
-        .singleElement()
-        .satisfies(
-            call ->
-                assertThat(call.headers().get("traceparent"))
-                    .as("W3C trace context, so the control plane logs the same trace id")
-                    .singleElement()
-                    .asString()
-                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"));
+    String traceparent =
+        callsBy("yan", "POST", "/api/v1/desktops")
+            .getFirst()
+            .headers()
+            .get("traceparent")
+            .getFirst();
+    assertThat(traceparent)
+        .as("W3C trace context, so the control plane logs the same trace id")
+        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+    String traceId = traceparent.split("-")[1];
+    assertThat(logs.getOut().lines().filter(line -> line.contains("event=desktop-requested")))
+        .anySatisfy(line -> assertThat(line).contains(traceId));
   }
 
   @Test
