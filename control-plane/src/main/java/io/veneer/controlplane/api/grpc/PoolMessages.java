@@ -157,24 +157,22 @@ final class PoolMessages {
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
     }
-    return new PoolSpec(
-        current.name(),
-        current.kind(),
-        current.goldenImage(),
-        current.goldenVersion(),
-        current.goldenDigest(),
-        resized
-            ? new Resources(size.getVcpus(), size.getMemoryMib(), size.getDiskGib())
-            : current.size(),
-        pool.getMinSize(),
-        pool.getMaxSize(),
-        pool.getWarmSpares(),
-        pool.getMaxConcurrentRefreshes() == 0
-            ? current.maxConcurrentRefresh()
-            : pool.getMaxConcurrentRefreshes(),
-        Set.copyOf(pool.getEntitledUsersList()),
-        Set.copyOf(pool.getEntitledGroupsList()),
-        hardware == null ? current.hardware() : hardware);
+    return current.toBuilder()
+        .size(
+            resized
+                ? new Resources(size.getVcpus(), size.getMemoryMib(), size.getDiskGib())
+                : current.size())
+        .minSize(pool.getMinSize())
+        .maxSize(pool.getMaxSize())
+        .warmSpares(pool.getWarmSpares())
+        .maxConcurrentRefresh(
+            pool.getMaxConcurrentRefreshes() == 0
+                ? current.maxConcurrentRefresh()
+                : pool.getMaxConcurrentRefreshes())
+        .entitlements(
+            Set.copyOf(pool.getEntitledUsersList()), Set.copyOf(pool.getEntitledGroupsList()))
+        .hardware(hardware == null ? current.hardware() : hardware)
+        .build();
   }
 
   /**
@@ -182,24 +180,11 @@ final class PoolMessages {
    * the pace.
    */
   static PoolSpec rolled(PoolSpec current, String version, int maxConcurrentRefreshes) {
-    PoolSpec rolled = current.withGolden("", version, "").withHardware(null);
-    if (maxConcurrentRefreshes == 0) {
-      return rolled;
+    PoolSpec.Builder rolled = current.toBuilder().golden("", version, "").hardware(null);
+    if (maxConcurrentRefreshes != 0) {
+      rolled.maxConcurrentRefresh(maxConcurrentRefreshes);
     }
-    return new PoolSpec(
-        rolled.name(),
-        rolled.kind(),
-        rolled.goldenImage(),
-        rolled.goldenVersion(),
-        rolled.goldenDigest(),
-        rolled.size(),
-        rolled.minSize(),
-        rolled.maxSize(),
-        rolled.warmSpares(),
-        maxConcurrentRefreshes,
-        rolled.entitledUsers(),
-        rolled.entitledGroups(),
-        rolled.hardware());
+    return rolled.build();
   }
 
   /** What is wrong with the pool's sizes, spares, refresh pace and unsupported fields. */
