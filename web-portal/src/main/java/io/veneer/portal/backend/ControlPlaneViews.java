@@ -97,4 +97,14 @@ public final class ControlPlaneViews {
   record CreateDesktop(UUID poolId) {}
 
   record Redemption(String ticket, String subject) {}
+
+  /** What a user, or a group's members together, may hold at once; {@code null} = no limit. */
+  public record QuotaLimits(Integer maxDesktops, Integer maxVcpus, Long maxMemoryMib) {}
+
+  /** What the holder of a quota holds now. */
+  public record QuotaUsage(long desktops, long vcpus, long memoryMib) {}
+
+  /** A quota ({@code kind} {@code user} or {@code group}) beside its usage. */
+  public record Quota(
+      String kind, String name, QuotaLimits limits, QuotaUsage usage, Instant updatedAt) {}
 }
