@@ -11,6 +11,7 @@ import java.util.Set;
  * @param hardware the desktops' virtual hardware; {@code null} in a request = not given: the golden
  *     image's when its version is looked up, else what the pool had, else {@link
  *     GuestHardware#DEFAULT}. A stored pool's spec always has it.
+ * @param placement which hosts its desktops may run on; {@code null} = anywhere
  */
 public record PoolSpec(
     String name,
@@ -25,9 +26,42 @@ public record PoolSpec(
     int maxConcurrentRefresh,
     Set<String> entitledUsers,
     Set<String> entitledGroups,
-    GuestHardware hardware) {
+    GuestHardware hardware,
+    PoolPlacement placement) {
 
-  /** A spec that does not name its hardware (see {@code hardware}). */
+  /** A spec that may run anywhere. */
+  public PoolSpec(
+      String name,
+      PoolKind kind,
+      String goldenImage,
+      String goldenVersion,
+      String goldenDigest,
+      Resources size,
+      int minSize,
+      int maxSize,
+      int warmSpares,
+      int maxConcurrentRefresh,
+      Set<String> entitledUsers,
+      Set<String> entitledGroups,
+      GuestHardware hardware) {
+    this(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        entitledUsers,
+        entitledGroups,
+        hardware,
+        PoolPlacement.ANYWHERE);
+  }
+
+  /** A spec that does not name its hardware (see {@code hardware}) and may run anywhere. */
   public PoolSpec(
       String name,
       PoolKind kind,
@@ -54,7 +88,8 @@ public record PoolSpec(
         maxConcurrentRefresh,
         entitledUsers,
         entitledGroups,
-        null);
+        null,
+        PoolPlacement.ANYWHERE);
   }
 
   public PoolSpec {
@@ -66,6 +101,7 @@ public record PoolSpec(
     goldenDigest = goldenDigest == null ? "" : goldenDigest;
     entitledUsers = entitledUsers == null ? Set.of() : Set.copyOf(entitledUsers);
     entitledGroups = entitledGroups == null ? Set.of() : Set.copyOf(entitledGroups);
+    placement = placement == null ? PoolPlacement.ANYWHERE : placement;
     if (minSize < 0 || maxSize < minSize) {
       throw new IllegalArgumentException(
           "Pool " + name + ": need 0 <= min (" + minSize + ") <= max (" + maxSize + ")");
@@ -100,6 +136,7 @@ public record PoolSpec(
     private Set<String> entitledUsers;
     private Set<String> entitledGroups;
     private GuestHardware hardware;
+    private PoolPlacement placement;
 
     private Builder(PoolSpec spec) {
       name = spec.name;
@@ -115,6 +152,7 @@ public record PoolSpec(
       entitledUsers = spec.entitledUsers;
       entitledGroups = spec.entitledGroups;
       hardware = spec.hardware;
+      placement = spec.placement;
     }
 
     /** Another golden version; a blank image or digest is looked up when the pool is saved. */
@@ -163,6 +201,11 @@ public record PoolSpec(
       return this;
     }
 
+    public Builder placement(PoolPlacement placement) {
+      this.placement = placement;
+      return this;
+    }
+
     public PoolSpec build() {
       return new PoolSpec(
           name,
@@ -177,7 +220,8 @@ public record PoolSpec(
           maxConcurrentRefresh,
           entitledUsers,
           entitledGroups,
-          hardware);
+          hardware,
+          placement);
     }
   }
 }

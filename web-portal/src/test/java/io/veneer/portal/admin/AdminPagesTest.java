@@ -123,6 +123,32 @@ class AdminPagesTest {
   }
 
   @Test
+  void aPoolsPlacementRulesAreSetAndKeptThroughThePoolForm() {
+    UUID version = portal.images().addImageWithVersion("placed", "PUBLISHED");
+    String name = "gpu-" + UUID.randomUUID().toString().substring(0, 6);
+    Map<String, String> form = new java.util.HashMap<>(poolForm(name, version));
+    form.put("requiredLabels", "gpu=true, ssd=yes");
+    form.put("requiredZone", "rack-3");
+    form.put("requestKey", "create-" + name);
+
+    assertThat(admin.post("/admin/pools", form).statusCode()).isEqualTo(302);
+
+    Map<String, Object> pool = portal.controlPlane().poolNamed(name).orElseThrow();
+    assertThat(spec(pool).get("placement"))
+        .isEqualTo(
+            Map.of(
+                "requiredLabels", Map.of("gpu", "true", "ssd", "yes"), "requiredZone", "rack-3"));
+    assertThat(admin.get("/admin/pools/" + pool.get("id")).body())
+        .as("the edit form shows them, so saving it keeps them")
+        .contains("value=\"gpu=true, ssd=yes\"", "value=\"rack-3\"");
+
+    form.put("requiredLabels", "gpu");
+    HttpResponse<String> refused = admin.post("/admin/pools/" + pool.get("id"), form);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("key=value pairs");
+  }
+
+  @Test
   void thePoolFormOffersTheDirectorysPeopleAndGroupsAndEntitlesTheTickedOnesByKeycloakId() {
     String ann = UUID.randomUUID().toString();
     String ben = UUID.randomUUID().toString();

@@ -437,6 +437,31 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   }
 
   @Test
+  void aPoolsRequiredLabelsAreSetByUpdateAndAWrongOneIsNamed() {
+    PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
+    Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
+
+    Pool updated =
+        admin.updatePool(
+            UpdatePoolRequest.newBuilder()
+                .setPool(current.toBuilder().putRequiredLabels("gpu", "true"))
+                .build());
+
+    assertThat(updated.getRequiredLabelsMap()).containsExactly(Map.entry("gpu", "true"));
+    assertThatThrownBy(
+            () ->
+                admin.updatePool(
+                    UpdatePoolRequest.newBuilder()
+                        .setPool(current.toBuilder().putRequiredLabels("gpu", "a,b"))
+                        .build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(badFields(e)).containsExactly("pool.required_labels");
+            });
+  }
+
+  @Test
   void updateChangesSizesAndEntitlementsButNotTheGoldenVersion() {
     PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
     Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
