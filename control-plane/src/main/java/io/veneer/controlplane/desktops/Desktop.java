@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.OptimisticLock;
@@ -88,6 +89,10 @@ public class Desktop implements Persistable<UUID> {
   /** The traceparent of the request that last asked for it (V32); null when untraced. */
   @Column(name = "trace_parent")
   private String traceParent;
+
+  /** The groups its holder was in when it was handed to them (V27), for group quotas. */
+  @Column(name = "holder_groups", nullable = false)
+  private String[] holderGroups = new String[0];
 
   @Column(nullable = false)
   private long version;
@@ -331,8 +336,10 @@ public class Desktop implements Persistable<UUID> {
     specChanged();
   }
 
-  public void assignTo(String user) {
+  /** Hands it to {@code user}, who is in {@code groups} (the groups whose quotas it counts in). */
+  public void assignTo(String user, Set<String> groups) {
     owner = user;
+    heldIn(user == null ? Set.of() : groups);
     specGeneration++;
     specChanged();
     record(
@@ -341,6 +348,11 @@ public class Desktop implements Persistable<UUID> {
             state(),
             state(),
             updatedAt));
+  }
+
+  /** The groups of its holder, whose quotas it counts in. */
+  public void heldIn(Set<String> groups) {
+    holderGroups = groups.stream().sorted().toArray(String[]::new);
   }
 
   private void record(Transition transition) {
@@ -361,7 +373,7 @@ public class Desktop implements Persistable<UUID> {
 
   /** Back to its pool, free for the next request. */
   public void release() {
-    assignTo(null);
+    assignTo(null, Set.of());
   }
 
   /** Its host no longer has it: the agent builds it again from the golden image. */

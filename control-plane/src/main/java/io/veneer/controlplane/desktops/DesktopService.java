@@ -8,6 +8,7 @@ import io.veneer.controlplane.common.Traces;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.idempotency.IdempotencyKeys;
 import io.veneer.controlplane.identity.Entitlements;
+import io.veneer.controlplane.identity.GroupDirectory;
 import io.veneer.controlplane.placement.PlacementService;
 import io.veneer.controlplane.placement.ResourceClaims;
 import io.veneer.controlplane.pools.Pool;
@@ -15,10 +16,12 @@ import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolState;
+import io.veneer.controlplane.quotas.Quotas;
 import io.veneer.controlplane.security.Caller;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,8 @@ public class DesktopService {
 
   private final AuditLog audit;
   private final Entitlements entitlements;
+  private final GroupDirectory directory;
+  private final Quotas quotas;
 
   DesktopService(
       DesktopRepository desktops,
@@ -64,8 +69,12 @@ public class DesktopService {
       PlatformTransactionManager transactionManager,
       DesktopEvents events,
       AuditLog audit,
-      Entitlements entitlements) {
+      Entitlements entitlements,
+      GroupDirectory directory,
+      Quotas quotas) {
     this.entitlements = entitlements;
+    this.directory = directory;
+    this.quotas = quotas;
     this.events = events;
     this.audit = audit;
     this.desktops = desktops;
@@ -148,11 +157,13 @@ public class DesktopService {
         return desktops.findById(UUID.fromString(earlier.get())).orElseThrow();
       }
     }
+    Set<String> groups = groupsOf(caller, owner);
+    quotas.admit(owner, groups, pool.spec().size());
     Desktop given =
         desktops
             .findLiveByPoolAndOwner(pool.id(), owner)
-            .or(() -> assignFree(caller, pool, owner))
-            .orElseGet(() -> createNew(caller, pool, owner, id));
+            .or(() -> assignFree(caller, pool, owner, groups))
+            .orElseGet(() -> createNew(caller, pool, owner, groups, id));
     if (idempotencyKey != null && !given.id().equals(id)) {
       idempotencyKeys.settle(caller.subject(), idempotencyKey, given.id().toString());
     }
@@ -161,13 +172,22 @@ public class DesktopService {
     return given;
   }
 
-  private Optional<Desktop> assignFree(Caller caller, Pool pool, String owner) {
+  /**
+   * The groups whose quotas a desktop for {@code owner} counts in: the caller's own, when they ask
+   * for themselves; none when an admin asks for another user, whose groups the directory cannot
+   * tell (control-plane/README.md, "Quotas").
+   */
+  private Set<String> groupsOf(Caller caller, String owner) {
+    return owner.equals(caller.subject()) ? directory.groupsOf(caller) : Set.of();
+  }
+
+  private Optional<Desktop> assignFree(Caller caller, Pool pool, String owner, Set<String> groups) {
     return desktops
         .lockOneFree(pool.id())
         .flatMap(desktops::findById)
         .map(
             desktop -> {
-              desktop.assignTo(owner);
+              desktop.assignTo(owner, groups);
               Traces.current().ifPresent(desktop::tracedBy);
               desktop.desirePower(PowerState.ON);
               events.publishTransitions(desktop, caller.subject());
@@ -187,8 +207,9 @@ public class DesktopService {
             });
   }
 
-  private Desktop createNew(Caller caller, Pool pool, String owner, UUID id) {
+  private Desktop createNew(Caller caller, Pool pool, String owner, Set<String> groups, UUID id) {
     Desktop fresh = new Desktop(id, pool.id(), owner, pool.spec().goldenVersion(), PowerState.ON);
+    fresh.heldIn(groups);
     Traces.current().ifPresent(fresh::tracedBy);
     events.publishTransitions(fresh, caller.subject());
     audit.record(

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.placement;
 
+import io.veneer.controlplane.pools.PoolPlacement;
 import io.veneer.scheduler.BatchResult;
 import io.veneer.scheduler.PlacementPolicy;
 import io.veneer.scheduler.PlacementRequest;
@@ -20,13 +21,23 @@ class DesktopScheduler {
    * What a desktop needs, in our terms.
    *
    * @param capabilities what its host's driver must be able to do ({@link HostCapabilities})
+   * @param placement its pool's rules of which hosts it may run on
    */
   record Need(
       Resources size,
       String goldenDigest,
       String poolId,
       String userId,
-      Set<String> capabilities) {}
+      Set<String> capabilities,
+      PoolPlacement placement) {
+
+    PlacementRequest request() {
+      return PlacementRequest.of(size, goldenDigest, poolId)
+          .requiring(capabilities)
+          .withLabels(placement.requiredLabels())
+          .inZone(placement.requiredZone());
+    }
+  }
 
   private final Scheduler scheduler;
 
@@ -37,10 +48,7 @@ class DesktopScheduler {
   }
 
   PlacementResult choose(ClusterSnapshot snapshot, Need need) {
-    PlacementRequest request =
-        PlacementRequest.of(need.size(), need.goldenDigest(), need.poolId())
-            .withUser(need.userId())
-            .requiring(need.capabilities());
+    PlacementRequest request = need.request().withUser(need.userId());
     // A random seed per call spreads racing replicas over equally good hosts.
     return scheduler.place(snapshot, request, ThreadLocalRandom.current().nextLong());
   }
@@ -50,9 +58,7 @@ class DesktopScheduler {
    * belong to different people (or nobody), so anti-affinity per person is left out of a batch.
    */
   BatchResult chooseMany(ClusterSnapshot snapshot, Need need, int count) {
-    PlacementRequest request =
-        PlacementRequest.of(need.size(), need.goldenDigest(), need.poolId())
-            .requiring(need.capabilities());
+    PlacementRequest request = need.request();
     return scheduler.placeBatch(snapshot, request, count, ThreadLocalRandom.current().nextLong());
   }
 }

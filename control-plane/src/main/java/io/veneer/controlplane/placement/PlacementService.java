@@ -323,7 +323,8 @@ public class PlacementService implements SmartLifecycle {
                     spec.goldenDigest(),
                     poolId.toString(),
                     group.getFirst().owner().orElse(""),
-                    HostCapabilities.requiredBy(spec.hardware())));
+                    HostCapabilities.requiredBy(spec.hardware()),
+                    spec.placement()));
         return switch (result) {
           case PlacementResult.Placed p -> new Choices(List.of(p), "");
           case PlacementResult.Unschedulable u -> new Choices(List.of(), u.explanation());
@@ -337,7 +338,8 @@ public class PlacementService implements SmartLifecycle {
                   spec.goldenDigest(),
                   poolId.toString(),
                   "",
-                  HostCapabilities.requiredBy(spec.hardware())),
+                  HostCapabilities.requiredBy(spec.hardware()),
+                  spec.placement()),
               group.size());
       return new Choices(
           result.placed(),

@@ -75,6 +75,13 @@ public class Pool {
   @Column(nullable = false)
   private boolean display;
 
+  /** {@link PoolPlacement#requiredLabels}, {@code k=v,...} (V28). */
+  @Column(name = "required_labels", nullable = false)
+  private String requiredLabels;
+
+  @Column(name = "required_zone", nullable = false)
+  private String requiredZone;
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
   private PoolState state;
@@ -115,6 +122,8 @@ public class Pool {
     this.firmware = hardware.firmware();
     this.bootMode = hardware.bootMode();
     this.display = hardware.display();
+    this.requiredLabels = spec.placement().joinedLabels();
+    this.requiredZone = spec.placement().requiredZone();
   }
 
   public PoolSpec spec() {
@@ -131,7 +140,8 @@ public class Pool {
         maxConcurrentRefresh,
         split(entitledUsers),
         split(entitledGroups),
-        new GuestHardware(machine, firmware, bootMode, display));
+        new GuestHardware(machine, firmware, bootMode, display),
+        PoolPlacement.of(requiredLabels, requiredZone));
   }
 
   private static Set<String> split(String joined) {

@@ -57,11 +57,13 @@ public class PoolService {
    */
   private PoolSpec resolved(PoolSpec spec, GuestHardware kept) {
     if (!spec.goldenDigest().isBlank()) {
-      return spec.hardware() == null ? spec.withHardware(kept) : spec;
+      return spec.hardware() == null ? spec.toBuilder().hardware(kept).build() : spec;
     }
     GoldenVersion version = golden.published(spec.goldenVersion());
-    return spec.withGolden(version.imageName(), version.versionId(), version.digest())
-        .withHardware(spec.hardware() == null ? version.hardware() : spec.hardware());
+    return spec.toBuilder()
+        .golden(version.imageName(), version.versionId(), version.digest())
+        .hardware(spec.hardware() == null ? version.hardware() : spec.hardware())
+        .build();
   }
 
   @Transactional

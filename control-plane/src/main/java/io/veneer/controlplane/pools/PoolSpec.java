@@ -11,6 +11,7 @@ import java.util.Set;
  * @param hardware the desktops' virtual hardware; {@code null} in a request = not given: the golden
  *     image's when its version is looked up, else what the pool had, else {@link
  *     GuestHardware#DEFAULT}. A stored pool's spec always has it.
+ * @param placement which hosts its desktops may run on; {@code null} = anywhere
  */
 public record PoolSpec(
     String name,
@@ -25,9 +26,42 @@ public record PoolSpec(
     int maxConcurrentRefresh,
     Set<String> entitledUsers,
     Set<String> entitledGroups,
-    GuestHardware hardware) {
+    GuestHardware hardware,
+    PoolPlacement placement) {
 
-  /** A spec that does not name its hardware (see {@code hardware}). */
+  /** A spec that may run anywhere. */
+  public PoolSpec(
+      String name,
+      PoolKind kind,
+      String goldenImage,
+      String goldenVersion,
+      String goldenDigest,
+      Resources size,
+      int minSize,
+      int maxSize,
+      int warmSpares,
+      int maxConcurrentRefresh,
+      Set<String> entitledUsers,
+      Set<String> entitledGroups,
+      GuestHardware hardware) {
+    this(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        entitledUsers,
+        entitledGroups,
+        hardware,
+        PoolPlacement.ANYWHERE);
+  }
+
+  /** A spec that does not name its hardware (see {@code hardware}) and may run anywhere. */
   public PoolSpec(
       String name,
       PoolKind kind,
@@ -54,7 +88,8 @@ public record PoolSpec(
         maxConcurrentRefresh,
         entitledUsers,
         entitledGroups,
-        null);
+        null,
+        PoolPlacement.ANYWHERE);
   }
 
   public PoolSpec {
@@ -66,6 +101,7 @@ public record PoolSpec(
     goldenDigest = goldenDigest == null ? "" : goldenDigest;
     entitledUsers = entitledUsers == null ? Set.of() : Set.copyOf(entitledUsers);
     entitledGroups = entitledGroups == null ? Set.of() : Set.copyOf(entitledGroups);
+    placement = placement == null ? PoolPlacement.ANYWHERE : placement;
     if (minSize < 0 || maxSize < minSize) {
       throw new IllegalArgumentException(
           "Pool " + name + ": need 0 <= min (" + minSize + ") <= max (" + maxSize + ")");
@@ -76,57 +112,116 @@ public record PoolSpec(
     }
   }
 
-  /** This spec on another golden version; a blank digest is looked up when the pool is saved. */
-  public PoolSpec withGolden(String image, String version, String digest) {
-    return new PoolSpec(
-        name,
-        kind,
-        image,
-        version,
-        digest,
-        size,
-        minSize,
-        maxSize,
-        warmSpares,
-        maxConcurrentRefresh,
-        entitledUsers,
-        entitledGroups,
-        hardware);
+  /** A builder holding this spec's every field, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** This spec with {@code hardware}; {@code null} = not given. */
-  public PoolSpec withHardware(GuestHardware hardware) {
-    return new PoolSpec(
-        name,
-        kind,
-        goldenImage,
-        goldenVersion,
-        goldenDigest,
-        size,
-        minSize,
-        maxSize,
-        warmSpares,
-        maxConcurrentRefresh,
-        entitledUsers,
-        entitledGroups,
-        hardware);
-  }
+  /**
+   * The one way to copy a spec with changes: it holds every field, so a field added to the record
+   * is a compile error in {@link #build} until it is carried here ({@code PoolSpecTest} checks the
+   * copy too).
+   */
+  public static final class Builder {
+    private String name;
+    private PoolKind kind;
+    private String goldenImage;
+    private String goldenVersion;
+    private String goldenDigest;
+    private Resources size;
+    private int minSize;
+    private int maxSize;
+    private int warmSpares;
+    private int maxConcurrentRefresh;
+    private Set<String> entitledUsers;
+    private Set<String> entitledGroups;
+    private GuestHardware hardware;
+    private PoolPlacement placement;
 
-  /** This spec entitling only {@code users} and {@code groups}. */
-  public PoolSpec withEntitlements(Set<String> users, Set<String> groups) {
-    return new PoolSpec(
-        name,
-        kind,
-        goldenImage,
-        goldenVersion,
-        goldenDigest,
-        size,
-        minSize,
-        maxSize,
-        warmSpares,
-        maxConcurrentRefresh,
-        users,
-        groups,
-        hardware);
+    private Builder(PoolSpec spec) {
+      name = spec.name;
+      kind = spec.kind;
+      goldenImage = spec.goldenImage;
+      goldenVersion = spec.goldenVersion;
+      goldenDigest = spec.goldenDigest;
+      size = spec.size;
+      minSize = spec.minSize;
+      maxSize = spec.maxSize;
+      warmSpares = spec.warmSpares;
+      maxConcurrentRefresh = spec.maxConcurrentRefresh;
+      entitledUsers = spec.entitledUsers;
+      entitledGroups = spec.entitledGroups;
+      hardware = spec.hardware;
+      placement = spec.placement;
+    }
+
+    /** Another golden version; a blank image or digest is looked up when the pool is saved. */
+    public Builder golden(String image, String version, String digest) {
+      goldenImage = image;
+      goldenVersion = version;
+      goldenDigest = digest;
+      return this;
+    }
+
+    public Builder size(Resources size) {
+      this.size = size;
+      return this;
+    }
+
+    public Builder minSize(int minSize) {
+      this.minSize = minSize;
+      return this;
+    }
+
+    public Builder maxSize(int maxSize) {
+      this.maxSize = maxSize;
+      return this;
+    }
+
+    public Builder warmSpares(int warmSpares) {
+      this.warmSpares = warmSpares;
+      return this;
+    }
+
+    public Builder maxConcurrentRefresh(int maxConcurrentRefresh) {
+      this.maxConcurrentRefresh = maxConcurrentRefresh;
+      return this;
+    }
+
+    /** Entitles only {@code users} and {@code groups}. */
+    public Builder entitlements(Set<String> users, Set<String> groups) {
+      entitledUsers = users;
+      entitledGroups = groups;
+      return this;
+    }
+
+    /** {@code null} = not given (see {@link PoolSpec#hardware}). */
+    public Builder hardware(GuestHardware hardware) {
+      this.hardware = hardware;
+      return this;
+    }
+
+    public Builder placement(PoolPlacement placement) {
+      this.placement = placement;
+      return this;
+    }
+
+    public PoolSpec build() {
+      return new PoolSpec(
+          name,
+          kind,
+          goldenImage,
+          goldenVersion,
+          goldenDigest,
+          size,
+          minSize,
+          maxSize,
+          warmSpares,
+          maxConcurrentRefresh,
+          entitledUsers,
+          entitledGroups,
+          hardware,
+          placement);
+    }
   }
 }

@@ -21,11 +21,15 @@ public record PoolView(UUID id, PoolSpec spec, PoolState state, long version, Po
       return this;
     }
     PoolSpec own =
-        spec.withEntitlements(
-            spec.entitledUsers().contains(caller.subject()) ? Set.of(caller.subject()) : Set.of(),
-            spec.entitledGroups().stream()
-                .filter(caller.groups()::contains)
-                .collect(Collectors.toUnmodifiableSet()));
+        spec.toBuilder()
+            .entitlements(
+                spec.entitledUsers().contains(caller.subject())
+                    ? Set.of(caller.subject())
+                    : Set.of(),
+                spec.entitledGroups().stream()
+                    .filter(caller.groups()::contains)
+                    .collect(Collectors.toUnmodifiableSet()))
+            .build();
     return new PoolView(id, own, state, version, rollout);
   }
 }

@@ -23,7 +23,7 @@ public final class Scopes {
     if (method.equals("GET") || method.equals("HEAD")) {
       return READ;
     }
-    if (path.startsWith("/api/v1/pools")) {
+    if (path.startsWith("/api/v1/pools") || path.startsWith("/api/v1/quotas")) {
       return POOLS;
     }
     if (path.startsWith("/api/v1/hosts")) {

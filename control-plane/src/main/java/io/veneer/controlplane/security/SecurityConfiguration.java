@@ -59,7 +59,9 @@ public class SecurityConfiguration {
                         "/api/v1/hosts/**",
                         "/api/v1/hosts",
                         "/api/v1/audit",
-                        "/api/v1/directory/**")
+                        "/api/v1/directory/**",
+                        "/api/v1/quotas",
+                        "/api/v1/quotas/**")
                     .hasRole("admin")
                     .requestMatchers(HttpMethod.POST, CONSOLE_REDEMPTION)
                     .hasRole(CONSOLE_PROXY_ROLE)

@@ -95,6 +95,10 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     REST.put("GET /api/v1/audit", Rule.ADMIN);
     REST.put("GET /api/v1/directory/groups", Rule.ADMIN);
     REST.put("GET /api/v1/directory/users", Rule.ADMIN);
+    REST.put("GET /api/v1/quotas", Rule.ADMIN);
+    REST.put("GET /api/v1/quotas/{kind}/{name}", Rule.ADMIN);
+    REST.put("PUT /api/v1/quotas/{kind}/{name}", Rule.ADMIN);
+    REST.put("DELETE /api/v1/quotas/{kind}/{name}", Rule.ADMIN);
 
     GRPC.put("veneer.api.v1.DesktopService/GetDesktop", Rule.OWN_DESKTOP);
     GRPC.put("veneer.api.v1.DesktopService/ListDesktops", Rule.USER);
@@ -266,11 +270,13 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
   private RestClientForTests.Response callRest(String endpoint, String token) {
     String[] methodAndPath = endpoint.split(" ", 2);
     String path =
-        methodAndPath[1].replace(
-            "{id}",
-            endpoint.contains("/desktops/")
-                ? bobsDesktop.toString()
-                : endpoint.contains("/pools/") ? pool.toString() : host);
+        methodAndPath[1]
+            .replace(
+                "{id}",
+                endpoint.contains("/desktops/")
+                    ? bobsDesktop.toString()
+                    : endpoint.contains("/pools/") ? pool.toString() : host)
+            .replace("{kind}/{name}", "user/someone-" + run);
     String body = methodAndPath[0].equals("GET") || methodAndPath[0].equals("DELETE") ? null : "{}";
     return rest.call(methodAndPath[0], path, token.isEmpty() ? null : token, body, null);
   }

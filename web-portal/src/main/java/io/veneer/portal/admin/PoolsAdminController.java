@@ -3,11 +3,13 @@ package io.veneer.portal.admin;
 import io.veneer.portal.backend.BackendProblem;
 import io.veneer.portal.backend.ControlPlane;
 import io.veneer.portal.backend.ControlPlaneViews.DirectoryUser;
+import io.veneer.portal.backend.ControlPlaneViews.Placement;
 import io.veneer.portal.backend.ControlPlaneViews.Pool;
 import io.veneer.portal.backend.ControlPlaneViews.PoolSpec;
 import io.veneer.portal.backend.ControlPlaneViews.Resources;
 import io.veneer.portal.backend.GoldenImageViews.Image;
 import io.veneer.portal.backend.GoldenImages;
+import io.veneer.portal.web.PortalRefusal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +61,8 @@ class PoolsAdminController {
       int maxConcurrentRefresh,
       String entitledUsers,
       String entitledGroups,
+      String requiredLabels,
+      String requiredZone,
       String requestKey) {
 
     PoolSpec toSpec(String goldenImage) {
@@ -74,7 +78,27 @@ class PoolsAdminController {
           warmSpares,
           Math.max(1, maxConcurrentRefresh),
           names(entitledUsers),
-          names(entitledGroups));
+          names(entitledGroups),
+          new Placement(labels(requiredLabels), requiredZone == null ? "" : requiredZone.strip()));
+    }
+
+    /**
+     * Labels as typed, {@code gpu=true, ssd=yes}; one without {@code =} is refused here, the rest
+     * the control plane judges.
+     */
+    private static Map<String, String> labels(String typed) {
+      Map<String, String> labels = new LinkedHashMap<>();
+      for (String pair : names(typed)) {
+        int equals = pair.indexOf('=');
+        if (equals < 1) {
+          throw new PortalRefusal(
+              400,
+              "Not a label",
+              "Required labels are key=value pairs such as gpu=true; '" + pair + "' is not one");
+        }
+        labels.put(pair.substring(0, equals), pair.substring(equals + 1));
+      }
+      return labels;
     }
 
     private static Set<String> names(String list) {

@@ -9,6 +9,8 @@ import io.veneer.portal.backend.ControlPlaneViews.Host;
 import io.veneer.portal.backend.ControlPlaneViews.Page;
 import io.veneer.portal.backend.ControlPlaneViews.Pool;
 import io.veneer.portal.backend.ControlPlaneViews.PoolSpec;
+import io.veneer.portal.backend.ControlPlaneViews.Quota;
+import io.veneer.portal.backend.ControlPlaneViews.QuotaLimits;
 import io.veneer.portal.backend.ControlPlaneViews.Redemption;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +129,24 @@ public final class ControlPlane {
 
   public Pool updatePool(UUID id, PoolSpec spec) {
     return rest.put().uri("pools/{id}", id).body(spec).retrieve().body(Pool.class);
+  }
+
+  /** Every quota with its usage (admins). */
+  public List<Quota> quotas() {
+    return rest.get().uri("quotas").retrieve().body(new ParameterizedTypeReference<>() {});
+  }
+
+  /** Sets the quota of a {@code user} or {@code group}. */
+  public Quota setQuota(String kind, String name, QuotaLimits limits) {
+    return rest.put()
+        .uri("quotas/{kind}/{name}", kind, name)
+        .body(limits)
+        .retrieve()
+        .body(Quota.class);
+  }
+
+  public void deleteQuota(String kind, String name) {
+    rest.delete().uri("quotas/{kind}/{name}", kind, name).retrieve().toBodilessEntity();
   }
 
   public List<Host> hosts() {

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** The control plane's REST shapes, as far as the portal reads them. */
 public final class ControlPlaneViews {
@@ -52,7 +54,22 @@ public final class ControlPlaneViews {
       int warmSpares,
       int maxConcurrentRefresh,
       Set<String> entitledUsers,
-      Set<String> entitledGroups) {}
+      Set<String> entitledGroups,
+      Placement placement) {}
+
+  /** Which hosts a pool's desktops may run on: with these labels, in this zone ('' = any). */
+  public record Placement(Map<String, String> requiredLabels, String requiredZone) {
+
+    /** The labels as the pool form shows them: {@code gpu=true, ssd=yes}. */
+    public String labelsText() {
+      return requiredLabels == null
+          ? ""
+          : new TreeMap<>(requiredLabels)
+              .entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(", "));
+    }
+  }
 
   public record Pool(UUID id, PoolSpec spec, String state, long version, Rollout rollout) {}
 
@@ -97,4 +114,14 @@ public final class ControlPlaneViews {
   record CreateDesktop(UUID poolId) {}
 
   record Redemption(String ticket, String subject) {}
+
+  /** What a user, or a group's members together, may hold at once; {@code null} = no limit. */
+  public record QuotaLimits(Integer maxDesktops, Integer maxVcpus, Long maxMemoryMib) {}
+
+  /** What the holder of a quota holds now. */
+  public record QuotaUsage(long desktops, long vcpus, long memoryMib) {}
+
+  /** A quota ({@code kind} {@code user} or {@code group}) beside its usage. */
+  public record Quota(
+      String kind, String name, QuotaLimits limits, QuotaUsage usage, Instant updatedAt) {}
 }

@@ -123,6 +123,32 @@ class AdminPagesTest {
   }
 
   @Test
+  void aPoolsPlacementRulesAreSetAndKeptThroughThePoolForm() {
+    UUID version = portal.images().addImageWithVersion("placed", "PUBLISHED");
+    String name = "gpu-" + UUID.randomUUID().toString().substring(0, 6);
+    Map<String, String> form = new java.util.HashMap<>(poolForm(name, version));
+    form.put("requiredLabels", "gpu=true, ssd=yes");
+    form.put("requiredZone", "rack-3");
+    form.put("requestKey", "create-" + name);
+
+    assertThat(admin.post("/admin/pools", form).statusCode()).isEqualTo(302);
+
+    Map<String, Object> pool = portal.controlPlane().poolNamed(name).orElseThrow();
+    assertThat(spec(pool).get("placement"))
+        .isEqualTo(
+            Map.of(
+                "requiredLabels", Map.of("gpu", "true", "ssd", "yes"), "requiredZone", "rack-3"));
+    assertThat(admin.get("/admin/pools/" + pool.get("id")).body())
+        .as("the edit form shows them, so saving it keeps them")
+        .contains("value=\"gpu=true, ssd=yes\"", "value=\"rack-3\"");
+
+    form.put("requiredLabels", "gpu");
+    HttpResponse<String> refused = admin.post("/admin/pools/" + pool.get("id"), form);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("key=value pairs");
+  }
+
+  @Test
   void thePoolFormOffersTheDirectorysPeopleAndGroupsAndEntitlesTheTickedOnesByKeycloakId() {
     String ann = UUID.randomUUID().toString();
     String ben = UUID.randomUUID().toString();
@@ -251,6 +277,103 @@ class AdminPagesTest {
         .contains("id=\"vcpu-host-busy\"", "3 of 64 vCPU", "768 of 65536 MiB", "3 of 500 GiB")
         .containsPattern("<meter id=\"memory-host-busy\" min=\"0\" max=\"65536\"\\s+value=\"768\"")
         .containsPattern("<td class=\"desktops\">3</td>");
+  }
+
+  @Test
+  void quotasShowWhatTheirHoldersHoldAgainstTheLimit() {
+    String group = "quota-team-" + UUID.randomUUID().toString().substring(0, 6);
+    admin.post(
+        "/admin/quotas",
+        Map.of(
+            "kind",
+            "group",
+            "name",
+            group,
+            "maxDesktops",
+            "4",
+            "maxVcpus",
+            "",
+            "maxMemoryMib",
+            ""));
+    portal.controlPlane().quotaUsage("group", group, 3, 6, 12_288);
+
+    String page = admin.get("/admin/quotas").body();
+
+    assertThat(page)
+        .contains("group " + group, "3 of 4", "6 vCPU, no limit", "12288 MiB, no limit")
+        .containsPattern(
+            "<meter id=\"desktops-group-" + group + "\" min=\"0\" max=\"4\"\\s+value=\"3\"");
+  }
+
+  @Test
+  void adminsSetAndRemoveQuotasAndTheControlPlaneJudgesThem() {
+    String user = "quota-user-" + UUID.randomUUID().toString().substring(0, 6);
+
+    HttpResponse<String> set =
+        admin.post(
+            "/admin/quotas",
+            Map.of(
+                "kind",
+                "user",
+                "name",
+                user,
+                "maxDesktops",
+                "",
+                "maxVcpus",
+                "8",
+                "maxMemoryMib",
+                ""));
+
+    assertThat(set.statusCode()).isEqualTo(200);
+    assertThat(set.body()).contains("user " + user, "0 of 8 vCPU", "0, no limit");
+    Map<?, ?> limits =
+        (Map<?, ?>) portal.controlPlane().quota("user", user).orElseThrow().get("limits");
+    assertThat(limits.get("maxVcpus")).isEqualTo(8);
+    assertThat(limits.get("maxDesktops")).isNull();
+
+    HttpResponse<String> noLimit =
+        admin.post(
+            "/admin/quotas",
+            Map.of(
+                "kind",
+                "user",
+                "name",
+                user,
+                "maxDesktops",
+                "",
+                "maxVcpus",
+                "",
+                "maxMemoryMib",
+                ""));
+    assertThat(noLimit.statusCode()).isEqualTo(400);
+    assertThat(noLimit.body()).contains("at least one of maxDesktops");
+
+    HttpResponse<String> notANumber =
+        admin.post(
+            "/admin/quotas",
+            Map.of(
+                "kind",
+                "user",
+                "name",
+                user,
+                "maxDesktops",
+                "two",
+                "maxVcpus",
+                "",
+                "maxMemoryMib",
+                ""));
+    assertThat(notANumber.statusCode()).isEqualTo(400);
+    assertThat(notANumber.body()).contains("Desktops must be a whole number");
+
+    HttpResponse<String> removed = admin.post("/admin/quotas/user/" + user + "/delete", Map.of());
+    assertThat(removed.statusCode()).isEqualTo(200);
+    assertThat(removed.body()).doesNotContain(user);
+    assertThat(portal.controlPlane().quota("user", user)).isEmpty();
+    assertThat(portal.controlPlane().calls())
+        .extracting(Call::method, Call::path, Call::user)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("PUT", "/api/v1/quotas/user/" + user, "root"),
+            org.assertj.core.groups.Tuple.tuple("DELETE", "/api/v1/quotas/user/" + user, "root"));
   }
 
   @Test

@@ -8,9 +8,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -28,6 +31,7 @@ public final class FakeControlPlane extends FakeHttpServer {
   private final Map<UUID, Map<String, Object>> desktops = new ConcurrentHashMap<>();
   private final Map<UUID, Map<String, Object>> pools = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> hosts = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Object>> quotas = new ConcurrentSkipListMap<>();
   private final Map<UUID, Map<String, Object>> displays = new ConcurrentHashMap<>();
   private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
@@ -213,7 +217,58 @@ public final class FakeControlPlane extends FakeHttpServer {
               });
           return host;
         });
+    route(
+        "GET",
+        "/api/v1/quotas",
+        (x, m, c) -> {
+          requireAdmin(c);
+          return new ArrayList<>(quotas.values());
+        });
+    route(
+        "PUT",
+        "/api/v1/quotas/(user|group)/([^/]+)",
+        (x, m, c) -> {
+          requireAdmin(c);
+          Map<?, ?> limits = jsonBody(x);
+          if (limits.values().stream().allMatch(Objects::isNull)) {
+            throw new Problem(
+                400, "A quota limits at least one of maxDesktops, maxVcpus and maxMemoryMib");
+          }
+          Map<String, Object> quota =
+              quotas.computeIfAbsent(
+                  m.group(1) + "/" + m.group(2),
+                  key -> {
+                    Map<String, Object> fresh = new ConcurrentHashMap<>();
+                    fresh.put("kind", m.group(1));
+                    fresh.put("name", m.group(2));
+                    fresh.put("usage", Map.of("desktops", 0, "vcpus", 0, "memoryMib", 0));
+                    return fresh;
+                  });
+          quota.put("limits", limits);
+          quota.put("updatedAt", Instant.now().toString());
+          return quota;
+        });
+    route(
+        "DELETE",
+        "/api/v1/quotas/(user|group)/([^/]+)",
+        (x, m, c) -> {
+          requireAdmin(c);
+          found(quotas.remove(m.group(1) + "/" + m.group(2)), "quota");
+          x.sendResponseHeaders(204, -1);
+          return Answered.YES;
+        });
     start();
+  }
+
+  /** What the holder of a quota holds, as the control plane counts it. */
+  public void quotaUsage(String kind, String name, int desktops, long vcpus, long memoryMib) {
+    quotas
+        .get(kind + "/" + name)
+        .put("usage", Map.of("desktops", desktops, "vcpus", vcpus, "memoryMib", memoryMib));
+  }
+
+  public Optional<Map<String, Object>> quota(String kind, String name) {
+    return Optional.ofNullable(quotas.get(kind + "/" + name));
   }
 
   public UUID addPool(String name, Set<String> entitledUsers) {

@@ -13,6 +13,7 @@ import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
 import io.veneer.controlplane.identity.DirectoryUnavailableException;
 import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
+import io.veneer.controlplane.quotas.QuotaExceededException;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.util.List;
 import java.util.UUID;
@@ -51,6 +52,7 @@ final class ApiFailures {
           invalid(List.of(new FieldProblem("idempotency_key", e.getMessage())));
       case PoolExhaustedException e -> status(Code.RESOURCE_EXHAUSTED, e.getMessage());
       case HostStateConflictException e -> hostState(e);
+      case QuotaExceededException e -> quotaExceeded(e);
       case GoldenImageServiceUnavailableException e -> status(Code.UNAVAILABLE, e.getMessage());
       case DirectoryUnavailableException e -> status(Code.UNAVAILABLE, e.getMessage());
       case IllegalArgumentException e -> status(Code.INVALID_ARGUMENT, e.getMessage());
@@ -120,6 +122,25 @@ final class ApiFailures {
             .putMetadata("hostId", e.hostId())
             .putMetadata("currentState", e.current().name())
             .putMetadata("requestedState", e.requested().name())
+            .build();
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.FAILED_PRECONDITION_VALUE)
+            .setMessage(e.getMessage())
+            .addDetails(Any.pack(info))
+            .build());
+  }
+
+  private static StatusRuntimeException quotaExceeded(QuotaExceededException e) {
+    ErrorInfo info =
+        ErrorInfo.newBuilder()
+            .setReason("QUOTA_EXCEEDED")
+            .setDomain(DOMAIN)
+            .putMetadata("quota", e.holder().kind().key() + "/" + e.holder().name())
+            .putMetadata("measure", e.measure())
+            .putMetadata("limit", Long.toString(e.limit()))
+            .putMetadata("usage", Long.toString(e.usage()))
+            .putMetadata("requested", Long.toString(e.requested()))
             .build();
     return StatusProto.toStatusRuntimeException(
         com.google.rpc.Status.newBuilder()

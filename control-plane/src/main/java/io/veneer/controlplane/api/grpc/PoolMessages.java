@@ -4,6 +4,7 @@ import io.veneer.api.v1.Pool;
 import io.veneer.api.v1.PoolHardware;
 import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolPlacement;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolView;
 import io.veneer.scheduler.cluster.Resources;
@@ -34,6 +35,7 @@ final class PoolMessages {
         .addAllEntitledGroups(spec.entitledGroups().stream().sorted().toList())
         .setMaxConcurrentRefreshes(spec.maxConcurrentRefresh())
         .setHardware(hardware(spec.hardware()))
+        .putAllRequiredLabels(spec.placement().requiredLabels())
         .setDesktopsCurrent(view.rollout().current())
         .setDesktopsTotal(view.rollout().desktops())
         .build();
@@ -106,6 +108,7 @@ final class PoolMessages {
     }
     problems.addAll(sizeProblems(pool));
     GuestHardware hardware = hardware(pool, problems);
+    PoolPlacement placement = placement(pool, "", problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
     }
@@ -123,7 +126,8 @@ final class PoolMessages {
         Math.max(1, pool.getMaxConcurrentRefreshes()),
         Set.copyOf(pool.getEntitledUsersList()),
         Set.copyOf(pool.getEntitledGroupsList()),
-        hardware);
+        hardware,
+        placement);
   }
 
   /**
@@ -154,27 +158,27 @@ final class PoolMessages {
     }
     problems.addAll(sizeProblems(pool));
     GuestHardware hardware = hardware(pool, problems);
+    PoolPlacement placement = placement(pool, current.placement().requiredZone(), problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
     }
-    return new PoolSpec(
-        current.name(),
-        current.kind(),
-        current.goldenImage(),
-        current.goldenVersion(),
-        current.goldenDigest(),
-        resized
-            ? new Resources(size.getVcpus(), size.getMemoryMib(), size.getDiskGib())
-            : current.size(),
-        pool.getMinSize(),
-        pool.getMaxSize(),
-        pool.getWarmSpares(),
-        pool.getMaxConcurrentRefreshes() == 0
-            ? current.maxConcurrentRefresh()
-            : pool.getMaxConcurrentRefreshes(),
-        Set.copyOf(pool.getEntitledUsersList()),
-        Set.copyOf(pool.getEntitledGroupsList()),
-        hardware == null ? current.hardware() : hardware);
+    return current.toBuilder()
+        .size(
+            resized
+                ? new Resources(size.getVcpus(), size.getMemoryMib(), size.getDiskGib())
+                : current.size())
+        .minSize(pool.getMinSize())
+        .maxSize(pool.getMaxSize())
+        .warmSpares(pool.getWarmSpares())
+        .maxConcurrentRefresh(
+            pool.getMaxConcurrentRefreshes() == 0
+                ? current.maxConcurrentRefresh()
+                : pool.getMaxConcurrentRefreshes())
+        .entitlements(
+            Set.copyOf(pool.getEntitledUsersList()), Set.copyOf(pool.getEntitledGroupsList()))
+        .hardware(hardware == null ? current.hardware() : hardware)
+        .placement(placement)
+        .build();
   }
 
   /**
@@ -182,24 +186,11 @@ final class PoolMessages {
    * the pace.
    */
   static PoolSpec rolled(PoolSpec current, String version, int maxConcurrentRefreshes) {
-    PoolSpec rolled = current.withGolden("", version, "").withHardware(null);
-    if (maxConcurrentRefreshes == 0) {
-      return rolled;
+    PoolSpec.Builder rolled = current.toBuilder().golden("", version, "").hardware(null);
+    if (maxConcurrentRefreshes != 0) {
+      rolled.maxConcurrentRefresh(maxConcurrentRefreshes);
     }
-    return new PoolSpec(
-        rolled.name(),
-        rolled.kind(),
-        rolled.goldenImage(),
-        rolled.goldenVersion(),
-        rolled.goldenDigest(),
-        rolled.size(),
-        rolled.minSize(),
-        rolled.maxSize(),
-        rolled.warmSpares(),
-        maxConcurrentRefreshes,
-        rolled.entitledUsers(),
-        rolled.entitledGroups(),
-        rolled.hardware());
+    return rolled.build();
   }
 
   /** What is wrong with the pool's sizes, spares, refresh pace and unsupported fields. */
@@ -218,17 +209,26 @@ final class PoolMessages {
       problems.add(
           new ApiFailures.FieldProblem("pool.max_concurrent_refreshes", "cannot be negative"));
     }
-    // Refused rather than dropped: a pool silently placed without its labels or user disk would
-    // not be the pool the caller asked for.
-    if (!pool.getRequiredLabelsMap().isEmpty()) {
-      problems.add(
-          new ApiFailures.FieldProblem(
-              "pool.required_labels", "is not supported yet: pools carry no placement labels"));
-    }
+    // Refused rather than dropped: a pool silently made without its user disk would not be the
+    // pool the caller asked for.
     if (pool.getUserDataDiskGib() != 0) {
       problems.add(new ApiFailures.FieldProblem("pool.user_data_disk_gib", "is not supported yet"));
     }
     return problems;
+  }
+
+  /**
+   * The request's required labels as placement rules, in {@code zone} (the API cannot name one: a
+   * zone is set over REST and kept); wrong labels are added to {@code problems}.
+   */
+  private static PoolPlacement placement(
+      Pool pool, String zone, List<ApiFailures.FieldProblem> problems) {
+    try {
+      return new PoolPlacement(pool.getRequiredLabelsMap(), zone);
+    } catch (IllegalArgumentException e) {
+      problems.add(new ApiFailures.FieldProblem("pool.required_labels", e.getMessage()));
+      return null;
+    }
   }
 
   private static io.veneer.api.v1.PoolKind kind(PoolKind kind) {

@@ -28,7 +28,8 @@ class ApiDocumentation {
               "get an access token from the OIDC issuer (Keycloak realm veneer: `./veneer login`,"
                   + " or the portal) and send it as `Authorization: Bearer <token>`"),
           ProblemResponse.forbidden(
-              "hosts, the audit log, the directory and changing pools are for the admin role;"
+              "hosts, the audit log, the directory, quotas and changing pools are for the admin"
+                  + " role;"
                   + " a client acting as itself needs the scope of the area ("
                   + String.join(", ", Scopes.ALL.stream().sorted().toList())
                   + ")"),
@@ -38,8 +39,10 @@ class ApiDocumentation {
           new ProblemResponse(
               409,
               "Its current state does not allow this (`currentState` and `requestedState` say"
-                  + " which), the pool has no desktop left, or it kept changing while the request"
-                  + " was applied. Read it again, then retry or do what `detail` says.",
+                  + " which), the pool has no desktop left, a quota would be exceeded (type"
+                  + " quota-exceeded: `quota`, `measure`, `limit`, `usage` and `requested` say"
+                  + " which and by how much), or it kept changing while the request was applied."
+                  + " Read it again, then retry or do what `detail` says.",
               ApiOperation::changesState),
           new ProblemResponse(
               422,
@@ -59,7 +62,7 @@ class ApiDocumentation {
                 .title("Veneer control plane")
                 .version("v1")
                 .description(
-                    "Pools, desktops, hosts, console tickets and the audit log of Veneer, a"
+                    "Pools, desktops, quotas, hosts, console tickets and the audit log of Veneer, a"
                         + " control plane for virtual desktops. Every call takes an OIDC access"
                         + " token; users see and touch only their own desktops and the pools"
                         + " they are entitled to, admins everything. Errors are RFC 9457"

@@ -9,6 +9,7 @@ import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
 import io.veneer.controlplane.identity.DirectoryUnavailableException;
 import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
+import io.veneer.controlplane.quotas.QuotaExceededException;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.net.URI;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -90,6 +91,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(PoolExhaustedException.class)
   ProblemDetail exhausted(PoolExhaustedException e) {
     return problem(HttpStatus.CONFLICT, "pool-exhausted", e.getMessage());
+  }
+
+  /** The quota that would be exceeded, named with its limit and usage, so a client can show it. */
+  @ExceptionHandler(QuotaExceededException.class)
+  ProblemDetail quotaExceeded(QuotaExceededException e) {
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "quota-exceeded", e.getMessage());
+    problem.setProperty("quota", e.holder().kind().key() + "/" + e.holder().name());
+    problem.setProperty("measure", e.measure());
+    problem.setProperty("limit", e.limit());
+    problem.setProperty("usage", e.usage());
+    problem.setProperty("requested", e.requested());
+    return problem;
   }
 
   @ExceptionHandler(IdempotencyKeyReusedException.class)

@@ -12,6 +12,11 @@ final class RequestExamples {
        "hardware": {"machine": "q35", "firmware": "uefi", "bootMode": "disk", "display": true}}
       """;
 
+  static final String QUOTA =
+      """
+      {"maxDesktops": 2, "maxVcpus": 8, "maxMemoryMib": 16384}
+      """;
+
   static final String DESKTOP =
       """
       {"poolId": "6f1c2b7e-4d7a-4c39-9a53-0c5e2f6a1b2d"}

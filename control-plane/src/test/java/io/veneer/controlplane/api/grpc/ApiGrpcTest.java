@@ -50,6 +50,9 @@ import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.placement.HostCapabilities;
+import io.veneer.controlplane.quotas.QuotaHolder;
+import io.veneer.controlplane.quotas.QuotaLimits;
+import io.veneer.controlplane.quotas.Quotas;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +79,7 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   @Autowired HostService hosts;
   @Autowired HostCapabilities capabilities;
   @Autowired JdbcTemplate jdbc;
+  @Autowired Quotas quotas;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String alice = "alice-" + run;
@@ -433,6 +437,31 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   }
 
   @Test
+  void aPoolsRequiredLabelsAreSetByUpdateAndAWrongOneIsNamed() {
+    PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
+    Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
+
+    Pool updated =
+        admin.updatePool(
+            UpdatePoolRequest.newBuilder()
+                .setPool(current.toBuilder().putRequiredLabels("gpu", "true"))
+                .build());
+
+    assertThat(updated.getRequiredLabelsMap()).containsExactly(Map.entry("gpu", "true"));
+    assertThatThrownBy(
+            () ->
+                admin.updatePool(
+                    UpdatePoolRequest.newBuilder()
+                        .setPool(current.toBuilder().putRequiredLabels("gpu", "a,b"))
+                        .build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(badFields(e)).containsExactly("pool.required_labels");
+            });
+  }
+
+  @Test
   void updateChangesSizesAndEntitlementsButNotTheGoldenVersion() {
     PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
     Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
@@ -481,6 +510,31 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
             jdbc.queryForObject(
                 "SELECT golden_digest FROM pool WHERE id = ?::uuid", String.class, poolId))
         .isEqualTo("sha256:" + "c".repeat(64));
+  }
+
+  @Test
+  void aRequestPastAQuotaIsFailedPreconditionNamingTheQuota() {
+    quotas.set(
+        io.veneer.controlplane.security.Caller.admin("admin-" + run),
+        new QuotaHolder(QuotaHolder.Kind.USER, alice),
+        new QuotaLimits(null, 0, null));
+    RequestDesktopRequest request = RequestDesktopRequest.newBuilder().setPoolId(poolId).build();
+
+    assertThatThrownBy(() -> pools(user(alice)).requestDesktop(request))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(errorInfo(e).getReason()).isEqualTo("QUOTA_EXCEEDED");
+              assertThat(errorInfo(e).getMetadataMap())
+                  .containsEntry("quota", "user/" + alice)
+                  .containsEntry("measure", "vcpus")
+                  .containsEntry("limit", "0")
+                  .containsEntry("usage", "0")
+                  .containsEntry("requested", "1");
+            });
+    assertThat(
+            jdbc.queryForObject("SELECT count(*) FROM desktop WHERE owner = ?", Long.class, alice))
+        .isZero();
   }
 
   @Test

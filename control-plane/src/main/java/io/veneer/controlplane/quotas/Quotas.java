@@ -1,0 +1,186 @@
+package io.veneer.controlplane.quotas;
+
+import io.veneer.controlplane.audit.AuditLog;
+import io.veneer.controlplane.common.NotFoundException;
+import io.veneer.controlplane.security.Caller;
+import io.veneer.scheduler.cluster.Resources;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Quotas: admins set what a user, or a group's members together, may hold at once, and see it
+ * against what they hold; a hand-out is {@link #admit admitted} against every quota of its holder.
+ */
+@Service
+public class Quotas {
+
+  private static final Logger log = LoggerFactory.getLogger(Quotas.class);
+
+  private static final String COLUMNS = "kind, name, max_desktops, max_vcpus, max_memory_mib";
+
+  /** What live desktops held cost, by their pools' desktop size. */
+  private static final String USAGE =
+      "SELECT count(*), COALESCE(sum(p.vcpus), 0), COALESCE(sum(p.memory_mib), 0)"
+          + " FROM desktop d JOIN pool p ON p.id = d.pool_id"
+          + " WHERE d.owner IS NOT NULL AND desktop_live(d.delete_requested_at, d.state) AND ";
+
+  private final JdbcTemplate jdbc;
+  private final AuditLog audit;
+
+  Quotas(JdbcTemplate jdbc, AuditLog audit) {
+    this.jdbc = jdbc;
+    this.audit = audit;
+  }
+
+  /** Sets (creates or replaces) the quota of {@code holder}. */
+  @Transactional
+  public QuotaView set(Caller caller, QuotaHolder holder, QuotaLimits limits) {
+    caller.requireAdmin("Setting a quota");
+    jdbc.update(
+        "INSERT INTO quota ("
+            + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (kind, name) DO UPDATE SET max_desktops = excluded.max_desktops,"
+            + " max_vcpus = excluded.max_vcpus, max_memory_mib = excluded.max_memory_mib,"
+            + " updated_at = now()",
+        holder.kind().key(),
+        holder.name(),
+        limits.maxDesktops(),
+        limits.maxVcpus(),
+        limits.maxMemoryMib());
+    audit.record(caller, "quota.set", "quota", holder, describe(limits));
+    log.info("event=quota.set quota=\"{}\" limits=\"{}\"", holder, describe(limits));
+    return get(caller, holder);
+  }
+
+  @Transactional
+  public void delete(Caller caller, QuotaHolder holder) {
+    caller.requireAdmin("Removing a quota");
+    if (jdbc.update(
+            "DELETE FROM quota WHERE kind = ? AND name = ?", holder.kind().key(), holder.name())
+        == 0) {
+      throw new NotFoundException("Quota", holder);
+    }
+    audit.record(caller, "quota.delete", "quota", holder, "");
+    log.info("event=quota.deleted quota=\"{}\"", holder);
+  }
+
+  @Transactional(readOnly = true)
+  public QuotaView get(Caller caller, QuotaHolder holder) {
+    caller.requireAdmin("Reading quotas");
+    return jdbc
+        .query(
+            "SELECT " + COLUMNS + ", updated_at FROM quota WHERE kind = ? AND name = ?",
+            this::view,
+            holder.kind().key(),
+            holder.name())
+        .stream()
+        .findFirst()
+        .orElseThrow(() -> new NotFoundException("Quota", holder));
+  }
+
+  /** Every quota with its usage, users first, by name. */
+  @Transactional(readOnly = true)
+  public List<QuotaView> list(Caller caller) {
+    caller.requireAdmin("Reading quotas");
+    return jdbc.query(
+        "SELECT " + COLUMNS + ", updated_at FROM quota ORDER BY kind DESC, name", this::view);
+  }
+
+  /**
+   * Refuses to hand a desktop of {@code size} to {@code user} (in {@code groups}) past any quota of
+   * theirs. The quota rows are locked first, in key order, so a second request of the same holder
+   * waits for the first's commit and then counts its desktop: two requests racing for the last unit
+   * of a quota cannot both pass. Call it inside the hand-out's transaction, before looking for the
+   * desktop the holder may already have.
+   *
+   * @throws QuotaExceededException naming the first quota the desktop would exceed
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void admit(String user, Set<String> groups, Resources size) {
+    List<Limited> quotas =
+        jdbc.query(
+            "SELECT "
+                + COLUMNS
+                + " FROM quota"
+                + " WHERE (kind = 'user' AND name = ?) OR (kind = 'group' AND name = ANY (?))"
+                + " ORDER BY kind, name FOR UPDATE",
+            (rs, row) -> new Limited(holder(rs), limits(rs)),
+            user,
+            groups.toArray(String[]::new));
+    for (Limited quota : quotas) {
+      QuotaUsage usage = usage(quota.holder());
+      QuotaLimits limits = quota.limits();
+      check(quota.holder(), "desktops", limits.maxDesktops(), usage.desktops(), 1);
+      check(quota.holder(), "vcpus", limits.maxVcpus(), usage.vcpus(), size.vcpus());
+      check(
+          quota.holder(), "memoryMib", limits.maxMemoryMib(), usage.memoryMib(), size.memoryMib());
+    }
+  }
+
+  private record Limited(QuotaHolder holder, QuotaLimits limits) {}
+
+  private static void check(
+      QuotaHolder holder, String measure, Number limit, long usage, long requested) {
+    if (limit != null && usage + requested > limit.longValue()) {
+      log.info(
+          "event=quota.refused quota=\"{}\" measure={} limit={} usage={} requested={}",
+          holder,
+          measure,
+          limit,
+          usage,
+          requested);
+      throw new QuotaExceededException(holder, measure, limit.longValue(), usage, requested);
+    }
+  }
+
+  private QuotaUsage usage(QuotaHolder holder) {
+    String which =
+        switch (holder.kind()) {
+          case USER -> "d.owner = ?";
+          case GROUP -> "d.holder_groups @> ARRAY[?]::text[]";
+        };
+    return jdbc.queryForObject(
+        USAGE + which,
+        (rs, row) -> new QuotaUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
+        holder.name());
+  }
+
+  private QuotaView view(ResultSet rs, int row) throws SQLException {
+    QuotaHolder holder = holder(rs);
+    return new QuotaView(
+        holder.kind(),
+        holder.name(),
+        limits(rs),
+        usage(holder),
+        rs.getTimestamp("updated_at").toInstant());
+  }
+
+  private static QuotaHolder holder(ResultSet rs) throws SQLException {
+    return new QuotaHolder(QuotaHolder.Kind.of(rs.getString("kind")), rs.getString("name"));
+  }
+
+  private static QuotaLimits limits(ResultSet rs) throws SQLException {
+    return new QuotaLimits(
+        rs.getObject("max_desktops", Integer.class),
+        rs.getObject("max_vcpus", Integer.class),
+        rs.getObject("max_memory_mib", Long.class));
+  }
+
+  private static String describe(QuotaLimits limits) {
+    return "maxDesktops="
+        + limits.maxDesktops()
+        + " maxVcpus="
+        + limits.maxVcpus()
+        + " maxMemoryMib="
+        + limits.maxMemoryMib();
+  }
+}
