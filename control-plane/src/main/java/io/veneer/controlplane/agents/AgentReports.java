@@ -106,7 +106,12 @@ public class AgentReports {
 
   @Transactional(readOnly = true)
   public List<DesiredDesktop> desiredFor(String hostId) {
-    return desktops.findPlacedOn(hostId).stream().filter(Desktop::live).map(this::desired).toList();
+    // One its host came back without waits for its rebuild: sent now, it would be built twice.
+    return desktops.findPlacedOn(hostId).stream()
+        .filter(Desktop::live)
+        .filter(desktop -> !desktop.awaitingRebuild())
+        .map(this::desired)
+        .toList();
   }
 
   public void heartbeat(String hostId) {

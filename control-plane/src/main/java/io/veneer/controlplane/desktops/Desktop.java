@@ -86,6 +86,13 @@ public class Desktop implements Persistable<UUID> {
   @Column(name = "ran_os_disk_generation", nullable = false)
   private long ranOsDiskGeneration;
 
+  /**
+   * The OS disk its host last came back without (0: never); while that is its OS disk, the pool
+   * controller has yet to build it again ({@link #awaitingRebuild}).
+   */
+  @Column(name = "missing_os_disk_generation", nullable = false)
+  private long missingOsDiskGeneration;
+
   /** The traceparent of the request that last asked for it (V32); null when untraced. */
   @Column(name = "trace_parent")
   private String traceParent;
@@ -376,10 +383,27 @@ public class Desktop implements Persistable<UUID> {
     assignTo(null, Set.of());
   }
 
-  /** Its host no longer has it: the agent builds it again from the golden image. */
-  public void rebuild(String reason) {
+  /**
+   * Its host came back without it: a change of its status only. It is to be provisioned again, on a
+   * fresh OS disk that the pool controller asks for ({@link #rebuild}).
+   */
+  public void wentMissing(String reason) {
     moveTo(DesktopState.PROVISIONING);
     failureReason = reason;
+    missingOsDiskGeneration = osDiskGeneration;
+  }
+
+  /**
+   * Whether its host came back without its current OS disk and it is still wanted: the pool
+   * controller then rebuilds it. Its agent is not sent it meanwhile, so that it is built once, on
+   * the fresh disk.
+   */
+  public boolean awaitingRebuild() {
+    return missingOsDiskGeneration == osDiskGeneration && live();
+  }
+
+  /** Built again from the golden image on a fresh OS disk: a change of its spec only. */
+  public void rebuild() {
     osDiskGeneration++;
     specGeneration++;
     specChanged();

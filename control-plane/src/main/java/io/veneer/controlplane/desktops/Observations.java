@@ -85,17 +85,17 @@ public class Observations {
 
   /**
    * The desktop's host came back without it (its host rebooted, its disk was wiped): one being
-   * removed is gone; one that had been built is built again where it is, since the agent receives
-   * it in its desired set.
+   * removed is gone; one that had been built is to be provisioned again where it is, on the fresh
+   * OS disk the pool controller then asks for (a change of the spec, which reports never make).
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void missingFrom(String hostId, Desktop desktop) {
     switch (desktop.state()) {
       case DELETING -> desktopService.removed(desktop);
       case STARTING, RUNNING, STOPPING, STOPPED, REFRESHING -> {
-        desktop.rebuild("host " + hostId + " came back without it; it is being built again");
+        desktop.wentMissing("host " + hostId + " came back without it; it is being built again");
         log.info(
-            "event=desktop.rebuild desktop={} host={} reason=missing-from-inventory",
+            "event=desktop.missing desktop={} host={} reason=missing-from-inventory",
             desktop.id(),
             hostId);
       }

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * A hypervisor host. Its {@code generation} is owned by {@code placement.ResourceClaims} (plain
  * SQL, bumped by every claim), so JPA never writes it. Its capacity is what an admin registered, or
- * less when its agent reports less; labels and zone are the admin's alone.
+ * less when its agent reports less; labels and zone are the admin's alone. Its heartbeats are kept
+ * apart ({@link HostHeartbeats}), so that they never wait for a placement holding the row.
  */
 @Entity
 @Table(name = "host")
@@ -62,9 +63,6 @@ public class Host {
   @Column(nullable = false)
   private HostStatus state;
 
-  @Column(name = "last_heartbeat_at")
-  private Instant lastHeartbeatAt;
-
   @Column(insertable = false, updatable = false)
   private long generation;
 
@@ -86,7 +84,6 @@ public class Host {
     this.id = id;
     this.createdAt = now;
     this.state = HostStatus.UP;
-    this.lastHeartbeatAt = now;
     this.vcpuRatioPermille = ratios.vcpuPermille();
     this.memoryRatioPermille = ratios.memoryPermille();
     this.diskRatioPermille = ratios.diskPermille();
@@ -117,10 +114,6 @@ public class Host {
     this.vcpus = Math.min(registeredVcpus, capacity.vcpus());
     this.memoryMib = Math.min(registeredMemoryMib, capacity.memoryMib());
     this.diskGib = Math.min(registeredDiskGib, capacity.diskGib());
-  }
-
-  public void heartbeat(Instant at) {
-    lastHeartbeatAt = at;
   }
 
   /** Only through {@link HostService#changeState}, which follows {@link HostLifecycle}. */
@@ -168,10 +161,6 @@ public class Host {
 
   public HostStatus state() {
     return state;
-  }
-
-  public Optional<Instant> lastHeartbeatAt() {
-    return Optional.ofNullable(lastHeartbeatAt);
   }
 
   public long generation() {

@@ -32,6 +32,7 @@ public class HostService {
 
   private final AuditLog audit;
   private final HostUsages usages;
+  private final HostHeartbeats heartbeats;
 
   HostService(
       HostRepository hosts,
@@ -39,9 +40,11 @@ public class HostService {
       HostEvents events,
       JdbcTemplate jdbc,
       AuditLog audit,
-      HostUsages usages) {
+      HostUsages usages,
+      HostHeartbeats heartbeats) {
     this.audit = audit;
     this.usages = usages;
+    this.heartbeats = heartbeats;
     this.hosts = hosts;
     this.placement = placement;
     this.events = events;
@@ -72,10 +75,10 @@ public class HostService {
                   existing.update(
                       registration.capacity(), registration.labels(), registration.zone());
                   changeState(existing, HostLifecycle.REGISTERED, "registered again");
-                  existing.heartbeat(clock.instant());
                   return existing;
                 })
             .orElseGet(() -> registerNew(registration));
+    heartbeats.record(host.id(), clock.instant());
     log.info("event=host.registered host={} capacity={}", host.id(), registration.capacity());
     return host;
   }
@@ -106,13 +109,14 @@ public class HostService {
           host.labels(),
           host.zone());
     }
-    host.heartbeat(clock.instant());
+    heartbeats.record(host.id(), clock.instant());
     return host;
   }
 
   private Host registerNew(HostRegistration registration) {
+    // Flushed now: its heartbeat, written next in plain SQL, refers to the row.
     Host host =
-        hosts.save(
+        hosts.saveAndFlush(
             new Host(
                 registration.hostId(),
                 registration.capacity(),
@@ -127,11 +131,12 @@ public class HostService {
 
   /**
    * A heartbeat: the host is alive. One given up as UNREACHABLE stays so until an operator orders
-   * it UP: its agent's word alone does not bring it back.
+   * it UP: its agent's word alone does not bring it back. One statement on a table placement does
+   * not lock, in a transaction of its own: it neither waits for a placement nor holds a connection
+   * longer than the statement takes.
    */
-  @Transactional
   public void heartbeat(String hostId, Instant at) {
-    hosts.recordHeartbeat(hostId, at);
+    heartbeats.record(hostId, at);
   }
 
   /**
@@ -147,9 +152,10 @@ public class HostService {
             """
             UPDATE host SET state = ?
             FROM host AS before
-            WHERE host.id = before.id AND host.state = ANY (?) AND host.last_heartbeat_at < ?
+            WHERE host.id = before.id AND host.state = ANY (?) AND host.id IN (%s)
             RETURNING host.id, before.state
-            """,
+            """
+                .formatted(HostHeartbeats.SILENT_BEFORE),
             cause.to().name(),
             cause.from().stream().map(Enum::name).toArray(String[]::new),
             java.sql.Timestamp.from(cutoff));
@@ -246,15 +252,19 @@ public class HostService {
   /** The host with what its desktops hold on it now. */
   @Transactional(readOnly = true)
   public HostView view(Host host) {
-    return HostView.of(host, usages.of(host.id()));
+    return HostView.of(host, usages.of(host.id()), heartbeats.of(host.id()).orElse(null));
   }
 
   /** Every host with its usage, by id. */
   @Transactional(readOnly = true)
   public List<HostView> views() {
     Map<String, HostUsage> all = usages.all();
+    Map<String, Instant> heard = heartbeats.all();
     return hosts.findAll().stream()
-        .map(host -> HostView.of(host, all.getOrDefault(host.id(), HostUsage.NONE)))
+        .map(
+            host ->
+                HostView.of(
+                    host, all.getOrDefault(host.id(), HostUsage.NONE), heard.get(host.id())))
         .sorted(Comparator.comparing(HostView::id))
         .toList();
   }

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param allocatable what placement may promise on it: capacity x the overcommit ratios
  * @param allocated what its desktops' claims hold now
  * @param desktops how many desktops hold a claim on it
+ * @param lastHeartbeatAt when its agent was last heard from; null if never
  */
 public record HostView(
     String id,
@@ -24,7 +25,7 @@ public record HostView(
     Instant lastHeartbeatAt,
     long generation) {
 
-  public static HostView of(Host host, HostUsage usage) {
+  static HostView of(Host host, HostUsage usage, Instant lastHeartbeatAt) {
     return new HostView(
         host.id(),
         host.state(),
@@ -34,7 +35,7 @@ public record HostView(
         usage.desktops(),
         host.labels(),
         host.zone(),
-        host.lastHeartbeatAt().orElse(null),
+        lastHeartbeatAt,
         host.generation());
   }
 }

@@ -71,8 +71,11 @@ public class ResourceClaims {
     String[] hosts = wanted.stream().map(Wanted::hostId).distinct().sorted().toArray(String[]::new);
     // Locked first, read second: a statement that waited for a lock still reads with the
     // snapshot it started with, so the usage must come from a statement begun after the locks.
+    // NO KEY UPDATE, the lock the generation's UPDATE takes anyway: it excludes other placers but
+    // lets rows that refer to the host (a first heartbeat, a desktop's host_id) pass their key
+    // check while the batch runs.
     jdbc.queryForList(
-        "SELECT id FROM host WHERE id = ANY(?) AND state = 'UP' ORDER BY id FOR UPDATE",
+        "SELECT id FROM host WHERE id = ANY(?) AND state = 'UP' ORDER BY id FOR NO KEY UPDATE",
         String.class,
         (Object) hosts);
     Map<String, Usage> usage = new HashMap<>();

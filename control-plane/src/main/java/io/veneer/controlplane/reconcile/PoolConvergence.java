@@ -130,14 +130,23 @@ class PoolConvergence {
   }
 
   /**
-   * What waits on an agent seeing a desktop stopped, written here because it changes the spec,
-   * which agents' reports never do: a restart goes on (on again once stopped, over once running
-   * again), and a pooled desktop stopped after use gets a fresh overlay from the current golden
-   * version (a dedicated one keeps its disk).
+   * What waits on an agent seeing a desktop stopped or gone, written here because it changes the
+   * spec, which agents' reports never do: a desktop its host came back without is built again on a
+   * fresh OS disk, a restart goes on (on again once stopped, over once running again), and a pooled
+   * desktop stopped after use gets a fresh overlay from the current golden version (a dedicated one
+   * keeps its disk).
    */
   private void followStops(Pool pool, List<Desktop> all, List<Desktop> touched) {
     for (Desktop desktop : all) {
-      if (desktop.advanceRestart()) {
+      if (desktop.awaitingRebuild()) {
+        desktop.rebuild();
+        touched.add(desktop);
+        log.info(
+            "event=desktop.rebuild desktop={} pool={} osDiskGeneration={}",
+            desktop.id(),
+            pool.id(),
+            desktop.osDiskGeneration());
+      } else if (desktop.advanceRestart()) {
         touched.add(desktop);
         log.info(
             "event=desktop.restart-advanced desktop={} pool={} power={}",

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.security;
 
+import jakarta.servlet.DispatcherType;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,11 @@ public class SecurityConfiguration {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(
+                // The container's error dispatch carries the answer to a request this chain has
+                // already judged; denied, a failure (a 500, say) reached its caller as a 403.
+                auth.dispatcherTypeMatchers(DispatcherType.ERROR)
+                    .permitAll()
+                    .requestMatchers(
                         "/actuator/health/**",
                         "/actuator/health",
                         "/actuator/prometheus",

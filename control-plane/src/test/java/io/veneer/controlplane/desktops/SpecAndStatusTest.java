@@ -2,6 +2,7 @@ package io.veneer.controlplane.desktops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veneer.agent.v1.DesiredSet;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.controlplane.ControlPlaneSpringTest;
@@ -185,6 +186,41 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     assertThat(desktops.get(admin, placed.id()).osDiskGeneration())
         .as("stopped on a disk it never ran on: not refreshed again")
         .isEqualTo(2);
+  }
+
+  @Test
+  void aDesktopItsHostCameBackWithoutIsRebuiltByThePoolControllerNotByTheReport() throws Exception {
+    DesktopView placed = placedDesktop(PoolKind.DEDICATED);
+    reportBootedUp(placed);
+
+    try (PoolControllerHeldOff held = holdOffThePoolController(placed.poolId())) {
+      Versions before = versions(placed.id());
+      DesiredSet desired = reports.hello(AgentMessages.hello(placed.hostId()).build(), null, 10);
+      Versions after = versions(placed.id());
+      assertThat(after.spec()).as("the report wrote no spec").isEqualTo(before.spec());
+      assertThat(after.status()).as("the report wrote the status").isGreaterThan(before.status());
+      DesktopView missing = desktops.get(admin, placed.id());
+      assertThat(missing.state()).isEqualTo(DesktopState.PROVISIONING);
+      assertThat(missing.osDiskGeneration()).isEqualTo(1);
+      assertThat(desired.getDesktopsList())
+          .as("not sent to its agent before its rebuild, so that it is built once")
+          .noneMatch(d -> d.getDesktopId().equals(placed.id().toString()));
+    }
+
+    await(
+        "the pool controller wants it built again on a fresh OS disk",
+        () -> desktops.get(admin, placed.id()).osDiskGeneration() == 2);
+    assertThat(reports.desiredFor(placed.hostId()))
+        .as("its agent gets it again, on the fresh disk")
+        .anyMatch(
+            d -> d.getDesktopId().equals(placed.id().toString()) && d.getOsDiskGeneration() == 2);
+    DesktopView rebuilt = desktops.get(admin, placed.id());
+    reportBootedUp(rebuilt);
+    Thread.sleep(1_000);
+    assertThat(desktops.get(admin, placed.id()).osDiskGeneration())
+        .as("built once: running on the fresh disk, it is not rebuilt again")
+        .isEqualTo(2);
+    assertThat(desktops.get(admin, placed.id()).state()).isEqualTo(DesktopState.RUNNING);
   }
 
   @Test

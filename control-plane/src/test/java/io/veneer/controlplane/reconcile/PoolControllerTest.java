@@ -312,7 +312,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     String other = "other-host-" + run;
     hosts.register(new HostRegistration(other, new Resources(64, 262_144, 4_096), Map.of(), ""));
     jdbc.update(
-        "UPDATE host SET last_heartbeat_at = now() - interval '10 minutes' WHERE id = ?", host);
+        "UPDATE host_heartbeat SET at = now() - interval '10 minutes' WHERE host_id = ?", host);
 
     hosts.markUnreachable(Instant.now().minus(Duration.ofMinutes(1)));
 

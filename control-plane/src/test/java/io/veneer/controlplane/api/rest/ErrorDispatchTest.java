@@ -1,0 +1,56 @@
+package io.veneer.controlplane.api.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.Import;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A failure that no handler answers goes to the servlet container's error dispatch ({@code
+ * /error}), which the security chain must let through: denied, a 500 (in storms, a pool of
+ * connections run dry) reached callers as a 403 saying they lacked a role.
+ */
+@Import(ErrorDispatchTest.FailingEndpoint.class)
+class ErrorDispatchTest extends ControlPlaneSpringTest {
+
+  /** Fails the way a request did when every pooled connection was taken. */
+  @RestController
+  static class FailingEndpoint {
+    @GetMapping("/api/v1/failing-for-tests")
+    String fail() {
+      throw new CannotCreateTransactionException(
+          "Could not open JPA EntityManager for transaction");
+    }
+  }
+
+  @Test
+  void aFailureNoHandlerAnswersIsA500ProblemNotARefusal() {
+    RestClientForTests.Response response =
+        new RestClientForTests(port).get("/api/v1/failing-for-tests", TestTokens.user("errors"));
+
+    assertThat(response.status()).as("the failure, not a refusal").isEqualTo(500);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.body().path("status").asInt()).isEqualTo(500);
+    assertThat(response.body().path("type").asString())
+        .isEqualTo("https://veneer.io/problems/internal-error");
+    assertThat(response.body().path("detail").asString())
+        .as("says what the caller may do, and nothing of the control plane's insides")
+        .contains("retried")
+        .doesNotContain("EntityManager");
+  }
+
+  @Test
+  void aPathOutsideTheApiIsStillRefused() {
+    RestClientForTests.Response response =
+        new RestClientForTests(port).get("/error", TestTokens.admin("errors"));
+
+    assertThat(response.status())
+        .as("only the container's own error dispatch is let through, not a request for /error")
+        .isEqualTo(403);
+  }
+}
