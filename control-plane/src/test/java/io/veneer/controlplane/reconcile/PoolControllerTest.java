@@ -184,7 +184,15 @@ class PoolControllerTest extends ControlPlaneSpringTest {
         () -> agent.osDiskGenerationOf(alices.id().toString()) == osDisk + 1);
     await(
         "the refreshed desktop is RUNNING again",
-        () -> desktops.get(admin, alices.id()).state() == DesktopState.RUNNING);
+        // On the new disk by its agent's report: the agent's own view of the disk changes first,
+        // and until the report the desktop still shows RUNNING on the last user's disk.
+        () ->
+            desktops.get(admin, alices.id()).state() == DesktopState.RUNNING
+                && jdbc.queryForObject(
+                        "SELECT seen_os_disk_generation FROM desktop WHERE id = ?",
+                        Long.class,
+                        alices.id())
+                    == osDisk + 1);
     DesktopView carols = desktops.create(carol, new DesktopService.CreateDesktop(pool, null), null);
     assertThat(carols.id()).as("carol gets the refreshed desktop").isEqualTo(alices.id());
   }
