@@ -2,6 +2,8 @@ package io.veneer.agent;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.veneer.agent.balloon.Ballooning;
+import io.veneer.agent.balloon.ProcHostMemory;
 import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
@@ -49,6 +51,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ImageEviction eviction;
   private final AgentVitals vitals = new AgentVitals();
   private final HealthServer health;
+  private final Ballooning ballooning;
 
   public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
     this(settings, hypervisor, Thread.ofPlatform().name("agent-" + settings.hostId()).daemon());
@@ -93,6 +96,10 @@ public final class NodeAgent implements AutoCloseable {
             vitals,
             loop);
     holder[0] = session;
+    this.ballooning =
+        settings.balloon().enabled()
+            ? new Ballooning(hypervisor, ProcHostMemory.system(), settings.balloon())
+            : null;
     this.health =
         settings.healthListen() == null
             ? null
@@ -116,6 +123,9 @@ public final class NodeAgent implements AutoCloseable {
     loop.execute(() -> converger.adopt(this::startSession));
     loop.schedule(this::startSession, ADOPTION_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     loop.schedule(this::tick, IDLE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    if (ballooning != null) {
+      ballooning.start();
+    }
   }
 
   /** Connects once the guests found on disk were looked at, or once patience ran out. */
@@ -166,6 +176,9 @@ public final class NodeAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    if (ballooning != null) {
+      ballooning.close();
+    }
     if (health != null) {
       health.close();
     }
