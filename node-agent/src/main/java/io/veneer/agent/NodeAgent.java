@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,6 +86,10 @@ public final class NodeAgent implements AutoCloseable {
             loop,
             task -> Thread.ofVirtual().name("desktop-work").start(task));
     this.eviction = new ImageEviction(converger, hypervisor, images);
+    this.ballooning =
+        settings.balloon().enabled()
+            ? new Ballooning(hypervisor, ProcHostMemory.system(), settings.balloon())
+            : null;
     this.session =
         new ControlPlaneSession(
             settings,
@@ -94,12 +99,9 @@ public final class NodeAgent implements AutoCloseable {
             hypervisor.name(),
             hypervisor.capabilities(),
             vitals,
-            loop);
+            loop,
+            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib);
     holder[0] = session;
-    this.ballooning =
-        settings.balloon().enabled()
-            ? new Ballooning(hypervisor, ProcHostMemory.system(), settings.balloon())
-            : null;
     this.health =
         settings.healthListen() == null
             ? null

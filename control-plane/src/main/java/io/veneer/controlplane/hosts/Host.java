@@ -65,6 +65,9 @@ public class Host {
   @Column(name = "last_heartbeat_at")
   private Instant lastHeartbeatAt;
 
+  @Column(name = "memory_in_use_mib")
+  private Long memoryInUseMib;
+
   @Column(insertable = false, updatable = false)
   private long generation;
 
@@ -172,6 +175,11 @@ public class Host {
 
   public Optional<Instant> lastHeartbeatAt() {
     return Optional.ofNullable(lastHeartbeatAt);
+  }
+
+  /** What its guests use by their own balloon statistics, at the last heartbeat that said. */
+  public Optional<Long> memoryInUseMib() {
+    return Optional.ofNullable(memoryInUseMib);
   }
 
   public long generation() {

@@ -16,10 +16,10 @@ public interface HostRepository extends JpaRepository<Host, String> {
   Optional<Host> lockById(String id);
 
   /**
-   * Records a heartbeat in one statement that touches only that column: a heartbeat read and
+   * Records a heartbeat in one statement that touches only its columns: a heartbeat read and
    * written back as a whole host would undo an operator's order committed in between.
    */
   @Modifying
-  @Query("UPDATE Host h SET h.lastHeartbeatAt = ?2 WHERE h.id = ?1")
-  int recordHeartbeat(String id, Instant at);
+  @Query("UPDATE Host h SET h.lastHeartbeatAt = ?2, h.memoryInUseMib = ?3 WHERE h.id = ?1")
+  int recordHeartbeat(String id, Instant at, Long memoryInUseMib);
 }

@@ -126,12 +126,13 @@ public class HostService {
   }
 
   /**
-   * A heartbeat: the host is alive. One given up as UNREACHABLE stays so until an operator orders
-   * it UP: its agent's word alone does not bring it back.
+   * A heartbeat: the host is alive, and its guests use this much memory (null: its agent does not
+   * say). One given up as UNREACHABLE stays so until an operator orders it UP: its agent's word
+   * alone does not bring it back.
    */
   @Transactional
-  public void heartbeat(String hostId, Instant at) {
-    hosts.recordHeartbeat(hostId, at);
+  public void heartbeat(String hostId, Instant at, Long memoryInUseMib) {
+    hosts.recordHeartbeat(hostId, at, memoryInUseMib);
   }
 
   /**

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param allocatable what placement may promise on it: capacity x the overcommit ratios
  * @param allocated what its desktops' claims hold now
  * @param desktops how many desktops hold a claim on it
+ * @param memoryInUseMib memory its guests actually use, in MiB, by their own balloon statistics at
+ *     its last heartbeat; null when its agent does not say
  */
 public record HostView(
     String id,
@@ -22,6 +24,7 @@ public record HostView(
     Map<String, String> labels,
     String zone,
     Instant lastHeartbeatAt,
+    Long memoryInUseMib,
     long generation) {
 
   public static HostView of(Host host, HostUsage usage) {
@@ -35,6 +38,7 @@ public record HostView(
         host.labels(),
         host.zone(),
         host.lastHeartbeatAt().orElse(null),
+        host.memoryInUseMib().orElse(null),
         host.generation());
   }
 }

@@ -5,6 +5,7 @@ import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ public final class Ballooning implements AutoCloseable {
   private final BalloonPolicy policy;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("balloon").factory());
-  private volatile long memoryInUseMib;
+  // -1 until the first pass has looked at the guests.
+  private volatile long memoryInUseMib = -1;
   private boolean wasUnderPressure;
 
   public Ballooning(Hypervisor hypervisor, HostMemory host, BalloonSettings settings) {
@@ -43,9 +45,13 @@ public final class Ballooning implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::pass, 0, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** What the running guests used at the last pass, by their own statistics. */
-  public long memoryInUseMib() {
-    return memoryInUseMib;
+  /**
+   * What the running guests used at the last pass, by their own statistics (a guest that has not
+   * reported yet counts its whole balloon); empty before the first pass.
+   */
+  public OptionalLong memoryInUseMib() {
+    long mib = memoryInUseMib;
+    return mib < 0 ? OptionalLong.empty() : OptionalLong.of(mib);
   }
 
   /** One look at the host and every guest; public for tests that drive passes themselves. */

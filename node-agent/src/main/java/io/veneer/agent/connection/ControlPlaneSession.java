@@ -29,10 +29,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -58,6 +60,7 @@ public final class ControlPlaneSession {
   private final DriverCapabilities capabilities;
   private final AgentVitals vitals;
   private final ScheduledExecutorService loop;
+  private final Supplier<OptionalLong> memoryInUseMib;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
   private Duration heartbeatInterval;
@@ -72,7 +75,8 @@ public final class ControlPlaneSession {
       String hypervisor,
       DriverCapabilities capabilities,
       AgentVitals vitals,
-      ScheduledExecutorService loop) {
+      ScheduledExecutorService loop,
+      Supplier<OptionalLong> memoryInUseMib) {
     this.settings = settings;
     this.channel = channel;
     this.converger = converger;
@@ -81,6 +85,7 @@ public final class ControlPlaneSession {
     this.capabilities = capabilities;
     this.vitals = vitals;
     this.loop = loop;
+    this.memoryInUseMib = memoryInUseMib;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
 
@@ -254,16 +259,13 @@ public final class ControlPlaneSession {
       return;
     }
     Instant now = Instant.now();
-    outbound.onNext(
-        AgentMessage.newBuilder()
-            .setHeartbeat(
-                Heartbeat.newBuilder()
-                    .setSentAt(
-                        Timestamp.newBuilder()
-                            .setSeconds(now.getEpochSecond())
-                            .setNanos(now.getNano()))
-                    .setRunningDesktops(converger.runningDesktops()))
-            .build());
+    Heartbeat.Builder heartbeat =
+        Heartbeat.newBuilder()
+            .setSentAt(
+                Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+            .setRunningDesktops(converger.runningDesktops());
+    memoryInUseMib.get().ifPresent(heartbeat::setMemoryInUseMib);
+    outbound.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat).build());
     vitals.heartbeatSent();
   }
 
