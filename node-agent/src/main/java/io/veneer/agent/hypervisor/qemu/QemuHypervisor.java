@@ -50,6 +50,10 @@ import tools.jackson.databind.JsonNode;
 public final class QemuHypervisor implements Hypervisor {
 
   private static final Logger log = Logger.getLogger(QemuHypervisor.class.getName());
+  private static final String BALLOON = "balloon0";
+  // How often guests send balloon statistics: a few bytes over a virtqueue, well within the
+  // shortest balloon period, so that the policy never acts on figures much older than one period.
+  private static final Duration BALLOON_STATS_INTERVAL = Duration.ofSeconds(2);
 
   private final QcowDisks disks;
   private final SocketPaths socketPaths = SocketPaths.underTemporaryDirectory();
@@ -58,10 +62,6 @@ public final class QemuHypervisor implements Hypervisor {
   private final String readyLine;
   private final GuestEgress egress;
   private final Set<String> readyGuests = ConcurrentHashMap.newKeySet();
-  private static final String BALLOON = "balloon0";
-  // How often guests send balloon statistics: a few bytes over a virtqueue, well within the
-  // shortest balloon period, so that the policy never acts on figures much older than one period.
-  static final Duration BALLOON_STATS_INTERVAL = Duration.ofSeconds(2);
 
   /**
    * @param readyLine a line the guest prints on its serial console once its desktop is usable (e.g.
