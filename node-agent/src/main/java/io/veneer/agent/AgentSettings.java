@@ -1,5 +1,7 @@
 package io.veneer.agent;
 
+import io.veneer.agent.balloon.BalloonSettings;
+import io.veneer.agent.balloon.ProcHostMemory;
 import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.images.BlobSource;
@@ -44,11 +46,14 @@ public record AgentSettings(
     String libvirtUri,
     String guestReadyLine,
     GuestEgress guestEgress,
-    InetSocketAddress healthListen) {
+    InetSocketAddress healthListen,
+    BalloonSettings balloon) {
 
   public static AgentSettings fromEnvironment(Map<String, String> env) {
     Path dataDir = Path.of(env.getOrDefault("VENEER_DATA_DIR", ".veneer/agent"));
     String qemuSystem = env.getOrDefault("VENEER_QEMU_SYSTEM", "qemu-system-x86_64");
+    String driver = env.getOrDefault("VENEER_DRIVER", onPath(qemuSystem) ? "qemu" : "simulated");
+    long memoryMib = longValue(env, "VENEER_MEMORY_MIB", hostMemoryMib());
     return new AgentSettings(
         env.getOrDefault("VENEER_CONTROL_PLANE", "127.0.0.1:9090"),
         Boolean.parseBoolean(env.getOrDefault("VENEER_TLS", "true")),
@@ -56,9 +61,9 @@ public record AgentSettings(
         env.getOrDefault("VENEER_HOST_ID", hostName()),
         env.getOrDefault("VENEER_AGENT_TOKEN", ""),
         dataDir,
-        env.getOrDefault("VENEER_DRIVER", onPath(qemuSystem) ? "qemu" : "simulated"),
+        driver,
         integer(env, "VENEER_VCPUS", Runtime.getRuntime().availableProcessors()),
-        longValue(env, "VENEER_MEMORY_MIB", hostMemoryMib()),
+        memoryMib,
         longValue(env, "VENEER_DISK_GIB", hostDiskGib(dataDir)),
         labels(env.getOrDefault("VENEER_LABELS", "")),
         env.getOrDefault("VENEER_ZONE", "default"),
@@ -79,7 +84,24 @@ public record AgentSettings(
         GuestEgress.of(
             env.getOrDefault("VENEER_GUEST_EGRESS_NETNS", ""),
             env.getOrDefault("VENEER_PASST", "passt")),
-        listenAddress(env.getOrDefault("VENEER_HEALTH_LISTEN", "")));
+        listenAddress(env.getOrDefault("VENEER_HEALTH_LISTEN", "")),
+        new BalloonSettings(
+            onOff(env, "VENEER_BALLOON", driver.equals("qemu")),
+            integer(env, "VENEER_BALLOON_FLOOR_PERCENT", 50),
+            integer(env, "VENEER_BALLOON_PRESSURE_PERCENT", 10),
+            longValue(env, "VENEER_BALLOON_MIN_AVAILABLE_MIB", memoryMib / 10),
+            Duration.ofSeconds(longValue(env, "VENEER_BALLOON_PERIOD_SECONDS", 5))));
+  }
+
+  private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
+    String value = env.getOrDefault(name, "").strip();
+    return switch (value) {
+      case "" -> fallback;
+      case "on" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
+    };
   }
 
   /** {@code host:port} to listen on, or null for an empty setting (no health endpoint). */
@@ -121,11 +143,35 @@ public record AgentSettings(
     if (imageCacheBytes <= 0) {
       throw new IllegalArgumentException("VENEER_IMAGE_CACHE_GIB must be at least 1");
     }
+    if (balloon.enabled()) {
+      requireBalloonable(driver);
+    }
     if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
       throw new IllegalArgumentException(
           "VENEER_HOST_ID must be 1-63 letters, digits, dots, dashes, underscores, not '"
               + hostId
               + "'");
+    }
+  }
+
+  /**
+   * The balloon policy needs a driver that reads guests' balloons (qemu) and the kernel's memory
+   * pressure (PSI, missing from kernels built without it or booted with psi=0).
+   */
+  private static void requireBalloonable(String driver) {
+    if (!driver.equals("qemu")) {
+      throw new IllegalArgumentException(
+          "VENEER_BALLOON=on needs the qemu driver (the "
+              + driver
+              + " driver cannot read guests' balloons); set VENEER_BALLOON=off");
+    }
+    try {
+      ProcHostMemory.system().read();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "VENEER_BALLOON=on needs /proc/pressure/memory and MemAvailable in /proc/meminfo ("
+              + e.getMessage()
+              + "); boot the kernel with psi=1 or set VENEER_BALLOON=off");
     }
   }
 

@@ -2,6 +2,8 @@ package io.veneer.agent;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.veneer.agent.balloon.Ballooning;
+import io.veneer.agent.balloon.ProcHostMemory;
 import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +52,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ImageEviction eviction;
   private final AgentVitals vitals = new AgentVitals();
   private final HealthServer health;
+  private final Ballooning ballooning;
 
   public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
     this(settings, hypervisor, Thread.ofPlatform().name("agent-" + settings.hostId()).daemon());
@@ -82,6 +86,10 @@ public final class NodeAgent implements AutoCloseable {
             loop,
             task -> Thread.ofVirtual().name("desktop-work").start(task));
     this.eviction = new ImageEviction(converger, hypervisor, images);
+    this.ballooning =
+        settings.balloon().enabled()
+            ? new Ballooning(hypervisor, ProcHostMemory.system(), settings.balloon())
+            : null;
     this.session =
         new ControlPlaneSession(
             settings,
@@ -91,7 +99,8 @@ public final class NodeAgent implements AutoCloseable {
             hypervisor.name(),
             hypervisor.capabilities(),
             vitals,
-            loop);
+            loop,
+            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib);
     holder[0] = session;
     this.health =
         settings.healthListen() == null
@@ -116,6 +125,9 @@ public final class NodeAgent implements AutoCloseable {
     loop.execute(() -> converger.adopt(this::startSession));
     loop.schedule(this::startSession, ADOPTION_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     loop.schedule(this::tick, IDLE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    if (ballooning != null) {
+      ballooning.start();
+    }
   }
 
   /** Connects once the guests found on disk were looked at, or once patience ran out. */
@@ -166,6 +178,9 @@ public final class NodeAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    if (ballooning != null) {
+      ballooning.close();
+    }
     if (health != null) {
       health.close();
     }

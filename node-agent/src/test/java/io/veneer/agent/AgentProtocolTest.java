@@ -114,6 +114,9 @@ class AgentProtocolTest {
     controlPlane.awaitStatus("d2", ObservedState.OBSERVED_STATE_ABSENT, WAIT);
     assertThat(hypervisor.inventory()).containsExactlyInAnyOrder("d1", "d3");
     controlPlane.await(() -> controlPlane.heartbeats() > 0, "a heartbeat", WAIT);
+    assertThat(controlPlane.heartbeatMessages.getFirst().hasMemoryInUseMib())
+        .as("the simulated driver cannot see inside its guests, so it claims no memory in use")
+        .isFalse();
   }
 
   @Test

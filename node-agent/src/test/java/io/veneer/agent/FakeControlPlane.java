@@ -18,6 +18,7 @@ import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesiredSet;
 import io.veneer.agent.v1.DesktopRemoval;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.ImageCacheChange;
 import io.veneer.agent.v1.ImagePrefetch;
@@ -54,6 +55,8 @@ final class FakeControlPlane implements AutoCloseable {
   /** When each heartbeat arrived, in {@link System#nanoTime()}. */
   final List<Long> heartbeatTimes = new CopyOnWriteArrayList<>();
 
+  final List<Heartbeat> heartbeatMessages = new CopyOnWriteArrayList<>();
+
   private final AtomicInteger refusals = new AtomicInteger();
 
   /** Signs the certificate the fake serves TLS with; agents trust it through VENEER_TLS_CA. */
@@ -89,7 +92,10 @@ final class FakeControlPlane implements AutoCloseable {
                 switch (message.getKindCase()) {
                   case HELLO -> hellos.add(message.getHello());
                   case STATUS -> statuses.add(message.getStatus());
-                  case HEARTBEAT -> heartbeatTimes.add(System.nanoTime());
+                  case HEARTBEAT -> {
+                    heartbeatTimes.add(System.nanoTime());
+                    heartbeatMessages.add(message.getHeartbeat());
+                  }
                   case IMAGE_CACHE_CHANGE -> imageChanges.add(message.getImageCacheChange());
                   default -> {}
                 }

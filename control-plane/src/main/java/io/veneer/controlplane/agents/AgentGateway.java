@@ -218,7 +218,7 @@ public class AgentGateway extends AgentServiceGrpc.AgentServiceImplBase implemen
           }
           switch (message.getKindCase()) {
             case STATUS -> statuses.add(message.getStatus());
-            case HEARTBEAT -> reports.heartbeat(hostId);
+            case HEARTBEAT -> reports.heartbeat(hostId, message.getHeartbeat());
             case HELLO ->
                 refuse(Status.FAILED_PRECONDITION.withDescription("Hello was already sent"));
             case IMAGE_CACHE_CHANGE ->

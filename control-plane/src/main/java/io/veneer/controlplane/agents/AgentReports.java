@@ -8,6 +8,7 @@ import io.veneer.agent.v1.DesiredSet;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.Firmware;
 import io.veneer.agent.v1.HardwareProfile;
+import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
@@ -114,8 +115,11 @@ public class AgentReports {
         .toList();
   }
 
-  public void heartbeat(String hostId) {
-    hostService.heartbeat(hostId, Instant.now());
+  public void heartbeat(String hostId, Heartbeat heartbeat) {
+    hostService.heartbeat(
+        hostId,
+        Instant.now(),
+        heartbeat.hasMemoryInUseMib() ? heartbeat.getMemoryInUseMib() : null);
   }
 
   /**

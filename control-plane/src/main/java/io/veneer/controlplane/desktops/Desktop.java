@@ -93,7 +93,7 @@ public class Desktop implements Persistable<UUID> {
   @Column(name = "missing_os_disk_generation", nullable = false)
   private long missingOsDiskGeneration;
 
-  /** The traceparent of the request that last asked for it (V32); null when untraced. */
+  /** The traceparent of the request that last asked for it (V21); null when untraced. */
   @Column(name = "trace_parent")
   private String traceParent;
 

@@ -24,13 +24,21 @@ class HostHeartbeats {
    */
   static final String SILENT_BEFORE = "SELECT host_id FROM host_heartbeat WHERE at < ?";
 
+  /**
+   * The last heartbeat: when, and what the host's guests used then (null: its agent did not say).
+   */
+  record Heard(Instant at, Long memoryInUseMib) {}
+
   private final JdbcTemplate jdbc;
 
   HostHeartbeats(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
   }
 
-  /** One statement, in its own transaction unless the caller has one. */
+  /**
+   * The host was heard from (registered, or said Hello) without a word on its memory, which stays
+   * as its last heartbeat said. One statement, in its own transaction unless the caller has one.
+   */
   void record(String hostId, Instant at) {
     jdbc.update(
         """
@@ -41,23 +49,40 @@ class HostHeartbeats {
         Timestamp.from(at));
   }
 
-  Optional<Instant> of(String hostId) {
-    List<Instant> at =
+  /** A heartbeat, with what its guests use now (null: its agent does not say). One statement. */
+  void record(String hostId, Instant at, Long memoryInUseMib) {
+    jdbc.update(
+        """
+        INSERT INTO host_heartbeat (host_id, at, memory_in_use_mib) VALUES (?, ?, ?)
+        ON CONFLICT (host_id)
+        DO UPDATE SET at = EXCLUDED.at, memory_in_use_mib = EXCLUDED.memory_in_use_mib
+        """,
+        hostId,
+        Timestamp.from(at),
+        memoryInUseMib);
+  }
+
+  Optional<Heard> of(String hostId) {
+    List<Heard> heard =
         jdbc.query(
-            "SELECT at FROM host_heartbeat WHERE host_id = ?",
-            (row, n) -> row.getTimestamp(1).toInstant(),
+            "SELECT at, memory_in_use_mib FROM host_heartbeat WHERE host_id = ?",
+            (row, n) -> heard(row.getTimestamp(1), row.getObject(2, Long.class)),
             hostId);
-    return at.stream().findFirst();
+    return heard.stream().findFirst();
   }
 
   /** Every host's that was ever heard from, by id. */
-  Map<String, Instant> all() {
-    Map<String, Instant> all = new HashMap<>();
+  Map<String, Heard> all() {
+    Map<String, Heard> all = new HashMap<>();
     jdbc.query(
-        "SELECT host_id, at FROM host_heartbeat",
+        "SELECT host_id, at, memory_in_use_mib FROM host_heartbeat",
         row -> {
-          all.put(row.getString(1), row.getTimestamp(2).toInstant());
+          all.put(row.getString(1), heard(row.getTimestamp(2), row.getObject(3, Long.class)));
         });
     return all;
+  }
+
+  private static Heard heard(Timestamp at, Long memoryInUseMib) {
+    return new Heard(at.toInstant(), memoryInUseMib);
   }
 }

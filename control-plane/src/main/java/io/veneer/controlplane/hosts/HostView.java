@@ -12,6 +12,8 @@ import java.util.Map;
  * @param allocated what its desktops' claims hold now
  * @param desktops how many desktops hold a claim on it
  * @param lastHeartbeatAt when its agent was last heard from; null if never
+ * @param memoryInUseMib memory its guests actually use, in MiB, by their own balloon statistics at
+ *     its last heartbeat; null when its agent does not say
  */
 public record HostView(
     String id,
@@ -23,9 +25,10 @@ public record HostView(
     Map<String, String> labels,
     String zone,
     Instant lastHeartbeatAt,
+    Long memoryInUseMib,
     long generation) {
 
-  static HostView of(Host host, HostUsage usage, Instant lastHeartbeatAt) {
+  static HostView of(Host host, HostUsage usage, HostHeartbeats.Heard heard) {
     return new HostView(
         host.id(),
         host.state(),
@@ -35,7 +38,8 @@ public record HostView(
         usage.desktops(),
         host.labels(),
         host.zone(),
-        lastHeartbeatAt,
+        heard == null ? null : heard.at(),
+        heard == null ? null : heard.memoryInUseMib(),
         host.generation());
   }
 }

@@ -271,6 +271,25 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
     }
   }
 
+  @Test
+  void aHeartbeatRecordsWhatTheHostsGuestsUseAndForgetsItWhenTheAgentStopsSaying()
+      throws Exception {
+    String host = desktop.hostId();
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(host))) {
+      agent.send(hello(host));
+      agent.next();
+
+      agent.send(
+          AgentMessage.newBuilder()
+              .setHeartbeat(Heartbeat.newBuilder().setRunningDesktops(1).setMemoryInUseMib(300))
+              .build());
+      await(() -> hosts.view(hosts.get(host)).memoryInUseMib(), 300L);
+
+      agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+      await(() -> hosts.view(hosts.get(host)).memoryInUseMib() == null, true);
+    }
+  }
+
   private void awaitOsDisk(long expected) throws InterruptedException {
     await(() -> desktops.get(alice, desktop.id()).osDiskGeneration(), expected);
   }

@@ -30,10 +30,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -59,6 +61,7 @@ public final class ControlPlaneSession {
   private final DriverCapabilities capabilities;
   private final AgentVitals vitals;
   private final ScheduledExecutorService loop;
+  private final Supplier<OptionalLong> memoryInUseMib;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
   private Duration heartbeatInterval;
@@ -73,7 +76,8 @@ public final class ControlPlaneSession {
       String hypervisor,
       DriverCapabilities capabilities,
       AgentVitals vitals,
-      ScheduledExecutorService loop) {
+      ScheduledExecutorService loop,
+      Supplier<OptionalLong> memoryInUseMib) {
     this.settings = settings;
     this.channel = channel;
     this.converger = converger;
@@ -82,6 +86,7 @@ public final class ControlPlaneSession {
     this.capabilities = capabilities;
     this.vitals = vitals;
     this.loop = loop;
+    this.memoryInUseMib = memoryInUseMib;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
 
@@ -255,16 +260,13 @@ public final class ControlPlaneSession {
       return;
     }
     Instant now = Instant.now();
-    outbound.onNext(
-        AgentMessage.newBuilder()
-            .setHeartbeat(
-                Heartbeat.newBuilder()
-                    .setSentAt(
-                        Timestamp.newBuilder()
-                            .setSeconds(now.getEpochSecond())
-                            .setNanos(now.getNano()))
-                    .setRunningDesktops(converger.runningDesktops()))
-            .build());
+    Heartbeat.Builder heartbeat =
+        Heartbeat.newBuilder()
+            .setSentAt(
+                Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+            .setRunningDesktops(converger.runningDesktops());
+    memoryInUseMib.get().ifPresent(heartbeat::setMemoryInUseMib);
+    outbound.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat).build());
     vitals.heartbeatSent();
   }
 

@@ -2,6 +2,7 @@ package io.veneer.agent.hypervisor;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -50,4 +51,12 @@ public interface Hypervisor {
 
   /** Sets the balloon target of a running guest. */
   void setMemoryTarget(String desktopId, long memoryMib) throws HypervisorException;
+
+  /**
+   * A running guest's memory from its balloon, or empty when it does not run or the driver cannot
+   * see inside it (then the balloon policy leaves it alone). Called off the agent's loop.
+   */
+  default Optional<GuestMemory> memory(String desktopId) {
+    return Optional.empty();
+  }
 }

@@ -2,6 +2,7 @@ package io.veneer.agent.hypervisor.qemu;
 
 import io.veneer.agent.hypervisor.BootSource;
 import io.veneer.agent.hypervisor.DriverCapabilities;
+import io.veneer.agent.hypervisor.GuestMemory;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Hypervisor;
@@ -49,6 +50,10 @@ import tools.jackson.databind.JsonNode;
 public final class QemuHypervisor implements Hypervisor {
 
   private static final Logger log = Logger.getLogger(QemuHypervisor.class.getName());
+  private static final String BALLOON = "balloon0";
+  // How often guests send balloon statistics: a few bytes over a virtqueue, well within the
+  // shortest balloon period, so that the policy never acts on figures much older than one period.
+  private static final Duration BALLOON_STATS_INTERVAL = Duration.ofSeconds(2);
 
   private final QcowDisks disks;
   private final SocketPaths socketPaths = SocketPaths.underTemporaryDirectory();
@@ -303,7 +308,17 @@ public final class QemuHypervisor implements Hypervisor {
             ? "stream,id=net0,server=off,addr.type=unix,addr.path=" + socket(dir, "net/passt.sock")
             : "user,id=net0,restrict=on";
     args.addAll(List.of("-netdev", netdev, "-device", "virtio-net-" + bus + ",netdev=net0"));
-    args.addAll(List.of("-device", "virtio-balloon-" + bus));
+    // Free page reporting hands pages the guest frees back to the host by itself; the statistics
+    // tell the balloon policy how much of its memory the guest uses (memory()).
+    args.addAll(
+        List.of(
+            "-device",
+            "virtio-balloon-"
+                + bus
+                + ",id="
+                + BALLOON
+                + ",free-page-reporting=on,guest-stats-polling-interval="
+                + BALLOON_STATS_INTERVAL.toSeconds()));
     if (spec.boot() instanceof BootSource.DirectKernel direct) {
       args.addAll(List.of("-kernel", direct.kernel().path().toString()));
       if (direct.initrd() != null) {
@@ -466,6 +481,38 @@ public final class QemuHypervisor implements Hypervisor {
     } catch (IOException e) {
       throw new HypervisorException(
           "Cannot set the memory of " + desktopId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Asks QEMU for the guest's size, its balloon and the guest's last statistics. A guest started
+   * before its balloon had an id (older agents) answers nothing, and is left alone.
+   */
+  @Override
+  public Optional<GuestMemory> memory(String desktopId) {
+    if (!isRunning(desktopId)) {
+      return Optional.empty();
+    }
+    try (QmpClient qmp = QmpClient.connect(socket(dir(desktopId), "qmp.sock"))) {
+      long size = qmp.execute("query-memory-size-summary", Map.of()).path("base-memory").asLong();
+      long balloon = qmp.execute("query-balloon", Map.of()).path("actual").asLong();
+      JsonNode stats =
+          qmp.execute(
+              "qom-get",
+              Map.of("path", "/machine/peripheral/" + BALLOON, "property", "guest-stats"));
+      JsonNode figures = stats.path("stats");
+      long total = figures.path("stat-total-memory").asLong(-1);
+      long available = figures.path("stat-available-memory").asLong(-1);
+      if (stats.path("last-update").asLong() == 0 || total < 0 || available < 0) {
+        return Optional.of(GuestMemory.unreported(size >> 20, balloon >> 20));
+      }
+      // Without deflate-on-oom the guest's total shrinks with the balloon, so this is what the
+      // guest uses whatever the balloon holds.
+      return Optional.of(
+          new GuestMemory(size >> 20, balloon >> 20, (total - available) >> 20, true));
+    } catch (IOException e) {
+      log.fine("event=balloon-unreadable desktop=" + desktopId + " reason=" + e.getMessage());
+      return Optional.empty();
     }
   }
 
