@@ -23,9 +23,9 @@ import org.springframework.http.ProblemDetail;
  * What a failure of the images API tells its caller, over REST and over gRPC alike. {@link #of} is
  * the one table of them: each exception the service throws gets its problem+json (status, title,
  * detail, members) and its gRPC status (code, description, an {@code ErrorInfo} where clients read
- * one) in the same row. {@link Problems} and {@code ImageGrpcService} answer only from here, and a
- * row cannot be built without both halves, so no exception is mapped for one protocol and not the
- * other.
+ * one) in the same row. {@link Problems}, {@code ImageGrpcService} and {@code GrpcServer}'s access
+ * check answer only from here, and a row cannot be built without both halves, so no exception is
+ * mapped for one protocol and not the other.
  *
  * @param properties extra problem members, in the order they are written
  * @param errorInfo sent as the gRPC status's only detail; null when there is none
@@ -104,6 +104,11 @@ public record Failure(
           }
           default -> null;
         });
+  }
+
+  /** Why a caller is turned away, or empty if it is let in. */
+  public static Optional<Failure> of(ApiAccess.Verdict verdict) {
+    return ApiAccess.turnedAway(verdict).flatMap(Failure::of);
   }
 
   /** As application/problem+json. */

@@ -178,6 +178,19 @@ class FailureTest {
   }
 
   @Test
+  void turnsRefusedCallersAwayByTheSameRows() {
+    Failure unauthenticated =
+        Failure.of(new ApiAccess.Verdict.Unauthenticated("Present a token")).orElseThrow();
+    Failure forbidden = Failure.of(new ApiAccess.Verdict.Forbidden("Needs admin")).orElseThrow();
+
+    assertThat(unauthenticated)
+        .isEqualTo(Failure.of(new UnauthorizedException("Present a token")).orElseThrow());
+    assertThat(forbidden)
+        .isEqualTo(Failure.of(new ForbiddenException("Needs admin")).orElseThrow());
+    assertThat(Failure.of(new ApiAccess.Verdict.Admitted("api-token"))).isEmpty();
+  }
+
+  @Test
   void leavesAnyOtherFailureToTheServer() {
     assertThat(Failure.of(new UnsupportedOperationException("no"))).isEmpty();
   }
