@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,6 +135,15 @@ public final class ApiAccess {
     return claim instanceof Collection<?> values
         ? values.stream().map(String::valueOf)
         : claim instanceof String single ? Stream.of(single) : Stream.of();
+  }
+
+  /** The exception that turns a refused caller away ({@link Failure} says how), or empty. */
+  static Optional<RuntimeException> turnedAway(Verdict verdict) {
+    return switch (verdict) {
+      case Verdict.Admitted admitted -> Optional.empty();
+      case Verdict.Unauthenticated refused -> Optional.of(new UnauthorizedException(refused.why()));
+      case Verdict.Forbidden refused -> Optional.of(new ForbiddenException(refused.why()));
+    };
   }
 
   /** What to tell a caller without a credential. */

@@ -8,7 +8,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Guards the REST images API with {@link ApiAccess}; refusals become problem+json 401. */
+/** Guards the REST images API with {@link ApiAccess}; refusals become problem+json 401/403. */
 @Configuration(proxyBeanMethods = false)
 class ApiAccessInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
@@ -26,11 +26,11 @@ class ApiAccessInterceptor implements HandlerInterceptor, WebMvcConfigurer {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
-    return switch (access.check(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-      case ApiAccess.Verdict.Admitted admitted -> true;
-      case ApiAccess.Verdict.Unauthenticated refused ->
-          throw new UnauthorizedException(refused.why());
-      case ApiAccess.Verdict.Forbidden refused -> throw new ForbiddenException(refused.why());
-    };
+    ApiAccess.turnedAway(access.check(request.getHeader(HttpHeaders.AUTHORIZATION)))
+        .ifPresent(
+            refusal -> {
+              throw refusal;
+            });
+    return true;
   }
 }

@@ -6,15 +6,16 @@ import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.veneer.grpc.StandardServices;
 import io.veneer.images.ImagesProperties;
 import io.veneer.images.api.ApiAccess;
+import io.veneer.images.api.Failure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,10 @@ public class GrpcServer implements SmartLifecycle {
     this.tls = tls;
   }
 
-  /** Refuses calls without the API token (outside local development mode), as UNAUTHENTICATED. */
+  /**
+   * Refuses calls without the API token (outside local development mode), as UNAUTHENTICATED or
+   * PERMISSION_DENIED.
+   */
   private ServerInterceptor authentication() {
     return new ServerInterceptor() {
       @Override
@@ -62,16 +66,9 @@ public class GrpcServer implements SmartLifecycle {
         if (StandardServices.isStandard(call.getMethodDescriptor().getServiceName())) {
           return next.startCall(call, headers);
         }
-        Status refusal =
-            switch (access.check(headers.get(AUTHORIZATION))) {
-              case ApiAccess.Verdict.Admitted admitted -> null;
-              case ApiAccess.Verdict.Unauthenticated refused ->
-                  Status.UNAUTHENTICATED.withDescription(refused.why());
-              case ApiAccess.Verdict.Forbidden refused ->
-                  Status.PERMISSION_DENIED.withDescription(refused.why());
-            };
-        if (refusal != null) {
-          call.close(refusal, new Metadata());
+        Optional<Failure> refusal = Failure.of(access.check(headers.get(AUTHORIZATION)));
+        if (refusal.isPresent()) {
+          call.close(refusal.get().status().getStatus(), new Metadata());
           return new ServerCall.Listener<>() {};
         }
         return next.startCall(call, headers);

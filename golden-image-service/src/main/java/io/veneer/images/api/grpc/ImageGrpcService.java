@@ -1,12 +1,9 @@
 package io.veneer.images.api.grpc;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.veneer.api.v1.BeginUploadRequest;
@@ -29,14 +26,10 @@ import io.veneer.api.v1.ListVersionsRequest;
 import io.veneer.api.v1.ListVersionsResponse;
 import io.veneer.api.v1.PageResponse;
 import io.veneer.api.v1.UploadContentRequest;
-import io.veneer.images.catalogue.ConflictException;
+import io.veneer.images.api.Failure;
 import io.veneer.images.catalogue.HardwareProfile;
-import io.veneer.images.catalogue.IllegalTransitionException;
 import io.veneer.images.catalogue.ImageCatalogue;
-import io.veneer.images.catalogue.NotFoundException;
 import io.veneer.images.export.VersionExporter;
-import io.veneer.images.upload.ImageRejectedException;
-import io.veneer.images.upload.UploadOffsetMismatchException;
 import io.veneer.images.upload.UploadService;
 import io.veneer.images.upload.UrlImporter;
 import java.io.IOException;
@@ -52,8 +45,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code veneer.api.v1.ImageService} over the same {@link ImageCatalogue} as REST; failures map to
- * status codes here, in one place ({@link #answer}).
+ * {@code veneer.api.v1.ImageService} over the same {@link ImageCatalogue} as REST; failures become
+ * statuses through {@link #status}, from the table REST's problems come from too.
  */
 @Component
 public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
@@ -316,49 +309,12 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
     response.onCompleted();
   }
 
-  /** Every failure of this API as a status, in one place. */
+  /** A failure as a status, from the table REST answers from too ({@link Failure}). */
   static StatusRuntimeException status(RuntimeException failure) {
-    return switch (failure) {
-      case StatusRuntimeException already -> already;
-      case NotFoundException e ->
-          Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
-      case ConflictException e ->
-          Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
-      case IllegalTransitionException e ->
-          Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
-      case UploadOffsetMismatchException e -> offsetMismatch(e);
-      case ImageRejectedException e ->
-          Status.INVALID_ARGUMENT
-              .withDescription(
-                  "Image rejected: " + e.getMessage() + " (version " + e.versionId() + ")")
-              .asRuntimeException();
-      case IllegalArgumentException e ->
-          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-      case IllegalStateException e ->
-          Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
-      case UncheckedIOException e ->
-          Status.UNAVAILABLE
-              .withDescription("The image store failed: " + e.getCause().getMessage())
-              .asRuntimeException();
-      default -> throw failure;
-    };
-  }
-
-  /** FAILED_PRECONDITION with the offset to resume from, for clients to read without parsing. */
-  private static StatusRuntimeException offsetMismatch(UploadOffsetMismatchException e) {
-    return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder()
-            .setCode(com.google.rpc.Code.FAILED_PRECONDITION_VALUE)
-            .setMessage(e.getMessage())
-            .addDetails(
-                Any.pack(
-                    ErrorInfo.newBuilder()
-                        .setReason("UPLOAD_OFFSET_MISMATCH")
-                        .setDomain("veneer.io")
-                        .putMetadata("version_id", e.versionId().toString())
-                        .putMetadata("bytes_received", String.valueOf(e.bytesReceived()))
-                        .build()))
-            .build());
+    if (failure instanceof StatusRuntimeException already) {
+      return already;
+    }
+    return Failure.of(failure).map(Failure::status).orElseThrow(() -> failure);
   }
 
   /**
