@@ -29,6 +29,20 @@ public record AgentProperties(
     @DefaultValue("10") int helloTimeoutSeconds) {
 
   public AgentProperties {
+    if (heartbeatIntervalSeconds < 1) {
+      throw new IllegalArgumentException(
+          "veneer.agents.heartbeat-interval-seconds must be at least 1, not "
+              + heartbeatIntervalSeconds);
+    }
+    // A grace no longer than the interval would call a host that beats on time UNREACHABLE.
+    if (heartbeatGraceSeconds <= heartbeatIntervalSeconds) {
+      throw new IllegalArgumentException(
+          "veneer.agents.heartbeat-grace-seconds ("
+              + heartbeatGraceSeconds
+              + ") must be longer than veneer.agents.heartbeat-interval-seconds ("
+              + heartbeatIntervalSeconds
+              + ")");
+    }
     if (reportWriters < 1) {
       throw new IllegalArgumentException(
           "veneer.agents.report-writers must be at least 1, not " + reportWriters);

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.agents;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
@@ -10,14 +11,19 @@ import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.controlplane.TestTls;
 import io.veneer.testsupport.builders.AgentMessages;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A node agent played by the test that does what it is told at once, over the real Connect
@@ -36,6 +42,9 @@ public final class FollowingAgent implements AutoCloseable {
   private final Map<String, Long> osDiskGenerations = new ConcurrentHashMap<>();
   private final Metadata headers = new Metadata();
   private volatile StreamObserver<AgentMessage> toServer;
+  private volatile boolean beats;
+  private volatile boolean silent;
+  private ScheduledExecutorService heartbeats;
 
   public FollowingAgent(int port, String hostId, String token) {
     this.hostId = hostId;
@@ -70,6 +79,47 @@ public final class FollowingAgent implements AutoCloseable {
     return this;
   }
 
+  /**
+   * From its next desired set on, it sends heartbeats at the interval that set names, as a real
+   * agent does. Off unless asked for, so that no other test has a timer it did not want.
+   */
+  public FollowingAgent beating() {
+    beats = true;
+    return this;
+  }
+
+  /**
+   * It stops sending anything, heartbeats included, with its stream left open: a host that hung or
+   * was cut off without a goodbye.
+   */
+  public void fallSilent() {
+    silent = true;
+  }
+
+  private synchronized void startBeating(int intervalSeconds) {
+    if (!beats || heartbeats != null) {
+      return;
+    }
+    heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("heartbeats-" + hostId).daemon().factory());
+    heartbeats.scheduleAtFixedRate(
+        () ->
+            send(
+                AgentMessage.newBuilder()
+                    .setHeartbeat(
+                        Heartbeat.newBuilder().setSentAt(now()).setRunningDesktops(held.size()))
+                    .build()),
+        0,
+        intervalSeconds,
+        TimeUnit.SECONDS);
+  }
+
+  private static Timestamp now() {
+    Instant now = Instant.now();
+    return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+  }
+
   /** Ends the stream, as an agent that restarts does; what it holds stays. */
   public synchronized void disconnect() {
     if (toServer != null) {
@@ -88,7 +138,7 @@ public final class FollowingAgent implements AutoCloseable {
   }
 
   private synchronized void send(AgentMessage message) {
-    if (toServer != null) {
+    if (toServer != null && !silent) {
       toServer.onNext(message);
     }
   }
@@ -155,6 +205,7 @@ public final class FollowingAgent implements AutoCloseable {
             }
           }
           message.getDesiredSet().getDesktopsList().forEach(FollowingAgent.this::apply);
+          startBeating(message.getDesiredSet().getHeartbeatIntervalSeconds());
         }
         case UPSERT -> apply(message.getUpsert());
         case REMOVAL ->
@@ -172,6 +223,11 @@ public final class FollowingAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (heartbeats != null) {
+        heartbeats.shutdownNow();
+      }
+    }
     disconnect();
     channel.shutdownNow();
   }

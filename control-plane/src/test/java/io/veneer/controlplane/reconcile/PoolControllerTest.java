@@ -309,35 +309,6 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   }
 
   @Test
-  void aSilentHostBecomesUnreachableKeepsItsDesktopsAndOnlyFencingMovesThem() throws Exception {
-    UUID pool = pool(0, 2, 0);
-    DesktopView desktop =
-        desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
-    await(
-        "alice's desktop RUNNING",
-        () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
-    agent.close();
-    String other = "other-host-" + run;
-    hosts.register(new HostRegistration(other, new Resources(64, 262_144, 4_096), Map.of(), ""));
-    jdbc.update(
-        "UPDATE host_heartbeat SET at = now() - interval '10 minutes' WHERE host_id = ?", host);
-
-    hosts.markUnreachable(Instant.now().minus(Duration.ofMinutes(1)));
-
-    assertThat(hosts.get(host).state()).isEqualTo(HostStatus.UNREACHABLE);
-    assertThat(desktops.get(alice, desktop.id()).hostId())
-        .as("a host that stopped talking may still run it")
-        .isEqualTo(host);
-
-    fencing.fence(admin, host);
-
-    await(
-        "the desktop is placed on the other host",
-        () -> other.equals(desktops.get(alice, desktop.id()).hostId()));
-    assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
-  }
-
-  @Test
   void aDedicatedDesktopOfAFencedHostWaitsForItsHostOnItsOwnDiskWhileAPooledOneMoves()
       throws Exception {
     UUID dedicatedPool = pools.create(admin, spec(PoolKind.DEDICATED, "v1", 0, 2, 0), null).id();
@@ -449,9 +420,10 @@ class PoolControllerTest extends ControlPlaneSpringTest {
         desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
     desktops.delete(alice, desktop.id());
 
+    // The following agent may have confirmed the deletion already.
     assertThatThrownBy(() -> desktops.restart(alice, desktop.id()))
         .isInstanceOf(IllegalTransitionException.class)
-        .hasMessageContaining("DELETING");
+        .hasMessageMatching("Desktop .* is DELET(ING|ED) and cannot go to STOPPING.*");
   }
 
   private long osDiskGeneration(UUID desktop) {

@@ -4,8 +4,10 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.veneer.controlplane.common.DatabaseOutage;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostStateConflictException;
@@ -24,7 +26,6 @@ import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Every failure of the gRPC API as a status code with google.rpc details, in one place (REST's twin
@@ -43,6 +44,9 @@ final class ApiFailures {
   record FieldProblem(String field, String description) {}
 
   static StatusRuntimeException toStatus(Throwable failure) {
+    if (!(failure instanceof StatusRuntimeException) && DatabaseOutage.causedBy(failure)) {
+      return databaseOutage();
+    }
     return switch (failure) {
       case StatusRuntimeException already -> already;
       case NotFoundException e -> status(Code.NOT_FOUND, e.getMessage());
@@ -63,8 +67,6 @@ final class ApiFailures {
       case ConcurrencyFailureException e ->
           status(Code.ABORTED, "Changed concurrently by another request; try again");
       case TransientDataAccessException e ->
-          status(Code.UNAVAILABLE, "The database is not answering right now; try again");
-      case CannotCreateTransactionException e ->
           status(Code.UNAVAILABLE, "The database is not answering right now; try again");
       default -> internal(failure);
     };
@@ -94,6 +96,22 @@ final class ApiFailures {
             .setCode(Code.INVALID_ARGUMENT_VALUE)
             .setMessage(message)
             .addDetails(Any.pack(details.build()))
+            .build());
+  }
+
+  /** UNAVAILABLE with a google.rpc.RetryInfo detail: REST's 503 with Retry-After. */
+  private static StatusRuntimeException databaseOutage() {
+    RetryInfo retry =
+        RetryInfo.newBuilder()
+            .setRetryDelay(
+                com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(DatabaseOutage.RETRY_AFTER.toSeconds()))
+            .build();
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.UNAVAILABLE_VALUE)
+            .setMessage(DatabaseOutage.DETAIL)
+            .addDetails(Any.pack(retry))
             .build());
   }
 

@@ -1,7 +1,6 @@
 package io.veneer.controlplane.api.rest;
 
 import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.PathItem.HttpMethod;
 import io.swagger.v3.oas.models.info.Info;
 import io.veneer.apidocs.ApiConventions;
 import io.veneer.apidocs.ApiOperation;
@@ -50,9 +49,11 @@ class ApiDocumentation {
               op -> op.hasHeader("Idempotency-Key")),
           new ProblemResponse(
               503,
-              "A service this request needs does not answer (the golden image service for a"
-                  + " pool's golden version, the directory): nothing changed, try again later.",
-              ApiDocumentation::needsAnotherService));
+              "A service this request needs does not answer: the database (any request, with"
+                  + " `Retry-After` in seconds), the golden image service for a pool's golden"
+                  + " version, the directory. Try again later, with the same Idempotency-Key"
+                  + " if the request creates something.",
+              op -> true));
 
   @Bean
   OpenAPI controlPlaneApi() {
@@ -79,12 +80,5 @@ class ApiDocumentation {
                 "An OIDC access token (a JWT) from the realm's issuer: a person's, with the user"
                     + " or admin role, or a client's (client credentials) with veneer:* scopes.")),
         PROBLEMS);
-  }
-
-  private static boolean needsAnotherService(ApiOperation op) {
-    boolean poolWithGolden =
-        op.path().startsWith("/api/v1/pools")
-            && (op.method() == HttpMethod.POST || op.method() == HttpMethod.PUT);
-    return poolWithGolden || op.path().startsWith("/api/v1/directory");
   }
 }

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.api.rest;
 
+import io.veneer.controlplane.common.DatabaseOutage;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.console.ConsoleUnavailableException;
 import io.veneer.controlplane.console.TicketRefusedException;
@@ -12,6 +13,7 @@ import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.quotas.QuotaExceededException;
 import io.veneer.controlplane.security.ForbiddenException;
 import java.net.URI;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -19,6 +21,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -57,6 +60,21 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         HttpStatus.CONFLICT,
         "concurrent-change",
         "It changed while your request was applied; send the request again");
+  }
+
+  /**
+   * PostgreSQL out of reach: 503 with {@code Retry-After}, so clients wait and retry rather than
+   * report an internal error. Any other data access failure stays what it was (an internal error).
+   */
+  @ExceptionHandler({DataAccessException.class, TransactionException.class})
+  ResponseEntity<ProblemDetail> databaseOutage(RuntimeException e) {
+    if (!DatabaseOutage.causedBy(e)) {
+      throw e;
+    }
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(DatabaseOutage.RETRY_AFTER.toSeconds()))
+        .body(
+            problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", DatabaseOutage.DETAIL));
   }
 
   @ExceptionHandler(HostStateConflictException.class)

@@ -3,6 +3,7 @@ package io.veneer.controlplane.api.rest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import tools.jackson.databind.JsonNode;
@@ -11,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** A tiny HTTP client speaking JSON to the control plane with a bearer token. */
 public final class RestClientForTests {
 
-  public record Response(int status, JsonNode body, String contentType) {}
+  public record Response(int status, JsonNode body, String contentType, HttpHeaders headers) {}
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -44,7 +45,8 @@ public final class RestClientForTests {
       return new Response(
           response.statusCode(),
           text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text),
-          response.headers().firstValue("Content-Type").orElse(""));
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.headers());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
