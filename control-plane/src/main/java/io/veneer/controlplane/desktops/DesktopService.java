@@ -158,11 +158,14 @@ public class DesktopService {
       }
     }
     Set<String> groups = groupsOf(caller, owner);
-    quotas.admit(owner, groups, pool.spec().size());
+    Quotas.Locked quota = quotas.lock(owner, groups);
+    Optional<Desktop> held = desktops.findLiveByPoolAndOwner(pool.id(), owner);
+    if (held.isEmpty()) {
+      // Only a desktop the holder does not have yet counts against their quotas.
+      quota.admit(pool.spec().size());
+    }
     Desktop given =
-        desktops
-            .findLiveByPoolAndOwner(pool.id(), owner)
-            .or(() -> assignFree(caller, pool, owner, groups))
+        held.or(() -> assignFree(caller, pool, owner, groups))
             .orElseGet(() -> createNew(caller, pool, owner, groups, id));
     if (idempotencyKey != null && !given.id().equals(id)) {
       idempotencyKeys.settle(caller.subject(), idempotencyKey, given.id().toString());

@@ -96,17 +96,14 @@ public class Quotas {
   }
 
   /**
-   * Refuses to hand a desktop of {@code size} to {@code user} (in {@code groups}) past any quota of
-   * theirs. The quota rows are locked first, in key order, so a second request of the same holder
-   * waits for the first's commit and then counts its desktop: two requests racing for the last unit
-   * of a quota cannot both pass. Call it inside the hand-out's transaction, before looking for the
-   * desktop the holder may already have.
-   *
-   * @throws QuotaExceededException naming the first quota the desktop would exceed
+   * Locks the quotas of {@code user} (in {@code groups}) for the rest of the transaction, in key
+   * order: a second hand-out to the same holder waits here for the first's commit and then counts
+   * its desktop, so two requests racing for the last unit of a quota cannot both pass. Call it
+   * inside the hand-out's transaction, before looking for the desktop the holder may already have.
    */
   @Transactional(propagation = Propagation.MANDATORY)
-  public void admit(String user, Set<String> groups, Resources size) {
-    List<Limited> quotas =
+  public Locked lock(String user, Set<String> groups) {
+    return new Locked(
         jdbc.query(
             "SELECT "
                 + COLUMNS
@@ -115,14 +112,36 @@ public class Quotas {
                 + " ORDER BY kind, name FOR UPDATE",
             (rs, row) -> new Limited(holder(rs), limits(rs)),
             user,
-            groups.toArray(String[]::new));
-    for (Limited quota : quotas) {
-      QuotaUsage usage = usage(quota.holder());
-      QuotaLimits limits = quota.limits();
-      check(quota.holder(), "desktops", limits.maxDesktops(), usage.desktops(), 1);
-      check(quota.holder(), "vcpus", limits.maxVcpus(), usage.vcpus(), size.vcpus());
-      check(
-          quota.holder(), "memoryMib", limits.maxMemoryMib(), usage.memoryMib(), size.memoryMib());
+            groups.toArray(String[]::new)));
+  }
+
+  /** The quotas of one holder, locked by {@link #lock}. */
+  public final class Locked {
+
+    private final List<Limited> quotas;
+
+    private Locked(List<Limited> quotas) {
+      this.quotas = quotas;
+    }
+
+    /**
+     * Refuses one more desktop of {@code size} past any of the locked quotas.
+     *
+     * @throws QuotaExceededException naming the first quota the desktop would exceed
+     */
+    public void admit(Resources size) {
+      for (Limited quota : quotas) {
+        QuotaUsage usage = usage(quota.holder());
+        QuotaLimits limits = quota.limits();
+        check(quota.holder(), "desktops", limits.maxDesktops(), usage.desktops(), 1);
+        check(quota.holder(), "vcpus", limits.maxVcpus(), usage.vcpus(), size.vcpus());
+        check(
+            quota.holder(),
+            "memoryMib",
+            limits.maxMemoryMib(),
+            usage.memoryMib(),
+            size.memoryMib());
+      }
     }
   }
 

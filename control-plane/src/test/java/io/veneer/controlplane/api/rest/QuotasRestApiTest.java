@@ -77,7 +77,12 @@ class QuotasRestApiTest extends ControlPlaneSpringTest {
   @Test
   void aRequestPastTheUsersDesktopQuotaIsRefusedNamingTheQuota() {
     assertThat(setQuota("user", alice, "{\"maxDesktops\":1}").status()).isEqualTo(200);
-    assertThat(request(alice, pool("first")).status()).isEqualTo(201);
+    String first = pool("first");
+    RestClientForTests.Response given = request(alice, first);
+    assertThat(given.status()).isEqualTo(201);
+    RestClientForTests.Response again = request(alice, first);
+    assertThat(again.status()).as("the desktop one holds is never refused").isLessThan(300);
+    assertThat(again.body().get("id")).isEqualTo(given.body().get("id"));
 
     RestClientForTests.Response refused = request(alice, pool("second"));
 
@@ -173,6 +178,46 @@ class QuotasRestApiTest extends ControlPlaneSpringTest {
             .as("round %d", round)
             .containsExactlyInAnyOrder(201, 409);
         assertThat(desktopsOf(racer)).isEqualTo(1);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void twoMembersRacingForTheLastDesktopOfTheirGroupsQuotaOneWins() throws Exception {
+    String pool = pool("group-race");
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 3; round++) {
+        String group = "crew-" + round + "-" + run;
+        setQuota("group", group, "{\"maxDesktops\":1}");
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<CompletableFuture<Integer>> racing =
+            List.of("a", "b").stream()
+                .map(
+                    who ->
+                        CompletableFuture.supplyAsync(
+                            () -> {
+                              await(start);
+                              return rest.post(
+                                      "/api/v1/desktops",
+                                      TestTokens.user(who + "-" + group, team, group),
+                                      "{\"poolId\":\"" + pool + "\"}")
+                                  .status();
+                            },
+                            threads))
+                .toList();
+
+        assertThat(racing.stream().map(CompletableFuture::join).toList())
+            .as("round %d", round)
+            .containsExactlyInAnyOrder(201, 409);
+        assertThat(
+                jdbc.queryForObject(
+                    "SELECT count(*) FROM desktop WHERE holder_groups @> ARRAY[?]::text[]",
+                    Long.class,
+                    group))
+            .isEqualTo(1);
       }
     } finally {
       threads.shutdownNow();
