@@ -27,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,6 +48,7 @@ class ImageImportTest {
   }
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
   @Autowired UploadService uploads;
   @Autowired BlobStore blobs;
   @Autowired ImageCatalogue catalogue;
@@ -196,8 +198,10 @@ class ImageImportTest {
 
   @Test
   void publishesAnOpenApiDocumentOfTheRestApi() {
+    ServiceUnderTest management = new ServiceUnderTest(managementPort);
     JsonNode document =
-        ServiceUnderTest.json(service.send(service.request("/v3/api-docs").build(), 200));
+        ServiceUnderTest.json(
+            management.send(management.request("/actuator/openapi").build(), 200));
 
     assertThat(document.path("paths").propertyNames())
         .contains(

@@ -45,13 +45,18 @@ public class SecurityConfiguration {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
             auth ->
+                // The actuator's paths are served on the management port only (and the OpenAPI
+                // document, Swagger UI with it); the public port has just the probes.
                 auth.requestMatchers(
+                        "/livez",
+                        "/readyz",
                         "/actuator/health/**",
                         "/actuator/health",
                         "/actuator/prometheus",
-                        "/v3/api-docs/**",
-                        "/swagger-ui/**",
-                        "/swagger-ui.html")
+                        "/actuator/openapi/**",
+                        "/actuator/openapi",
+                        "/actuator/swagger-ui/**",
+                        "/actuator/swagger-ui")
                     .permitAll()
                     // Admin-only areas are refused here already, before any request body is read;
                     // the services check again, for the gRPC API and as the last word.
