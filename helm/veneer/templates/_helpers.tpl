@@ -85,23 +85,25 @@ affinity:
 {{- end }}
 {{- end -}}
 
-{{/* Actuator probes on a named port: startup allows a slow first start (Flyway migrations). */}}
+{{/* Health probes on the public port (/livez, /readyz: the actuator's probe groups, served there
+     as well), so that they also tell whether the port serving requests answers; startup allows a
+     slow first start (Flyway migrations). */}}
 {{- define "veneer.actuatorProbes" -}}
 startupProbe:
   httpGet:
-    path: /actuator/health/liveness
+    path: /livez
     port: {{ . }}
   periodSeconds: 5
   failureThreshold: 60
 livenessProbe:
   httpGet:
-    path: /actuator/health/liveness
+    path: /livez
     port: {{ . }}
   periodSeconds: 10
   failureThreshold: 3
 readinessProbe:
   httpGet:
-    path: /actuator/health/readiness
+    path: /readyz
     port: {{ . }}
   periodSeconds: 5
   failureThreshold: 3

@@ -27,10 +27,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
-/** What Prometheus scrapes from {@code /actuator/prometheus}, without a token. */
+/**
+ * What Prometheus scrapes from {@code /actuator/prometheus} on the management port, without a
+ * token.
+ */
 class MetricsTest extends ControlPlaneSpringTest {
 
+  @LocalManagementPort int managementPort;
   @Autowired HostService hosts;
   @Autowired PoolService pools;
   @Autowired DesktopService desktops;
@@ -76,7 +81,7 @@ class MetricsTest extends ControlPlaneSpringTest {
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);

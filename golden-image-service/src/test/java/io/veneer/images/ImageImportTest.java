@@ -30,6 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -51,6 +52,7 @@ class ImageImportTest {
   }
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
   @Autowired UploadService uploads;
   @Autowired BlobStore blobs;
   @Autowired ImageCatalogue catalogue;
@@ -221,8 +223,10 @@ class ImageImportTest {
 
   @Test
   void publishesAnOpenApiDocumentOfTheRestApi() {
+    ServiceUnderTest management = new ServiceUnderTest(managementPort);
     JsonNode document =
-        ServiceUnderTest.json(service.send(service.request("/v3/api-docs").build(), 200));
+        ServiceUnderTest.json(
+            management.send(management.request("/actuator/openapi").build(), 200));
 
     assertThat(document.path("paths").propertyNames())
         .contains(

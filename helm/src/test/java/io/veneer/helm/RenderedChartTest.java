@@ -91,11 +91,11 @@ class RenderedChartTest {
         .hasSize(1);
     JsonNode container = pod.path("containers").get(0);
     assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
-        .isEqualTo("/actuator/health/readiness");
+        .isEqualTo("/readyz");
     assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
-        .isEqualTo("/actuator/health/liveness");
+        .isEqualTo("/livez");
     assertThat(container.path("startupProbe").path("httpGet").path("path").asText())
-        .isEqualTo("/actuator/health/liveness");
+        .isEqualTo("/livez");
     assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean())
         .isTrue();
     assertThat(
@@ -128,6 +128,52 @@ class RenderedChartTest {
     assertThat(manifests.ofKind("ServiceMonitor"))
         .extracting(o -> o.path("metadata").path("name").asText())
         .containsExactly("veneer-control-plane", "veneer-golden-image-service");
+  }
+
+  @Test
+  void metricsAndTheApiDocumentAreOnlyOnTheManagementPortWhichNoIngressNorPublicServiceReaches() {
+    Manifests manifests =
+        VeneerChart.render(VeneerChart.ciValues("ha"), Map.of("service.type", "LoadBalancer"));
+
+    for (String component : List.of("control-plane", "golden-image-service")) {
+      String name = "veneer-" + component;
+      assertThat(manifests.get("ConfigMap", name).path("data").path("MANAGEMENT_PORT").asText())
+          .as(name)
+          .isNotEmpty();
+      ObjectNode management = manifests.get("Service", name + "-management");
+      assertThat(management.path("spec").path("type").asText()).isEqualTo("ClusterIP");
+      assertThat(management.path("spec").path("ports"))
+          .extracting(p -> p.path("targetPort").asText())
+          .containsExactly("management");
+      assertThat(manifests.get("Service", name).path("spec").path("ports"))
+          .extracting(p -> p.path("targetPort").asText())
+          .doesNotContain("management");
+      assertThat(
+              manifests
+                  .get("ServiceMonitor", name)
+                  .path("spec")
+                  .path("endpoints")
+                  .get(0)
+                  .path("port")
+                  .asText())
+          .isEqualTo("management");
+      JsonNode managementRule =
+          StreamSupport.stream(
+                  manifests.get("NetworkPolicy", name).path("spec").path("ingress").spliterator(),
+                  false)
+              .filter(rule -> rule.path("ports").get(0).path("port").asText().equals("management"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(managementRule.path("from").get(0).path("namespaceSelector").isObject()).isTrue();
+    }
+    assertThat(manifests.ofKind("Ingress"))
+        .flatExtracting(
+            ingress ->
+                ingress.path("spec").path("rules").findValues("path").stream()
+                    .map(JsonNode::asText)
+                    .toList())
+        .doesNotContain("/v3/api-docs", "/swagger-ui", "/actuator")
+        .contains("/api");
   }
 
   @Test

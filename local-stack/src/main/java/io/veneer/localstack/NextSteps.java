@@ -16,7 +16,7 @@ final class NextSteps {
 
           Web portal    %s   (log in as alice, bob or admin)
           REST API      %s
-          Swagger UI    %s/swagger-ui.html
+          Swagger UI    %s/actuator/swagger-ui   (the management port: metrics at /actuator/prometheus)
           gRPC API      %s   (veneer.api.v1 with health and reflection: grpcurl -cacert %s %s list)
           Images API    %s/api/v1/images
           Kafka         %s  (topics veneer.desktops.v1, veneer.hosts.v1, veneer.pools.v1, veneer.images.v1)
@@ -51,7 +51,7 @@ final class NextSteps {
                 info.driver(),
                 info.portal(),
                 api,
-                info.controlPlane(),
+                info.controlPlaneManagement(),
                 info.apiGrpc(),
                 info.grpcCa(),
                 info.apiGrpc(),

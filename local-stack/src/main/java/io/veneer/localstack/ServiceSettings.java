@@ -79,6 +79,11 @@ final class ServiceSettings {
     return URI.create("http://127.0.0.1:" + ports.controlPlaneHttp());
   }
 
+  /** The control plane's management port: metrics, the OpenAPI document, Swagger UI. */
+  URI controlPlaneManagementUrl() {
+    return URI.create("http://127.0.0.1:" + ports.controlPlaneManagement());
+  }
+
   String agentGateway() {
     return "127.0.0.1:" + ports.agentGateway();
   }
@@ -89,7 +94,8 @@ final class ServiceSettings {
   }
 
   SpringService images() {
-    Map<String, String> settings = common(ports.imagesHttp(), IMAGES_DATABASE);
+    Map<String, String> settings =
+        common(ports.imagesHttp(), ports.imagesManagement(), IMAGES_DATABASE);
     settings.put("veneer.images.storage-directory", layout.images().toString());
     // The images API is reached over HTTP only; its gRPC server stays off.
     settings.put("veneer.images.grpc-port", "-1");
@@ -112,7 +118,8 @@ final class ServiceSettings {
   }
 
   SpringService controlPlane() {
-    Map<String, String> settings = common(ports.controlPlaneHttp(), CONTROL_PLANE_DATABASE);
+    Map<String, String> settings =
+        common(ports.controlPlaneHttp(), ports.controlPlaneManagement(), CONTROL_PLANE_DATABASE);
     // Access tokens of the stack's Keycloak realm: its issuer, its keys, its audience.
     settings.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", issuer().toString());
     settings.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", jwkSet().toString());
@@ -186,10 +193,13 @@ final class ServiceSettings {
     return env;
   }
 
-  private Map<String, String> common(int httpPort, String database) {
+  private Map<String, String> common(int httpPort, int managementPort, String database) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("server.address", "127.0.0.1");
     settings.put("server.port", String.valueOf(httpPort));
+    // The actuator and the OpenAPI document, on loopback too.
+    settings.put("management.server.address", "127.0.0.1");
+    settings.put("management.server.port", String.valueOf(managementPort));
     settings.put(
         "spring.datasource.url",
         "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/" + database);
@@ -199,6 +209,6 @@ final class ServiceSettings {
   }
 
   private static URI readiness(URI base) {
-    return base.resolve("/actuator/health/readiness");
+    return base.resolve("/readyz");
   }
 }

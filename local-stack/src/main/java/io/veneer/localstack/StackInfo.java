@@ -31,6 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param keycloakAdminPassword that administrator's password
  * @param passwords each demo user's password in the {@code veneer} realm
  * @param userIds each demo user's Keycloak id: the {@code sub} of their tokens, desktops' owner
+ * @param controlPlaneManagement the control plane's management port (metrics, the OpenAPI document,
+ *     Swagger UI), loopback only
  */
 public record StackInfo(
     String controlPlane,
@@ -49,7 +51,8 @@ public record StackInfo(
     String keycloakAdmin,
     String keycloakAdminPassword,
     Map<String, String> passwords,
-    Map<String, String> userIds) {
+    Map<String, String> userIds,
+    String controlPlaneManagement) {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 

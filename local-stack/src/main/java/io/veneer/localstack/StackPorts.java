@@ -16,7 +16,9 @@ public record StackPorts(
     int kafka,
     int kafkaController,
     int imagesHttp,
+    int imagesManagement,
     int controlPlaneHttp,
+    int controlPlaneManagement,
     int agentGateway,
     int apiGrpc,
     int keycloakHttp,
@@ -24,7 +26,7 @@ public record StackPorts(
     int portalHttp) {
 
   public static final StackPorts DEFAULTS =
-      new StackPorts(15432, 19092, 19093, 8081, 8080, 9090, 9092, 8180, 8190, 8082);
+      new StackPorts(15432, 19092, 19093, 8081, 9081, 8080, 9080, 9090, 9092, 8180, 8190, 8082);
 
   private static final int HIGHEST_DEFAULT = 19093;
 
@@ -35,8 +37,11 @@ public record StackPorts(
           kafka,
           kafkaController,
           imagesHttp,
+          imagesManagement,
           controlPlaneHttp,
+          controlPlaneManagement,
           agentGateway,
+          apiGrpc,
           keycloakHttp,
           keycloakManagement,
           portalHttp
@@ -75,7 +80,9 @@ public record StackPorts(
         kafka + offset,
         kafkaController + offset,
         imagesHttp + offset,
+        imagesManagement + offset,
         controlPlaneHttp + offset,
+        controlPlaneManagement + offset,
         agentGateway + offset,
         apiGrpc + offset,
         keycloakHttp + offset,
@@ -92,7 +99,9 @@ public record StackPorts(
     uses.put("Kafka", kafka);
     uses.put("Kafka controller", kafkaController);
     uses.put("golden image service HTTP", imagesHttp);
+    uses.put("golden image service management (actuator, OpenAPI)", imagesManagement);
     uses.put("control plane HTTP", controlPlaneHttp);
+    uses.put("control plane management (actuator, OpenAPI)", controlPlaneManagement);
     uses.put("control plane agent gateway (gRPC)", agentGateway);
     uses.put("control plane public API (gRPC)", apiGrpc);
     uses.put("web portal HTTP", portalHttp);

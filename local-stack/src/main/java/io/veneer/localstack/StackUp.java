@@ -264,7 +264,8 @@ final class StackUp {
             Credentials.KEYCLOAK_ADMIN,
             credentials.keycloakAdminPassword(),
             passwords,
-            userIds);
+            userIds,
+            settings.controlPlaneManagementUrl().toString());
     info.write(layout.run().resolve("stack.json"));
     return info;
   }

@@ -13,7 +13,9 @@ class StackPortsTest {
     StackPorts ports = StackPorts.fromEnvironment(Map.of("VENEER_PORT_OFFSET", "100"));
 
     assertThat(ports)
-        .isEqualTo(new StackPorts(15532, 19192, 19193, 8181, 8180, 9190, 9192, 8280, 8290, 8182));
+        .isEqualTo(
+            new StackPorts(
+                15532, 19192, 19193, 8181, 9181, 8180, 9180, 9190, 9192, 8280, 8290, 8182));
   }
 
   @Test

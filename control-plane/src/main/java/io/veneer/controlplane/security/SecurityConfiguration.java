@@ -48,15 +48,20 @@ public class SecurityConfiguration {
             auth ->
                 // The container's error dispatch carries the answer to a request this chain has
                 // already judged; denied, a failure (a 500, say) reached its caller as a 403.
+                // The actuator's paths are served on the management port only (and the OpenAPI
+                // document, Swagger UI with it); the public port has just the probes.
                 auth.dispatcherTypeMatchers(DispatcherType.ERROR)
                     .permitAll()
                     .requestMatchers(
+                        "/livez",
+                        "/readyz",
                         "/actuator/health/**",
                         "/actuator/health",
                         "/actuator/prometheus",
-                        "/v3/api-docs/**",
-                        "/swagger-ui/**",
-                        "/swagger-ui.html")
+                        "/actuator/openapi/**",
+                        "/actuator/openapi",
+                        "/actuator/swagger-ui/**",
+                        "/actuator/swagger-ui")
                     .permitAll()
                     // Admin-only areas are refused here already, before any request body is read;
                     // the services check again, for the gRPC API and as the last word.

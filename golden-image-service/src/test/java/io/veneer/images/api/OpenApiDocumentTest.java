@@ -14,13 +14,15 @@ import io.veneer.images.ServiceUnderTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The OpenAPI document the image service serves is complete enough for clients, is the one in
- * docs/openapi that api-client is generated from, and that generated client works against it.
+ * The OpenAPI document the image service serves (on its management port) is complete enough for
+ * clients, is the one in docs/openapi that api-client is generated from, and that generated client
+ * works against it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OpenApiDocumentTest {
@@ -31,6 +33,7 @@ class OpenApiDocumentTest {
   }
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
 
   @Test
   void everyOperationHasWordsProblemsSecurityAndExamples() throws Exception {
@@ -83,6 +86,6 @@ class OpenApiDocumentTest {
 
   private String served() {
     return new ServiceUnderTest(port)
-        .send(new ServiceUnderTest(port).request("/v3/api-docs").build(), 200);
+        .send(new ServiceUnderTest(managementPort).request("/actuator/openapi").build(), 200);
   }
 }

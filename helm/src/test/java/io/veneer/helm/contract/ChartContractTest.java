@@ -119,9 +119,11 @@ class ChartContractTest {
     for (String port :
         new String[] {
           "controlPlane.ports.http",
+          "controlPlane.ports.management",
           "controlPlane.ports.agentGrpc",
           "controlPlane.ports.apiGrpc",
           "goldenImageService.ports.http",
+          "goldenImageService.ports.management",
           "goldenImageService.ports.grpc",
           "webPortal.port"
         }) {

@@ -1,6 +1,5 @@
 package io.veneer.loadtests.report;
 
-import io.veneer.loadtests.api.ControlPlaneApi;
 import io.veneer.loadtests.report.Acknowledgements.Acknowledged;
 import io.veneer.loadtests.stack.ControlPlaneProcess;
 import io.veneer.loadtests.stack.StormStack;
@@ -173,12 +172,11 @@ public final class StormReport {
   private double placements() {
     HttpClient http = HttpClient.newHttpClient();
     double sum = 0;
-    for (ControlPlaneApi api : stack.apis()) {
+    for (ControlPlaneProcess replica : stack.replicas()) {
+      URI scrape = replica.managementBase().resolve("/actuator/prometheus");
       try {
         String metrics =
-            http.send(
-                    HttpRequest.newBuilder(URI.create(api.base() + "/actuator/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString())
+            http.send(HttpRequest.newBuilder(scrape).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
         for (String line : metrics.split("\n")) {
           if (line.startsWith("veneer_placements_total{") && line.contains("outcome=\"placed\"")) {
@@ -186,7 +184,7 @@ public final class StormReport {
           }
         }
       } catch (IOException e) {
-        throw new IllegalStateException("Cannot read " + api.base() + "/actuator/prometheus", e);
+        throw new IllegalStateException("Cannot read " + scrape, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

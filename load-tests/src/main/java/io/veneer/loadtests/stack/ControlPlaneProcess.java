@@ -25,13 +25,16 @@ public final class ControlPlaneProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int httpPort;
+  private final int managementPort;
   private final int agentPort;
 
-  private ControlPlaneProcess(String name, Process process, Path log, int httpPort, int agentPort) {
+  private ControlPlaneProcess(
+      String name, Process process, Path log, int httpPort, int managementPort, int agentPort) {
     this.name = name;
     this.process = process;
     this.log = log;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
     this.agentPort = agentPort;
   }
 
@@ -50,6 +53,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
               + " is missing: build it with ./mvnw -pl control-plane -am package -DskipTests");
     }
     int httpPort = FreePorts.next();
+    int managementPort = FreePorts.next();
     int agentPort = FreePorts.next();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -57,6 +61,8 @@ public final class ControlPlaneProcess implements AutoCloseable {
     command.addAll(List.of("-jar", jar.toString()));
     command.add("--server.address=127.0.0.1");
     command.add("--server.port=" + httpPort);
+    command.add("--management.server.address=127.0.0.1");
+    command.add("--management.server.port=" + managementPort);
     command.add("--veneer.agents.grpc-address=127.0.0.1");
     command.add("--veneer.agents.grpc-port=" + agentPort);
     command.add("--veneer.api.grpc-port=-1");
@@ -70,13 +76,13 @@ public final class ControlPlaneProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    return new ControlPlaneProcess(name, process, log, httpPort, agentPort);
+    return new ControlPlaneProcess(name, process, log, httpPort, managementPort, agentPort);
   }
 
   /** Waits for the readiness probe; a replica that exits first fails with its log's place. */
   public void awaitReady(Duration timeout) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    URI readiness = restBase().resolve("/actuator/health/readiness");
+    URI readiness = restBase().resolve("/readyz");
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!process.isAlive()) {
@@ -112,6 +118,11 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
   public URI restBase() {
     return URI.create("http://127.0.0.1:" + httpPort);
+  }
+
+  /** The actuator (metrics) on its management port. */
+  public URI managementBase() {
+    return URI.create("http://127.0.0.1:" + managementPort);
   }
 
   /** The agent gateway's port on loopback. */

@@ -55,6 +55,8 @@ public class SecurityConfiguration {
                         "/js/**",
                         "/favicon.ico",
                         "/error",
+                        "/livez",
+                        "/readyz",
                         "/actuator/health/**")
                     .permitAll()
                     // The console socket checks its own ticket, user and Origin (ConsoleHandshake).

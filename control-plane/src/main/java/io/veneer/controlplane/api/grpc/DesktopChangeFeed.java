@@ -104,8 +104,8 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
             watcher.end(
                 Status.UNAUTHENTICATED
                     .withDescription(
-                        "The access token of this watch expired; call WatchDesktops again with a"
-                            + " fresh one")
+                        "The access token this watch was opened with expired: log in again and"
+                            + " call WatchDesktops with the new token")
                     .asRuntimeException()),
         Math.max(0, Duration.between(Instant.now(), tokenExpiresAt).toMillis()),
         TimeUnit.MILLISECONDS);

@@ -569,7 +569,8 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !failures.isEmpty());
     assertThat(code(failures.getFirst())).isEqualTo(Status.Code.UNAUTHENTICATED);
-    assertThat(Status.fromThrowable(failures.getFirst()).getDescription()).contains("expired");
+    assertThat(Status.fromThrowable(failures.getFirst()).getDescription())
+        .contains("expired", "log in again");
     await().atMost(Duration.ofSeconds(5)).until(() -> feed.watchers() == 0);
   }
 

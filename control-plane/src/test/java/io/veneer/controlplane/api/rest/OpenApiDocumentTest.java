@@ -20,12 +20,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /**
- * The OpenAPI document the control plane serves is complete enough for clients, is the one in
- * docs/openapi that api-client is generated from, and that generated client works against it.
+ * The OpenAPI document the control plane serves (on its management port) is complete enough for
+ * clients, is the one in docs/openapi that api-client is generated from, and that generated client
+ * works against it.
  */
 class OpenApiDocumentTest extends ControlPlaneSpringTest {
+
+  @LocalManagementPort int managementPort;
 
   @Test
   void everyOperationHasWordsProblemsSecurityAndExamples() throws Exception {
@@ -85,7 +89,8 @@ class OpenApiDocumentTest extends ControlPlaneSpringTest {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs"))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/openapi"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
