@@ -14,7 +14,7 @@ record EntryPath(List<String> parts) {
   static final EntryPath ROOT = new EntryPath(List.of());
 
   /** Linux's PATH_MAX and NAME_MAX: longer names cannot be created, so they are refused first. */
-  private static final int MAX_NAME_BYTES = 4096;
+  static final int MAX_NAME_BYTES = 4096;
 
   private static final int MAX_PART_BYTES = 255;
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -279,6 +280,11 @@ final class Unpacking {
   private void addSymlink(EntryPath path, String linkTarget) throws IOException, RefusedException {
     if (linkTarget.isEmpty() || linkTarget.indexOf('\0') >= 0) {
       throw refused(Reason.MALFORMED_NAME, "a symbolic link needs a target");
+    }
+    if (linkTarget.getBytes(StandardCharsets.UTF_8).length >= EntryPath.MAX_NAME_BYTES) {
+      throw refused(
+          Reason.MALFORMED_NAME,
+          "a symbolic link target of " + EntryPath.MAX_NAME_BYTES + " bytes or more");
     }
     makeParents(path);
     refuseExisting(path);

@@ -190,6 +190,12 @@ class HostileArchiveTest {
             Reason.MALFORMED_NAME,
             "a/".repeat(3000) + "x"),
         new Hostile(
+            "symlink target longer than PATH_MAX",
+            new TarBuilder().symlink("long", "a/".repeat(3000)).tar(),
+            UnpackPolicy.STRICT,
+            Reason.MALFORMED_NAME,
+            "long"),
+        new Hostile(
             "symbolic link entry carrying data",
             new TarBuilder().withData("etc/link", TarConstants.LF_SYMLINK, new byte[1024]).tar(),
             Reason.MALFORMED_ARCHIVE,
