@@ -6,7 +6,6 @@ import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Import;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -18,13 +17,21 @@ import org.springframework.web.bind.annotation.RestController;
 @Import(ErrorDispatchTest.FailingEndpoint.class)
 class ErrorDispatchTest extends ControlPlaneSpringTest {
 
-  /** Fails the way a request did when every pooled connection was taken. */
+  /**
+   * Fails with what no handler knows. (The failure seen in storms, a transaction that could not
+   * start, is now answered as the database being unavailable: DatabaseOutageRestApiTest.)
+   */
   @RestController
   static class FailingEndpoint {
     @GetMapping("/api/v1/failing-for-tests")
     String fail() {
-      throw new CannotCreateTransactionException(
-          "Could not open JPA EntityManager for transaction");
+      throw new Unforeseen("EntityManager in a state nobody planned for");
+    }
+  }
+
+  static class Unforeseen extends RuntimeException {
+    Unforeseen(String message) {
+      super(message);
     }
   }
 
