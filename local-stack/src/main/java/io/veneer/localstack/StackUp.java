@@ -10,6 +10,7 @@ import io.veneer.localstack.api.PublishedImage;
 import io.veneer.localstack.auth.DemoRealm;
 import io.veneer.localstack.auth.DemoUser;
 import io.veneer.localstack.auth.PasswordGrant;
+import io.veneer.localstack.auth.RealmFingerprint;
 import io.veneer.localstack.parts.GuestReaper;
 import io.veneer.localstack.parts.LocalKafka;
 import io.veneer.localstack.parts.LocalKeycloak;
@@ -177,22 +178,40 @@ final class StackUp {
         launchAgentsWithKeptTokens(settings, jars, driver, controlPlaneReady);
 
     LocalKeycloak.awaitReady(keycloak, ports.keycloakManagement(), startTimeout);
-    setUpRealm(settings, credentials);
+    RealmFingerprint realm =
+        RealmFingerprint.of(
+            layout.keycloakData(),
+            settings.keycloakUrl(),
+            settings.portalUrl(),
+            credentials.userPasswords());
+    boolean kept = realm.unchanged();
+    if (!kept) {
+      setUpRealm(settings, credentials, realm);
+    }
     keycloakStep.ready(
         "realm "
             + DemoRealm.REALM
+            + (kept ? " as the last run set it up" : "")
             + ", users "
             + String.join(", ", DemoUser.ALL.stream().map(DemoUser::name).toList()));
     CompletableFuture<Void> portal = boot(settings.portal());
 
-    String adminToken =
-        call(
+    String adminToken;
+    try {
+      adminToken = adminToken(settings, credentials);
+    } catch (IOException e) {
+      if (!kept) {
+        throw new StartupFailure(
             "keycloak",
-            () ->
-                PasswordGrant.accessToken(
-                    settings.tokenEndpoint(),
-                    DemoUser.ADMIN.name(),
-                    credentials.passwordOf(DemoUser.ADMIN)));
+            e.getMessage(),
+            "read the log below",
+            layout.log("keycloak"),
+            LogFile.tail(layout.log("keycloak"), 20));
+      }
+      // The realm kept in Keycloak's database is not what the record says: set it up again.
+      setUpRealm(settings, credentials, realm);
+      adminToken = call("keycloak", () -> adminToken(settings, credentials));
+    }
     ControlPlaneApi controlPlane =
         new ControlPlaneApi(new JsonApi(settings.controlPlaneUrl(), adminToken));
     DemoSetup demo = new DemoSetup(controlPlane);
@@ -270,6 +289,12 @@ final class StackUp {
     return info;
   }
 
+  private static String adminToken(ServiceSettings settings, Credentials credentials)
+      throws IOException, InterruptedException {
+    return PasswordGrant.accessToken(
+        settings.tokenEndpoint(), DemoUser.ADMIN.name(), credentials.passwordOf(DemoUser.ADMIN));
+  }
+
   private ChildProcess startKeycloak(Credentials credentials) throws StartupFailure, IOException {
     KeycloakSettings keycloak;
     try {
@@ -294,8 +319,13 @@ final class StackUp {
         layout.log("keycloak"));
   }
 
-  /** The veneer realm, its clients and the demo users, created again on the fresh server. */
-  private void setUpRealm(ServiceSettings settings, Credentials credentials) throws StartupFailure {
+  /**
+   * The veneer realm, its clients and the demo users, set up (again) and recorded as set up, so
+   * that the next start with the same code, ports and passwords keeps it.
+   */
+  private void setUpRealm(
+      ServiceSettings settings, Credentials credentials, RealmFingerprint fingerprint)
+      throws StartupFailure, IOException {
     try {
       DemoRealm.setUp(
           settings.keycloakUrl(),
@@ -303,6 +333,7 @@ final class StackUp {
           credentials.keycloakAdminPassword(),
           settings.portalUrl(),
           credentials.userPasswords());
+      fingerprint.record();
     } catch (RuntimeException e) {
       throw new StartupFailure(
           "keycloak",
