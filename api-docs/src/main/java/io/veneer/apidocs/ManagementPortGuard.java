@@ -1,17 +1,16 @@
-package io.veneer.images;
+package io.veneer.apidocs;
 
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.core.env.Environment;
-import org.springframework.stereotype.Component;
 
 /**
  * Refuses to start with the actuator on the public port: there it would serve metrics and the
- * OpenAPI document to anyone who reaches the API (docs/security.md).
+ * OpenAPI document to anyone who reaches the API (docs/security.md). Each service imports it
+ * ({@code @Import(ManagementPortGuard.class)}).
  */
-@Component
 public final class ManagementPortGuard {
 
-  ManagementPortGuard(Environment environment) {
+  public ManagementPortGuard(Environment environment) {
     requireItsOwnPort(environment);
   }
 

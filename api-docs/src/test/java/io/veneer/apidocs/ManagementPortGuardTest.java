@@ -1,4 +1,4 @@
-package io.veneer.images;
+package io.veneer.apidocs;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
