@@ -34,7 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * is marked published only after Kafka acknowledged all of it; a failure rolls the batch back and
  * it is sent again later, so delivery is at least once.
  */
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay implements SmartLifecycle, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -250,6 +250,16 @@ public class OutboxRelay implements SmartLifecycle {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Closes the producer, once the relay is stopped for good (the bean destroyed). Not in {@link
+   * #stop()}: a stopped relay may be started again (a paused context restarted), and must find its
+   * producer open.
+   */
+  @Override
+  public void close() {
+    stop();
     producer.close(Duration.ofSeconds(5));
   }
 

@@ -72,7 +72,7 @@ class OutboxRelayTest {
 
   @AfterEach
   void stopRelays() {
-    relays.forEach(OutboxRelay::stop);
+    relays.forEach(OutboxRelay::close);
   }
 
   @Test
@@ -103,6 +103,22 @@ class OutboxRelayTest {
     assertThat(header(first, "content-type")).isEqualTo("application/protobuf");
     assertThat(Instant.parse(header(first, "ce_time"))).isNotNull();
     assertThat(pending()).isZero();
+  }
+
+  @Test
+  void aRelayStoppedAndStartedAgainKeepsPublishing() {
+    String desktop = UUID.randomUUID().toString();
+    OutboxRelay relay = relay(topics.bootstrapServers());
+    relay.start();
+    relay.stop();
+
+    append(desktop, 1);
+    relay.start();
+
+    assertThat(consume(topics.bootstrapServers(), desktop, 1))
+        .as("a paused Spring context, or any lifecycle restart, stops and starts it again")
+        .singleElement()
+        .satisfies(r -> assertThat(parse(r).getHeader().getAggregateVersion()).isEqualTo(1L));
   }
 
   @Test
