@@ -30,6 +30,13 @@ public final class DatabaseOutage {
    */
   private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
 
+  /**
+   * What HikariCP's stand-in for a connection it evicted as broken throws, with no SQL state: a
+   * rollback on a connection PostgreSQL dropped fails with it, and the failure the rollback hid
+   * (57P01, say) is lost.
+   */
+  private static final String HIKARI_EVICTED = "Connection is closed";
+
   private DatabaseOutage() {}
 
   /** Whether {@code failure}, or anything it wraps, says the database could not be reached. */
@@ -46,6 +53,9 @@ public final class DatabaseOutage {
         if (state.startsWith("08") || SERVER_GOING_AWAY.contains(state)) {
           return true;
         }
+      }
+      if (cause instanceof SQLException sql && HIKARI_EVICTED.equals(sql.getMessage())) {
+        return true;
       }
     }
     return false;
