@@ -97,7 +97,12 @@ public class Desktop implements Persistable<UUID> {
   @Column(name = "trace_parent")
   private String traceParent;
 
-  /** The groups its holder was in when it was handed to them (V27), for group quotas. */
+  /**
+   * The groups its holder was in when it was handed to them (V27), for group quotas. Left out of
+   * the dirty-column check: PostgreSQL has no {@code text[] = varchar[]} for its old value, and the
+   * owner written with it is checked already.
+   */
+  @OptimisticLock(excluded = true)
   @Column(name = "holder_groups", nullable = false)
   private String[] holderGroups = new String[0];
 
