@@ -124,12 +124,7 @@ final class ApiFailures {
             .putMetadata("currentState", e.current().name())
             .putMetadata("requestedState", e.requested().name())
             .build();
-    return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder()
-            .setCode(Code.FAILED_PRECONDITION_VALUE)
-            .setMessage(e.getMessage())
-            .addDetails(Any.pack(info))
-            .build());
+    return failedPrecondition(e.getMessage(), info);
   }
 
   private static StatusRuntimeException hostState(HostStateConflictException e) {
@@ -141,12 +136,7 @@ final class ApiFailures {
             .putMetadata("currentState", e.current().name())
             .putMetadata("requestedState", e.requested().name())
             .build();
-    return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder()
-            .setCode(Code.FAILED_PRECONDITION_VALUE)
-            .setMessage(e.getMessage())
-            .addDetails(Any.pack(info))
-            .build());
+    return failedPrecondition(e.getMessage(), info);
   }
 
   private static StatusRuntimeException quotaExceeded(QuotaExceededException e) {
@@ -160,10 +150,15 @@ final class ApiFailures {
             .putMetadata("usage", Long.toString(e.usage()))
             .putMetadata("requested", Long.toString(e.requested()))
             .build();
+    return failedPrecondition(e.getMessage(), info);
+  }
+
+  /** FAILED_PRECONDITION with the ErrorInfo that names what stood in the way. */
+  private static StatusRuntimeException failedPrecondition(String message, ErrorInfo info) {
     return StatusProto.toStatusRuntimeException(
         com.google.rpc.Status.newBuilder()
             .setCode(Code.FAILED_PRECONDITION_VALUE)
-            .setMessage(e.getMessage())
+            .setMessage(message)
             .addDetails(Any.pack(info))
             .build());
   }
