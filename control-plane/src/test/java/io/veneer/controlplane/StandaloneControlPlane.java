@@ -2,8 +2,9 @@ package io.veneer.controlplane;
 
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.postgres.PostgresDatabase;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -17,12 +18,15 @@ public final class StandaloneControlPlane {
 
   private StandaloneControlPlane() {}
 
-  /** Starts one on {@code db} and {@code topics}; {@code settings} are extra name=value pairs. */
+  /**
+   * Starts one on {@code db} and {@code topics}; {@code settings} are extra name=value pairs, and
+   * one naming a setting given here replaces it.
+   */
   public static ConfigurableApplicationContext start(
       PostgresDatabase db, KafkaTopics topics, String... settings) {
-    List<String> arguments =
-        new ArrayList<>(
-            List.of(
+    Map<String, String> values = new LinkedHashMap<>();
+    Stream.concat(
+            Stream.of(
                 "spring.datasource.url=" + db.jdbcUrl(),
                 "spring.datasource.username=" + db.username(),
                 "spring.datasource.password=" + db.password(),
@@ -33,12 +37,20 @@ public final class StandaloneControlPlane {
                 "veneer.kafka.topic-prefix=" + topics.prefix(),
                 "spring.security.oauth2.resourceserver.jwt.issuer-uri=",
                 "spring.security.oauth2.resourceserver.jwt.public-key-location="
-                    + TestTokens.publicKeyLocation()));
-    arguments.addAll(TestTls.settings());
-    // Command-line arguments outrank application.yaml, as a real deployment's settings would.
-    arguments.addAll(List.of(settings));
+                    + TestTokens.publicKeyLocation()),
+            Stream.concat(TestTls.settings().stream(), Stream.of(settings)))
+        .forEach(
+            setting -> {
+              int equals = setting.indexOf('=');
+              values.put(setting.substring(0, equals), setting.substring(equals + 1));
+            });
+    // Command-line arguments outrank application.yaml, as a real deployment's settings would; a
+    // name given twice would reach Spring as both values joined by a comma.
     return new SpringApplicationBuilder(ControlPlaneApplication.class)
-        .run(arguments.stream().map(setting -> "--" + setting).toArray(String[]::new));
+        .run(
+            values.entrySet().stream()
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toArray(String[]::new));
   }
 
   /** The port its REST API listens on. */

@@ -2,8 +2,7 @@ package io.veneer.controlplane.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veneer.controlplane.ControlPlaneApplication;
-import io.veneer.controlplane.TestTls;
+import io.veneer.controlplane.StandaloneControlPlane;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.desktops.DesktopView;
@@ -37,7 +36,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -70,20 +68,7 @@ class TwoReplicasAgentsAndEventsTest {
   }
 
   private static ConfigurableApplicationContext replica(PostgresDatabase db) {
-    List<String> arguments =
-        new ArrayList<>(
-            List.of(
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password(),
-                "--server.port=0",
-                "--veneer.agents.grpc-port=0",
-                "--veneer.reconciler.interval-millis=200",
-                "--veneer.kafka.bootstrap-servers=" + topics.bootstrapServers(),
-                "--veneer.kafka.topic-prefix=" + topics.prefix()));
-    TestTls.settings().forEach(setting -> arguments.add("--" + setting));
-    return new SpringApplicationBuilder(ControlPlaneApplication.class)
-        .run(arguments.toArray(String[]::new));
+    return StandaloneControlPlane.start(db, topics, "veneer.reconciler.interval-millis=200");
   }
 
   @AfterAll

@@ -49,9 +49,9 @@ class ClusterStateTest {
     replicas =
         new TwoReplicas(
             TestPostgres.freshDatabase(ClusterStateTest.class),
-            "--veneer.placement.vcpu-ratio=4.0",
+            "veneer.placement.vcpu-ratio=4.0",
             // Short, so that the test sees the check run by itself.
-            "--veneer.placement.verify-interval=1s");
+            "veneer.placement.verify-interval=1s");
   }
 
   @AfterAll

@@ -1,6 +1,6 @@
 package io.veneer.controlplane.placement;
 
-import io.veneer.controlplane.ControlPlaneApplication;
+import io.veneer.controlplane.StandaloneControlPlane;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.PowerState;
@@ -11,14 +11,15 @@ import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.scheduler.cluster.Resources;
+import io.veneer.testsupport.kafka.KafkaTopics;
+import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.postgres.PostgresDatabase;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import java.util.stream.Stream;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Two control-plane replicas on one database, as separate application contexts. */
@@ -27,27 +28,28 @@ final class TwoReplicas implements AutoCloseable {
   final ConfigurableApplicationContext a;
   final ConfigurableApplicationContext b;
 
+  /** Starts both on {@code db}, with {@code settings} (name=value pairs) besides the defaults. */
   TwoReplicas(PostgresDatabase db, String... settings) {
-    this.a = replica(db, settings);
-    this.b = replica(db, settings);
+    KafkaTopics topics = TestKafka.freshTopics(TwoReplicas.class);
+    topics.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
+    this.a = replica(db, topics, settings);
+    this.b = replica(db, topics, settings);
   }
 
-  private static ConfigurableApplicationContext replica(PostgresDatabase db, String... settings) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password(),
-                "--server.port=0",
-                "--veneer.agents.grpc-port=-1",
-                "--veneer.api.grpc-port=-1",
-                // The tests place desktops themselves; a pool controller would race them for them.
-                "--veneer.reconciler.enabled=false"));
-    // Command-line arguments outrank application.yaml, as the settings of a real replica would.
-    args.addAll(List.of(settings));
-    return new SpringApplicationBuilder(ControlPlaneApplication.class)
-        .run(args.toArray(String[]::new));
+  private static ConfigurableApplicationContext replica(
+      PostgresDatabase db, KafkaTopics topics, String... settings) {
+    return StandaloneControlPlane.start(
+        db,
+        topics,
+        Stream.concat(
+                Stream.of(
+                    "veneer.agents.grpc-port=-1",
+                    "veneer.api.grpc-port=-1",
+                    // The tests place desktops themselves; a pool controller would race them for
+                    // them.
+                    "veneer.reconciler.enabled=false"),
+                Stream.of(settings))
+            .toArray(String[]::new));
   }
 
   /** Registers {@code count} hosts of 64 vCPUs / 256 GiB, named {@code prefix-00} on. */

@@ -48,7 +48,7 @@ class TwoReplicasPlacementTest {
     replicas =
         new TwoReplicas(
             TestPostgres.freshDatabase(TwoReplicasPlacementTest.class),
-            "--veneer.placement.vcpu-ratio=4.0");
+            "veneer.placement.vcpu-ratio=4.0");
     replicaA = replicas.a;
     replicaB = replicas.b;
   }
