@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -40,6 +42,8 @@ public record Failure(
     ErrorInfo errorInfo) {
 
   static final String DOMAIN = "veneer.io";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Failure.class);
 
   public Failure {
     Objects.requireNonNull(httpStatus, "httpStatus");
@@ -90,18 +94,20 @@ public record Failure(
           case ForbiddenException e ->
               row(HttpStatus.FORBIDDEN, "Forbidden", Status.Code.PERMISSION_DENIED, e);
           case IllegalStateException e ->
-              row(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", Status.Code.INTERNAL, e);
-          case UncheckedIOException e -> {
-            String detail = "The image store failed: " + e.getCause().getMessage();
-            yield new Failure(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                "Image store unavailable",
-                detail,
-                new LinkedHashMap<>(),
-                Status.Code.UNAVAILABLE,
-                detail,
-                null);
-          }
+              serverFault(
+                  HttpStatus.INTERNAL_SERVER_ERROR,
+                  "Internal error",
+                  "The image service failed; its log has the cause under this request's trace id.",
+                  Status.Code.INTERNAL,
+                  e);
+          case UncheckedIOException e ->
+              serverFault(
+                  HttpStatus.SERVICE_UNAVAILABLE,
+                  "Image store unavailable",
+                  "The image store could not be read or written; try again later. The image"
+                      + " service's log has the cause under this request's trace id.",
+                  Status.Code.UNAVAILABLE,
+                  e);
           default -> null;
         });
   }
@@ -130,6 +136,16 @@ public record Failure(
             .setMessage(grpcDescription)
             .addDetails(Any.pack(errorInfo))
             .build());
+  }
+
+  /**
+   * A failure of the service, not of the request: the caller is told what to do and nothing of the
+   * cause (paths, qemu-img's words), which goes to the log instead.
+   */
+  private static Failure serverFault(
+      HttpStatus httpStatus, String title, String detail, Status.Code grpcCode, Exception e) {
+    LOG.error("event=request-failed status={}", httpStatus.value(), e);
+    return new Failure(httpStatus, title, detail, new LinkedHashMap<>(), grpcCode, detail, null);
   }
 
   /** A row whose detail and description are both the exception's message. */

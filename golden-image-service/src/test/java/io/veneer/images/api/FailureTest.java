@@ -104,21 +104,30 @@ class FailureTest {
             Status.Code.UNAUTHENTICATED),
         plain(
             new ForbiddenException("Needs admin"), 403, "Forbidden", Status.Code.PERMISSION_DENIED),
-        plain(
-            new IllegalStateException("Export to vmdk failed"),
+        new Row(
+            new IllegalStateException("Export to vmdk failed: /var/lib/veneer/images/x.vmdk"),
             500,
             "Internal error",
-            Status.Code.INTERNAL),
+            "The image service failed; its log has the cause under this request's trace id.",
+            Map.of(),
+            Status.Code.INTERNAL,
+            "The image service failed; its log has the cause under this request's trace id.",
+            null),
         new Row(
-            new UncheckedIOException(new IOException("disk full")),
+            new UncheckedIOException(new IOException("/var/lib/veneer/images: disk full")),
             503,
             "Image store unavailable",
-            "The image store failed: disk full",
+            STORE_UNAVAILABLE,
             Map.of(),
             Status.Code.UNAVAILABLE,
-            "The image store failed: disk full",
+            STORE_UNAVAILABLE,
             null));
   }
+
+  /** Nothing of the cause (here a path) reaches the caller of a failure of the service itself. */
+  private static final String STORE_UNAVAILABLE =
+      "The image store could not be read or written; try again later. The image service's log has"
+          + " the cause under this request's trace id.";
 
   private static Row plain(RuntimeException e, int http, String title, Status.Code grpc) {
     return new Row(e, http, title, e.getMessage(), Map.of(), grpc, e.getMessage(), null);
