@@ -30,7 +30,12 @@ public enum HostLifecycle {
   /** Heartbeats stopped past the grace period; a host put aside otherwise keeps that state. */
   HEARTBEATS_STOPPED(UNREACHABLE, EnumSet.of(UP), Otherwise.KEEP),
   /** An admin confirmed it powered off or isolated: from any state. */
-  FENCED_BY_ADMIN(FENCED, EnumSet.allOf(HostStatus.class), Otherwise.REFUSE);
+  FENCED_BY_ADMIN(FENCED, EnumSet.allOf(HostStatus.class), Otherwise.REFUSE),
+  /**
+   * The deployment's fence command succeeded on a host given up as UNREACHABLE. A host that moved
+   * on while the command ran (an admin ordered it back, or fenced it) keeps its state.
+   */
+  FENCED_BY_FENCER(FENCED, EnumSet.of(UNREACHABLE), Otherwise.KEEP);
 
   /** What a cause does to a host in a state it does not lead from. */
   public enum Otherwise {

@@ -9,6 +9,7 @@ import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.hosts.Host;
 import io.veneer.controlplane.hosts.HostLifecycle;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.controlplane.hosts.HostView;
 import io.veneer.controlplane.placement.ResourceClaims;
 import io.veneer.controlplane.pools.Pool;
@@ -57,11 +58,33 @@ public class HostFencing {
     this.events = events;
   }
 
+  /** Who fences in the audit log when the deployment's {@link Fencer} does. */
+  static final Caller FENCER = Caller.admin("veneer-fencer");
+
   @Transactional
   public HostView fence(Caller caller, String hostId) {
     caller.requireAdmin("Fencing a host");
+    return fence(caller, hostId, HostLifecycle.FENCED_BY_ADMIN, "fenced by " + caller.subject());
+  }
+
+  /**
+   * The deployment's {@link Fencer} fenced the host: as when an admin does, if it is still
+   * UNREACHABLE; a host that moved on meanwhile keeps its state and its desktops.
+   */
+  @Transactional
+  public HostView fencedByFencer(String hostId, String detail) {
+    return fence(FENCER, hostId, HostLifecycle.FENCED_BY_FENCER, detail);
+  }
+
+  private HostView fence(Caller caller, String hostId, HostLifecycle cause, String reason) {
     Host host = hosts.get(hostId);
-    hosts.changeState(host, HostLifecycle.FENCED_BY_ADMIN, "fenced by " + caller.subject());
+    hosts.changeState(host, cause, reason);
+    if (host.state() != HostStatus.FENCED) {
+      // Powered off by the fence perhaps, yet ordered back meanwhile: an operator must look.
+      log.warn(
+          "event=host.fence-outdated host={} state={} fence=\"{}\"", hostId, host.state(), reason);
+      return hosts.view(host);
+    }
     int moved = 0;
     int waiting = 0;
     for (Desktop desktop : desktops.findPlacedOn(hostId)) {
@@ -86,7 +109,12 @@ public class HostFencing {
         "host.fence",
         "host",
         hostId,
-        moved + " desktops placed again, " + waiting + " dedicated ones wait for the host");
+        reason
+            + "; "
+            + moved
+            + " desktops placed again, "
+            + waiting
+            + " dedicated ones wait for the host");
     log.warn(
         "event=host.fenced host={} by={} rescheduled={} waitingForHost={}",
         hostId,

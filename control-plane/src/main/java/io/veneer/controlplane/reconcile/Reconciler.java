@@ -16,10 +16,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The control loop's background half: on every pass, hosts that went silent become UNREACHABLE and
- * every pool converges ({@link PoolConvergence}). Runs in every replica; the work is safe to repeat
- * and split, since each pool is held by one replica at a time and host changes are single
- * statements.
+ * The control loop's background half: on every pass, hosts that went silent become UNREACHABLE (and
+ * are fenced where the deployment configured a fence, {@link AutomaticFencing}), and every pool
+ * converges ({@link PoolConvergence}). Runs in every replica; the work is safe to repeat and split,
+ * since each pool is held by one replica at a time and host changes are single statements.
  */
 @Component
 class Reconciler implements SmartLifecycle {
@@ -29,6 +29,7 @@ class Reconciler implements SmartLifecycle {
   private final PoolRepository pools;
   private final PoolConvergence convergence;
   private final HostService hosts;
+  private final AutomaticFencing fencing;
   private final ReconcilerProperties properties;
   private final Duration heartbeatGrace;
   private final Clock clock = Clock.systemUTC();
@@ -38,11 +39,13 @@ class Reconciler implements SmartLifecycle {
       PoolRepository pools,
       PoolConvergence convergence,
       HostService hosts,
+      AutomaticFencing fencing,
       ReconcilerProperties properties,
       AgentProperties agents) {
     this.pools = pools;
     this.convergence = convergence;
     this.hosts = hosts;
+    this.fencing = fencing;
     this.properties = properties;
     this.heartbeatGrace = Duration.ofSeconds(agents.heartbeatGraceSeconds());
   }
@@ -50,6 +53,7 @@ class Reconciler implements SmartLifecycle {
   /** One pass over hosts and pools. */
   void pass() {
     hosts.markUnreachable(clock.instant().minus(heartbeatGrace));
+    fencing.fenceUnreachable();
     for (UUID pool : pools.findLive().stream().map(Pool::id).toList()) {
       try {
         convergence.converge(pool);

@@ -25,7 +25,8 @@ class HostLifecycleTest {
           HostLifecycle.ORDERED_MAINTENANCE, "MAINTENANCE MAINTENANCE MAINTENANCE MAINTENANCE ! !",
           HostLifecycle.ORDERED_DRAINING, "DRAINING DRAINING DRAINING DRAINING ! !",
           HostLifecycle.HEARTBEATS_STOPPED, "UNREACHABLE = = = = =",
-          HostLifecycle.FENCED_BY_ADMIN, "FENCED FENCED FENCED FENCED FENCED FENCED");
+          HostLifecycle.FENCED_BY_ADMIN, "FENCED FENCED FENCED FENCED FENCED FENCED",
+          HostLifecycle.FENCED_BY_FENCER, "= FENCED = = = =");
 
   static Stream<Arguments> everyCauseInEveryState() {
     return Arrays.stream(HostLifecycle.values())

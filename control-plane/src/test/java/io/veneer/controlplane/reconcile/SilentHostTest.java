@@ -21,24 +21,35 @@ import io.veneer.testsupport.builders.AgentMessages;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.postgres.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A host whose agent stops talking becomes UNREACHABLE by the reconciler's own schedule and the
  * heartbeat grace, on real timers: nothing is backdated and nobody calls the reconciler. Its
- * desktop stays where it is until an admin fences the host. A control plane of its own, since the
- * short grace would make every agent-less host of the shared one UNREACHABLE.
+ * desktop stays where it is until the host is fenced: by the deployment's fence command when that
+ * succeeds, else by an admin. A control plane of its own, since the short grace would make every
+ * agent-less host of the shared one UNREACHABLE. Its fence command powers off hosts named {@code
+ * fenceable-*} and fails on any other, as a PDU that does not know the host would.
  */
 class SilentHostTest {
 
@@ -58,6 +69,13 @@ class SilentHostTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+  private static final Duration FENCE_RETRY = Duration.ofSeconds(2);
+
+  @TempDir static Path fenceDir;
+
+  /** One line per run of the fence command: the host it was given. */
+  private static Path fenceLog;
+
   private static ConfigurableApplicationContext controlPlane;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -65,7 +83,22 @@ class SilentHostTest {
   private final Caller alice = Caller.user("alice-" + run);
 
   @BeforeAll
-  static void startAControlPlaneWithAShortGrace() throws InterruptedException {
+  static void startAControlPlaneWithAShortGraceAndAFenceCommand()
+      throws IOException, InterruptedException {
+    fenceLog = fenceDir.resolve("fenced.log");
+    Path fence = fenceDir.resolve("fence.sh");
+    Files.writeString(
+        fence,
+        """
+        #!/bin/sh
+        echo "$1" >> %s
+        case "$1" in
+          fenceable-*) echo "powered off $1"; exit 0 ;;
+          *) echo "PDU: no outlet for $1"; exit 3 ;;
+        esac
+        """
+            .formatted(fenceLog));
+    Files.setPosixFilePermissions(fence, PosixFilePermissions.fromString("rwx------"));
     KafkaTopics topics = TestKafka.freshTopics(SilentHostTest.class);
     topics.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
     controlPlane =
@@ -74,7 +107,10 @@ class SilentHostTest {
             topics,
             "veneer.agents.heartbeat-grace-seconds=" + GRACE.toSeconds(),
             "veneer.agents.heartbeat-interval-seconds=" + HEARTBEAT.toSeconds(),
-            "veneer.reconciler.interval-millis=" + RECONCILER_PERIOD.toMillis());
+            "veneer.reconciler.interval-millis=" + RECONCILER_PERIOD.toMillis(),
+            "veneer.fencing.mode=command",
+            "veneer.fencing.command=" + fence + ",{host}",
+            "veneer.fencing.retry=" + FENCE_RETRY.toSeconds() + "s");
     // The first agent stream of the JVM pays for TLS and gRPC's first use (seconds on a loaded
     // machine): paid here, not inside a host's grace. The host is then put aside.
     beatingAgent("warm-up-host").close();
@@ -91,7 +127,7 @@ class SilentHostTest {
   }
 
   @Test
-  void aHostThatStopsHeartbeatingBecomesUnreachableKeepsItsDesktopAndOnlyFencingMovesIt()
+  void aHostThatStopsHeartbeatingBecomesUnreachableAndKeepsItsDesktopWhileItsFenceFails()
       throws Exception {
     HostService hosts = controlPlane.getBean(HostService.class);
     DesktopService desktops = controlPlane.getBean(DesktopService.class);
@@ -123,6 +159,17 @@ class SilentHostTest {
             .isGreaterThanOrEqualTo(GRACE.minus(HEARTBEAT))
             .isLessThanOrEqualTo(GRACE.plus(RECONCILER_PERIOD).plus(SLACK));
         assertThat(hosts.get(other).state()).as("the host that beats").isEqualTo(HostStatus.UP);
+        await("the fence command tried twice", () -> fenceAttempts(silent) >= 2);
+        await("the failures audited", () -> fenceFailuresAudited(silent).size() >= 2);
+        assertThat(fenceFailuresAudited(silent))
+            .allSatisfy(
+                detail ->
+                    assertThat(detail)
+                        .startsWith(
+                            "the fence command exited with 3: PDU: no outlet for " + silent));
+        assertThat(hosts.get(silent).state())
+            .as("a host whose fence failed")
+            .isEqualTo(HostStatus.UNREACHABLE);
         assertThat(desktops.get(alice, desktop.id()).hostId())
             .as("a host that stopped talking may still run it")
             .isEqualTo(silent);
@@ -136,7 +183,61 @@ class SilentHostTest {
                     && desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
         assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
         assertThat(otherAgent.holding()).contains(desktop.id().toString());
+        hosts.order(admin, other, HostStatus.MAINTENANCE, "the next test's hosts are its own");
       }
+    }
+  }
+
+  @Test
+  void aSilentHostIsFencedByTheDeploymentsFenceCommandAndItsDesktopRunsElsewhere()
+      throws Exception {
+    HostService hosts = controlPlane.getBean(HostService.class);
+    DesktopService desktops = controlPlane.getBean(DesktopService.class);
+    String fenceable = "fenceable-host-" + run;
+    String other = "other-host-" + run;
+    try (FollowingAgent fenceableAgent = beatingAgent(fenceable)) {
+      DesktopView desktop =
+          desktops.create(alice, new DesktopService.CreateDesktop(pool(), null), null);
+      await(
+          "alice's desktop RUNNING on " + fenceable,
+          () ->
+              fenceable.equals(desktops.get(alice, desktop.id()).hostId())
+                  && desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+
+      try (FollowingAgent otherAgent = beatingAgent(other)) {
+        fenceableAgent.fallSilent();
+        await("the silent host FENCED", () -> state(hosts, fenceable) == HostStatus.FENCED);
+        assertThat(fenceAttempts(fenceable)).as("runs of the fence command").isEqualTo(1);
+
+        await(
+            "the desktop RUNNING on the other host",
+            () ->
+                other.equals(desktops.get(alice, desktop.id()).hostId())
+                    && desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+        assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
+        assertThat(otherAgent.holding()).contains(desktop.id().toString());
+        hosts.order(admin, other, HostStatus.MAINTENANCE, "the next test's hosts are its own");
+      }
+    }
+  }
+
+  private static List<String> fenceFailuresAudited(String host) {
+    return controlPlane
+        .getBean(JdbcTemplate.class)
+        .queryForList(
+            "SELECT detail FROM audit_entry WHERE action = 'host.fence-failed' AND object_id = ?",
+            String.class,
+            host);
+  }
+
+  private static long fenceAttempts(String host) {
+    if (!Files.exists(fenceLog)) {
+      return 0;
+    }
+    try (Stream<String> lines = Files.lines(fenceLog)) {
+      return lines.filter(host::equals).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
