@@ -134,12 +134,7 @@ class SilentHostTest {
     String silent = "silent-host-" + run;
     String other = "other-host-" + run;
     try (FollowingAgent silentAgent = beatingAgent(silent)) {
-      DesktopView desktop =
-          desktops.create(alice, new DesktopService.CreateDesktop(pool(), null), null);
-      await(
-          "alice's desktop RUNNING on " + silent,
-          () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
-      assertThat(desktops.get(alice, desktop.id()).hostId()).isEqualTo(silent);
+      DesktopView desktop = aliceRunsADesktopOn(silent);
 
       holdsFor(
           GRACE.multipliedBy(2),
@@ -176,14 +171,7 @@ class SilentHostTest {
 
         controlPlane.getBean(HostFencing.class).fence(admin, silent);
 
-        await(
-            "the desktop RUNNING on the other host",
-            () ->
-                other.equals(desktops.get(alice, desktop.id()).hostId())
-                    && desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
-        assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
-        assertThat(otherAgent.holding()).contains(desktop.id().toString());
-        hosts.order(admin, other, HostStatus.MAINTENANCE, "the next test's hosts are its own");
+        stillAlicesAndRunningOn(desktop, other, otherAgent);
       }
     }
   }
@@ -192,33 +180,48 @@ class SilentHostTest {
   void aSilentHostIsFencedByTheDeploymentsFenceCommandAndItsDesktopRunsElsewhere()
       throws Exception {
     HostService hosts = controlPlane.getBean(HostService.class);
-    DesktopService desktops = controlPlane.getBean(DesktopService.class);
     String fenceable = "fenceable-host-" + run;
     String other = "other-host-" + run;
     try (FollowingAgent fenceableAgent = beatingAgent(fenceable)) {
-      DesktopView desktop =
-          desktops.create(alice, new DesktopService.CreateDesktop(pool(), null), null);
-      await(
-          "alice's desktop RUNNING on " + fenceable,
-          () ->
-              fenceable.equals(desktops.get(alice, desktop.id()).hostId())
-                  && desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+      DesktopView desktop = aliceRunsADesktopOn(fenceable);
 
       try (FollowingAgent otherAgent = beatingAgent(other)) {
         fenceableAgent.fallSilent();
         await("the silent host FENCED", () -> state(hosts, fenceable) == HostStatus.FENCED);
         assertThat(fenceAttempts(fenceable)).as("runs of the fence command").isEqualTo(1);
 
-        await(
-            "the desktop RUNNING on the other host",
-            () ->
-                other.equals(desktops.get(alice, desktop.id()).hostId())
-                    && desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
-        assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
-        assertThat(otherAgent.holding()).contains(desktop.id().toString());
-        hosts.order(admin, other, HostStatus.MAINTENANCE, "the next test's hosts are its own");
+        stillAlicesAndRunningOn(desktop, other, otherAgent);
       }
     }
+  }
+
+  /** Alice's new desktop of a new pool, once RUNNING on {@code host}, the one UP host. */
+  private DesktopView aliceRunsADesktopOn(String host) throws InterruptedException {
+    DesktopService desktops = controlPlane.getBean(DesktopService.class);
+    DesktopView desktop =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool(), null), null);
+    await(
+        "alice's desktop RUNNING on " + host,
+        () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+    assertThat(desktops.get(alice, desktop.id()).hostId()).isEqualTo(host);
+    return desktop;
+  }
+
+  /** The fenced host's desktop, rebuilt: still alice's, RUNNING on {@code other}. */
+  private void stillAlicesAndRunningOn(DesktopView desktop, String other, FollowingAgent otherAgent)
+      throws InterruptedException {
+    DesktopService desktops = controlPlane.getBean(DesktopService.class);
+    await(
+        "the desktop RUNNING on the other host",
+        () ->
+            other.equals(desktops.get(alice, desktop.id()).hostId())
+                && desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+    assertThat(desktops.get(alice, desktop.id()).owner()).isEqualTo(alice.subject());
+    assertThat(otherAgent.holding()).contains(desktop.id().toString());
+    // The next test's desktops go to its own hosts.
+    controlPlane
+        .getBean(HostService.class)
+        .order(admin, other, HostStatus.MAINTENANCE, "the next test's hosts are its own");
   }
 
   private static List<String> fenceFailuresAudited(String host) {
