@@ -24,6 +24,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
@@ -38,6 +39,7 @@ final class OvfReader {
   /** Real descriptors are a few KiB; this leaves room for long annotations and vendor sections. */
   static final int MAX_DESCRIPTOR_BYTES = 1 << 20;
 
+  private static final String VBOX = "http://www.virtualbox.org/ovf/machine";
   private static final Pattern PLAIN_FILE_NAME =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,99}");
   private static final Pattern BYTE_UNITS =
@@ -253,7 +255,14 @@ final class OvfReader {
           "the virtual hardware does not say how many CPUs or how much memory");
     }
     try {
-      return new HardwareProfile("q35", firmware(section), vcpus, memoryMib, "disk", "", display);
+      return new HardwareProfile(
+          "q35",
+          firmware(system, section),
+          vcpus,
+          memoryMib,
+          "disk",
+          "",
+          display || isVirtualBoxMachine(system));
     } catch (IllegalArgumentException e) {
       throw new OvaRefusedException("the virtual hardware cannot be honoured: " + e.getMessage());
     }
@@ -276,8 +285,11 @@ final class OvfReader {
     return bytes >> 20;
   }
 
-  /** VMware's {@code vmw:Config firmware=efi}; BIOS otherwise. */
-  private static String firmware(Element section) {
+  /**
+   * VMware's {@code vmw:Config firmware=efi}, or VirtualBox's {@code <Firmware type="EFI">} in its
+   * {@code vbox:Machine}; BIOS otherwise.
+   */
+  private static String firmware(Element system, Element section) {
     for (Node node = section.getFirstChild(); node != null; node = node.getNextSibling()) {
       if (node instanceof Element e
           && VMW.equals(e.getNamespaceURI())
@@ -286,7 +298,25 @@ final class OvfReader {
         return "efi".equalsIgnoreCase(e.getAttributeNS(VMW, "value")) ? "uefi" : "bios";
       }
     }
+    for (Element machine : children(system, VBOX, "Machine")) {
+      NodeList firmware = machine.getElementsByTagNameNS("*", "Firmware");
+      if (firmware.getLength() > 0
+          && ((Element) firmware.item(0))
+              .getAttribute("type")
+              .toUpperCase(Locale.ROOT)
+              .startsWith("EFI")) {
+        return "uefi";
+      }
+    }
     return "bios";
+  }
+
+  /**
+   * Every VirtualBox machine has a display, which VirtualBox describes in its {@code vbox:Machine}
+   * rather than as a graphics Item, so its machines are not taken for headless ones.
+   */
+  private static boolean isVirtualBoxMachine(Element system) {
+    return !children(system, VBOX, "Machine").isEmpty();
   }
 
   /** The power of two of {@code byte * 2^N}, or of the legacy KiloBytes/MegaBytes/GigaBytes. */

@@ -52,6 +52,34 @@ class OvfReaderTest {
     assertThat(read(descriptor).hardware().memoryMib()).isEqualTo(6144);
   }
 
+  @Test
+  void readsWhatVirtualBoxExports() throws Exception {
+    OvfDescriptor read = OvfReader.read(sample("virtualbox-7.ovf"), 64 * GIB);
+
+    assertThat(read.hardware())
+        .isEqualTo(new HardwareProfile("q35", "uefi", 2, 4096, "disk", "", true));
+    assertThat(read.disk()).isEqualTo(new OvfDescriptor.Disk("debian-disk001.vmdk", -1, 20L * GIB));
+    assertThat(read.name()).isEqualTo("debian");
+    assertThat(read.os()).isEqualTo("Debian_64");
+  }
+
+  @Test
+  void readsWhatVmwareExports() throws Exception {
+    OvfDescriptor read = OvfReader.read(sample("vmware-esxi.ovf"), 64 * GIB);
+
+    assertThat(read.hardware())
+        .isEqualTo(new HardwareProfile("q35", "bios", 4, 8192, "disk", "", true));
+    assertThat(read.disk())
+        .isEqualTo(new OvfDescriptor.Disk("win11-disk1.vmdk", 3281517056L, 64 * GIB));
+    assertThat(read.os()).isEqualTo("Microsoft Windows 11 (64-bit)");
+  }
+
+  private static byte[] sample(String name) throws Exception {
+    try (var in = OvfReaderTest.class.getResourceAsStream("/ovf-samples/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
   record Hostile(String what, UnaryOperator<String> edit, String reason) {
     @Override
     public String toString() {
