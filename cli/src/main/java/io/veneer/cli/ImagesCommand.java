@@ -44,7 +44,7 @@ final class ImagesCommand {
           new Output.Column<>("REASON", VersionView::getRejectionReason));
 
   private static final Set<String> EXPORT_FORMATS =
-      Set.of("vmdk", "vhdx", "vhd", "vdi", "raw", "qcow2");
+      Set.of("vmdk", "vhdx", "vhd", "vdi", "raw", "qcow2", "ova");
 
   @Spec CommandSpec spec;
 
@@ -156,7 +156,9 @@ final class ImagesCommand {
       @Option(
               names = "--format",
               required = true,
-              description = "vmdk, vhdx, vhd, vdi, raw or qcow2")
+              description =
+                  "vmdk, vhdx, vhd, vdi, raw or qcow2; or ova (an OVF package for VMware,"
+                      + " VirtualBox or oVirt)")
           String format,
       @Option(
               names = {"-O", "--output-file"},

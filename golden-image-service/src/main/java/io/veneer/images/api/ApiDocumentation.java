@@ -44,7 +44,9 @@ class ApiDocumentation {
               422,
               "The image was refused (an unknown or unsafe format, a backing file, a digest"
                   + " that does not match, ...): `detail` says why and `versionId` names the"
-                  + " REJECTED version.",
+                  + " REJECTED version. An OVA refused before its disk became a version (unsafe,"
+                  + " malformed, or asking for what a desktop cannot have) has no `versionId`:"
+                  + " nothing was kept.",
               ApiDocumentation::verifiesAnImage));
 
   @Bean
@@ -80,6 +82,7 @@ class ApiDocumentation {
     return op.method() == HttpMethod.POST
         && (op.path().endsWith("/versions")
             || op.path().endsWith("/complete")
-            || op.path().endsWith("versions:import"));
+            || op.path().endsWith("versions:import")
+            || op.path().equals("/api/v1/images/ova"));
   }
 }

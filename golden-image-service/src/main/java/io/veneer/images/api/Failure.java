@@ -8,6 +8,7 @@ import io.grpc.protobuf.StatusProto;
 import io.veneer.images.catalogue.ConflictException;
 import io.veneer.images.catalogue.IllegalTransitionException;
 import io.veneer.images.catalogue.NotFoundException;
+import io.veneer.images.ova.OvaRefusedException;
 import io.veneer.images.upload.ImageRejectedException;
 import io.veneer.images.upload.UploadOffsetMismatchException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,8 @@ public record Failure(
                   .with("versionId", e.versionId().toString())
                   .describedOverGrpcAs(
                       "Image rejected: " + e.getMessage() + " (version " + e.versionId() + ")");
+          case OvaRefusedException e ->
+              row(HttpStatus.UNPROCESSABLE_CONTENT, "OVA refused", Status.Code.INVALID_ARGUMENT, e);
           case IllegalArgumentException e ->
               row(HttpStatus.BAD_REQUEST, "Bad request", Status.Code.INVALID_ARGUMENT, e);
           case UnauthorizedException e ->

@@ -302,7 +302,9 @@ class ImagesController {
       summary = "Exports a version",
       description =
           "The version converted to another hypervisor's format (vhd, vhdx, vmdk, vdi, raw "
-              + "or qcow2), as an attachment with its length.")
+              + "or qcow2), or as an OVA (ova: an OVF 2.x descriptor with the image's hardware, "
+              + "a SHA256 manifest and a stream-optimized VMDK, for VMware, VirtualBox and "
+              + "oVirt), as an attachment with its length.")
   @GetMapping("/{imageId}/versions/{versionId}/export")
   ResponseEntity<InputStreamResource> export(
       @PathVariable UUID imageId, @PathVariable UUID versionId, @RequestParam String format)

@@ -8,6 +8,7 @@ import io.veneer.images.catalogue.NotFoundException;
 import io.veneer.images.inspection.DiskFormat;
 import io.veneer.images.inspection.QemuImg;
 import io.veneer.images.inspection.QemuImg.QemuImgTimeoutException;
+import io.veneer.images.ova.OvaExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,27 +19,38 @@ import org.springframework.stereotype.Service;
 @Service
 public class VersionExporter {
 
-  /** The converted file (a temporary one: whoever streams it deletes it) and its name. */
-  public record Export(Path file, String fileName, DiskFormat format) {}
+  /**
+   * The converted file (a temporary one: whoever streams it deletes it), its name and its format's
+   * usual extension.
+   */
+  public record Export(Path file, String fileName, String format) {}
+
+  private static final String OVA = "ova";
 
   private final ImageCatalogue catalogue;
   private final BlobStore blobs;
   private final QemuImg qemuImg;
+  private final OvaExporter ova;
 
-  public VersionExporter(ImageCatalogue catalogue, BlobStore blobs, QemuImg qemuImg) {
+  public VersionExporter(
+      ImageCatalogue catalogue, BlobStore blobs, QemuImg qemuImg, OvaExporter ova) {
     this.catalogue = catalogue;
     this.blobs = blobs;
     this.qemuImg = qemuImg;
+    this.ova = ova;
   }
 
   /**
    * Converts a version.
    *
+   * @param format a disk format (vhd, vhdx, vmdk, vdi, raw, qcow2), or {@code ova} for the version
+   *     as an OVF package ({@link OvaExporter})
    * @throws IllegalArgumentException when the format is not one a version exports to
    * @throws NotFoundException when the version has no bits to export
    */
   public Export export(UUID imageId, UUID versionId, String format) throws IOException {
-    DiskFormat target = DiskFormat.exportFormat(format);
+    boolean asOva = OVA.equalsIgnoreCase(format);
+    DiskFormat target = asOva ? null : DiskFormat.exportFormat(format);
     ImageVersion version = catalogue.version(imageId, versionId);
     if (!version.state().isUsable()) {
       throw new NotFoundException(
@@ -49,6 +61,10 @@ public class VersionExporter {
             .find(Digest.parse(version.digest()))
             .orElseThrow(
                 () -> new NotFoundException("The blob of version " + versionId + " is missing"));
+    if (asOva) {
+      String name = version.image().name() + "-v" + version.number() + "." + OVA;
+      return new Export(ova.export(version, blob), name, OVA);
+    }
     Path exported = blobs.newTempFile("export-" + versionId);
     try {
       QemuImg.Result result = qemuImg.convert(blob, DiskFormat.QCOW2, exported, target);
@@ -63,6 +79,6 @@ public class VersionExporter {
       throw e;
     }
     String name = version.image().name() + "-v" + version.number() + "." + target.extension();
-    return new Export(exported, name, target);
+    return new Export(exported, name, target.extension());
   }
 }

@@ -43,6 +43,6 @@ public enum DiskFormat {
                 new IllegalArgumentException(
                     "Cannot export to '"
                         + name
-                        + "': choose one of vhd, vhdx, vmdk, vdi, raw or qcow2"));
+                        + "': choose one of vhd, vhdx, vmdk, vdi, raw, qcow2 or ova"));
   }
 }

@@ -73,13 +73,28 @@ public final class QemuImg {
   /** Converts to another format; the output file is replaced. */
   public Result convert(Path source, DiskFormat from, Path target, DiskFormat to)
       throws IOException, QemuImgTimeoutException {
+    List<String> options =
+        switch (to) {
+          case QCOW2 -> List.of("-o", "compat=1.1");
+          case VPC -> List.of("-o", "subformat=dynamic,force_size=on");
+          default -> List.of();
+        };
+    return convert(source, from, target, to, options);
+  }
+
+  /** Converts to a stream-optimized VMDK, the compressed one-pass form OVAs carry. */
+  public Result convertToStreamOptimizedVmdk(Path source, DiskFormat from, Path target)
+      throws IOException, QemuImgTimeoutException {
+    return convert(
+        source, from, target, DiskFormat.VMDK, List.of("-o", "subformat=streamOptimized"));
+  }
+
+  private Result convert(
+      Path source, DiskFormat from, Path target, DiskFormat to, List<String> options)
+      throws IOException, QemuImgTimeoutException {
     List<String> args =
         new ArrayList<>(List.of("convert", "-f", from.qemuName(), "-O", to.qemuName()));
-    switch (to) {
-      case QCOW2 -> args.addAll(List.of("-o", "compat=1.1"));
-      case VPC -> args.addAll(List.of("-o", "subformat=dynamic,force_size=on"));
-      default -> {}
-    }
+    args.addAll(options);
     args.add(source.toString());
     args.add(target.toString());
     // Converting a multi-GiB image legitimately takes CPU minutes: bound it by its wall clock.

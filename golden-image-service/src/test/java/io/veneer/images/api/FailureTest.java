@@ -12,6 +12,7 @@ import io.veneer.images.catalogue.ConflictException;
 import io.veneer.images.catalogue.IllegalTransitionException;
 import io.veneer.images.catalogue.NotFoundException;
 import io.veneer.images.catalogue.VersionState;
+import io.veneer.images.ova.OvaRefusedException;
 import io.veneer.images.upload.ImageRejectedException;
 import io.veneer.images.upload.UploadOffsetMismatchException;
 import java.io.IOException;
@@ -92,6 +93,11 @@ class FailureTest {
             Status.Code.INVALID_ARGUMENT,
             "Image rejected: a backing file (version " + VERSION + ")",
             null),
+        plain(
+            new OvaRefusedException("the OVA holds 2 disks"),
+            422,
+            "OVA refused",
+            Status.Code.INVALID_ARGUMENT),
         plain(
             new IllegalArgumentException("not a UUID"),
             400,

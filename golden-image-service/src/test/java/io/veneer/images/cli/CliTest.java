@@ -6,9 +6,11 @@ import io.veneer.images.ServiceUnderTest;
 import io.veneer.images.TestImages;
 import io.veneer.testsupport.cli.CliRun;
 import io.veneer.testsupport.net.CuttingProxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -78,6 +80,14 @@ class CliTest {
     assertThat(export.exit()).as(export.err()).isZero();
     assertThat(export.err()).contains("100%");
     assertThat(TestImages.formatOf(exported)).isEqualTo("vmdk");
+    Path ova = dir.resolve("exported.ova");
+    CliRun ovaExport =
+        veneer(port, "images", "export", name, version, "--format", "ova", "-O", ova.toString());
+    assertThat(ovaExport.exit()).as(ovaExport.err()).isZero();
+    // A ustar archive whose first file is the OVF descriptor.
+    byte[] header = Arrays.copyOf(Files.readAllBytes(ova), 512);
+    assertThat(new String(header, 257, 5, StandardCharsets.US_ASCII)).isEqualTo("ustar");
+    assertThat(new String(header, 0, 100, StandardCharsets.US_ASCII)).contains(".ovf");
 
     CliRun deprecated = veneer(port, "images", "deprecate", name, version, "-o", "json");
     assertThat(json(deprecated).get("state").asString()).isEqualTo("DEPRECATED");

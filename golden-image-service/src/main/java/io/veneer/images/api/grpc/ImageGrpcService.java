@@ -354,7 +354,7 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
                       ExportHeader.newBuilder()
                           .setFileName(export.fileName())
                           .setSizeBytes(Files.size(export.file()))
-                          .setFormat(export.format().extension()))
+                          .setFormat(export.format()))
                   .build());
         }
         while (response.isReady()) {
