@@ -3,6 +3,8 @@ package io.veneer.agent.hypervisor;
 import io.veneer.agent.TinyRootfs;
 import io.veneer.agent.hypervisor.container.ContainerHypervisor;
 import io.veneer.agent.hypervisor.container.ContainerRootfs;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -11,6 +13,7 @@ import java.util.Set;
  * Real container desktops of the tiny graphical root filesystem keep the driver contract: each a
  * bubblewrap sandbox over an overlay, with Xvfb, twm, xterm and x11vnc inside.
  */
+@NeedsHost(HostTool.CONTAINER)
 class ContainerDriverContractTest extends DriverContract {
 
   @Override

@@ -7,6 +7,8 @@ import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.ConsoleEndpoint;
+import io.veneer.testsupport.host.HostTool;
+import io.veneer.testsupport.host.NeedsHost;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * desktops, a pooled desktop's writes gone after its refresh (a dedicated one's home kept), no way
  * to the host's services, the size as a cgroup limit, and a console that speaks RFB.
  */
+@NeedsHost(HostTool.CONTAINER)
 class ContainerDesktopsTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
