@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,6 +62,8 @@ public final class ContainerHypervisor implements Hypervisor {
   private static final Logger log = Logger.getLogger(ContainerHypervisor.class.getName());
   private static final Pattern CHILD_PID = Pattern.compile("\"child-pid\"\\s*:\\s*(\\d+)");
   private static final int TAIL_LINES = 5;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
 
   private final Path containers;
   private final RootfsLayers layers;
@@ -112,6 +115,11 @@ public final class ContainerHypervisor implements Hypervisor {
     Path dir = dir(spec.desktopId());
     Path lower = layers.lower(spec.image());
     try {
+      // Owner-only: the upper directory holds files the desktop's user made, as the agent's user
+      // (root), setuid bits and all; no other user of the host may reach them.
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(containers, OWNER_ONLY);
+      Files.setPosixFilePermissions(dir, OWNER_ONLY);
       for (String sub : List.of("upper", "work", "root", "home")) {
         Files.createDirectories(dir.resolve(sub));
       }

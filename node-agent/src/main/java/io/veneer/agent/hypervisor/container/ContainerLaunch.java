@@ -19,7 +19,7 @@ final class ContainerLaunch {
       set -e
       dir="$1"; lower="$2"; shift 2
       for group in "$@"; do echo $$ > "$group/cgroup.procs"; done
-      mount -t overlay overlay -o "lowerdir=$lower,upperdir=$dir/upper,workdir=$dir/work" "$dir/root"
+      mount -t overlay overlay -o "nosuid,nodev,lowerdir=$lower,upperdir=$dir/upper,workdir=$dir/work" "$dir/root"
       home=""
       if [ -f "$dir/userdata.ext4" ]; then
         mount -o loop,nosuid,nodev "$dir/userdata.ext4" "$dir/home"

@@ -17,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +117,25 @@ class ContainerDesktopsTest {
         .singleElement()
         .asString()
         .contains("lo:");
+  }
+
+  @Test
+  void noOtherUserOfTheHostReachesADesktopsWrites() throws Exception {
+    running(spec("desk-u", false));
+    assertThat(
+            inside(
+                    "desk-u",
+                    "sh",
+                    "-c",
+                    "cp /bin/busybox /home/user/sh && chmod 4755 /home/user/sh")
+                .exit())
+        .isZero();
+
+    assertThat(Files.getPosixFilePermissions(driver.dir("desk-u")))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(driver.dir("desk-u").getParent()))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(overlayOptions("desk-u")).contains("nosuid").contains("nodev");
   }
 
   @Test
