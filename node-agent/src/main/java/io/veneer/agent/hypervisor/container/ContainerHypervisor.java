@@ -335,6 +335,7 @@ public final class ContainerHypervisor implements Hypervisor {
             "cannot serve the console of " + desktopId + ": " + e.getMessage());
       }
     }
+    closeConsole(desktopId);
     if (Files.exists(dir.resolve("started")) && !Files.exists(dir.resolve("stopped"))) {
       return Observation.failed("the desktop's session ended unexpectedly: " + tail(dir));
     }

@@ -1,10 +1,12 @@
 package io.veneer.agent.hypervisor.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veneer.agent.TinyRootfs;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.GuestState;
+import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.v1.ConsoleEndpoint;
 import io.veneer.testsupport.host.HostTool;
@@ -63,6 +65,27 @@ class ContainerDesktopsTest {
     try (Stream<Path> unpacked = Files.list(host.resolve("rootfs"))) {
       assertThat(unpacked).as("unpacked once").containsExactly(lower);
     }
+  }
+
+  @Test
+  void aHostileRootFilesystemIsRefusedWithTheUnpackersReasonAndLeavesNothing() throws Exception {
+    Path stage = Files.createDirectories(host.resolve("hostile/usr/bin"));
+    Files.copy(Path.of("/usr/bin/busybox"), stage.resolve("su"));
+    ContainerRootfs.run("chmod", "4755", stage.resolve("su").toString());
+    Path tar = host.resolve("hostile.tar");
+    ContainerRootfs.run(
+        "tar", "-C", host.resolve("hostile").toString(), "-cf", tar.toString(), "usr");
+    GuestSpec spec = ContainerRootfs.spec("desk-h", tar, TinyRootfs.sha256(tar), false);
+
+    assertThatThrownBy(() -> driver.createDisks(spec))
+        .isInstanceOf(HypervisorException.class)
+        .hasMessageContaining("is refused")
+        .hasMessageContaining("usr/bin/su")
+        .hasMessageContaining("setuid");
+    try (Stream<Path> unpacked = Files.list(host.resolve("rootfs"))) {
+      assertThat(unpacked).isEmpty();
+    }
+    assertThat(driver.inventory()).isEmpty();
   }
 
   @Test
