@@ -5,9 +5,11 @@ import io.veneer.agent.hypervisor.HypervisorException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -23,7 +25,9 @@ import java.util.stream.Stream;
  */
 record Cgroups(Path memory, Path cpu, String unavailable) {
 
+  private static final Logger log = Logger.getLogger(Cgroups.class.getName());
   private static final long CFS_PERIOD_US = 100_000;
+  private static final Duration REMOVE_PATIENCE = Duration.ofSeconds(5);
 
   /** The cgroups of the calling process, as {@code /proc/self/cgroup} lists them. */
   static Cgroups ofThisProcess() {
@@ -115,16 +119,23 @@ record Cgroups(Path memory, Path cpu, String unavailable) {
     }
   }
 
-  /** Removes the desktop's groups once its processes are gone (a group with processes stays). */
-  void remove(String desktopId) {
+  /**
+   * Removes the desktop's groups once its processes are gone: killed ones leave their group a
+   * moment after the launcher has ended, and a group with processes cannot be removed.
+   */
+  void remove(String desktopId) throws InterruptedException {
     if (memory == null) {
       return;
+    }
+    long deadline = System.nanoTime() + REMOVE_PATIENCE.toNanos();
+    while (!processes(desktopId).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
     }
     for (Path hierarchy : List.of(memory, cpu)) {
       try {
         Files.deleteIfExists(hierarchy.resolve(groupName(desktopId)));
       } catch (IOException e) {
-        // Still busy: the next stop or destroy removes it.
+        log.warning("event=cgroup-not-removed desktop=" + desktopId + " reason=" + e.getMessage());
       }
     }
   }

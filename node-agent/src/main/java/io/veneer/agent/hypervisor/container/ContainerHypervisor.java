@@ -249,7 +249,12 @@ public final class ContainerHypervisor implements Hypervisor {
       }
       log.info("event=container-stopped desktop=" + desktopId);
     }
-    cgroups.remove(desktopId);
+    try {
+      cgroups.remove(desktopId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorException("Interrupted while stopping " + desktopId, e);
+    }
   }
 
   private static boolean waitForExit(ProcessHandle process, Duration timeout) {

@@ -162,10 +162,13 @@ class ContainerDesktopsTest {
   }
 
   @Test
-  void theDesktopsSizeIsItsCgroupsMemoryLimit() throws Exception {
+  void theDesktopsSizeIsItsCgroupsMemoryLimitUntilItStops() throws Exception {
     running(spec("desk-m", false));
 
     assertThat(Cgroups.ofThisProcess().memoryLimit("desk-m")).contains(256L << 20);
+
+    driver.stop("desk-m", Duration.ofSeconds(10));
+    assertThat(Cgroups.ofThisProcess().memoryLimit("desk-m")).as("its groups removed").isEmpty();
   }
 
   @Test
