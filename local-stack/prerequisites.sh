@@ -2,7 +2,7 @@
 # place (sourced by ./veneer; .ci/run calls ./veneer test). Debian package names.
 #
 #   veneer_prerequisites <up|test> <needs> <mode>
-#     needs  space-separated kinds: always build qemu libvirt browser
+#     needs  space-separated kinds: always build qemu libvirt browser container
 #     mode   install  as root with apt-get: one apt-get update, then only what is missing
 #            never    stop with the exact command to run instead (VENEER_INSTALL=never)
 #            check    say what is missing and the command, change nothing (--check-only)
@@ -30,6 +30,15 @@ syslinux|qemu|syslinux|syslinux: the tiny golden image's boot loader
 syslinux-common|qemu|/usr/lib/syslinux/mbr/mbr.bin|mbr.bin: the boot code in its first sector
 passt|qemu|passt|passt: the user-mode network of guests their pool lets out (and nothing of the host)
 iproute2|qemu|ip|ip netns: the egress network namespace of outbound guests, and GuestNetworkTest's
+bubblewrap|container|bwrap|bwrap: the container driver's desktops (namespaces over an overlay)
+e2fsprogs|container|mke2fs|mke2fs: a container desktop's user-data disk
+xvfb|container|Xvfb|Xvfb: the X server of container desktops (and the tiny graphical root filesystem)
+x11vnc|container|x11vnc|x11vnc: serves a container desktop's display over RFB
+twm|container|twm|twm: the tiny graphical root filesystem's window manager
+xterm|container|xterm|xterm: the tiny graphical root filesystem's terminal
+x11-xkb-utils|container|xkbcomp|xkbcomp: Xvfb compiles its keymap with it
+xkb-data|container|/usr/share/X11/xkb/rules/base|the XKB data Xvfb's keymap is compiled from
+busybox-static|container|busybox|busybox: the tiny graphical root filesystem's shell and commands
 chromium|browser|chromium|chromium: the browser tests (headless)
 chromium-driver|browser|chromedriver|chromedriver: Selenium drives Chromium through it
 libvirt-daemon|libvirt|libvirtd|libvirtd, virtlogd: the libvirt driver's daemons (VENEER_DRIVER=libvirt)

@@ -85,7 +85,10 @@ class AgentProtocolTest {
     assertThat(hello.getCapabilities().getFirmwaresList())
         .containsExactlyInAnyOrder(Firmware.FIRMWARE_BIOS, Firmware.FIRMWARE_UEFI);
     assertThat(hello.getCapabilities().getBootModesList())
-        .containsExactlyInAnyOrder(BootMode.BOOT_MODE_DISK, BootMode.BOOT_MODE_DIRECT_KERNEL);
+        .containsExactlyInAnyOrder(
+            BootMode.BOOT_MODE_DISK,
+            BootMode.BOOT_MODE_DIRECT_KERNEL,
+            BootMode.BOOT_MODE_SHARED_ROOT);
     assertThat(hello.getCapacity().getVcpus()).isEqualTo(32);
     assertThat(hello.getCapacity().getMemoryMib()).isEqualTo(131072);
     assertThat(hello.getLabelsMap()).containsEntry("gpu", "true").containsEntry("rack", "r1");

@@ -176,6 +176,7 @@ public final class ControlPlaneSession {
           switch (kind) {
             case DISK_IMAGE -> BootMode.BOOT_MODE_DISK;
             case DIRECT_KERNEL -> BootMode.BOOT_MODE_DIRECT_KERNEL;
+            case SHARED_ROOT -> BootMode.BOOT_MODE_SHARED_ROOT;
           });
     }
     for (GuestSpec.Machine machine : capabilities.machines()) {

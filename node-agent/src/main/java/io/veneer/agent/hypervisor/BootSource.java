@@ -6,7 +6,8 @@ public sealed interface BootSource {
   /** The kinds, as drivers declare them in their {@link DriverCapabilities}. */
   enum Kind {
     DISK_IMAGE,
-    DIRECT_KERNEL
+    DIRECT_KERNEL,
+    SHARED_ROOT
   }
 
   Kind kind();
@@ -30,6 +31,17 @@ public sealed interface BootSource {
     @Override
     public Kind kind() {
       return Kind.DIRECT_KERNEL;
+    }
+  }
+
+  /**
+   * No kernel of its own: the guest is a set of the host's namespaces whose root is an overlay of
+   * the image's root filesystem ({@link ImageRef.Kind#ROOTFS_TAR}), shared read-only.
+   */
+  record SharedRoot() implements BootSource {
+    @Override
+    public Kind kind() {
+      return Kind.SHARED_ROOT;
     }
   }
 }

@@ -18,6 +18,8 @@ public record ImageRef(String digest, Kind kind, Path path) {
     /** A kernel loaded by the hypervisor. */
     KERNEL,
     /** An initial ramdisk loaded beside the kernel. */
-    INITRD
+    INITRD,
+    /** A root-filesystem tar, unpacked once per host and shared read-only by container guests. */
+    ROOTFS_TAR
   }
 }

@@ -46,7 +46,26 @@ public enum HostTool {
           "virsh",
           "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so",
           "/usr/lib/x86_64-linux-gnu/libvirt.so.0"),
-      "libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0");
+      "libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0"),
+  CONTAINER(
+      "container",
+      "container desktops (bubblewrap over an overlay, an X session served over RFB) and the tiny"
+          + " graphical root filesystem they run",
+      List.of(
+          "bwrap",
+          "unshare",
+          "setsid",
+          "nsenter",
+          "mke2fs",
+          "Xvfb",
+          "x11vnc",
+          "twm",
+          "xterm",
+          "xkbcomp",
+          "/usr/share/X11/xkb/rules/base",
+          "busybox"),
+      "bubblewrap util-linux e2fsprogs xvfb x11vnc twm xterm x11-xkb-utils xkb-data"
+          + " busybox-static");
 
   /** The system property (also a JUnit configuration parameter) listing the kinds left out. */
   public static final String WITHOUT = "veneer.test.without";

@@ -70,6 +70,8 @@ final class DomainXml {
         text(os, "cmdline", "console=ttyS0 panic=1 " + direct.cmdline());
       }
       case BootSource.DiskImage disk -> child(os, "boot").setAttribute("dev", "hd");
+      case BootSource.SharedRoot shared ->
+          throw new IllegalArgumentException("a libvirt domain cannot boot a shared root");
     }
     child(child(domain, "features"), "acpi");
     if (kvm) {

@@ -106,7 +106,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public DriverCapabilities capabilities() {
     return new DriverCapabilities(
-        EnumSet.allOf(BootSource.Kind.class),
+        EnumSet.of(BootSource.Kind.DISK_IMAGE, BootSource.Kind.DIRECT_KERNEL),
         EnumSet.of(GuestSpec.Machine.Q35),
         EnumSet.of(GuestSpec.Firmware.BIOS),
         true,

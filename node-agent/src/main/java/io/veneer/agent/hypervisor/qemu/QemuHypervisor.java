@@ -108,7 +108,7 @@ public final class QemuHypervisor implements Hypervisor {
   @Override
   public DriverCapabilities capabilities() {
     return new DriverCapabilities(
-        EnumSet.allOf(BootSource.Kind.class),
+        EnumSet.of(BootSource.Kind.DISK_IMAGE, BootSource.Kind.DIRECT_KERNEL),
         kvm ? EnumSet.allOf(GuestSpec.Machine.class) : EnumSet.of(GuestSpec.Machine.Q35),
         EnumSet.of(GuestSpec.Firmware.BIOS),
         true,

@@ -1,0 +1,114 @@
+package io.veneer.agent.hypervisor.container;
+
+import io.veneer.agent.hypervisor.HypervisorException;
+import io.veneer.agent.hypervisor.ImageRef;
+import io.veneer.rootfs.RootfsUnpacker;
+import io.veneer.rootfs.UnpackPolicy;
+import io.veneer.rootfs.UnpackResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.logging.Logger;
+
+/**
+ * The overlay lower directories of a host: each root-filesystem archive unpacked once, by digest,
+ * into {@code <data>/rootfs/<hex>/}, and shared read-only by every container desktop of that image.
+ * An archive is unpacked beside its final place and renamed into it whole, so a lower directory
+ * that exists is complete; rootfs-archive refuses hostile archives with the entry and the reason.
+ */
+final class RootfsLayers {
+
+  private static final Logger log = Logger.getLogger(RootfsLayers.class.getName());
+
+  private final Path root;
+  private final RootfsUnpacker unpacker = new RootfsUnpacker(UnpackPolicy.STRICT);
+
+  RootfsLayers(Path dataDir) {
+    this.root = dataDir.resolve("rootfs");
+  }
+
+  /** The image's lower directory, unpacked now if this host has none yet. */
+  synchronized Path lower(ImageRef image) throws HypervisorException {
+    if (image.kind() != ImageRef.Kind.ROOTFS_TAR) {
+      throw new HypervisorException(
+          "a container desktop needs a root-filesystem archive, not a " + image.kind() + " image");
+    }
+    Path lower = lowerOf(image.digest());
+    if (Files.isDirectory(lower)) {
+      return lower;
+    }
+    Path partial = root.resolve(".partial-" + lower.getFileName());
+    try {
+      Files.createDirectories(root);
+      deleteTree(partial);
+      long began = System.nanoTime();
+      UnpackResult result;
+      try (InputStream archive = Files.newInputStream(image.path())) {
+        result = unpacker.unpack(archive, partial);
+      }
+      switch (result) {
+        case UnpackResult.Refused refused ->
+            throw new HypervisorException(
+                "the root filesystem "
+                    + image.digest()
+                    + " is refused: "
+                    + refused.refusal().sentence());
+        case UnpackResult.Unpacked unpacked -> {
+          Files.move(partial, lower, StandardCopyOption.ATOMIC_MOVE);
+          log.info(
+              "event=rootfs-unpacked digest="
+                  + image.digest()
+                  + " entries="
+                  + unpacked.summary().entries()
+                  + " ms="
+                  + (System.nanoTime() - began) / 1_000_000);
+        }
+      }
+      return lower;
+    } catch (IOException e) {
+      throw new HypervisorException(
+          "Cannot unpack the root filesystem " + image.digest() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the image of that digest is (or would be) unpacked. */
+  Path lowerOf(String digest) {
+    if (!digest.matches("sha256:[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("'" + digest + "' is not a sha256 digest");
+    }
+    return root.resolve(digest.substring("sha256:".length()));
+  }
+
+  /** Deletes a tree without following its links (an unpacked tree has absolute ones). */
+  static void deleteTree(Path tree) throws IOException {
+    if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        tree,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException failure)
+              throws IOException {
+            if (failure != null) {
+              throw failure;
+            }
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}
