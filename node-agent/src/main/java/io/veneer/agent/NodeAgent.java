@@ -92,6 +92,8 @@ public final class NodeAgent implements AutoCloseable {
         settings.balloon().enabled()
             ? new Ballooning(hypervisor, ProcHostMemory.system(), settings.balloon())
             : null;
+    this.consoles =
+        settings.console() == null ? null : settings.console().open(settings.hostId(), hypervisor);
     this.session =
         new ControlPlaneSession(
             settings,
@@ -102,14 +104,13 @@ public final class NodeAgent implements AutoCloseable {
             hypervisor.capabilities(),
             vitals,
             loop,
-            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib);
+            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib,
+            consoles == null ? 0 : consoles.port());
     holder[0] = session;
     this.health =
         settings.healthListen() == null
             ? null
             : new HealthServer(settings.healthListen(), vitals, Clock.systemUTC());
-    this.consoles =
-        settings.console() == null ? null : settings.console().open(settings.hostId(), hypervisor);
   }
 
   private void onLoop(Runnable task) {
