@@ -38,6 +38,7 @@ public abstract class ControlPlaneSpringTest {
     registry.add("spring.datasource.password", DB::password);
     registry.add("veneer.agents.grpc-port", () -> "0");
     registry.add("veneer.reconciler.interval-millis", () -> "200");
+    registry.add("veneer.api.watch-access-check-interval", () -> "1s");
     registry.add("veneer.kafka.bootstrap-servers", TOPICS::bootstrapServers);
     registry.add("veneer.kafka.topic-prefix", TOPICS::prefix);
     registry.add("veneer.images.grpc-target", GOLDEN_IMAGES::target);

@@ -37,11 +37,15 @@ public final class TestTls {
         .build();
   }
 
-  /** The settings of a control plane serving, and dialling the image service, over TLS. */
+  /**
+   * The settings of a control plane serving, and dialling the image service, over TLS, and signing
+   * console grants with the CA directory's grant key.
+   */
   public static List<String> settings() {
     return List.of(
         "veneer.tls.certificate-file=" + CA.serverCertificate(),
         "veneer.tls.private-key-file=" + CA.serverKey(),
-        "veneer.images.grpc-ca-file=" + CA.caCertificate());
+        "veneer.images.grpc-ca-file=" + CA.caCertificate(),
+        "veneer.console.grant-key-file=" + CA.consoleGrantKey());
   }
 }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -55,6 +56,20 @@ class ManagementPortTest {
 
     assertThat(response.statusCode()).as("%s on the management port", path).isEqualTo(200);
     assertThat(response.body()).containsAnyOf("\"openapi\"", "Swagger");
+  }
+
+  @Test
+  void theManagementPortServesPrometheusMetricsWhereTheChartsServiceMonitorScrapesThem()
+      throws Exception {
+    get(port, "/livez"); // one request, so the HTTP server's own metric exists
+
+    HttpResponse<String> response = get(managementPort, "/actuator/prometheus");
+
+    assertThat(response.statusCode())
+        .as("/actuator/prometheus on the management port")
+        .isEqualTo(200);
+    assertThat(response.body()).contains("jvm_memory_used_bytes", "http_server_requests_seconds");
+    assertThat(get(port, "/actuator/prometheus").statusCode()).isIn(401, 403, 404);
   }
 
   @ParameterizedTest

@@ -138,6 +138,8 @@ final class ServiceSettings {
     // The public gRPC API (veneer.api.v1), with health and reflection, on loopback only.
     settings.put("veneer.api.grpc-port", String.valueOf(ports.apiGrpc()));
     settings.put("veneer.api.grpc-address", "127.0.0.1");
+    // Console grants, which the agents' console listeners admit, signed with the stack's key.
+    settings.put("veneer.console.grant-key-file", tls.consoleGrantKey().toString());
     return new SpringService(
         "control-plane",
         jars.controlPlane(),
@@ -160,6 +162,8 @@ final class ServiceSettings {
         "spring.security.oauth2.client.registration.keycloak.client-id", DemoRealm.PORTAL_CLIENT);
     settings.put("veneer.portal.control-plane-url", controlPlaneUrl().toString());
     settings.put("veneer.portal.image-service-url", imagesUrl().toString());
+    // The console proxy verifies the agents' console listeners with the stack's CA.
+    settings.put("veneer.portal.console-ca-file", tls.caCertificate().toString());
     settings.put("veneer.kafka.bootstrap-servers", kafkaBootstrap());
     settings.put("management.endpoint.health.probes.enabled", "true");
     return new SpringService(
@@ -190,6 +194,12 @@ final class ServiceSettings {
     env.put("VENEER_STOP_GRACE_SECONDS", "5");
     // The tiny golden image prints this once booted: desktops are RUNNING when usable.
     env.put("VENEER_GUEST_READY_LINE", "VENEER GUEST READY");
+    // Its console listener: TLS with the stack's certificate (localhost, 127.0.0.1), on a port
+    // of its own (two agents share this machine), admitting grants of the stack's control plane.
+    env.put("VENEER_CONSOLE_LISTEN", "127.0.0.1:0");
+    env.put("VENEER_CONSOLE_TLS_CERT", tls.serverCertificate().toString());
+    env.put("VENEER_CONSOLE_TLS_KEY", tls.serverKey().toString());
+    env.put("VENEER_CONSOLE_GRANT_KEY", tls.consoleGrantPublicKey().toString());
     return env;
   }
 

@@ -2,6 +2,7 @@ package io.veneer.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veneer.api.console.PemKeys;
 import io.veneer.localstack.auth.DemoUser;
 import io.veneer.localstack.parts.LocalPostgres;
 import io.veneer.localstack.parts.SpringService;
@@ -77,6 +78,22 @@ class ServiceSettingsTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.tls())))
         .isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.serverKey())))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void consolesGoThroughEachAgentsTlsListenerWithGrantsOfTheStacksKey() throws Exception {
+    assertThat(settings.controlPlane().settings())
+        .containsEntry("veneer.console.grant-key-file", tls.consoleGrantKey().toString());
+    assertThat(settings.agent("host-1", "token", "qemu"))
+        .containsEntry("VENEER_CONSOLE_LISTEN", "127.0.0.1:0")
+        .containsEntry("VENEER_CONSOLE_TLS_CERT", tls.serverCertificate().toString())
+        .containsEntry("VENEER_CONSOLE_TLS_KEY", tls.serverKey().toString())
+        .containsEntry("VENEER_CONSOLE_GRANT_KEY", tls.consoleGrantPublicKey().toString());
+    assertThat(settings.portal().settings())
+        .containsEntry("veneer.portal.console-ca-file", tls.caCertificate().toString());
+    assertThat(PemKeys.ed25519PublicKey(tls.consoleGrantPublicKey())).isNotNull();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.consoleGrantKey())))
         .isEqualTo("rw-------");
   }
 }

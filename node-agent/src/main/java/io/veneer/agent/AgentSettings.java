@@ -2,6 +2,7 @@ package io.veneer.agent;
 
 import io.veneer.agent.balloon.BalloonSettings;
 import io.veneer.agent.balloon.ProcHostMemory;
+import io.veneer.agent.console.ConsoleSettings;
 import io.veneer.agent.hypervisor.HypervisorDriver;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
 import io.veneer.agent.images.BlobSource;
@@ -47,7 +48,8 @@ public record AgentSettings(
     String guestReadyLine,
     GuestEgress guestEgress,
     InetSocketAddress healthListen,
-    BalloonSettings balloon) {
+    BalloonSettings balloon,
+    ConsoleSettings console) {
 
   public static AgentSettings fromEnvironment(Map<String, String> env) {
     Path dataDir = Path.of(env.getOrDefault("VENEER_DATA_DIR", ".veneer/agent"));
@@ -90,7 +92,8 @@ public record AgentSettings(
             integer(env, "VENEER_BALLOON_FLOOR_PERCENT", 50),
             integer(env, "VENEER_BALLOON_PRESSURE_PERCENT", 10),
             longValue(env, "VENEER_BALLOON_MIN_AVAILABLE_MIB", memoryMib / 10),
-            Duration.ofSeconds(longValue(env, "VENEER_BALLOON_PERIOD_SECONDS", 5))));
+            Duration.ofSeconds(longValue(env, "VENEER_BALLOON_PERIOD_SECONDS", 5))),
+        ConsoleSettings.fromEnvironment(env));
   }
 
   private static boolean onOff(Map<String, String> env, String name, boolean fallback) {

@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.veneer.agent.balloon.Ballooning;
 import io.veneer.agent.balloon.ProcHostMemory;
 import io.veneer.agent.connection.ControlPlaneSession;
+import io.veneer.agent.console.ConsoleGateway;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
 import io.veneer.agent.health.AgentVitals;
@@ -53,6 +54,7 @@ public final class NodeAgent implements AutoCloseable {
   private final AgentVitals vitals = new AgentVitals();
   private final HealthServer health;
   private final Ballooning ballooning;
+  private final ConsoleGateway consoles;
 
   public NodeAgent(AgentSettings settings, Hypervisor hypervisor) throws IOException {
     this(settings, hypervisor, Thread.ofPlatform().name("agent-" + settings.hostId()).daemon());
@@ -90,6 +92,8 @@ public final class NodeAgent implements AutoCloseable {
         settings.balloon().enabled()
             ? new Ballooning(hypervisor, ProcHostMemory.system(), settings.balloon())
             : null;
+    this.consoles =
+        settings.console() == null ? null : settings.console().open(settings.hostId(), hypervisor);
     this.session =
         new ControlPlaneSession(
             settings,
@@ -100,7 +104,8 @@ public final class NodeAgent implements AutoCloseable {
             hypervisor.capabilities(),
             vitals,
             loop,
-            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib);
+            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib,
+            consoles == null ? 0 : consoles.port());
     holder[0] = session;
     this.health =
         settings.healthListen() == null
@@ -176,8 +181,16 @@ public final class NodeAgent implements AutoCloseable {
     return Optional.ofNullable(health).map(HealthServer::port);
   }
 
+  /** The console listener's port, when one was asked for. */
+  public Optional<Integer> consolePort() {
+    return Optional.ofNullable(consoles).map(ConsoleGateway::port);
+  }
+
   @Override
   public void close() {
+    if (consoles != null) {
+      consoles.close();
+    }
     if (ballooning != null) {
       ballooning.close();
     }

@@ -5,6 +5,8 @@ import static io.veneer.agent.QemuImages.qemuIo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.veneer.agent.console.ConsoleGateway;
+import io.veneer.agent.console.ConsoleSettings;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
@@ -20,22 +22,28 @@ import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.agent.v1.UserDataDisk;
+import io.veneer.api.console.ConsoleGrant;
+import io.veneer.api.console.PemKeys;
+import io.veneer.api.tls.PemTls;
 import io.veneer.testsupport.host.HostTool;
 import io.veneer.testsupport.host.NeedsHost;
+import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,33 +197,77 @@ class QemuGuestsTest {
   }
 
   @Test
-  void guestsWithADisplayEachGetAFreeVncPortEvenWhenTheFirstIsTakenMeanwhile() throws Exception {
-    // Another agent's guest on this machine (or anything else) listens on the first display's
-    // port, as it may between a port being probed and QEMU binding it.
-    try (ServerSocket taken = takeFirstVncPortIfFree()) {
-      converger.applyDesiredSet(
-          List.of(
-              desktops.withDisplay("desk-v1").build(), desktops.withDisplay("desk-v2").build()));
-      converger.convergeOnce();
+  void aGuestsDisplayIsOnAUnixSocketOnlyTheAgentOpensReachedThroughItsConsoleListenerNotTcp()
+      throws Exception {
+    var ca = new LocalCertificateAuthority(data.resolve("tls")).create();
+    UUID desk = UUID.randomUUID();
+    converger.applyDesiredSet(List.of(desktops.withDisplay(desk.toString()).build()));
+    converger.convergeOnce();
 
-      Set<Integer> ports = new HashSet<>();
-      for (String desk : List.of("desk-v1", "desk-v2")) {
-        ConsoleEndpoint console =
-            awaitReport(desk, ObservedState.OBSERVED_STATE_RUNNING).getConsole();
-        assertThat(console.getProtocol()).isEqualTo("vnc");
-        assertThat(console.getPassword()).isNotBlank();
-        assertThat(ports.add(console.getPort())).as("a port of its own").isTrue();
-        if (taken != null) {
-          assertThat(console.getPort()).isNotEqualTo(taken.getLocalPort());
-        }
-        try (Socket vnc = new Socket(console.getHost(), console.getPort())) {
-          vnc.setSoTimeout(5000);
-          assertThat(new String(vnc.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
-              .as("the guest's display greets with the RFB protocol version")
-              .startsWith("RFB 003.");
+    ConsoleEndpoint console =
+        awaitReport(desk.toString(), ObservedState.OBSERVED_STATE_RUNNING).getConsole();
+    assertThat(console.getProtocol()).isEqualTo("vnc");
+    assertThat(console.getPort()).as("no TCP port").isZero();
+    assertThat(console.getPassword()).as("no password: the socket is the boundary").isEmpty();
+    Path socket = Path.of(console.getUnixSocket());
+    assertThat(Files.getPosixFilePermissions(socket.getParent()))
+        .as("the socket's directory is the agent's alone")
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    long pid =
+        Long.parseLong(Files.readString(data.resolve("desktops/" + desk + "/qemu.pid")).strip());
+    assertThat(listeningTcpSocketsOf(pid)).as("QEMU listens on no TCP port").isEmpty();
+
+    var settings =
+        new ConsoleSettings(
+            new InetSocketAddress("127.0.0.1", 0),
+            ca.serverCertificate(),
+            ca.serverKey(),
+            ca.consoleGrantPublicKey());
+    try (ConsoleGateway gateway = settings.open("host-1", qemu);
+        SSLSocket proxy =
+            (SSLSocket)
+                PemTls.client(ca.caCertificate())
+                    .getSocketFactory()
+                    .createSocket("127.0.0.1", gateway.port())) {
+      proxy.setSoTimeout(10_000);
+      String grant =
+          ConsoleGrant.of(desk, "host-1", "alice", Instant.now().plusSeconds(30))
+              .signedWith(PemKeys.ed25519PrivateKey(ca.consoleGrantKey()));
+      proxy.getOutputStream().write((grant + "\n").getBytes(StandardCharsets.US_ASCII));
+      proxy.getOutputStream().flush();
+
+      assertThat(new String(proxy.getInputStream().readNBytes(15), StandardCharsets.US_ASCII))
+          .as("the listener admits the grant, then the guest's display greets in RFB")
+          .startsWith("OK\nRFB 003.");
+    }
+  }
+
+  /** The inodes of TCP sockets in LISTEN that process {@code pid} holds. */
+  private static Set<String> listeningTcpSocketsOf(long pid) throws IOException {
+    Set<String> held = new HashSet<>();
+    try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            held.add(target.substring(8, target.length() - 1));
+          }
+        } catch (IOException gone) {
+          // closed meanwhile
         }
       }
     }
+    Set<String> listening = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+        String[] fields = line.trim().split("\\s+");
+        if (fields[3].equals("0A")) {
+          listening.add(fields[9]);
+        }
+      }
+    }
+    held.retainAll(listening);
+    return held;
   }
 
   @Test
@@ -232,14 +284,6 @@ class QemuGuestsTest {
 
   private DesktopStatus awaitReport(String desk, ObservedState state) throws InterruptedException {
     return ConvergedReports.await(converger, reports, desk, state, Duration.ofSeconds(60));
-  }
-
-  private static ServerSocket takeFirstVncPortIfFree() {
-    try {
-      return new ServerSocket(5900, 1, InetAddress.getLoopbackAddress());
-    } catch (IOException busy) {
-      return null;
-    }
   }
 
   private String consoleOf(String desk) throws IOException {

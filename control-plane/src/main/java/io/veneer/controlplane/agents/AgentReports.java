@@ -87,7 +87,7 @@ public class AgentReports {
             new Resources(capacity.getVcpus(), capacity.getMemoryMib(), capacity.getDiskGib()),
             hello.getLabelsMap(),
             hello.getZone()));
-    consoles.hostAt(hello.getHostId(), address);
+    consoles.hostAt(hello.getHostId(), address, hello.getConsolePort());
     hostImages.replace(
         hello.getHostId(),
         hello.getCachedImagesList().stream().map(CachedImage::getDigest).toList());

@@ -3,9 +3,17 @@ package io.veneer.controlplane.console;
 import java.util.UUID;
 
 /**
- * What a redeemed ticket opens: the display of {@code desktopId} on {@code hostId}, at {@code
- * host}:{@code port}, where {@code host} is the host's own address (its agent's stream's), with the
- * display's VNC password.
+ * What a redeemed ticket opens: the display of {@code desktopId} on {@code hostId}, through the
+ * console listener of that host's agent at {@code host}:{@code port} ({@code host} being the host's
+ * own address, where its agent's stream comes from), which relays to it for {@code grant}.
+ *
+ * @param grant a console grant signed by the control plane, good once, for seconds
  */
 public record ConsoleAccess(
-    UUID desktopId, String hostId, String host, Integer port, String password, String protocol) {}
+    UUID desktopId, String hostId, String host, int port, String grant, String protocol) {
+
+  @Override
+  public String toString() {
+    return "ConsoleAccess[desktop=" + desktopId + ", host=" + hostId + "]";
+  }
+}

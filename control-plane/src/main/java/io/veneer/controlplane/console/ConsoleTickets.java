@@ -24,10 +24,10 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Console tickets: a user (or admin) asks for one to a running desktop they may use; the console
  * proxy, with the portal's service credential, redeems it for the person it says presented it and
- * gets the display's endpoint. A ticket works once, for one desktop and one person, only until it
- * expires, and only while the desktop is still handed to whom it was when the ticket was issued
- * (same owner, same OS disk: not after a logoff's refresh or once it went to someone else); only
- * its SHA-256 is stored.
+ * gets where its host's agent relays to the display and a grant the agent admits. A ticket works
+ * once, for one desktop and one person, only until it expires, and only while the desktop is still
+ * handed to whom it was when the ticket was issued (same owner, same OS disk: not after a logoff's
+ * refresh or once it went to someone else); only its SHA-256 is stored.
  */
 @Service
 public class ConsoleTickets {
@@ -36,15 +36,21 @@ public class ConsoleTickets {
   private final DesktopService desktops;
   private final AuditLog audit;
   private final ConsoleProperties properties;
+  private final ConsoleGrants grants;
   private final SecureRandom random = new SecureRandom();
   private final Clock clock = Clock.systemUTC();
 
   ConsoleTickets(
-      JdbcTemplate jdbc, DesktopService desktops, AuditLog audit, ConsoleProperties properties) {
+      JdbcTemplate jdbc,
+      DesktopService desktops,
+      AuditLog audit,
+      ConsoleProperties properties,
+      ConsoleGrants grants) {
     this.jdbc = jdbc;
     this.desktops = desktops;
     this.audit = audit;
     this.properties = properties;
+    this.grants = grants;
   }
 
   /**
@@ -53,6 +59,7 @@ public class ConsoleTickets {
   @Transactional
   public ConsoleTicket issue(Caller caller, UUID desktopId) {
     DesktopView desktop = desktops.get(caller, desktopId);
+    grants.requireKey();
     // Wanted off, it is on its way down: its agent has just not said so yet.
     if (desktop.state() != DesktopState.RUNNING || desktop.desiredPower() != PowerState.ON) {
       throw new ConsoleUnavailableException(
@@ -67,15 +74,16 @@ public class ConsoleTickets {
     Integer hasDisplay =
         jdbc.queryForObject(
             "SELECT count(*) FROM desktop d JOIN host h ON h.id = d.host_id WHERE d.id = ?"
-                + " AND d.console_port IS NOT NULL AND h.agent_address IS NOT NULL",
+                + " AND d.console_display AND h.agent_address IS NOT NULL"
+                + " AND h.console_port IS NOT NULL",
             Integer.class,
             desktopId);
     if (hasDisplay == null || hasDisplay == 0) {
       throw new ConsoleUnavailableException(
           "Desktop "
               + desktopId
-              + " has no display to show (its agent reported none); its pool's golden image"
-              + " needs a display for the browser console");
+              + " has no display to show: its agent reported none, or runs no console listener;"
+              + " its pool's golden image needs a display for the browser console");
     }
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
@@ -96,8 +104,9 @@ public class ConsoleTickets {
   }
 
   /**
-   * Uses up the ticket and says where its desktop's display is. Only the console proxy calls this
-   * (the security configuration lets no one else reach it).
+   * Uses up the ticket and says where its desktop's display is reached: its host agent's console
+   * listener, with a grant signed for this person, desktop and host. Only the console proxy calls
+   * this (the security configuration lets no one else reach it).
    *
    * @param subject the person who presented the ticket to the proxy (their token's {@code sub})
    * @throws TicketRefusedException unless the ticket is that person's, unused, unexpired, and its
@@ -116,24 +125,27 @@ public class ConsoleTickets {
               UPDATE console_ticket SET redeemed_at = now()
               WHERE ticket_sha256 = ? AND redeemed_at IS NULL AND expires_at > now()
               RETURNING desktop_id, subject, desktop_owner, os_disk_generation)
-            SELECT d.id, d.host_id, h.agent_address, d.console_port, d.console_password,
-                   used.subject
+            SELECT d.id, d.host_id, h.agent_address, h.console_port, used.subject
             FROM used JOIN desktop d ON d.id = used.desktop_id AND d.state = 'RUNNING'
               AND d.desired_power = 'ON'
               AND d.owner IS NOT DISTINCT FROM used.desktop_owner
               AND d.os_disk_generation = used.os_disk_generation
-            JOIN host h ON h.id = d.host_id
+            JOIN host h ON h.id = d.host_id AND h.console_port IS NOT NULL
             """,
-            (row, n) ->
-                subject.equals(row.getString("subject"))
-                    ? new ConsoleAccess(
-                        row.getObject("id", UUID.class),
-                        row.getString("host_id"),
-                        row.getString("agent_address"),
-                        (Integer) row.getObject("console_port"),
-                        row.getString("console_password"),
-                        "vnc")
-                    : null,
+            (row, n) -> {
+              if (!subject.equals(row.getString("subject"))) {
+                return null;
+              }
+              UUID id = row.getObject("id", UUID.class);
+              String hostId = row.getString("host_id");
+              return new ConsoleAccess(
+                  id,
+                  hostId,
+                  row.getString("agent_address"),
+                  row.getInt("console_port"),
+                  grants.sign(id, hostId, subject),
+                  "vnc");
+            },
             sha256(ticket));
     if (opened.isEmpty() || opened.getFirst() == null) {
       throw new TicketRefusedException();

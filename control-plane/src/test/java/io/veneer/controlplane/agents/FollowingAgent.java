@@ -52,6 +52,9 @@ public final class FollowingAgent implements AutoCloseable {
     headers.put(TOKEN, token);
   }
 
+  /** The port of the console listener every following agent says it has. */
+  public static final int CONSOLE_PORT = 7443;
+
   /** Opens the stream and says Hello with the inventory it holds (all of it). */
   public FollowingAgent connect() {
     return connectHolding(held.values().stream().map(DesiredDesktop::getDesktopId).toList());
@@ -66,7 +69,7 @@ public final class FollowingAgent implements AutoCloseable {
         AgentServiceGrpc.newStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
             .connect(new Follower());
-    var hello = AgentMessages.hello(hostId);
+    var hello = AgentMessages.hello(hostId).setConsolePort(CONSOLE_PORT);
     held.values().forEach(desktop -> hello.addInventory(statusOf(desktop)));
     send(AgentMessage.newBuilder().setHello(hello).build());
     return this;

@@ -2,7 +2,10 @@ package io.veneer.controlplane.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veneer.api.console.ConsoleGrant;
+import io.veneer.api.console.PemKeys;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.agents.AgentCredentials;
 import io.veneer.controlplane.agents.AgentGrpcServer;
@@ -115,7 +118,8 @@ class ConsoleTicketsTest extends ControlPlaneSpringTest {
   }
 
   @Test
-  void theOwnersTicketOpensTheDisplayAtItsHostsOwnAddressOnce() {
+  void theOwnersTicketOpensTheDisplayThroughItsHostAgentsListenerWithASignedGrantOnce()
+      throws Exception {
     String ticket = ticketFor(aliceToken);
 
     RestClientForTests.Response opened = redeem(alice, ticket);
@@ -126,10 +130,28 @@ class ConsoleTicketsTest extends ControlPlaneSpringTest {
     assertThat(opened.body().get("host").asString())
         .as("where the host's agent stream comes from, not the host the agent named")
         .isEqualTo("127.0.0.1");
+    assertThat(opened.body().get("port").asInt())
+        .as("the agent's console listener, from its Hello, not the display's port")
+        .isEqualTo(FollowingAgent.CONSOLE_PORT);
     assertThat(opened.body().has("unixSocket")).as("nor the socket it named").isFalse();
-    assertThat(opened.body().toString()).doesNotContain(reported.getHost(), "someone-elses");
-    assertThat(opened.body().get("port").asInt()).isEqualTo(reported.getPort());
-    assertThat(opened.body().get("password").asString()).isEqualTo(reported.getPassword());
+    assertThat(opened.body().has("password")).as("no VNC password is kept").isFalse();
+    assertThat(opened.body().toString())
+        .doesNotContain(reported.getHost(), "someone-elses", reported.getPassword());
+    ConsoleGrant grant =
+        ConsoleGrant.verified(
+            opened.body().get("grant").asString(),
+            PemKeys.ed25519PublicKey(TestTls.CA.consoleGrantPublicKey()));
+    assertThat(grant.desktopId()).isEqualTo(desktop);
+    assertThat(grant.hostId()).isEqualTo(host);
+    assertThat(grant.subject()).isEqualTo(alice);
+    assertThat(grant.expiresAt()).isBetween(Instant.now(), Instant.now().plusSeconds(31));
+    assertThat(
+            jdbc.queryForList(
+                "SELECT column_name FROM information_schema.columns"
+                    + " WHERE table_name = 'desktop' AND column_name LIKE 'console%'",
+                String.class))
+        .as("the database keeps no display port nor password")
+        .containsExactly("console_display");
     assertThat(redeem(alice, ticket).status()).as("used once").isEqualTo(403);
   }
 

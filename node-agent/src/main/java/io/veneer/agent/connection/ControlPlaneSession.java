@@ -62,6 +62,7 @@ public final class ControlPlaneSession {
   private final AgentVitals vitals;
   private final ScheduledExecutorService loop;
   private final Supplier<OptionalLong> memoryInUseMib;
+  private final int consolePort;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
   private Duration heartbeatInterval;
@@ -77,7 +78,8 @@ public final class ControlPlaneSession {
       DriverCapabilities capabilities,
       AgentVitals vitals,
       ScheduledExecutorService loop,
-      Supplier<OptionalLong> memoryInUseMib) {
+      Supplier<OptionalLong> memoryInUseMib,
+      int consolePort) {
     this.settings = settings;
     this.channel = channel;
     this.converger = converger;
@@ -87,6 +89,7 @@ public final class ControlPlaneSession {
     this.vitals = vitals;
     this.loop = loop;
     this.memoryInUseMib = memoryInUseMib;
+    this.consolePort = consolePort;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
 
@@ -161,6 +164,7 @@ public final class ControlPlaneSession {
         .addAllInventory(converger.inventory())
         .setHypervisor(hypervisor)
         .setCapabilities(wire(capabilities))
+        .setConsolePort(consolePort)
         .build();
   }
 

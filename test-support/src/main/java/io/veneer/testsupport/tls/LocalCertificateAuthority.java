@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * ca.pem  ca.key        the CA (clients trust ca.pem)
  * server.pem server.key the servers' certificate and PKCS#8 key
+ * console-grant.key     the control plane's Ed25519 key for console grants (PKCS#8)
+ * console-grant.pub     its public half, which agents verify grants with
  * </pre>
  */
 public record LocalCertificateAuthority(Path directory) {
@@ -37,17 +39,45 @@ public record LocalCertificateAuthority(Path directory) {
     return directory.resolve("server.key");
   }
 
+  /** The Ed25519 private key the control plane signs console grants with. */
+  public Path consoleGrantKey() {
+    return directory.resolve("console-grant.key");
+  }
+
+  /** The public half of {@link #consoleGrantKey()}: what agents verify console grants with. */
+  public Path consoleGrantPublicKey() {
+    return directory.resolve("console-grant.pub");
+  }
+
   private Path caKey() {
     return directory.resolve("ca.key");
   }
 
-  /** Makes the CA and the server certificate unless both are there already. */
+  /**
+   * Makes the CA and the server certificate unless both are there already, and the console grant
+   * key pair unless it is.
+   */
   public LocalCertificateAuthority create() throws IOException {
-    if (Files.isRegularFile(caCertificate())
-        && Files.isRegularFile(serverCertificate())
-        && Files.isRegularFile(serverKey())) {
-      return this;
+    if (!Files.isRegularFile(caCertificate())
+        || !Files.isRegularFile(serverCertificate())
+        || !Files.isRegularFile(serverKey())) {
+      createCertificates();
     }
+    if (!Files.isRegularFile(consoleGrantKey()) || !Files.isRegularFile(consoleGrantPublicKey())) {
+      ownerOnly(consoleGrantKey());
+      openssl("genpkey", "-algorithm", "ed25519", "-out", consoleGrantKey().toString());
+      openssl(
+          "pkey",
+          "-in",
+          consoleGrantKey().toString(),
+          "-pubout",
+          "-out",
+          consoleGrantPublicKey().toString());
+    }
+    return this;
+  }
+
+  private void createCertificates() throws IOException {
     Files.createDirectories(directory);
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(OWNER_ONLY_DIRECTORY));
     Path request = directory.resolve("server.csr");
@@ -108,7 +138,6 @@ public record LocalCertificateAuthority(Path directory) {
         serverCertificate().toString());
     Files.delete(request);
     Files.delete(extensions);
-    return this;
   }
 
   /** Creates {@code file} readable by its owner only, so the key is never written anywhere else. */

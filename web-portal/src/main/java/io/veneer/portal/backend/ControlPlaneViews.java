@@ -28,11 +28,12 @@ public final class ControlPlaneViews {
   public record ConsoleTicket(String ticket, UUID desktopId, Instant expiresAt) {}
 
   /**
-   * A redeemed ticket: the desktop's display at {@code host}:{@code port} ({@code host} is its
-   * host's own address, not one its agent named), with its VNC password. Never sent to the browser.
+   * A redeemed ticket: the console listener of the desktop's host agent at {@code host}:{@code
+   * port} ({@code host} is its host's own address, not one its agent named), and the grant it
+   * admits, good once, for seconds. Never sent to the browser.
    */
   public record ConsoleAccess(
-      UUID desktopId, String hostId, String host, Integer port, String password, String protocol) {
+      UUID desktopId, String hostId, String host, int port, String grant, String protocol) {
 
     @Override
     public String toString() {

@@ -1,8 +1,13 @@
 package io.veneer.portal.console;
 
+import io.veneer.api.tls.PemTls;
 import io.veneer.portal.PortalProperties;
 import io.veneer.portal.backend.ControlPlane;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -40,9 +45,19 @@ class ConsoleConfiguration implements WebSocketConfigurer {
     var originFirst = new OriginHandshakeInterceptor();
     originFirst.setAllowedOriginPatterns(List.of(origins));
     registry
-        .addHandler(new ConsoleProxy(sessions), "/console/ws")
+        .addHandler(new ConsoleProxy(sessions, agentsTls()), "/console/ws")
         .addInterceptors(originFirst, new ConsoleHandshake(controlPlane))
         .setAllowedOriginPatterns(origins);
+  }
+
+  /** How the proxy verifies agents' console listeners: the console CA, or the JVM's trust store. */
+  private SSLContext agentsTls() {
+    Path ca = properties.consoleCaFile();
+    try {
+      return ca == null ? SSLContext.getDefault() : PemTls.client(ca);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("veneer.portal.console-ca-file: " + e.getMessage(), e);
+    }
   }
 
   /** Room for a browser's clipboard or a burst of input in one message. */

@@ -7,11 +7,14 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.BinaryMessage;
@@ -21,11 +24,12 @@ import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
- * Connects an admitted browser socket (noVNC) to the desktop's display at the host:port the control
- * plane named (the host's own address, not one its agent reported), does the RFB security handshake
- * on both sides ({@link RfbSecurity}: the proxy answers the display's VNC password challenge, the
- * browser is offered security type None), then relays bytes both ways unchanged, for as long as the
- * portal session that opened it lasts ({@link ConsoleSessions}).
+ * Connects an admitted browser socket (noVNC) to the desktop's display: over TLS to the console
+ * listener of its host's agent at the host:port the control plane named (the host's own address,
+ * not one its agent reported), verifying the host's certificate against {@code
+ * veneer.portal.console-ca-file}; presents the grant the control plane signed at redemption; does
+ * the RFB security handshake on both sides ({@link RfbSecurity}, None), then relays bytes both ways
+ * unchanged, for as long as the portal session that opened it lasts ({@link ConsoleSessions}).
  */
 class ConsoleProxy extends BinaryWebSocketHandler {
 
@@ -36,9 +40,11 @@ class ConsoleProxy extends BinaryWebSocketHandler {
   private static final int SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
 
   private final ConsoleSessions sessions;
+  private final SSLContext agents;
 
-  ConsoleProxy(ConsoleSessions sessions) {
+  ConsoleProxy(ConsoleSessions sessions, SSLContext agents) {
     this.sessions = sessions;
+    this.agents = agents;
   }
 
   @Override
@@ -54,7 +60,7 @@ class ConsoleProxy extends BinaryWebSocketHandler {
     sessions.watch(session);
   }
 
-  private static void relay(ConsoleAccess access, BrowserInput fromBrowser, WebSocketSession ws) {
+  private void relay(ConsoleAccess access, BrowserInput fromBrowser, WebSocketSession ws) {
     var toBrowser = new BrowserOutput(ws);
     try {
       int minor = RfbSecurity.greetBrowser(fromBrowser, toBrowser);
@@ -73,7 +79,7 @@ class ConsoleProxy extends BinaryWebSocketHandler {
       }
       try (display) {
         try {
-          RfbSecurity.authenticate(display.in(), display.out(), access.password());
+          RfbSecurity.authenticate(display.in(), display.out());
         } catch (IOException e) {
           log.warn(
               "event=console.display-refused desktop={} error=\"{}\"",
@@ -137,20 +143,45 @@ class ConsoleProxy extends BinaryWebSocketHandler {
     }
   }
 
-  private static Display connect(ConsoleAccess access) throws IOException {
-    if (access.host() == null || access.port() == null) {
-      throw new IOException("the control plane named no display endpoint");
+  /** The display, through its agent's console listener, which admitted the grant. */
+  private Display connect(ConsoleAccess access) throws IOException {
+    if (access.host() == null || access.port() <= 0 || access.grant() == null) {
+      throw new IOException("the control plane named no console listener");
     }
-    var socket = new Socket();
+    var socket = (SSLSocket) agents.getSocketFactory().createSocket();
     try {
+      SSLParameters tls = socket.getSSLParameters();
+      tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name that host
+      socket.setSSLParameters(tls);
       socket.connect(
           new InetSocketAddress(access.host(), access.port()), (int) CONNECT_TIMEOUT.toMillis());
       socket.setTcpNoDelay(true);
-      return new Display(socket.getInputStream(), socket.getOutputStream(), socket);
+      socket.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write((access.grant() + "\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = line(in);
+      if (!answer.equals("OK")) {
+        throw new IOException("the host's console listener answered: " + answer);
+      }
+      socket.setSoTimeout(0);
+      return new Display(in, out, socket);
     } catch (IOException e) {
       socket.close();
       throw e;
     }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    var line = new StringBuilder();
+    for (int b; (b = in.read()) != '\n'; ) {
+      if (b < 0 || line.length() > 1024) {
+        throw new IOException("the host's console listener closed without an answer");
+      }
+      line.append((char) b);
+    }
+    return line.toString();
   }
 
   private static void closeQuietly(Closeable closeable) {

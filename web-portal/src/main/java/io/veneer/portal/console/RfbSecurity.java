@@ -7,21 +7,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The RFB (VNC) security handshake on both sides of the console proxy, so the display's password
- * never reaches the browser: the proxy authenticates to the display itself (security type None or
- * VNC Authentication, RFC 6143 §7.1-7.2) and offers the browser only None. After it both sides
- * stand at ClientInit and the proxy relays bytes unchanged.
+ * The RFB (VNC) security handshake on both sides of the console proxy (RFC 6143 §7.1-7.2): the
+ * display is behind its agent's console listener, which the proxy passed with a grant, so both
+ * sides use security type None. After it both sides stand at ClientInit and the proxy relays bytes
+ * unchanged.
  */
 final class RfbSecurity {
 
   private static final int NONE = 1;
-  private static final int VNC_AUTHENTICATION = 2;
 
   private RfbSecurity() {}
 
@@ -71,76 +67,41 @@ final class RfbSecurity {
     }
   }
 
-  /** Authenticates to the display (None, or VNC Authentication with {@code password}). */
-  static void authenticate(InputStream in, OutputStream out, String password) throws IOException {
+  /**
+   * Opens the display with security type None: it sits behind its agent's console listener, which
+   * admitted the proxy's grant; a display that wants a password is refused.
+   */
+  static void authenticate(InputStream in, OutputStream out) throws IOException {
     var data = new DataInputStream(in);
     int minor = minorOf(data, "the display");
     out.write(version(minor));
     out.flush();
-    int type;
     if (minor >= 7) {
       int count = data.readUnsignedByte();
       if (count == 0) {
         throw new Refused("the display refused the connection: " + reason(data));
       }
       byte[] offered = data.readNBytes(count);
-      type = choose(offered, password);
-      out.write(type);
-      out.flush();
-    } else {
-      type = data.readInt();
-      if (type == 0) {
-        throw new Refused("the display refused the connection: " + reason(data));
+      for (byte type : offered) {
+        if (type == NONE) {
+          out.write(NONE);
+          out.flush();
+          if (minor >= 8 && data.readInt() != 0) {
+            throw new Refused("the display refused the connection: " + reason(data));
+          }
+          return;
+        }
       }
-      if (type != NONE && !(type == VNC_AUTHENTICATION && password != null)) {
-        throw new Refused("the display wants security type " + type);
-      }
+      throw new Refused(
+          "the display offers no security type the console supports " + Arrays.toString(offered));
     }
-    if (type == VNC_AUTHENTICATION) {
-      byte[] challenge = new byte[16];
-      data.readFully(challenge);
-      out.write(response(challenge, password));
-      out.flush();
+    int type = data.readInt();
+    if (type == 0) {
+      throw new Refused("the display refused the connection: " + reason(data));
     }
-    if (type == VNC_AUTHENTICATION || minor >= 8) {
-      if (data.readInt() != 0) {
-        throw new Refused(
-            "the display refused the password: " + (minor >= 8 ? reason(data) : "no reason given"));
-      }
+    if (type != NONE) {
+      throw new Refused("the display wants security type " + type);
     }
-  }
-
-  /**
-   * VNC Authentication's answer: the challenge DES-encrypted with the password (RFC 6143 §7.2.2).
-   */
-  static byte[] response(byte[] challenge, String password) throws IOException {
-    byte[] key = Arrays.copyOf(password.getBytes(StandardCharsets.ISO_8859_1), 8);
-    for (int i = 0; i < key.length; i++) {
-      // The key's bits go in mirrored, as in the reference implementation.
-      key[i] = (byte) (Integer.reverse(key[i] & 0xff) >>> 24);
-    }
-    try {
-      Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
-      des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
-      return des.doFinal(challenge);
-    } catch (GeneralSecurityException e) {
-      throw new IOException("DES for VNC Authentication is not available", e);
-    }
-  }
-
-  private static int choose(byte[] offered, String password) throws Refused {
-    for (byte type : offered) {
-      if (type == NONE) {
-        return NONE;
-      }
-    }
-    for (byte type : offered) {
-      if (type == VNC_AUTHENTICATION && password != null) {
-        return VNC_AUTHENTICATION;
-      }
-    }
-    throw new Refused(
-        "the display offers no security type the console supports " + Arrays.toString(offered));
   }
 
   private static byte[] version(int minor) {

@@ -86,11 +86,8 @@ class BrowserTest {
     try (QemuDisplay guest = QemuDisplay.start()) {
       Map<String, Object> cpDesktop = portal.controlPlane().desktop(desktop);
       cpDesktop.put("state", "RUNNING");
-      portal
-          .controlPlane()
-          .showDisplay(
-              desktop,
-              Map.of("host", "127.0.0.1", "port", guest.port(), "password", QemuDisplay.PASSWORD));
+      portal.controlPlane().showDisplay(desktop, portal.consoles().endpoint());
+      portal.consoles().shows(desktop, guest.address());
       Instant t0 = Instant.now();
       portal.publish(transition(desktop, pool, bella, "REQUESTED", "SCHEDULED", t0));
       portal.publish(transition(desktop, pool, bella, "SCHEDULED", "STARTING", t0.plusMillis(300)));
@@ -136,8 +133,8 @@ class BrowserTest {
                     > 200);
     assertThat(browser.findElement(By.id("console-status")).getText()).startsWith("Connected");
     assertThat(browser.getPageSource())
-        .as("the proxy signs in to the display; its password never reaches the page")
-        .doesNotContain(QemuDisplay.PASSWORD);
+        .as("the grant the proxy presents to the host's console listener never reaches the page")
+        .doesNotContain("data-grant");
     Chromium.screenshot(browser, "03-console");
     browser.close();
     browser.switchTo().window(list);

@@ -2,35 +2,37 @@ package io.veneer.portal.browser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real guest display: QEMU with standard VGA and no disk, whose BIOS writes its banner and "No
- * bootable device" on the screen, served on VNC at 127.0.0.1 with a password (VNC Authentication),
- * as a node agent's guest would be.
+ * bootable device" on the screen, served on VNC at a unix socket in an owner-only directory, as a
+ * node agent's guest is (reached through the agent's console listener).
  */
 final class QemuDisplay implements AutoCloseable {
 
   static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
 
-  /** The display's VNC password, as a node agent would report it (VNC uses 8 characters). */
-  static final String PASSWORD = "qemu-vnc";
-
   private final Process process;
-  private final int port;
+  private final Path socket;
 
-  private QemuDisplay(Process process, int port) {
+  private QemuDisplay(Process process, Path socket) {
     this.process = process;
-    this.port = port;
+    this.socket = socket;
   }
 
   static QemuDisplay start() {
-    int display = freeDisplay();
     try {
+      Path directory =
+          Files.createTempDirectory(
+              "qemu-display",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path socket = directory.resolve("vnc.sock");
       Process process =
           new ProcessBuilder(
                   List.of(
@@ -44,35 +46,27 @@ final class QemuDisplay implements AutoCloseable {
                       "32",
                       "-display",
                       "none",
-                      "-object",
-                      "secret,id=vncpw,data=" + PASSWORD,
                       "-vnc",
-                      "127.0.0.1:" + display + ",password-secret=vncpw",
+                      "unix:" + socket,
                       "-no-reboot"))
               .redirectErrorStream(true)
               .redirectOutput(Path.of("target", "qemu-display.log").toFile())
               .start();
-      return new QemuDisplay(process, 5900 + display);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Files.exists(socket) && process.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      return new QemuDisplay(process, socket);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
-  int port() {
-    return port;
-  }
-
-  /** A display number whose VNC port (5900 + n) is free now. */
-  private static int freeDisplay() {
-    for (int display = 150; display < 400; display++) {
-      try (ServerSocket probe =
-          new ServerSocket(5900 + display, 1, InetAddress.getLoopbackAddress())) {
-        return display;
-      } catch (IOException e) {
-        // taken: try the next one
-      }
-    }
-    throw new IllegalStateException("No free VNC display between :150 and :399");
+  UnixDomainSocketAddress address() {
+    return UnixDomainSocketAddress.of(socket);
   }
 
   @Override

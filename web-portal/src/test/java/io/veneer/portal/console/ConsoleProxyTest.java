@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -28,14 +27,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The console proxy with a real WebSocket client (java.net.http) against the in-test control
- * plane's tickets (bound to one user and one desktop, used once) and an RFB display that wants its
- * password: the proxy signs in to it, the client is offered security type None, bytes flow both
- * ways; the Origin check against cross-site WebSocket hijacking comes before any ticket.
+ * plane's tickets (bound to one user and one desktop, used once) and a host agent's console
+ * listener (TLS, the test CA) that relays to an RFB display once it has admitted the grant the
+ * control plane signed: the client is offered security type None, bytes flow both ways; the Origin
+ * check against cross-site WebSocket hijacking comes before any ticket.
  */
 class ConsoleProxyTest {
 
   private static final TestPortal portal = TestPortal.get();
-  private static final FakeVncServer vnc = new FakeVncServer("vnc-secret");
+  private static final FakeVncServer vnc = new FakeVncServer();
   private static final Pattern TICKET = Pattern.compile("data-ticket=\"([^\"]+)\"");
 
   @AfterAll
@@ -44,7 +44,7 @@ class ConsoleProxyTest {
   }
 
   @Test
-  void ownerReachesTheDesktopsDisplayThroughTheProxySignedInByIt() throws Exception {
+  void ownerReachesTheDesktopsDisplayThroughTheProxyAndItsHostsConsoleListener() throws Exception {
     Fixture carol = fixture("carol");
     String ticket = ticket(carol.session().get("/desktops/" + carol.desktop() + "/console"));
 
@@ -78,13 +78,15 @@ class ConsoleProxyTest {
   }
 
   @Test
-  void theConsolePageHoldsTheControlPlanesTicketAndNeitherPasswordNorEndpoint() {
+  void theConsolePageHoldsTheControlPlanesTicketAndNeitherGrantNorEndpoint() {
     Fixture dora = fixture("dora");
 
     String page = dora.session().get("/desktops/" + dora.desktop() + "/console").body();
 
     assertThat(page).contains("/js/console.js", "data-ticket=");
-    assertThat(page).doesNotContain("vnc-secret", "data-password", ":" + vnc.port());
+    assertThat(page)
+        .doesNotContain(
+            "data-grant", "data-password", ":" + portal.consoles().endpoint().get("port"));
     assertThat(portal.controlPlane().calls())
         .anyMatch(
             c ->
@@ -142,7 +144,8 @@ class ConsoleProxyTest {
                 "omar",
                 portal.controlPlane().addPool("console-omar-2", Set.of("omar")),
                 "RUNNING",
-                display("vnc-secret"));
+                portal.consoles().endpoint());
+    portal.consoles().shows(other, vnc.address());
     String ticket = ticket(omar.session().get("/desktops/" + omar.desktop() + "/console"));
 
     assertRefused(() -> open(omar.session(), other, ticket, portalOrigin(), new Received()), 403);
@@ -194,7 +197,8 @@ class ConsoleProxyTest {
   void aDesktopWithoutADisplayOrNotRunningIsExplainedInWords() {
     UUID pool = portal.controlPlane().addPool("console-leo", Set.of("leo"));
     UUID blind = portal.controlPlane().addDesktop("leo", pool, "RUNNING", null);
-    UUID stopped = portal.controlPlane().addDesktop("leo", pool, "STOPPED", display("x"));
+    UUID stopped =
+        portal.controlPlane().addDesktop("leo", pool, "STOPPED", portal.consoles().endpoint());
     PortalSession leo = PortalSession.login(portal, "leo", Set.of("user"));
 
     HttpResponse<String> noDisplay = leo.get("/desktops/" + blind + "/console");
@@ -207,9 +211,10 @@ class ConsoleProxyTest {
   }
 
   @Test
-  void aDisplayThatRefusesTheProxysPasswordIsExplainedToTheBrowser() throws Exception {
+  void aGrantTheHostsConsoleListenerRefusesIsExplainedToTheBrowser() throws Exception {
     UUID pool = portal.controlPlane().addPool("console-quinn", Set.of("quinn"));
-    UUID desktop = portal.controlPlane().addDesktop("quinn", pool, "RUNNING", display("wrong"));
+    UUID desktop =
+        portal.controlPlane().addDesktop("quinn", pool, "RUNNING", portal.consoles().endpoint());
     PortalSession quinn = PortalSession.login(portal, "quinn", Set.of("user"));
     String ticket = ticket(quinn.get("/desktops/" + desktop + "/console"));
 
@@ -217,7 +222,7 @@ class ConsoleProxyTest {
     byte[] result = handshake(open(quinn, desktop, ticket, portalOrigin(), received), received);
 
     assertThat(result).as("SecurityResult failed").containsExactly(0, 0, 0, 1);
-    String reason = "The console could not open the desktop's display";
+    String reason = "The desktop's display cannot be reached";
     assertThat(received.await(HANDSHAKE + 4 + reason.length())).contains(reason);
   }
 
@@ -225,12 +230,10 @@ class ConsoleProxyTest {
 
   private static Fixture fixture(String user) {
     UUID pool = portal.controlPlane().addPool("console-" + user, Set.of(user));
-    UUID desktop = portal.controlPlane().addDesktop(user, pool, "RUNNING", display("vnc-secret"));
+    UUID desktop =
+        portal.controlPlane().addDesktop(user, pool, "RUNNING", portal.consoles().endpoint());
+    portal.consoles().shows(desktop, vnc.address());
     return new Fixture(PortalSession.login(portal, user, Set.of("user")), desktop);
-  }
-
-  private static Map<String, Object> display(String password) {
-    return Map.of("host", "127.0.0.1", "port", vnc.port(), "password", password);
   }
 
   private static int redemptions() {

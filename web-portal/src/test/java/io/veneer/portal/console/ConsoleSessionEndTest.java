@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ConsoleSessionEndTest {
 
   private static final TestPortal portal = TestPortal.get();
-  private static final FakeVncServer vnc = new FakeVncServer("vnc-secret");
+  private static final FakeVncServer vnc = new FakeVncServer();
   private static final Pattern TICKET = Pattern.compile("data-ticket=\"([^\"]+)\"");
   private static final Duration SHORT = Duration.ofSeconds(4);
 
@@ -90,13 +90,8 @@ class ConsoleSessionEndTest {
   private static Console open(String user) throws Exception {
     UUID pool = portal.controlPlane().addPool("session-end-" + user, Set.of(user));
     UUID desktop =
-        portal
-            .controlPlane()
-            .addDesktop(
-                user,
-                pool,
-                "RUNNING",
-                Map.of("host", "127.0.0.1", "port", vnc.port(), "password", "vnc-secret"));
+        portal.controlPlane().addDesktop(user, pool, "RUNNING", portal.consoles().endpoint());
+    portal.consoles().shows(desktop, vnc.address());
     PortalSession session = PortalSession.login(portal, user, Set.of("user"));
     Matcher ticket = TICKET.matcher(session.get("/desktops/" + desktop + "/console").body());
     assertThat(ticket.find()).isTrue();

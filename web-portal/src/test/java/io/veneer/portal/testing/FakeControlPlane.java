@@ -1,5 +1,7 @@
 package io.veneer.portal.testing;
 
+import io.veneer.api.console.ConsoleGrant;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +38,7 @@ public final class FakeControlPlane extends FakeHttpServer {
   private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private volatile Duration ticketTtl = Duration.ofSeconds(60);
+  private volatile PrivateKey grantKey;
   private final List<Map<String, Object>> directoryUsers = new CopyOnWriteArrayList<>();
   private final List<String> directoryGroups = new CopyOnWriteArrayList<>();
   private volatile boolean directoryDown;
@@ -192,6 +195,14 @@ public final class FakeControlPlane extends FakeHttpServer {
           access.put("desktopId", ticket.desktopId());
           access.put("hostId", desktop.get("hostId"));
           access.putAll(displays.get(ticket.desktopId()));
+          access.put(
+              "grant",
+              ConsoleGrant.of(
+                      ticket.desktopId(),
+                      desktop.get("hostId").toString(),
+                      ticket.user(),
+                      Instant.now().plusSeconds(30))
+                  .signedWith(grantKey));
           access.put("protocol", "vnc");
           return access;
         });
@@ -301,9 +312,14 @@ public final class FakeControlPlane extends FakeHttpServer {
     return pools.get(id);
   }
 
+  /** The key console grants are signed with: the one the console listener checks them with. */
+  public void signGrantsWith(PrivateKey key) {
+    grantKey = key;
+  }
+
   /**
-   * A desktop of the pool owned by {@code owner}; {@code display} (host, port or unixSocket,
-   * password) as its node agent reported it, or null; only a redeemed console ticket shows it.
+   * A desktop of the pool owned by {@code owner}; {@code display} (host and port of its host
+   * agent's console listener) or null; only a redeemed console ticket shows it.
    */
   public UUID addDesktop(String owner, UUID poolId, String state, Map<String, Object> display) {
     UUID id = UUID.randomUUID();
@@ -322,7 +338,7 @@ public final class FakeControlPlane extends FakeHttpServer {
     return id;
   }
 
-  /** The desktop's agent reports its display: host, port (or unixSocket) and password. */
+  /** The desktop's agent reports its display: its console listener's host and port. */
   public void showDisplay(UUID desktopId, Map<String, Object> display) {
     displays.put(desktopId, Map.copyOf(display));
   }

@@ -5,30 +5,24 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A TCP endpoint in the place of a desktop's display: an RFB 3.8 server that only offers VNC
- * Authentication with its password (RFC 6143 §7.2.2), then echoes whatever it gets, so a test sees
- * that the console proxy signed in and that bytes cross it both ways.
+ * A desktop's display as it is behind its agent's console listener: an RFB 3.8 server that offers
+ * security type None, then echoes whatever it gets, so a test sees that bytes cross the console
+ * proxy and the listener both ways.
  */
 public final class FakeVncServer implements AutoCloseable {
 
   public static final byte[] GREETING = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
 
   private final ServerSocket server;
-  private final String password;
-  private final SecureRandom random = new SecureRandom();
 
-  public FakeVncServer(String password) {
-    this.password = password;
+  public FakeVncServer() {
     try {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
@@ -37,8 +31,8 @@ public final class FakeVncServer implements AutoCloseable {
     Thread.ofVirtual().start(this::accept);
   }
 
-  public int port() {
-    return server.getLocalPort();
+  public SocketAddress address() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
   }
 
   private void accept() {
@@ -52,26 +46,14 @@ public final class FakeVncServer implements AutoCloseable {
     }
   }
 
-  private void serve(Socket client) {
+  private static void serve(Socket client) {
     try (client;
         var in = new DataInputStream(client.getInputStream());
         var out = new DataOutputStream(client.getOutputStream())) {
       out.write(GREETING);
       in.readFully(new byte[12]);
-      out.write(new byte[] {1, 2}); // one security type: VNC Authentication
-      if (in.readUnsignedByte() != 2) {
-        return;
-      }
-      byte[] challenge = new byte[16];
-      random.nextBytes(challenge);
-      out.write(challenge);
-      byte[] response = new byte[16];
-      in.readFully(response);
-      if (!Arrays.equals(response, expected(challenge))) {
-        byte[] reason = "Authentication failed".getBytes(StandardCharsets.US_ASCII);
-        out.writeInt(1);
-        out.writeInt(reason.length);
-        out.write(reason);
+      out.write(new byte[] {1, 1}); // one security type: None
+      if (in.readUnsignedByte() != 1) {
         return;
       }
       out.writeInt(0);
@@ -79,25 +61,6 @@ public final class FakeVncServer implements AutoCloseable {
       in.transferTo(out);
     } catch (IOException e) {
       // the proxy closed the connection
-    }
-  }
-
-  private byte[] expected(byte[] challenge) {
-    byte[] key = Arrays.copyOf(password.getBytes(StandardCharsets.ISO_8859_1), 8);
-    for (int i = 0; i < 8; i++) {
-      int b = key[i] & 0xff;
-      int mirrored = 0;
-      for (int bit = 0; bit < 8; bit++) {
-        mirrored |= ((b >> bit) & 1) << (7 - bit);
-      }
-      key[i] = (byte) mirrored;
-    }
-    try {
-      Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
-      des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
-      return des.doFinal(challenge);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
     }
   }
 

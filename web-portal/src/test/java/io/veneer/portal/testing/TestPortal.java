@@ -29,6 +29,7 @@ public final class TestPortal {
   private final FakeOidcProvider oidc = new FakeOidcProvider();
   private final FakeControlPlane controlPlane = new FakeControlPlane();
   private final FakeImageService images = new FakeImageService();
+  private final FakeConsoleListener consoles = new FakeConsoleListener();
   private final KafkaTopics topics = TestKafka.freshTopics(TestPortal.class);
   private volatile boolean stopped;
   private final ConfigurableApplicationContext context;
@@ -47,6 +48,7 @@ public final class TestPortal {
         realLogin != null
             ? realLogin
             : new Login(oidc.issuer(), FakeOidcProvider.CLIENT_ID, FakeOidcProvider.CLIENT_SECRET);
+    controlPlane.signGrantsWith(consoles.signingKey());
     topics.create(
         1, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1", "veneer.images.v1");
     context =
@@ -62,6 +64,7 @@ public final class TestPortal {
                     + login.clientSecret(),
                 "--veneer.portal.control-plane-url=" + controlPlane.baseUri(),
                 "--veneer.portal.image-service-url=" + images.baseUri(),
+                "--veneer.portal.console-ca-file=" + consoles.caCertificate(),
                 "--veneer.kafka.bootstrap-servers=" + topics.bootstrapServers(),
                 "--veneer.kafka.topic-prefix=" + topics.prefix());
     baseUri =
@@ -112,6 +115,11 @@ public final class TestPortal {
     return controlPlane;
   }
 
+  /** The console listener of the agent of every desktop's host. */
+  public FakeConsoleListener consoles() {
+    return consoles;
+  }
+
   public FakeImageService images() {
     return images;
   }
@@ -150,6 +158,7 @@ public final class TestPortal {
     context.close();
     oidc.close();
     controlPlane.close();
+    consoles.close();
     images.close();
   }
 }

@@ -13,15 +13,19 @@ import io.veneer.api.v1.GetDesktopRequest;
 import io.veneer.api.v1.ListDesktopsRequest;
 import io.veneer.api.v1.ListDesktopsResponse;
 import io.veneer.api.v1.WatchDesktopsRequest;
+import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.pools.PoolService;
 import io.veneer.controlplane.security.Caller;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,11 +35,15 @@ import org.springframework.stereotype.Component;
 @Component
 class DesktopApi extends DesktopServiceGrpc.DesktopServiceImplBase {
 
+  private static final Logger log = LoggerFactory.getLogger(DesktopApi.class);
+
   private final DesktopService desktops;
+  private final PoolService pools;
   private final DesktopChangeFeed feed;
 
-  DesktopApi(DesktopService desktops, DesktopChangeFeed feed) {
+  DesktopApi(DesktopService desktops, PoolService pools, DesktopChangeFeed feed) {
     this.desktops = desktops;
+    this.pools = pools;
     this.feed = feed;
   }
 
@@ -113,13 +121,34 @@ class DesktopApi extends DesktopServiceGrpc.DesktopServiceImplBase {
   public void watchDesktops(WatchDesktopsRequest request, StreamObserver<DesktopChange> out) {
     Caller caller = caller();
     UUID pool = RequestFields.optionalUuid("pool_id", request.getPoolId());
+    if (pool != null) {
+      pools.get(caller, pool); // NOT_FOUND unless the caller is entitled to it
+    }
     DesktopWatcher watcher =
         feed.watch(
             caller,
             CallContext.TOKEN_EXPIRES_AT.get(),
             pool,
+            pool == null ? null : () -> entitled(caller, pool),
             (ServerCallStreamObserver<DesktopChange>) out);
     watcher.start(() -> new VisibleDesktops(caller));
+  }
+
+  /** Whether the caller may still see {@code pool}; an unreachable directory does not say no. */
+  private boolean entitled(Caller caller, UUID pool) {
+    try {
+      pools.get(caller, pool);
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    } catch (RuntimeException e) {
+      log.warn(
+          "event=watch.access-unknown subject={} pool={} error=\"{}\"",
+          caller.subject(),
+          pool,
+          e.getMessage());
+      return true;
+    }
   }
 
   private static UUID id(String value) {

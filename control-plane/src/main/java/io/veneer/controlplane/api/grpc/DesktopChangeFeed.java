@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,6 +53,7 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
   private final ApiGrpcProperties properties;
   private final Set<DesktopWatcher> watchers = ConcurrentHashMap.newKeySet();
   private final Map<DesktopWatcher, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+  private final Map<DesktopWatcher, ScheduledFuture<?>> accessChecks = new ConcurrentHashMap<>();
   private final ScheduledExecutorService expiryTimer =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("desktop-watch-expiry").daemon().factory());
@@ -69,7 +71,9 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
 
   /**
    * Registers a watcher of the caller's desktops (of {@code pool}, when not null), ended with
-   * UNAUTHENTICATED when the caller's token expires at {@code tokenExpiresAt} (unless null).
+   * UNAUTHENTICATED when the caller's token expires at {@code tokenExpiresAt} (unless null), and
+   * with PERMISSION_DENIED once {@code access} (unless null), asked every {@code
+   * veneer.api.watch-access-check-interval}, says the caller may no longer watch it.
    *
    * @throws StatusRuntimeException UNIMPLEMENTED without Kafka, UNAVAILABLE while the feed cannot
    *     follow the topic
@@ -78,6 +82,7 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
       Caller caller,
       Instant tokenExpiresAt,
       UUID pool,
+      BooleanSupplier access,
       ServerCallStreamObserver<DesktopChange> out) {
     if (!enabled()) {
       throw Status.UNIMPLEMENTED
@@ -93,6 +98,9 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
       watchers.add(watcher);
       if (tokenExpiresAt != null) {
         expiries.put(watcher, endAtExpiry(watcher, tokenExpiresAt));
+      }
+      if (access != null) {
+        accessChecks.put(watcher, endWithoutAccess(watcher, access));
       }
       return watcher;
     }
@@ -111,11 +119,30 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
         TimeUnit.MILLISECONDS);
   }
 
+  private ScheduledFuture<?> endWithoutAccess(DesktopWatcher watcher, BooleanSupplier access) {
+    long interval = properties.watchAccessCheckInterval().toMillis();
+    return expiryTimer.scheduleWithFixedDelay(
+        () -> {
+          if (!access.getAsBoolean()) {
+            watcher.end(
+                Status.PERMISSION_DENIED
+                    .withDescription(
+                        "The caller is no longer entitled to the pool this watch follows")
+                    .asRuntimeException());
+          }
+        },
+        interval,
+        interval,
+        TimeUnit.MILLISECONDS);
+  }
+
   private void ended(DesktopWatcher watcher) {
     watchers.remove(watcher);
-    ScheduledFuture<?> expiry = expiries.remove(watcher);
-    if (expiry != null) {
-      expiry.cancel(false);
+    for (var timers : List.of(expiries, accessChecks)) {
+      ScheduledFuture<?> timer = timers.remove(watcher);
+      if (timer != null) {
+        timer.cancel(false);
+      }
     }
   }
 

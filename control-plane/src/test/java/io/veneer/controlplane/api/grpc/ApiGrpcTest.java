@@ -574,6 +574,39 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> feed.watchers() == 0);
   }
 
+  @Test
+  void aPoolWatchEndsWhenItsCallerLosesTheEntitlementBeforeTheTokenExpires() {
+    List<Throwable> failures = watch(TestTokens.user(alice)).failures();
+    await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
+    PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
+    Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
+
+    admin.updatePool(
+        UpdatePoolRequest.newBuilder()
+            .setPool(current.toBuilder().clearEntitledUsers().addEntitledUsers(bob))
+            .build());
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> !failures.isEmpty());
+    assertThat(code(failures.getFirst())).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(Status.fromThrowable(failures.getFirst()).getDescription())
+        .contains("no longer entitled");
+    await().atMost(Duration.ofSeconds(5)).until(() -> feed.watchers() == 0);
+    List<Throwable> again = watch(TestTokens.user(alice)).failures();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !again.isEmpty());
+    assertThat(code(again.getFirst()))
+        .as("nor can a new watch of it start")
+        .isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void aWatchOfAPoolTheCallerIsNotEntitledToIsRefused() {
+    List<Throwable> failures = watch(TestTokens.user("stranger-" + run)).failures();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !failures.isEmpty());
+    assertThat(code(failures.getFirst())).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(feed.watchers()).isZero();
+  }
+
   /** What one WatchDesktops call of this test's pool received. */
   private record Watch(List<DesktopChange> seen, List<Throwable> failures) {}
 

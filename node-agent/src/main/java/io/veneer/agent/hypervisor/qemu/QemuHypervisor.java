@@ -12,11 +12,9 @@ import io.veneer.agent.v1.ConsoleEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +27,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Real thin guests under QEMU: a qcow2 overlay on the cached golden image, virtio block, net and
- * balloon, a serial console to a log file, a QMP socket, and VNC on 127.0.0.1 with a per-desktop
- * password when the profile asks for a display. KVM when /dev/kvm is usable, TCG otherwise.
+ * balloon, a serial console to a log file, a QMP socket, and VNC on a unix socket in an owner-only
+ * directory when the profile asks for a display (reached only through the agent's console
+ * listener). KVM when /dev/kvm is usable, TCG otherwise.
  *
  * <p>No guest reaches its host's services or another desktop. A guest whose network is off gets
  * QEMU's user network restricted ({@code restrict=on}: its gateway, 10.0.2.2, would otherwise be
@@ -43,7 +42,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <pre>
  * &lt;data&gt;/desktops/&lt;id&gt;/ os.qcow2  userdata.qcow2  qmp.sock  console.log  qemu.log
- *                         qemu.pid  vnc.port  vnc.password
+ *                         qemu.pid  vnc/vnc.sock (vnc/ is rwx------)
  *                         started / stopped (markers: a guest gone without "stopped" crashed)
  * </pre>
  */
@@ -327,18 +326,20 @@ public final class QemuHypervisor implements Hypervisor {
       args.addAll(List.of("-append", "console=ttyS0 panic=1 " + direct.cmdline()));
     }
     if (spec.display()) {
-      String password = HexFormat.of().formatHex(randomBytes(4));
-      Path secret = dir.resolve("vnc.password");
-      Files.writeString(secret, password);
+      // VNC on a unix socket in a directory only the agent's user can enter, made so before QEMU
+      // binds it: no TCP port, no password; the agent's console listener is the only way in.
+      Path vnc = dir.resolve("vnc");
+      if (!Files.isDirectory(vnc, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(
+            vnc,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      }
       Files.setPosixFilePermissions(
-          secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      // QEMU takes the first free display itself (to=): a port probed here could be taken by
-      // another guest, or another agent on this machine, before QEMU binds it. observe() asks
-      // QEMU which one it got.
-      Files.deleteIfExists(dir.resolve("vnc.port"));
-      args.addAll(List.of("-object", "secret,id=vncpass,file=" + secret));
+          vnc, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.deleteIfExists(socket(dir, "vnc/vnc.sock"));
       args.addAll(List.of("-device", "VGA"));
-      args.addAll(List.of("-vnc", "127.0.0.1:0,to=999,password-secret=vncpass"));
+      args.addAll(List.of("-vnc", "unix:" + socket(dir, "vnc/vnc.sock")));
     } else {
       args.addAll(List.of("-display", "none"));
     }
@@ -414,9 +415,6 @@ public final class QemuHypervisor implements Hypervisor {
       try (QmpClient qmp = QmpClient.connect(socket(dir, "qmp.sock"))) {
         JsonNode reply = qmp.execute("query-status", Map.of());
         status = reply.path("status").asString("");
-        if (Files.exists(dir.resolve("vnc.password")) && !Files.exists(dir.resolve("vnc.port"))) {
-          recordVncPort(qmp, dir);
-        }
       } catch (IOException e) {
         return Observation.of(GuestState.STARTING);
       }
@@ -539,18 +537,13 @@ public final class QemuHypervisor implements Hypervisor {
     return guestProcess(desktopId).isPresent();
   }
 
-  private static ConsoleEndpoint console(Path dir) {
+  private ConsoleEndpoint console(Path dir) {
     try {
-      if (!Files.exists(dir.resolve("vnc.port"))) {
-        return null;
-      }
-      return ConsoleEndpoint.newBuilder()
-          .setHost("127.0.0.1")
-          .setPort(Integer.parseInt(Files.readString(dir.resolve("vnc.port")).strip()))
-          .setPassword(Files.readString(dir.resolve("vnc.password")).strip())
-          .setProtocol("vnc")
-          .build();
-    } catch (IOException | NumberFormatException e) {
+      Path socket = socket(dir, "vnc/vnc.sock");
+      return Files.exists(socket)
+          ? ConsoleEndpoint.newBuilder().setProtocol("vnc").setUnixSocket(socket.toString()).build()
+          : null;
+    } catch (IOException e) {
       return null;
     }
   }
@@ -561,21 +554,5 @@ public final class QemuHypervisor implements Hypervisor {
 
   private Path dir(String desktopId) {
     return disks.dir(desktopId);
-  }
-
-  /** The port QEMU's VNC server took, into vnc.port, where console endpoints are read from. */
-  private static void recordVncPort(QmpClient qmp, Path dir) throws IOException {
-    String service = qmp.execute("query-vnc", Map.of()).path("service").asString("");
-    if (service.matches("\\d+")) {
-      Path temp = dir.resolve("vnc.port.tmp");
-      Files.writeString(temp, service);
-      Files.move(temp, dir.resolve("vnc.port"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-  }
-
-  private static byte[] randomBytes(int count) {
-    byte[] bytes = new byte[count];
-    new SecureRandom().nextBytes(bytes);
-    return bytes;
   }
 }

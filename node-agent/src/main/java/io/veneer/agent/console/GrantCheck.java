@@ -1,0 +1,53 @@
+package io.veneer.agent.console;
+
+import io.veneer.api.console.ConsoleGrant;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether a console grant opens a display of this host: signed with the control plane's key, for
+ * this host, unexpired, not valid for longer than {@link #LONGEST} (a grant is for one connection,
+ * made seconds before it), and not seen before. Used nonces are kept until their grant expires, so
+ * a grant stolen on its way opens nothing once its proxy has used it.
+ */
+final class GrantCheck {
+
+  /** The longest a grant may still be valid when it arrives. */
+  static final Duration LONGEST = Duration.ofSeconds(60);
+
+  private final PublicKey controlPlane;
+  private final String hostId;
+  private final Clock clock;
+  private final Map<String, Instant> usedNonces = new ConcurrentHashMap<>();
+
+  GrantCheck(PublicKey controlPlane, String hostId, Clock clock) {
+    this.controlPlane = controlPlane;
+    this.hostId = hostId;
+    this.clock = clock;
+  }
+
+  /** The grant {@code text} carries, used up by this call. */
+  ConsoleGrant admit(String text) throws ConsoleGrant.Refused {
+    ConsoleGrant grant = ConsoleGrant.verified(text, controlPlane);
+    Instant now = clock.instant();
+    if (!grant.hostId().equals(hostId)) {
+      throw new ConsoleGrant.Refused("the grant is for host " + grant.hostId() + ", not this one");
+    }
+    if (!grant.expiresAt().isAfter(now)) {
+      throw new ConsoleGrant.Refused("the grant has expired");
+    }
+    if (grant.expiresAt().isAfter(now.plus(LONGEST))) {
+      throw new ConsoleGrant.Refused(
+          "the grant is valid for longer than " + LONGEST.toSeconds() + " s");
+    }
+    usedNonces.values().removeIf(expiry -> !expiry.isAfter(now));
+    if (usedNonces.putIfAbsent(grant.nonce(), grant.expiresAt()) != null) {
+      throw new ConsoleGrant.Refused("the grant was used already");
+    }
+    return grant;
+  }
+}
