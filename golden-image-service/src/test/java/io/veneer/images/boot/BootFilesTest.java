@@ -4,17 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.images.ServiceUnderTest;
 import io.veneer.images.TestImages;
+import io.veneer.images.blobs.BlobStore;
+import io.veneer.images.blobs.Digest;
+import io.veneer.images.upload.Housekeeping;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,6 +44,8 @@ class BootFilesTest {
   }
 
   @LocalServerPort int port;
+  @Autowired BlobStore blobs;
+  @Autowired Housekeeping housekeeping;
   @TempDir Path dir;
   private ServiceUnderTest service;
 
@@ -71,6 +82,27 @@ class BootFilesTest {
         ServiceUnderTest.json(service.send(service.request(version).GET().build(), 200));
     assertThat(read.path("initrd").path("digest").asString())
         .isEqualTo(view.path("initrd").path("digest").asString());
+  }
+
+  @Test
+  void aVersionsKernelAndInitrdAreNotCollectedAsGarbage() throws IOException {
+    String version = availableVersion("kept");
+    put(version + "/kernel", elfKernel(true), 200);
+    JsonNode view = ServiceUnderTest.json(put(version + "/initrd", "070701".getBytes(), 200));
+    List<Digest> bootFiles =
+        List.of(
+            Digest.parse(view.path("kernel").path("digest").asString()),
+            Digest.parse(view.path("initrd").path("digest").asString()));
+    for (Digest digest : bootFiles) {
+      // Older than the collector's grace for blobs a version does not name yet.
+      Files.setLastModifiedTime(
+          blobs.find(digest).orElseThrow(),
+          FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
+    }
+
+    housekeeping.collectGarbage();
+
+    assertThat(bootFiles).allSatisfy(digest -> assertThat(blobs.find(digest)).isPresent());
   }
 
   @Test
