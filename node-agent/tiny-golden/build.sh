@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the tiny bootable golden image used by tests and demos, from Debian packages only:
 #   vmlinuz      Debian's kernel
+#   vmlinux      the same kernel uncompressed: an ELF with a PVH entry note that QEMU boots directly
+#                (-kernel), skipping the decompression that dominates a boot under TCG
 #   initrd.img   busybox-static + the virtio/ext4 modules + an init that mounts /dev/vda2, reports
 #                whether its marker file already exists, appends to it, prints VENEER GUEST READY
 #                on the serial console and waits for power-off; with veneer.probe=ADDR:PORT,...
@@ -16,19 +18,19 @@
 set -euo pipefail
 
 out="${1:-${VENEER_TINY_GOLDEN_DIR:-$HOME/.cache/veneer/tiny-golden}}"
-recipe_version=6
+recipe_version=7
 kernel_pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')"
 [ -n "$kernel_pkg" ] || { echo "tiny-golden: cannot find Debian's kernel package (run apt-get update)" >&2; exit 1; }
 stamp="recipe=$recipe_version kernel=$kernel_pkg busybox=$(apt-cache policy busybox-static | awk '/Candidate/ {print $2}')"
 
 if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] \
-   && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.img" ] && [ -f "$out/golden.qcow2" ]; then
+   && [ -f "$out/vmlinuz" ] && [ -f "$out/vmlinux" ] && [ -f "$out/initrd.img" ] && [ -f "$out/golden.qcow2" ]; then
   echo "tiny-golden: up to date in $out"
   exit 0
 fi
 
 packages="qemu-utils e2fsprogs cpio fdisk dosfstools mtools syslinux syslinux-common"
-for tool in qemu-img mke2fs cpio dpkg apt-get gzip sfdisk mkfs.vfat mcopy syslinux; do
+for tool in qemu-img mke2fs cpio dpkg apt-get gzip xz grep sfdisk mkfs.vfat mcopy syslinux; do
   command -v "$tool" >/dev/null || { echo "tiny-golden: $tool is missing (apt-get install $packages)" >&2; exit 1; }
 done
 mbr=/usr/lib/syslinux/mbr/mbr.bin
@@ -149,9 +151,18 @@ dd if=boot.fat of=disk.raw bs=512 seek="$boot_start" conv=notrunc,sparse status=
 dd if=root.ext4 of=disk.raw bs=512 seek="$root_start" conv=notrunc,sparse status=none
 qemu-img convert -f raw -O qcow2 -o compat=1.1 disk.raw golden.qcow2
 
-# Each file replaces the old one by rename, never in place: guests of the old image may still run.
+# vmlinuz is a bzImage whose payload is an xz stream holding vmlinux; --single-stream ignores what
+# follows the stream.
 cp kernel/boot/vmlinuz-"$kver" vmlinuz
-for file in vmlinuz initrd.img golden.qcow2; do
+xz_at="$(LC_ALL=C grep -obUaP '\xFD7zXZ\x00' vmlinuz | head -n 1 | cut -d: -f1)"
+[ -n "$xz_at" ] || { echo "tiny-golden: no xz payload in $kernel_pkg's vmlinuz" >&2; exit 1; }
+tail -c +$((xz_at + 1)) vmlinuz > payload.xz
+xz -dc --single-stream payload.xz > vmlinux
+[ "$(head -c 4 vmlinux | od -An -tx1 | tr -d ' ')" = 7f454c46 ] \
+  || { echo "tiny-golden: $kernel_pkg's vmlinuz does not hold an ELF vmlinux" >&2; exit 1; }
+
+# Each file replaces the old one by rename, never in place: guests of the old image may still run.
+for file in vmlinuz vmlinux initrd.img golden.qcow2; do
   cp "$file" "$out/.$file.$$.new"
   chmod 0444 "$out/.$file.$$.new"
   mv -f "$out/.$file.$$.new" "$out/$file"

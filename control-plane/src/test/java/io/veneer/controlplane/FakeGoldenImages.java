@@ -66,6 +66,20 @@ public final class FakeGoldenImages {
    */
   public String version(
       String name, String digest, ImageVersionState state, HardwareDefaults hardware) {
+    return version(name, digest, state, hardware, "", "");
+  }
+
+  /**
+   * A new version as {@link #version(String, String, ImageVersionState, HardwareDefaults)},
+   * carrying a kernel and an initrd (empty digests: none); returns its id.
+   */
+  public String version(
+      String name,
+      String digest,
+      ImageVersionState state,
+      HardwareDefaults hardware,
+      String kernelDigest,
+      String initrdDigest) {
     String imageId = UUID.randomUUID().toString();
     images.put(
         imageId, Image.newBuilder().setId(imageId).setName(name).setHardware(hardware).build());
@@ -78,6 +92,8 @@ public final class FakeGoldenImages {
             .setNumber(1)
             .setState(state)
             .setDigest(digest)
+            .setKernelDigest(kernelDigest)
+            .setInitrdDigest(initrdDigest)
             .build());
     return id;
   }

@@ -39,6 +39,8 @@ import io.veneer.images.api.grpc.GrpcServer;
 import io.veneer.testsupport.grpc.StandardServicesProbe;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -174,6 +176,34 @@ class ImageGrpcServiceTest {
     assertThat(version.getState()).isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_AVAILABLE);
     assertThat(version.getDigest()).startsWith("sha256:");
     assertThat(published.getState()).isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+  }
+
+  @Test
+  void aVersionsKernelAndInitrdShowOverGrpc() throws IOException {
+    ServiceUnderTest rest = new ServiceUnderTest(port);
+    UUID image = rest.createImage("grpc-direct");
+    String versionId =
+        ServiceUnderTest.json(rest.upload(image, TestImages.raw(dir), "").body())
+            .path("id")
+            .asString();
+    byte[] bzImage = new byte[1024];
+    bzImage[0x1fe] = 0x55;
+    bzImage[0x1ff] = (byte) 0xaa;
+    System.arraycopy("HdrS".getBytes(StandardCharsets.US_ASCII), 0, bzImage, 0x202, 4);
+    String path = "/api/v1/images/" + image + "/versions/" + versionId;
+    rest.send(
+        rest.request(path + "/kernel")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(bzImage))
+            .header("Content-Type", "application/octet-stream")
+            .build(),
+        200);
+
+    ImageVersion version =
+        images.getVersion(GetVersionRequest.newBuilder().setId(versionId).build());
+
+    assertThat(version.getKernelDigest()).startsWith("sha256:");
+    assertThat(version.getKernelSizeBytes()).isEqualTo(1024);
+    assertThat(version.getInitrdDigest()).isEmpty();
   }
 
   @Test

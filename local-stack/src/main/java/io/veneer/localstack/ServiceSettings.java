@@ -97,8 +97,12 @@ final class ServiceSettings {
     Map<String, String> settings =
         common(ports.imagesHttp(), ports.imagesManagement(), IMAGES_DATABASE);
     settings.put("veneer.images.storage-directory", layout.images().toString());
-    // The images API is reached over HTTP only; its gRPC server stays off.
-    settings.put("veneer.images.grpc-port", "-1");
+    // Its gRPC API on loopback with the stack's certificate, for the control plane's version
+    // lookups (a direct-kernel pool takes its kernel from the version); people use HTTP.
+    settings.put("veneer.images.grpc-port", String.valueOf(ports.imagesGrpc()));
+    settings.put("veneer.images.grpc-address", "127.0.0.1");
+    settings.put("veneer.images.grpc-tls.certificate-file", tls.serverCertificate().toString());
+    settings.put("veneer.images.grpc-tls.private-key-file", tls.serverKey().toString());
     // People's access tokens from the stack's Keycloak (the admin realm role) besides the API
     // token.
     settings.put("veneer.images.oidc-issuer-uri", issuer().toString());
@@ -140,6 +144,9 @@ final class ServiceSettings {
     settings.put("veneer.api.grpc-address", "127.0.0.1");
     // Console grants, which the agents' console listeners admit, signed with the stack's key.
     settings.put("veneer.console.grant-key-file", tls.consoleGrantKey().toString());
+    // Pools that name a golden version without its digest have it looked up in the image service.
+    settings.put("veneer.images.grpc-target", "127.0.0.1:" + ports.imagesGrpc());
+    settings.put("veneer.images.grpc-ca-file", tls.caCertificate().toString());
     return new SpringService(
         "control-plane",
         jars.controlPlane(),
@@ -147,6 +154,8 @@ final class ServiceSettings {
         Map.of(
             "VENEER_IDENTITY_CLIENTSECRET",
             DemoRealm.DIRECTORY_CLIENT_SECRET,
+            "VENEER_IMAGES_API_TOKEN",
+            credentials.imagesApiToken(),
             DATABASE_PASSWORD,
             LocalPostgres.PASSWORD),
         readiness(controlPlaneUrl()));

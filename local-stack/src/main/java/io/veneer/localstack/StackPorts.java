@@ -17,6 +17,7 @@ public record StackPorts(
     int kafkaController,
     int imagesHttp,
     int imagesManagement,
+    int imagesGrpc,
     int controlPlaneHttp,
     int controlPlaneManagement,
     int agentGateway,
@@ -26,7 +27,8 @@ public record StackPorts(
     int portalHttp) {
 
   public static final StackPorts DEFAULTS =
-      new StackPorts(15432, 19092, 19093, 8081, 9081, 8080, 9080, 9090, 9092, 8180, 8190, 8082);
+      new StackPorts(
+          15432, 19092, 19093, 8081, 9081, 9091, 8080, 9080, 9090, 9092, 8180, 8190, 8082);
 
   private static final int HIGHEST_DEFAULT = 19093;
 
@@ -38,6 +40,7 @@ public record StackPorts(
           kafkaController,
           imagesHttp,
           imagesManagement,
+          imagesGrpc,
           controlPlaneHttp,
           controlPlaneManagement,
           agentGateway,
@@ -81,6 +84,7 @@ public record StackPorts(
         kafkaController + offset,
         imagesHttp + offset,
         imagesManagement + offset,
+        imagesGrpc + offset,
         controlPlaneHttp + offset,
         controlPlaneManagement + offset,
         agentGateway + offset,
@@ -100,6 +104,7 @@ public record StackPorts(
     uses.put("Kafka controller", kafkaController);
     uses.put("golden image service HTTP", imagesHttp);
     uses.put("golden image service management (actuator, OpenAPI)", imagesManagement);
+    uses.put("golden image service gRPC (the control plane's version lookups)", imagesGrpc);
     uses.put("control plane HTTP", controlPlaneHttp);
     uses.put("control plane management (actuator, OpenAPI)", controlPlaneManagement);
     uses.put("control plane agent gateway (gRPC)", agentGateway);

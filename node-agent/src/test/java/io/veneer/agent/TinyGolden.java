@@ -5,8 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** The tiny bootable golden image, built once per machine by node-agent/tiny-golden/build.sh. */
-public record TinyGolden(Path golden, Path kernel, Path initrd) {
+/**
+ * The tiny bootable golden image, built once per machine by node-agent/tiny-golden/build.sh.
+ *
+ * @param kernel Debian's compressed kernel (a bzImage)
+ * @param vmlinux the same kernel uncompressed, an ELF that QEMU boots through its PVH entry
+ */
+public record TinyGolden(Path golden, Path kernel, Path vmlinux, Path initrd) {
 
   private static TinyGolden built;
 
@@ -33,7 +38,10 @@ public record TinyGolden(Path golden, Path kernel, Path initrd) {
       }
       built =
           new TinyGolden(
-              dir.resolve("golden.qcow2"), dir.resolve("vmlinuz"), dir.resolve("initrd.img"));
+              dir.resolve("golden.qcow2"),
+              dir.resolve("vmlinuz"),
+              dir.resolve("vmlinux"),
+              dir.resolve("initrd.img"));
     }
     return built;
   }

@@ -13,6 +13,7 @@ final class TinyGoldenFiles {
     return new TinyGolden(
         Files.writeString(dir.resolve("fake-golden"), "golden"),
         Files.writeString(dir.resolve("fake-kernel"), "kernel"),
+        Files.writeString(dir.resolve("fake-vmlinux"), "vmlinux"),
         Files.writeString(dir.resolve("fake-initrd"), "initrd"));
   }
 }

@@ -1,11 +1,13 @@
 package io.veneer.controlplane.agents;
 
+import io.veneer.agent.v1.BlobRef;
 import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.Capacity;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesiredSet;
 import io.veneer.agent.v1.DesktopStatus;
+import io.veneer.agent.v1.DirectKernelBoot;
 import io.veneer.agent.v1.Firmware;
 import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.Heartbeat;
@@ -23,6 +25,7 @@ import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.hosts.HostImages;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.DirectKernel;
 import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolKind;
@@ -209,7 +212,7 @@ public class AgentReports {
         .setSpecGeneration(desktop.specGeneration())
         .setOsDiskGeneration(desktop.osDiskGeneration())
         .setPoolId(pool.id().toString())
-        .setGoldenImage(io.veneer.agent.v1.BlobRef.newBuilder().setDigest(spec.goldenDigest()))
+        .setGoldenImage(BlobRef.newBuilder().setDigest(spec.goldenDigest()))
         .setSize(
             Capacity.newBuilder()
                 .setVcpus((int) spec.size().vcpus())
@@ -220,13 +223,29 @@ public class AgentReports {
                 ? PowerState.POWER_STATE_RUNNING
                 : PowerState.POWER_STATE_STOPPED)
         .setPersistent(pool.kind() == PoolKind.DEDICATED)
-        .setHardware(hardware(spec.hardware()))
+        .setHardware(hardware(spec.hardware(), pool.directKernel()))
         .build();
   }
 
-  /** The pool's hardware as agents take it; pools boot from disk only (no kernels handed out). */
-  private static HardwareProfile hardware(GuestHardware hardware) {
-    return HardwareProfile.newBuilder()
+  /**
+   * The pool's hardware as agents take it, with the golden version's kernel, initrd and command
+   * line when the pool boots kernels directly (agents fetch them by digest, like the golden image).
+   */
+  private static HardwareProfile hardware(GuestHardware hardware, DirectKernel kernel) {
+    HardwareProfile.Builder profile = HardwareProfile.newBuilder();
+    if (hardware.bootMode().equals("direct-kernel")) {
+      DirectKernelBoot.Builder direct =
+          DirectKernelBoot.newBuilder()
+              .setKernel(BlobRef.newBuilder().setDigest(kernel.kernelDigest()))
+              .setCmdline(kernel.cmdline());
+      if (!kernel.initrdDigest().isEmpty()) {
+        direct.setInitrd(BlobRef.newBuilder().setDigest(kernel.initrdDigest()));
+      }
+      profile.setBootMode(BootMode.BOOT_MODE_DIRECT_KERNEL).setDirectKernel(direct);
+    } else {
+      profile.setBootMode(BootMode.BOOT_MODE_DISK);
+    }
+    return profile
         .setMachine(
             switch (hardware.machine()) {
               case "q35" -> MachineType.MACHINE_TYPE_Q35;
@@ -239,7 +258,6 @@ public class AgentReports {
               case "uefi" -> Firmware.FIRMWARE_UEFI;
               default -> throw new IllegalStateException("firmware " + hardware.firmware());
             })
-        .setBootMode(BootMode.BOOT_MODE_DISK)
         .setDisplay(hardware.display())
         .build();
   }

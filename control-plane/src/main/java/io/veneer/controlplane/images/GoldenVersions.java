@@ -12,6 +12,7 @@ import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
 import io.veneer.api.v1.ImageVersion;
 import io.veneer.api.v1.ImageVersionState;
+import io.veneer.controlplane.pools.DirectKernel;
 import io.veneer.controlplane.pools.GuestHardware;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,14 @@ public class GoldenVersions implements DisposableBean {
       Image image =
           images.getImage(GetImageRequest.newBuilder().setId(version.getImageId()).build());
       return new GoldenVersion(
-          image.getName(), version.getId(), version.getDigest(), hardware(image, versionId));
+          image.getName(),
+          version.getId(),
+          version.getDigest(),
+          hardware(image, versionId),
+          new DirectKernel(
+              version.getKernelDigest(),
+              version.getInitrdDigest(),
+              image.getHardware().getKernelCmdline()));
     } catch (StatusRuntimeException e) {
       throw switch (e.getStatus().getCode()) {
         case NOT_FOUND ->
@@ -97,7 +105,7 @@ public class GoldenVersions implements DisposableBean {
    * The image's hardware defaults as a pool's hardware; fields the image leaves empty take their
    * defaults.
    *
-   * @throws IllegalArgumentException when no pool can use it (a direct-kernel image)
+   * @throws IllegalArgumentException when no pool can use it
    */
   private static GuestHardware hardware(Image image, String versionId) {
     HardwareDefaults defaults = image.getHardware();

@@ -8,8 +8,9 @@ import java.util.Set;
  *
  * @param machine {@code q35} or {@code microvm} (no display device)
  * @param firmware {@code bios} or {@code uefi}
- * @param bootMode {@code disk}: the firmware boots the OS disk. {@code direct-kernel} is refused,
- *     since the control plane does not hand kernels to agents yet
+ * @param bootMode {@code disk}: the firmware boots the OS disk. {@code direct-kernel}: the
+ *     hypervisor boots the golden version's kernel (and initrd) itself, which the pool then needs
+ *     (see {@link DirectKernel})
  * @param display whether desktops get a display; the browser console needs one. Never {@code null}
  *     once constructed: a missing value is {@code false} (boxed so that JSON may leave it out)
  */
@@ -17,6 +18,7 @@ public record GuestHardware(String machine, String firmware, String bootMode, Bo
 
   private static final Set<String> MACHINES = Set.of("q35", "microvm");
   private static final Set<String> FIRMWARES = Set.of("bios", "uefi");
+  private static final Set<String> BOOT_MODES = Set.of("disk", "direct-kernel");
 
   // After the sets: the constructor reads them.
   public static final GuestHardware DEFAULT = new GuestHardware("q35", "bios", "disk", false);
@@ -34,14 +36,9 @@ public record GuestHardware(String machine, String firmware, String bootMode, Bo
       throw new IllegalArgumentException(
           "hardware.firmware must be bios or uefi, not '" + firmware + "'");
     }
-    if (bootMode.equals("direct-kernel")) {
+    if (!BOOT_MODES.contains(bootMode)) {
       throw new IllegalArgumentException(
-          "hardware.bootMode direct-kernel is not supported for pools: pools need a disk-booting"
-              + " image (bootMode disk), because the control plane does not hand kernels to agents"
-              + " yet");
-    }
-    if (!bootMode.equals("disk")) {
-      throw new IllegalArgumentException("hardware.bootMode must be disk, not '" + bootMode + "'");
+          "hardware.bootMode must be disk or direct-kernel, not '" + bootMode + "'");
     }
     if (machine.equals("microvm") && display) {
       throw new IllegalArgumentException(

@@ -75,6 +75,16 @@ public class Pool {
   @Column(nullable = false)
   private boolean display;
 
+  /** {@link DirectKernel} of the golden version (V41); empty when it carries none. */
+  @Column(name = "kernel_digest", nullable = false)
+  private String kernelDigest = "";
+
+  @Column(name = "initrd_digest", nullable = false)
+  private String initrdDigest = "";
+
+  @Column(name = "kernel_cmdline", nullable = false)
+  private String kernelCmdline = "";
+
   /** {@link PoolPlacement#requiredLabels}, {@code k=v,...} (V28). */
   @Column(name = "required_labels", nullable = false)
   private String requiredLabels;
@@ -142,6 +152,17 @@ public class Pool {
         split(entitledGroups),
         new GuestHardware(machine, firmware, bootMode, display),
         PoolPlacement.of(requiredLabels, requiredZone));
+  }
+
+  /** The golden version's kernel, which desktops boot when the pool's bootMode is direct-kernel. */
+  public DirectKernel directKernel() {
+    return new DirectKernel(kernelDigest, initrdDigest, kernelCmdline);
+  }
+
+  public void directKernel(DirectKernel kernel) {
+    this.kernelDigest = kernel.kernelDigest();
+    this.initrdDigest = kernel.initrdDigest();
+    this.kernelCmdline = kernel.cmdline();
   }
 
   private static Set<String> split(String joined) {

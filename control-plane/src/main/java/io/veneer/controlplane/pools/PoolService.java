@@ -51,19 +51,60 @@ public class PoolService {
   }
 
   /**
+   * A spec as it is stored, and the kernel its desktops boot if their bootMode is direct-kernel.
+   */
+  private record Resolved(PoolSpec spec, DirectKernel directKernel) {
+
+    void applyTo(Pool pool) {
+      pool.apply(spec);
+      pool.directKernel(directKernel);
+    }
+  }
+
+  /**
    * The spec as it is stored: with its golden digest, looked up when only the version is named, and
    * its hardware. Hardware the request names is taken; else the golden image's, when its version is
-   * looked up; else {@code kept} (what the pool had, or the default for a new pool).
+   * looked up; else {@code kept} (what the pool had, or the default for a new pool). The kernel is
+   * the looked-up version's; with a digest named instead, the pool's own while it stays on that
+   * version and digest, else none.
+   *
+   * @throws IllegalArgumentException when the hardware boots a kernel directly and there is none
    */
-  private PoolSpec resolved(PoolSpec spec, GuestHardware kept) {
+  private Resolved resolved(PoolSpec spec, Pool kept) {
+    GuestHardware keptHardware = kept == null ? GuestHardware.DEFAULT : kept.spec().hardware();
+    Resolved resolved;
     if (!spec.goldenDigest().isBlank()) {
-      return spec.hardware() == null ? spec.toBuilder().hardware(kept).build() : spec;
+      boolean sameVersion =
+          kept != null
+              && kept.spec().goldenVersion().equals(spec.goldenVersion())
+              && kept.spec().goldenDigest().equals(spec.goldenDigest());
+      resolved =
+          new Resolved(
+              spec.hardware() == null ? spec.toBuilder().hardware(keptHardware).build() : spec,
+              sameVersion ? kept.directKernel() : DirectKernel.NONE);
+    } else {
+      GoldenVersion version = golden.published(spec.goldenVersion());
+      resolved =
+          new Resolved(
+              spec.toBuilder()
+                  .golden(version.imageName(), version.versionId(), version.digest())
+                  .hardware(spec.hardware() == null ? version.hardware() : spec.hardware())
+                  .build(),
+              version.directKernel());
     }
-    GoldenVersion version = golden.published(spec.goldenVersion());
-    return spec.toBuilder()
-        .golden(version.imageName(), version.versionId(), version.digest())
-        .hardware(spec.hardware() == null ? version.hardware() : spec.hardware())
-        .build();
+    if (resolved.spec().hardware().bootMode().equals("direct-kernel")
+        && !resolved.directKernel().present()) {
+      throw new IllegalArgumentException(
+          spec.goldenDigest().isBlank()
+              ? "hardware.bootMode direct-kernel needs a kernel, and golden image version "
+                  + spec.goldenVersion()
+                  + " carries none: add one to a new version (PUT .../versions/{id}/kernel)"
+                  + " before publishing it, or use bootMode disk"
+              : "hardware.bootMode direct-kernel needs the golden version's kernel: name the"
+                  + " version (goldenVersion) without goldenDigest, so that it is looked up in"
+                  + " the golden image service");
+    }
+    return resolved;
   }
 
   @Transactional
@@ -82,7 +123,10 @@ public class PoolService {
         return view(pools.findById(UUID.fromString(earlier.get())).orElseThrow());
       }
     }
-    Pool pool = pools.saveAndFlush(new Pool(id, resolved(spec, GuestHardware.DEFAULT)));
+    Resolved resolved = resolved(spec, null);
+    Pool created = new Pool(id, resolved.spec());
+    created.directKernel(resolved.directKernel());
+    Pool pool = pools.saveAndFlush(created);
     events.changed(pool, "created", 0, 0, caller.subject());
     audit.record(caller, "pool.create", "pool", id, spec.name());
     log.info(
@@ -115,7 +159,7 @@ public class PoolService {
               + pool.kind()
               + "; its kind cannot change. Create a new pool instead.");
     }
-    pool.apply(resolved(spec, pool.spec().hardware()));
+    resolved(spec, pool).applyTo(pool);
     pools.flush();
     events.changed(pool, "updated", 0, 0, caller.subject());
     audit.record(

@@ -13,6 +13,8 @@ import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
+import io.veneer.api.v1.HardwareDefaults;
+import io.veneer.api.v1.ImageVersionState;
 import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
@@ -166,6 +168,93 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
       assertThat(desired.getHardware().getFirmware()).isEqualTo(Firmware.FIRMWARE_UEFI);
       assertThat(desired.getHardware().getBootMode()).isEqualTo(BootMode.BOOT_MODE_DISK);
     }
+  }
+
+  @Test
+  void aDirectKernelPoolHandsItsVersionsKernelToAgentsAndARollHandsTheNewOne() throws Exception {
+    HardwareDefaults direct =
+        HardwareDefaults.newBuilder()
+            .setBootMode("direct-kernel")
+            .setKernelCmdline("quiet")
+            .build();
+    String kernel1 = "sha256:" + "1".repeat(64);
+    String initrd1 = "sha256:" + "2".repeat(64);
+    String kernel2 = "sha256:" + "3".repeat(64);
+    String first =
+        GOLDEN_IMAGES.version(
+            "direct-" + run,
+            AgentMessages.GOLDEN_DIGEST,
+            ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED,
+            direct,
+            kernel1,
+            initrd1);
+    String second =
+        GOLDEN_IMAGES.version(
+            "direct-" + run,
+            AgentMessages.GOLDEN_DIGEST,
+            ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED,
+            direct,
+            kernel2,
+            "");
+    PoolSpec spec =
+        new PoolSpec(
+            "direct-" + run,
+            PoolKind.DEDICATED,
+            "",
+            first,
+            "",
+            new Resources(1, 512, 10),
+            0,
+            10,
+            0,
+            1,
+            Set.of(alice.subject()),
+            Set.of());
+    UUID pool = pools.create(Caller.admin("admin"), spec, null).id();
+    String host = "direct-host-" + run;
+    hosts.register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(host))) {
+      agent.send(helloBootingKernels(host));
+      agent.next();
+    }
+    DesktopView booted = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+    assertThat(booted.hostId()).as(booted.failureReason()).isNotNull();
+
+    HardwareProfile handed = hardwareHandedTo(booted);
+    assertThat(handed.getBootMode()).isEqualTo(BootMode.BOOT_MODE_DIRECT_KERNEL);
+    assertThat(handed.getDirectKernel().getKernel().getDigest()).isEqualTo(kernel1);
+    assertThat(handed.getDirectKernel().getInitrd().getDigest()).isEqualTo(initrd1);
+    assertThat(handed.getDirectKernel().getCmdline()).isEqualTo("quiet");
+
+    pools.update(Caller.admin("admin"), pool, spec.toBuilder().golden("", second, "").build());
+
+    HardwareProfile rolled = hardwareHandedTo(booted);
+    assertThat(rolled.getDirectKernel().getKernel().getDigest()).isEqualTo(kernel2);
+    assertThat(rolled.getDirectKernel().hasInitrd()).isFalse();
+  }
+
+  private HardwareProfile hardwareHandedTo(DesktopView placed) throws Exception {
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(placed.hostId()))) {
+      agent.send(helloBootingKernels(placed.hostId()));
+      return agent.next().getDesiredSet().getDesktopsList().stream()
+          .filter(d -> d.getDesktopId().equals(placed.id().toString()))
+          .findFirst()
+          .orElseThrow()
+          .getHardware();
+    }
+  }
+
+  private static AgentMessage helloBootingKernels(String hostId) {
+    return AgentMessage.newBuilder()
+        .setHello(
+            AgentMessages.hello(hostId)
+                .setCapabilities(
+                    DriverCapabilities.newBuilder()
+                        .addBootModes(BootMode.BOOT_MODE_DISK)
+                        .addBootModes(BootMode.BOOT_MODE_DIRECT_KERNEL)
+                        .addMachines(MachineType.MACHINE_TYPE_Q35)
+                        .addFirmwares(Firmware.FIRMWARE_BIOS)))
+        .build();
   }
 
   @Test

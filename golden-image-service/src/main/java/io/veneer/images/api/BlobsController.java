@@ -61,7 +61,8 @@ class BlobsController {
                       schema = @Schema(type = "string", format = "binary"))),
       summary = "Downloads a blob (node agents)",
       description =
-          "The qcow2 blob of a usable version, by its sha256 digest, for node agents with "
+          "The qcow2 disk, kernel or initrd of a usable version, by its sha256 digest, for node"
+              + " agents with "
               + "the agent token. Takes HTTP Range so a cut download resumes; the ETag is the "
               + "digest.")
   @SecurityRequirement(name = ApiDocumentation.AGENT_TOKEN)

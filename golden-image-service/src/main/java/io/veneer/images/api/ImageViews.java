@@ -46,7 +46,9 @@ final class ImageViews {
       long bytesReceived,
       Instant createdAt,
       Instant publishedAt,
-      String blobUrl) {
+      String blobUrl,
+      BootFileView kernel,
+      BootFileView initrd) {
     static VersionView of(ImageVersion v) {
       return new VersionView(
           v.id(),
@@ -62,7 +64,19 @@ final class ImageViews {
           v.bytesReceived(),
           v.createdAt(),
           v.publishedAt(),
-          v.digest() == null || !v.state().isUsable() ? null : "/api/v1/blobs/" + v.digest());
+          v.digest() == null || !v.state().isUsable() ? null : "/api/v1/blobs/" + v.digest(),
+          BootFileView.of(v, v.kernelDigest(), v.kernelSizeBytes()),
+          BootFileView.of(v, v.initrdDigest(), v.initrdSizeBytes()));
+    }
+  }
+
+  /** A kernel or initrd of a version; null when it has none. */
+  record BootFileView(String digest, long sizeBytes, String blobUrl) {
+    static BootFileView of(ImageVersion v, String digest, Long sizeBytes) {
+      return digest == null
+          ? null
+          : new BootFileView(
+              digest, sizeBytes, v.state().isUsable() ? "/api/v1/blobs/" + digest : null);
     }
   }
 

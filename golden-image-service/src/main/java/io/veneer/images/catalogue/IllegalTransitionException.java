@@ -23,6 +23,12 @@ public class IllegalTransitionException extends RuntimeException {
     this.current = current;
   }
 
+  /** A change the version's state does not allow, in the caller's words. */
+  public IllegalTransitionException(String message, VersionState current) {
+    super(message);
+    this.current = current;
+  }
+
   public VersionState current() {
     return current;
   }

@@ -2,6 +2,7 @@ package io.veneer.images.catalogue;
 
 import io.veneer.images.events.ImageEvents;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
@@ -180,16 +181,30 @@ public class ImageCatalogue {
     return stuck.size();
   }
 
+  /** Sets a version's kernel or initrd, stored already as the blob {@code digest}. */
+  @Transactional
+  public ImageVersion bootFile(
+      UUID imageId, UUID versionId, BootFileKind kind, String digest, long size) {
+    ImageVersion version = version(imageId, versionId);
+    version.bootFile(kind, digest, size);
+    return version;
+  }
+
+  /** Digests some version still needs: disks, kernels and initrds. */
   @Transactional(readOnly = true)
   public List<String> referencedDigests() {
-    return versions.referencedDigests();
+    List<String> digests = new ArrayList<>(versions.referencedDigests());
+    digests.addAll(versions.referencedKernelDigests());
+    digests.addAll(versions.referencedInitrdDigests());
+    return digests;
   }
 
   @Transactional(readOnly = true)
   public boolean isServable(String digest) {
-    return versions.existsByDigestAndStateIn(
-        digest,
-        EnumSet.of(VersionState.AVAILABLE, VersionState.PUBLISHED, VersionState.DEPRECATED));
+    EnumSet<VersionState> usable =
+        EnumSet.of(VersionState.AVAILABLE, VersionState.PUBLISHED, VersionState.DEPRECATED);
+    return versions.existsByDigestAndStateIn(digest, usable)
+        || versions.existsByBootFileDigestAndStateIn(digest, usable);
   }
 
   private ImageVersion find(UUID versionId) {

@@ -35,6 +35,10 @@ public class ImageVersion {
   private long bytesReceived;
   private Instant createdAt;
   private Instant publishedAt;
+  private String kernelDigest;
+  private Long kernelSizeBytes;
+  private String initrdDigest;
+  private Long initrdSizeBytes;
 
   @Version private long rowVersion;
 
@@ -84,6 +88,45 @@ public class ImageVersion {
     virtualSizeBytes = virtualSize;
     sourceFormat = format;
     sourceDigest = uploadDigest;
+  }
+
+  /**
+   * Sets (or replaces) the kernel or initrd this version boots with directly.
+   *
+   * @throws IllegalTransitionException see {@link #requireBootFilesOpen}
+   */
+  public void bootFile(BootFileKind kind, String blobDigest, long blobSize) {
+    requireBootFilesOpen(kind);
+    switch (kind) {
+      case KERNEL -> {
+        kernelDigest = blobDigest;
+        kernelSizeBytes = blobSize;
+      }
+      case INITRD -> {
+        initrdDigest = blobDigest;
+        initrdSizeBytes = blobSize;
+      }
+    }
+  }
+
+  /**
+   * @throws IllegalTransitionException once the version is published (its bits are fixed) or was
+   *     rejected or deleted
+   */
+  public void requireBootFilesOpen(BootFileKind kind) {
+    if (state != VersionState.UPLOADING
+        && state != VersionState.VERIFYING
+        && state != VersionState.AVAILABLE) {
+      throw new IllegalTransitionException(
+          "Version "
+              + id
+              + " is "
+              + state
+              + ": a "
+              + kind.word()
+              + " can be added only before the version is published",
+          state);
+    }
   }
 
   public void published(Instant at) {
@@ -142,6 +185,22 @@ public class ImageVersion {
 
   public Instant publishedAt() {
     return publishedAt;
+  }
+
+  public String kernelDigest() {
+    return kernelDigest;
+  }
+
+  public Long kernelSizeBytes() {
+    return kernelSizeBytes;
+  }
+
+  public String initrdDigest() {
+    return initrdDigest;
+  }
+
+  public Long initrdSizeBytes() {
+    return initrdSizeBytes;
   }
 
   public long rowVersion() {

@@ -23,11 +23,17 @@ public final class ImagesApi {
   }
 
   /**
-   * The image named {@code name} with a published version made from {@code disk}. What an earlier
-   * run imported is reused: the same bytes give the same source digest.
+   * The image named {@code name} with a published version made from {@code disk}, carrying {@code
+   * kernel} and {@code initrd} for direct kernel boot. What an earlier run imported is reused: the
+   * same bytes give the same digests.
    */
   public PublishedImage ensurePublished(
-      String name, String description, Map<String, Object> hardware, Path disk)
+      String name,
+      String description,
+      Map<String, Object> hardware,
+      Path disk,
+      Path kernel,
+      Path initrd)
       throws ApiException, IOException {
     String imageId = imageNamed(name).orElse(null);
     if (imageId == null) {
@@ -48,11 +54,17 @@ public final class ImagesApi {
               .asString();
     }
     String sourceDigest = sha256(disk);
+    String kernelDigest = sha256(kernel);
+    String initrdDigest = sha256(initrd);
     JsonNode version = null;
     for (JsonNode candidate : api.get("/api/v1/images/" + imageId + "/versions").path("items")) {
       String state = candidate.path("state").asString();
+      // A published version's kernel is fixed: one without these boot files is not reused.
+      boolean bootsThese =
+          kernelDigest.equals(candidate.path("kernel").path("digest").asString())
+              && initrdDigest.equals(candidate.path("initrd").path("digest").asString());
       if (sourceDigest.equals(candidate.path("sourceDigest").asString())
-          && (state.equals("PUBLISHED") || state.equals("AVAILABLE"))) {
+          && ((state.equals("PUBLISHED") && bootsThese) || state.equals("AVAILABLE"))) {
         version = candidate;
         break;
       }
@@ -70,10 +82,13 @@ public final class ImagesApi {
     }
     String versionPath = "/api/v1/images/" + imageId + "/versions/" + version.path("id").asString();
     if (version.path("state").asString().equals("AVAILABLE")) {
+      api.putFile(versionPath + "/kernel", kernel);
+      api.putFile(versionPath + "/initrd", initrd);
       version = api.post(versionPath + "/publish", Map.of(), Map.of());
     }
     return new PublishedImage(
         name,
+        version.path("id").asString(),
         version.path("number").asInt(),
         version.path("digest").asString(),
         version.path("sizeBytes").asLong());

@@ -59,6 +59,20 @@ public final class JsonApi {
     }
   }
 
+  /** PUT with the file as the raw body (a version's kernel or initrd). */
+  public JsonNode putFile(String path, Path file) throws ApiException {
+    try {
+      return send(
+          request(path)
+              .timeout(Duration.ofMinutes(10))
+              .header("Content-Type", "application/octet-stream")
+              .PUT(HttpRequest.BodyPublishers.ofFile(file)),
+          "PUT " + path);
+    } catch (FileNotFoundException e) {
+      throw new ApiException("Cannot read " + file + " to upload it", e);
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(base.resolve(path))
         .timeout(Duration.ofSeconds(60))

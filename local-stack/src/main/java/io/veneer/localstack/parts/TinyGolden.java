@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * recipe and packages are unchanged.
  *
  * @param directory where the script puts {@code golden.qcow2} (and {@code vmlinuz}, {@code
- *     initrd.img})
+ *     vmlinux}, {@code initrd.img})
  */
 public record TinyGolden(Path directory) {
 
@@ -31,6 +31,15 @@ public record TinyGolden(Path directory) {
 
   public Path disk() {
     return directory.resolve("golden.qcow2");
+  }
+
+  /** The uncompressed kernel, which QEMU boots directly without decompressing it. */
+  public Path vmlinux() {
+    return directory.resolve("vmlinux");
+  }
+
+  public Path initrd() {
+    return directory.resolve("initrd.img");
   }
 
   /** Runs the build script (quick when the image is up to date). */

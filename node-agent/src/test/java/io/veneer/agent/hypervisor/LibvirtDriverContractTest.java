@@ -49,7 +49,10 @@ class LibvirtDriverContractTest extends QemuGuestContract {
     Files.setPosixFilePermissions(host, PosixFilePermissions.fromString("rwx--x--x"));
     TinyGolden built = TinyGolden.get();
     return new TinyGolden(
-        reachable(built.golden()), reachable(built.kernel()), reachable(built.initrd()));
+        reachable(built.golden()),
+        reachable(built.kernel()),
+        reachable(built.vmlinux()),
+        reachable(built.initrd()));
   }
 
   private Path reachable(Path file) throws Exception {

@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * The driver contract for drivers whose guests are QEMU processes on qcow2 disks in {@code
- * <data>/desktops/<id>/}: the tiny golden image booted directly (its kernel, initrd and command
- * line), disks read with QEMU's own tools, guests found among the host's processes.
+ * <data>/desktops/<id>/}: the tiny golden image booted directly (its uncompressed kernel, which
+ * QEMU enters through the PVH note, its initrd and command line), disks read with QEMU's own tools,
+ * guests found among the host's processes.
  */
 abstract class QemuGuestContract extends DriverContract {
 
@@ -44,7 +45,7 @@ abstract class QemuGuestContract extends DriverContract {
         new GuestSpec.Size(1, 96),
         new ImageRef(DIGEST, ImageRef.Kind.DISK_QCOW2, tiny.golden()),
         new BootSource.DirectKernel(
-            new ImageRef(DIGEST, ImageRef.Kind.KERNEL, tiny.kernel()),
+            new ImageRef(DIGEST, ImageRef.Kind.KERNEL, tiny.vmlinux()),
             new ImageRef(DIGEST, ImageRef.Kind.INITRD, tiny.initrd()),
             cmdline),
         GuestSpec.Machine.Q35,

@@ -164,10 +164,10 @@ class PoolHardwareRestApiTest extends ControlPlaneSpringTest {
             "{\"firmware\":\"efi\"}",
             "hardware.firmware must be bios or uefi, not 'efi'",
             "{\"bootMode\":\"direct-kernel\"}",
-            "pools need a disk-booting image (bootMode disk), because the control plane does not"
-                + " hand kernels to agents yet",
+            "needs the golden version's kernel: name the version (goldenVersion) without"
+                + " goldenDigest",
             "{\"bootMode\":\"network\"}",
-            "hardware.bootMode must be disk, not 'network'");
+            "hardware.bootMode must be disk or direct-kernel, not 'network'");
 
     refusals.forEach(
         (hardware, detail) -> {
@@ -205,30 +205,45 @@ class PoolHardwareRestApiTest extends ControlPlaneSpringTest {
   }
 
   @Test
-  void aDirectKernelGoldenImageCannotBackAPool() {
-    String direct =
+  void aDirectKernelPoolNeedsAVersionThatCarriesAKernel() {
+    HardwareDefaults direct =
+        HardwareDefaults.newBuilder()
+            .setBootMode("direct-kernel")
+            .setKernelCmdline("quiet")
+            .build();
+    String withoutKernel =
+        GOLDEN_IMAGES.version(
+            "no-kernel-" + run, DIGEST, ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED, direct);
+    String withKernel =
         GOLDEN_IMAGES.version(
             "kernel-" + run,
             DIGEST,
             ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED,
-            HardwareDefaults.newBuilder()
-                .setMachine("microvm")
-                .setBootMode("direct-kernel")
-                .build());
+            direct,
+            "sha256:" + "e".repeat(64),
+            "");
 
     RestClientForTests.Response refused =
-        rest.post("/api/v1/pools", admin, poolJson("direct-" + run, direct, null, 5, null));
+        rest.post("/api/v1/pools", admin, poolJson("direct-" + run, withoutKernel, null, 5, null));
 
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.contentType()).startsWith("application/problem+json");
     assertThat(refused.body().get("detail").asString())
-        .contains("Golden image kernel-" + run)
-        .contains("cannot back a pool")
-        .contains("pools need a disk-booting image");
+        .contains("hardware.bootMode direct-kernel needs a kernel")
+        .contains("golden image version " + withoutKernel + " carries none");
     assertThat(
             jdbc.queryForObject(
                 "SELECT count(*) FROM pool WHERE name = ?", Long.class, "direct-" + run))
         .isZero();
+
+    JsonNode pool = created(poolJson("direct-" + run, withKernel, null, 5, null));
+    assertThat(hardwareOf(pool)).isEqualTo(hardware("q35", "bios", "direct-kernel", false));
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT kernel_digest || ' ' || kernel_cmdline FROM pool WHERE name = ?",
+                String.class,
+                "direct-" + run))
+        .isEqualTo("sha256:" + "e".repeat(64) + " quiet");
   }
 
   @Test

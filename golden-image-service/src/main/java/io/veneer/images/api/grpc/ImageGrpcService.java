@@ -448,6 +448,12 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
     if (v.publishedAt() != null) {
       b.setPublishedAt(timestamp(v.publishedAt()));
     }
+    if (v.kernelDigest() != null) {
+      b.setKernelDigest(v.kernelDigest()).setKernelSizeBytes(v.kernelSizeBytes());
+    }
+    if (v.initrdDigest() != null) {
+      b.setInitrdDigest(v.initrdDigest()).setInitrdSizeBytes(v.initrdSizeBytes());
+    }
     return b.build();
   }
 
