@@ -159,6 +159,33 @@ public sealed interface Fault {
   }
 
   /**
+   * Keycloak unreachable from the replicas for {@code down} (their link to its keys cut): the
+   * tokens already issued keep working, checked against the keys the replicas hold.
+   */
+  record KeycloakUnreachable(Duration down) implements Fault {
+    @Override
+    public String name() {
+      return "keycloak-unreachable";
+    }
+
+    @Override
+    public String targets() {
+      return "Keycloak";
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.keycloakLink().cut();
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      Thread.sleep(down.toMillis());
+      stack.keycloakLink().restore();
+    }
+  }
+
+  /**
    * The last replica gets SIGKILL mid-storm; its agents' links then lead to the replica left, as a
    * load balancer's would, and clients retry their requests there with the same idempotency keys.
    */

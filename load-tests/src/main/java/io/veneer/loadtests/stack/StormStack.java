@@ -9,6 +9,7 @@ import io.veneer.loadtests.history.Fact;
 import io.veneer.loadtests.history.History;
 import io.veneer.loadtests.report.Acknowledgements;
 import io.veneer.testsupport.kafka.KafkaTopics;
+import io.veneer.testsupport.kafka.TcpProxy;
 import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
@@ -17,6 +18,7 @@ import io.veneer.testsupport.postgres.RestartablePostgres;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +63,7 @@ public final class StormStack implements AutoCloseable {
   private final Acknowledgements acknowledgements = new Acknowledgements();
   private final History history;
   private EventTap events;
+  private TcpProxy keycloakLink;
   private AdminToken token;
   private SimulatedFleet fleet;
   private String poolId;
@@ -132,7 +135,14 @@ public final class StormStack implements AutoCloseable {
     common.put("veneer.kafka.topic-prefix", topics.prefix());
     common.put(
         "spring.security.oauth2.resourceserver.jwt.issuer-uri", realm.issuerUri().toString());
-    common.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", realm.jwksUri().toString());
+    // The replicas fetch Keycloak's keys through a link of their own, which the fault suite cuts;
+    // tokens still name the real issuer.
+    URI jwks = realm.jwksUri();
+    keycloakLink = TcpProxy.onFreePort().forwardTo(jwks.getPort());
+    keycloakLink.restore();
+    common.put(
+        "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+        URI.create("http://127.0.0.1:" + keycloakLink.port() + jwks.getRawPath()).toString());
     common.put("spring.security.oauth2.resourceserver.jwt.audiences", VeneerRealm.AUDIENCE);
     common.putAll(settings.controlPlaneSettings());
     Path logs = settings.target().resolve("storm-logs");
@@ -452,6 +462,11 @@ public final class StormStack implements AutoCloseable {
     return databaseServer;
   }
 
+  /** The link the replicas reach Keycloak's keys through: cut, Keycloak is gone for them. */
+  public TcpProxy keycloakLink() {
+    return keycloakLink;
+  }
+
   public StormSettings settings() {
     return settings;
   }
@@ -466,6 +481,9 @@ public final class StormStack implements AutoCloseable {
       events.close();
     }
     history.close();
+    if (keycloakLink != null) {
+      keycloakLink.close();
+    }
     if (databaseServer != null) {
       databaseServer.close();
     }

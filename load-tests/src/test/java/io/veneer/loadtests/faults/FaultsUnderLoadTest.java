@@ -167,6 +167,16 @@ class FaultsUnderLoadTest {
 
   @Test
   @Order(6)
+  void keycloakUnreachableMidStormLeavesIssuedTokensWorking() throws Exception {
+    RunFigures figures =
+        new FaultRun("keycloak-unreachable", REQUESTS, SPREAD)
+            .run(stack, new Fault.KeycloakUnreachable(GRACE));
+
+    assertClean(figures);
+  }
+
+  @Test
+  @Order(7)
   void aReplicaKilledMidStormLosesNothingAcknowledgedAndItsAgentsRunOnThroughTheOther()
       throws Exception {
     RunFigures figures =
