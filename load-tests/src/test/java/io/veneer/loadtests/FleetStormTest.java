@@ -57,7 +57,8 @@ class FleetStormTest {
             List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             Path.of(System.getProperty("veneer.loadtests.target", "target")),
             Map.of(),
-            Map.of());
+            Map.of(),
+            false);
     try (StormStack stack = StormStack.start(settings)) {
       StormReport report = StormReport.begin(stack, "ci-200-on-20");
       CountDownLatch go = new CountDownLatch(1);

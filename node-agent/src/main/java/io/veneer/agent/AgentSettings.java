@@ -40,6 +40,7 @@ public record AgentSettings(
     BlobSource blobSource,
     Duration heartbeatInterval,
     Duration stopGrace,
+    Duration stuckAfter,
     Duration simulatedStartDelay,
     Duration simulatedStopDelay,
     String qemuSystem,
@@ -77,6 +78,7 @@ public record AgentSettings(
             Duration.ofSeconds(longValue(env, "VENEER_IMAGE_READ_TIMEOUT_SECONDS", 30))),
         Duration.ofSeconds(longValue(env, "VENEER_HEARTBEAT_SECONDS", 10)),
         Duration.ofSeconds(longValue(env, "VENEER_STOP_GRACE_SECONDS", 10)),
+        Duration.ofSeconds(longValue(env, "VENEER_STUCK_AFTER_SECONDS", 60)),
         Duration.ofMillis(longValue(env, "VENEER_SIMULATED_START_MS", 2000)),
         Duration.ofMillis(longValue(env, "VENEER_SIMULATED_STOP_MS", 500)),
         qemuSystem,
@@ -143,6 +145,15 @@ public record AgentSettings(
               + " does not exist (ip netns add NAME)");
     }
     controlPlaneTls();
+    if (stuckAfter.compareTo(stopGrace) <= 0) {
+      // A stop may rightly take its whole grace: a desktop is not stuck before that.
+      throw new IllegalArgumentException(
+          "VENEER_STUCK_AFTER_SECONDS ("
+              + stuckAfter.toSeconds()
+              + ") must exceed VENEER_STOP_GRACE_SECONDS ("
+              + stopGrace.toSeconds()
+              + ")");
+    }
     if (imageCacheBytes <= 0) {
       throw new IllegalArgumentException("VENEER_IMAGE_CACHE_GIB must be at least 1");
     }

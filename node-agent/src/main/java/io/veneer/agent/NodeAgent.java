@@ -84,6 +84,7 @@ public final class NodeAgent implements AutoCloseable {
             status -> holder[0].report(status),
             settings.dataDir(),
             settings.stopGrace(),
+            settings.stuckAfter(),
             Clock.systemUTC(),
             loop,
             task -> Thread.ofVirtual().name("desktop-work").start(task));

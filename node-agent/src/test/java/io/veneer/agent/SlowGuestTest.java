@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nothing a guest does delays the agent: while one desktop's stop hangs for a minute, the control
- * plane keeps hearing from the host at the interval it asked for, and the host's other desktops
- * start and stop as asked.
+ * plane keeps hearing from the host at the interval it asked for, the host's other desktops start
+ * and stop as asked, and the hung desktop is reported FAILED, saying why, once its stop has run
+ * past {@code VENEER_STUCK_AFTER_SECONDS}; STOPPED once the stop returns.
  */
 class SlowGuestTest {
 
@@ -30,6 +31,7 @@ class SlowGuestTest {
   // intervals (30 s for 10 s) before a silent host turns UNREACHABLE.
   private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration GRACE = HEARTBEAT_INTERVAL.multipliedBy(3);
+  private static final Duration STUCK_AFTER = Duration.ofSeconds(3);
 
   @TempDir Path data;
   private FakeControlPlane controlPlane;
@@ -52,7 +54,11 @@ class SlowGuestTest {
                 "VENEER_DATA_DIR",
                 data.toString(),
                 "VENEER_DRIVER",
-                "simulated"));
+                "simulated",
+                "VENEER_STOP_GRACE_SECONDS",
+                "1",
+                "VENEER_STUCK_AFTER_SECONDS",
+                String.valueOf(STUCK_AFTER.toSeconds())));
     driver =
         new HangingStops(
             new SimulatedHypervisor(
@@ -99,6 +105,14 @@ class SlowGuestTest {
                 && s.getSpecGeneration() == 3
                 && s.getState() == ObservedState.OBSERVED_STATE_RUNNING,
         "desk-a running again",
+        WAIT);
+    controlPlane.awaitStatus(
+        s ->
+            s.getDesktopId().equals("desk-stuck")
+                && s.getSpecGeneration() == 2
+                && s.getState() == ObservedState.OBSERVED_STATE_FAILED
+                && s.getFailureReason().contains("has not answered for this desktop since"),
+        "desk-stuck reported FAILED past " + STUCK_AFTER + ", saying why",
         WAIT);
     assertThat(driver.stopHanging("desk-stuck"))
         .as("the other desktops started and stopped while the stop still hung")

@@ -19,8 +19,8 @@ class HostHeartbeats {
 
   /**
    * The one definition of a silent host: the ids of hosts last heard from before the parameter. A
-   * host with no heartbeat at all (none since V22 carried them over) is not silent: it was never
-   * heard from, so nothing stopped.
+   * host with no heartbeat at all is not silent: its agent has not said Hello since the host was
+   * (re)registered, so nothing stopped; the host waits for it.
    */
   static final String SILENT_BEFORE = "SELECT host_id FROM host_heartbeat WHERE at < ?";
 
@@ -36,8 +36,15 @@ class HostHeartbeats {
   }
 
   /**
-   * The host was heard from (registered, or said Hello) without a word on its memory, which stays
-   * as its last heartbeat said. One statement, in its own transaction unless the caller has one.
+   * The host was (re)registered: it is not heard from until its agent says Hello. One statement.
+   */
+  void forget(String hostId) {
+    jdbc.update("DELETE FROM host_heartbeat WHERE host_id = ?", hostId);
+  }
+
+  /**
+   * The host's agent said Hello, without a word on its memory, which stays as its last heartbeat
+   * said. One statement, in its own transaction unless the caller has one.
    */
   void record(String hostId, Instant at) {
     jdbc.update(

@@ -63,7 +63,8 @@ public class HostService {
 
   /**
    * Creates the host or updates its capacity, labels and zone; it comes (back) UP, since an admin
-   * registered it again.
+   * registered it again. It then waits for its agent: not heard from until the agent's Hello, it is
+   * never judged silent ({@link HostHeartbeats#SILENT_BEFORE}), however long the agent takes.
    */
   @Transactional
   public Host register(HostRegistration registration) {
@@ -78,7 +79,9 @@ public class HostService {
                   return existing;
                 })
             .orElseGet(() -> registerNew(registration));
-    heartbeats.record(host.id(), clock.instant());
+    // Its agent's grace starts at the agent's Hello, not here: an agent that takes longer to come
+    // than the grace must not find its host given up before it ever spoke.
+    heartbeats.forget(host.id());
     log.info("event=host.registered host={} capacity={}", host.id(), registration.capacity());
     return host;
   }

@@ -70,6 +70,7 @@ class AgentClaimsTest extends ControlPlaneSpringTest {
   @Test
   void anUnreachableHostStaysUnreachableWhenItsAgentReconnectsUntilAnOperatorOrdersItUp()
       throws Exception {
+    connectAndSayHello(AgentMessages.hello(host));
     jdbc.update(
         "UPDATE host_heartbeat SET at = now() - interval '10 minutes' WHERE host_id = ?", host);
     hosts.markUnreachable(Instant.now().minus(Duration.ofMinutes(1)));
@@ -139,6 +140,7 @@ class AgentClaimsTest extends ControlPlaneSpringTest {
   }
 
   private Instant lastHeartbeat() {
-    return hosts.view(hosts.get(host)).lastHeartbeatAt();
+    Instant heard = hosts.view(hosts.get(host)).lastHeartbeatAt();
+    return heard == null ? Instant.MIN : heard;
   }
 }

@@ -30,7 +30,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -47,7 +46,6 @@ class HeartbeatDuringPlacementTest extends ControlPlaneSpringTest {
   @Autowired DesktopRepository desktops;
   @Autowired ResourceClaims claims;
   @Autowired PlatformTransactionManager transactions;
-  @Autowired JdbcTemplate jdbc;
   @Autowired DataSource dataSource;
 
   @ParameterizedTest(name = "first heartbeat of the host: {0}")
@@ -55,8 +53,8 @@ class HeartbeatDuringPlacementTest extends ControlPlaneSpringTest {
   void aHeartbeatCompletesWhileAPlacementHoldsItsHostsLock(boolean first) throws Exception {
     String host = "heartbeat-" + UUID.randomUUID().toString().substring(0, 8);
     hosts.register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
-    if (first) {
-      jdbc.update("DELETE FROM host_heartbeat WHERE host_id = ?", host);
+    if (!first) {
+      hosts.heartbeat(host, Instant.now(), null);
     }
     UUID desktop = requestedDesktop(host);
     CountDownLatch locked = new CountDownLatch(1);

@@ -138,7 +138,16 @@ public final class ControlPlaneApi {
       throw new IllegalStateException("Interrupted during " + method + " " + path, e);
     }
     if (response.statusCode() / 100 != 2) {
-      throw new ApiException(method + " " + path, response.statusCode(), response.body());
+      throw new ApiException(
+          method + " " + path,
+          response.statusCode(),
+          response.body(),
+          response
+              .headers()
+              .firstValue("Retry-After")
+              .filter(seconds -> seconds.matches("\\d{1,4}"))
+              .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)))
+              .orElse(null));
     }
     return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
   }

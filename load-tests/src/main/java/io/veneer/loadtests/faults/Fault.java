@@ -95,6 +95,97 @@ public sealed interface Fault {
   }
 
   /**
+   * One host's driver hangs on every stop (a guest that ignores its power-off, a wedged
+   * hypervisor): the run's desktops RUNNING on it and as many elsewhere are restarted; those on it
+   * must be reported stuck with a reason while the host keeps beating and the others run again.
+   * Then the stops return, and the stuck desktops finish their restart.
+   */
+  record StopsHang(String host, Duration hang, Duration grace) implements Fault {
+    @Override
+    public String name() {
+      return "stops-hang";
+    }
+
+    @Override
+    public String targets() {
+      return host;
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.fleet().hangStops(host);
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      StuckStops stuck = new StuckStops(stack, host, name());
+      try {
+        stuck.restart(hang);
+        stuck.watch(hang);
+      } finally {
+        stack.fleet().releaseStops(host);
+      }
+      stuck.requireSeen(grace);
+    }
+  }
+
+  /**
+   * PostgreSQL stops (fast shutdown: its connections closed, new ones refused) and starts again on
+   * the same port and data after {@code down}: meanwhile the replicas answer 503 with Retry-After,
+   * which clients honour before retrying with the same idempotency key; nothing is restarted but
+   * PostgreSQL.
+   */
+  record DatabaseStopped(Duration down) implements Fault {
+    @Override
+    public String name() {
+      return "database-stopped";
+    }
+
+    @Override
+    public String targets() {
+      return "PostgreSQL";
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.databaseServer().stop();
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      Thread.sleep(down.toMillis());
+      stack.databaseServer().start();
+    }
+  }
+
+  /**
+   * Keycloak unreachable from the replicas for {@code down} (their link to its keys cut): the
+   * tokens already issued keep working, checked against the keys the replicas hold.
+   */
+  record KeycloakUnreachable(Duration down) implements Fault {
+    @Override
+    public String name() {
+      return "keycloak-unreachable";
+    }
+
+    @Override
+    public String targets() {
+      return "Keycloak";
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.keycloakLink().cut();
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      Thread.sleep(down.toMillis());
+      stack.keycloakLink().restore();
+    }
+  }
+
+  /**
    * The last replica gets SIGKILL mid-storm; its agents' links then lead to the replica left, as a
    * load balancer's would, and clients retry their requests there with the same idempotency keys.
    */

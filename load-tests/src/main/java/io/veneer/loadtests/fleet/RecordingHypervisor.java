@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * One host's driver, writing what it does into the fleet's one history: every guest it starts and
  * ends, on this host, and every change of state its agent sees. The driver underneath is the
  * simulated one, whose guests live in the agent's memory: when the agent dies ({@link #agentDied}),
- * so do they.
+ * so do they. Its stops can be made to hang ({@link #hangStops}), as a driver whose guests ignore
+ * their power-off does.
  */
 final class RecordingHypervisor implements Hypervisor {
 
@@ -30,6 +32,8 @@ final class RecordingHypervisor implements Hypervisor {
   private final Set<String> running = ConcurrentHashMap.newKeySet();
   private final Map<String, GuestState> seen = new ConcurrentHashMap<>();
   private volatile boolean dead;
+  // While set, every stop waits on it: a driver that hangs on every stop (fault 8).
+  private volatile CountDownLatch stopsHeld;
 
   RecordingHypervisor(String host, Hypervisor driver, History history) {
     this.host = host;
@@ -43,6 +47,20 @@ final class RecordingHypervisor implements Hypervisor {
     List<String> gone = List.copyOf(running);
     running.clear();
     gone.forEach(id -> history.record(new Fact.GuestEnded(Instant.now(), host, id, "agent-died")));
+  }
+
+  /** From now on every stop hangs, until {@link #releaseStops}. */
+  void hangStops() {
+    stopsHeld = new CountDownLatch(1);
+  }
+
+  /** The stops hanging return, and stops no longer hang. */
+  void releaseStops() {
+    CountDownLatch held = stopsHeld;
+    stopsHeld = null;
+    if (held != null) {
+      held.countDown();
+    }
   }
 
   @Override
@@ -82,6 +100,15 @@ final class RecordingHypervisor implements Hypervisor {
 
   @Override
   public void stop(String desktopId, Duration grace) throws HypervisorException {
+    CountDownLatch held = stopsHeld;
+    if (held != null) {
+      try {
+        held.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HypervisorException("The stop of " + desktopId + " was interrupted");
+      }
+    }
     driver.stop(desktopId, grace);
     ended(desktopId, "stopped");
   }

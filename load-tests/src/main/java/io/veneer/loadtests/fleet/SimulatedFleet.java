@@ -117,14 +117,15 @@ public final class SimulatedFleet implements AutoCloseable {
   }
 
   private void startAgent(Host host) throws IOException {
-    AgentSettings settings =
-        AgentSettings.fromEnvironment(
-            environment(
-                host.member,
-                host.link.port(),
-                capacity,
-                host.bootMillis,
-                dataRoot.resolve(host.member.hostId())));
+    Map<String, String> env =
+        environment(
+            host.member,
+            host.link.port(),
+            capacity,
+            host.bootMillis,
+            dataRoot.resolve(host.member.hostId()));
+    env.putAll(agentEnvironment);
+    AgentSettings settings = AgentSettings.fromEnvironment(env);
     host.driver =
         new RecordingHypervisor(
             host.member.hostId(),
@@ -205,6 +206,24 @@ public final class SimulatedFleet implements AutoCloseable {
     each(hostIds, host -> host.link.restore());
   }
 
+  /** The host's driver hangs on every stop from now on (fault 8), until {@link #releaseStops}. */
+  public void hangStops(String hostId) {
+    host(hostId).driver.hangStops();
+  }
+
+  /** The host's hanging stops return, and its stops no longer hang. */
+  public void releaseStops(String hostId) {
+    host(hostId).driver.releaseStops();
+  }
+
+  private Host host(String hostId) {
+    Host host = hosts.get(hostId);
+    if (host == null) {
+      throw new IllegalArgumentException("No host " + hostId + " in the fleet");
+    }
+    return host;
+  }
+
   /**
    * The agents that dialed {@code fromPort} dial {@code toPort} from their next connection on, as a
    * load balancer sends them to the replica left.
@@ -225,10 +244,7 @@ public final class SimulatedFleet implements AutoCloseable {
   private void each(Collection<String> hostIds, Consumer<Host> action) {
     try (ExecutorService work = Executors.newVirtualThreadPerTaskExecutor()) {
       for (String id : hostIds) {
-        Host host = hosts.get(id);
-        if (host == null) {
-          throw new IllegalArgumentException("No host " + id + " in the fleet");
-        }
+        Host host = host(id);
         work.execute(() -> action.accept(host));
       }
     }
@@ -244,6 +260,7 @@ public final class SimulatedFleet implements AutoCloseable {
         hosts.keySet(),
         host -> {
           if (host.agent != null) {
+            host.driver.releaseStops();
             host.agent.close();
           }
           host.link.close();

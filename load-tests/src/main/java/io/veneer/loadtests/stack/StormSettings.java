@@ -27,6 +27,9 @@ import java.util.Map;
  *     veneer.agents.heartbeat-grace-seconds} for a partition test)
  * @param agentEnvironment the agents' own settings beside the fleet's, as their environment
  *     variables (e.g. {@code VENEER_HEARTBEAT_SECONDS})
+ * @param restartableDatabase whether the stack's database is on a PostgreSQL of its own that a
+ *     fault can stop and start again (test-support's {@code RestartablePostgres}, slower to start)
+ *     rather than on the shared server
  */
 public record StormSettings(
     int hosts,
@@ -42,7 +45,8 @@ public record StormSettings(
     List<String> controlPlaneJvm,
     Path target,
     Map<String, String> controlPlaneSettings,
-    Map<String, String> agentEnvironment) {
+    Map<String, String> agentEnvironment,
+    boolean restartableDatabase) {
 
   public StormSettings {
     if (hosts < 1 || replicas < 1 || users < 0 || prefill < 0) {
@@ -70,7 +74,8 @@ public record StormSettings(
             System.getProperty("storm.control-plane-jvm", "-Xmx512m -XX:+UseSerialGC").split(" ")),
         target,
         Map.of(),
-        Map.of());
+        Map.of(),
+        false);
   }
 
   /** Where Maven put the jar ({@code veneer.control-plane.jar}, set by the module's pom). */

@@ -9,13 +9,16 @@ import io.veneer.loadtests.history.Fact;
 import io.veneer.loadtests.history.History;
 import io.veneer.loadtests.report.Acknowledgements;
 import io.veneer.testsupport.kafka.KafkaTopics;
+import io.veneer.testsupport.kafka.TcpProxy;
 import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.keycloak.TestKeycloak;
 import io.veneer.testsupport.keycloak.VeneerRealm;
 import io.veneer.testsupport.postgres.PostgresDatabase;
+import io.veneer.testsupport.postgres.RestartablePostgres;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,17 +56,22 @@ public final class StormStack implements AutoCloseable {
 
   private final StormSettings settings;
   private final PostgresDatabase database;
+  // Null unless the settings ask for a database the fault suite can stop.
+  private final RestartablePostgres databaseServer;
   private final List<ControlPlaneProcess> replicas = new ArrayList<>();
   private final List<ControlPlaneApi> apis = new ArrayList<>();
   private final Acknowledgements acknowledgements = new Acknowledgements();
   private final History history;
   private EventTap events;
+  private TcpProxy keycloakLink;
   private AdminToken token;
   private SimulatedFleet fleet;
   private String poolId;
 
-  private StormStack(StormSettings settings, PostgresDatabase database) {
+  private StormStack(
+      StormSettings settings, RestartablePostgres databaseServer, PostgresDatabase database) {
     this.settings = settings;
+    this.databaseServer = databaseServer;
     this.database = database;
     this.history =
         History.create(
@@ -82,7 +90,15 @@ public final class StormStack implements AutoCloseable {
     // Keycloak takes longest to start: it starts while PostgreSQL and Kafka do.
     CompletableFuture<VeneerRealm> realm =
         CompletableFuture.supplyAsync(() -> TestKeycloak.freshRealm(StormStack.class));
-    StormStack stack = new StormStack(settings, TestPostgres.freshDatabase(StormStack.class));
+    RestartablePostgres server =
+        settings.restartableDatabase() ? RestartablePostgres.startNew() : null;
+    StormStack stack =
+        new StormStack(
+            settings,
+            server,
+            server == null
+                ? TestPostgres.freshDatabase(StormStack.class)
+                : server.createDatabase("storm"));
     try {
       stack.startControlPlanes(stack.topics(), realm.join());
       stack.startFleet();
@@ -119,7 +135,14 @@ public final class StormStack implements AutoCloseable {
     common.put("veneer.kafka.topic-prefix", topics.prefix());
     common.put(
         "spring.security.oauth2.resourceserver.jwt.issuer-uri", realm.issuerUri().toString());
-    common.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", realm.jwksUri().toString());
+    // The replicas fetch Keycloak's keys through a link of their own, which the fault suite cuts;
+    // tokens still name the real issuer.
+    URI jwks = realm.jwksUri();
+    keycloakLink = TcpProxy.onFreePort().forwardTo(jwks.getPort());
+    keycloakLink.restore();
+    common.put(
+        "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+        URI.create("http://127.0.0.1:" + keycloakLink.port() + jwks.getRawPath()).toString());
     common.put("spring.security.oauth2.resourceserver.jwt.audiences", VeneerRealm.AUDIENCE);
     common.putAll(settings.controlPlaneSettings());
     Path logs = settings.target().resolve("storm-logs");
@@ -285,8 +308,9 @@ public final class StormStack implements AutoCloseable {
   /**
    * Requests a desktop of the pool for {@code owner} as the admin, as a careful client does: with
    * an idempotency key, first through the owner's replica, and again with the same key through the
-   * next one while no answer comes or the answer says to try again (5xx, 429), until the running
-   * timeout. Each attempt goes into the history; the outcome into the acknowledgements.
+   * next one while no answer comes or the answer says to try again (5xx, 429; not before its {@code
+   * Retry-After}), until the running timeout. Each attempt goes into the history; the outcome into
+   * the acknowledgements.
    */
   public void request(String pool, String owner) {
     String key = UUID.randomUUID().toString();
@@ -297,12 +321,15 @@ public final class StormStack implements AutoCloseable {
       Instant sent = Instant.now();
       int status;
       String desktopId = "";
+      long pauseMillis = Math.min(250L << Math.min(attempt, 3), 2000);
       try {
         desktopId = apis.get(replica).requestDesktop(pool, owner, key).path("id").asString();
         // The create answers 201 Created whenever it answers a desktop (DesktopController).
         status = 201;
       } catch (ApiException e) {
         status = e.status();
+        // An outage's 503 says how long to leave the control plane alone: a careful client does.
+        pauseMillis = Math.max(pauseMillis, e.retryAfter().map(Duration::toMillis).orElse(0L));
       } catch (RuntimeException noAnswer) {
         status = 0;
       }
@@ -320,7 +347,7 @@ public final class StormStack implements AutoCloseable {
         return;
       }
       try {
-        Thread.sleep(Math.min(250L << Math.min(attempt, 3), 2000));
+        Thread.sleep(pauseMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         acknowledgements.refused(status);
@@ -422,6 +449,24 @@ public final class StormStack implements AutoCloseable {
     return database;
   }
 
+  /**
+   * The stack's own PostgreSQL, which a fault stops and starts again.
+   *
+   * @throws IllegalStateException unless the settings asked for it ({@code restartableDatabase})
+   */
+  public RestartablePostgres databaseServer() {
+    if (databaseServer == null) {
+      throw new IllegalStateException(
+          "This stack's database is the shared server: set StormSettings.restartableDatabase");
+    }
+    return databaseServer;
+  }
+
+  /** The link the replicas reach Keycloak's keys through: cut, Keycloak is gone for them. */
+  public TcpProxy keycloakLink() {
+    return keycloakLink;
+  }
+
   public StormSettings settings() {
     return settings;
   }
@@ -436,5 +481,11 @@ public final class StormStack implements AutoCloseable {
       events.close();
     }
     history.close();
+    if (keycloakLink != null) {
+      keycloakLink.close();
+    }
+    if (databaseServer != null) {
+      databaseServer.close();
+    }
   }
 }

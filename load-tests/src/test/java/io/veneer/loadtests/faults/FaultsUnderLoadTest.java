@@ -46,6 +46,12 @@ class FaultsUnderLoadTest {
    */
   private static final Duration GRACE = Duration.ofSeconds(15);
 
+  /**
+   * Shorter than the grace: heartbeats cannot be written while PostgreSQL is down, and a longer
+   * outage would have every host judged silent once it is back (see docs/reliability.md).
+   */
+  private static final Duration DATABASE_DOWN = Duration.ofSeconds(6);
+
   private StormStack stack;
 
   @BeforeAll
@@ -64,8 +70,19 @@ class FaultsUnderLoadTest {
             StormSettings.jarFromMaven(),
             List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             Path.of(System.getProperty("veneer.loadtests.target", "target")),
-            Map.of("veneer.agents.heartbeat-grace-seconds", String.valueOf(GRACE.toSeconds())),
-            Map.of("VENEER_HEARTBEAT_SECONDS", "2"));
+            Map.of(
+                "veneer.agents.heartbeat-grace-seconds",
+                String.valueOf(GRACE.toSeconds()),
+                // What the control plane tells its agents, whatever their own setting says.
+                "veneer.agents.heartbeat-interval-seconds",
+                "2",
+                // While PostgreSQL is down a request waits this long for a connection, then 503.
+                "spring.datasource.hikari.connection-timeout",
+                "2000"),
+            // A stop the fleet's driver does not return within 5 s is stuck (stops-hang).
+            Map.of("VENEER_HEARTBEAT_SECONDS", "2", "VENEER_STUCK_AFTER_SECONDS", "5"),
+            // Its own PostgreSQL, which database-stopped stops and starts.
+            true);
     stack = StormStack.start(settings);
   }
 
@@ -126,6 +143,40 @@ class FaultsUnderLoadTest {
 
   @Test
   @Order(4)
+  void aHostWhoseDriverHangsOnEveryStopHasItsDesktopsReportedStuckAndHoldsUpNothingElse()
+      throws Exception {
+    String hung = stack.fleet().hostIds().getFirst();
+
+    RunFigures figures =
+        new FaultRun("stops-hang", REQUESTS, SPREAD)
+            .run(stack, new Fault.StopsHang(hung, GRACE.plusSeconds(5), GRACE));
+
+    assertClean(figures);
+  }
+
+  @Test
+  @Order(5)
+  void postgresStoppedMidStormAndStartedAgainLosesNothingAcknowledgedAndDuplicatesNothing()
+      throws Exception {
+    RunFigures figures =
+        new FaultRun("database-stopped", REQUESTS, SPREAD)
+            .run(stack, new Fault.DatabaseStopped(DATABASE_DOWN));
+
+    assertClean(figures);
+  }
+
+  @Test
+  @Order(6)
+  void keycloakUnreachableMidStormLeavesIssuedTokensWorking() throws Exception {
+    RunFigures figures =
+        new FaultRun("keycloak-unreachable", REQUESTS, SPREAD)
+            .run(stack, new Fault.KeycloakUnreachable(GRACE));
+
+    assertClean(figures);
+  }
+
+  @Test
+  @Order(7)
   void aReplicaKilledMidStormLosesNothingAcknowledgedAndItsAgentsRunOnThroughTheOther()
       throws Exception {
     RunFigures figures =

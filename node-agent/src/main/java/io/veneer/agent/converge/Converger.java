@@ -51,6 +51,7 @@ public final class Converger {
   private final GuestSpecs specs;
   private final StatusSink sink;
   private final DesktopWork work;
+  private final Duration stuckAfter;
   private final Clock clock;
   private final Executor loop;
   private final Executor workers;
@@ -70,10 +71,22 @@ public final class Converger {
       Duration stopGrace,
       Clock clock)
       throws IOException {
-    this(hypervisor, images, sink, dataDir, stopGrace, clock, Runnable::run, Runnable::run);
+    // Calls on the caller's thread end within the pass that made them: none is ever stuck.
+    this(
+        hypervisor,
+        images,
+        sink,
+        dataDir,
+        stopGrace,
+        stopGrace.plusDays(1),
+        clock,
+        Runnable::run,
+        Runnable::run);
   }
 
   /**
+   * @param stuckAfter how long a desktop's driver call may run before the desktop is reported
+   *     FAILED, saying so (its call's outcome is reported when it comes)
    * @param loop the thread that calls this converger; workers hand their outcomes to it
    * @param workers runs each desktop's driver calls (a virtual thread per call in the agent)
    */
@@ -83,6 +96,7 @@ public final class Converger {
       StatusSink sink,
       Path dataDir,
       Duration stopGrace,
+      Duration stuckAfter,
       Clock clock,
       Executor loop,
       Executor workers)
@@ -93,6 +107,7 @@ public final class Converger {
     this.sink = sink;
     this.work =
         new DesktopWork(hypervisor, Files.createDirectories(dataDir.resolve("state")), stopGrace);
+    this.stuckAfter = stuckAfter;
     this.clock = clock;
     this.loop = loop;
     this.workers = workers;
@@ -188,10 +203,32 @@ public final class Converger {
         desktops.computeIfAbsent(id, LocalDesktop::held);
       }
     }
+    Instant now = clock.instant();
     for (LocalDesktop held : List.copyOf(desktops.values())) {
       if (!held.busy()) {
         step(held);
+      } else if (held.stuck(now, stuckAfter)) {
+        reportStuck(held);
       }
+    }
+  }
+
+  /**
+   * The desktop's driver call has not returned for longer than it may: FAILED, with when it began,
+   * so that a person sees it rather than a desktop waiting for good. Its guest may still run: it
+   * stays on this host, and the call's outcome, when it comes, is reported as usual.
+   */
+  private void reportStuck(LocalDesktop held) {
+    String reason =
+        "the host's driver has not answered for this desktop since "
+            + held.busySince()
+            + " (longer than "
+            + stuckAfter.toSeconds()
+            + " s); its guest may still be running";
+    long osGeneration = held.desired().getOsDiskGeneration();
+    if (send(
+        held, status(held.id(), held.specGeneration(), osGeneration, Observation.failed(reason)))) {
+      log.warning("event=desktop-stuck desktop=" + held.id() + " since=" + held.busySince());
     }
   }
 
@@ -244,7 +281,7 @@ public final class Converger {
   /** Hands the desktop to its worker; at most one call per desktop is in flight. */
   private void dispatch(
       LocalDesktop held, boolean awaitingImages, Function<LocalDesktop, DesktopWork.Outcome> call) {
-    LocalDesktop busy = held.working(awaitingImages);
+    LocalDesktop busy = held.working(awaitingImages, clock.instant());
     desktops.put(held.id(), busy);
     workers.execute(
         () -> {
@@ -375,15 +412,22 @@ public final class Converger {
     } else {
       status = status(held.id(), held.specGeneration(), osGeneration, observed);
     }
+    send(held, status);
+  }
+
+  /** Sends the status unless it says what was last sent; returns whether it was sent. */
+  private boolean send(LocalDesktop held, DesktopStatus status) {
     DesktopStatus last = held.reported();
-    if (last == null
-        || last.getState() != status.getState()
-        || last.getSpecGeneration() != status.getSpecGeneration()
-        || last.getOsDiskGeneration() != status.getOsDiskGeneration()
-        || !last.getFailureReason().equals(status.getFailureReason())) {
-      desktops.put(held.id(), held.withReported(status));
-      sink.report(status);
+    if (last != null
+        && last.getState() == status.getState()
+        && last.getSpecGeneration() == status.getSpecGeneration()
+        && last.getOsDiskGeneration() == status.getOsDiskGeneration()
+        && last.getFailureReason().equals(status.getFailureReason())) {
+      return false;
     }
+    desktops.put(held.id(), held.withReported(status));
+    sink.report(status);
+    return true;
   }
 
   private static ObservedState wire(GuestState state) {

@@ -6,6 +6,8 @@ import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesktopRemoval;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.ObservedState;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Everything the agent holds about one desktop, replaced on every change and touched only by the
@@ -20,7 +22,7 @@ import io.veneer.agent.v1.ObservedState;
  * @param observed what its driver last saw, or null before the first look
  * @param problem why the last converge failed, empty when it did not
  * @param awaitingImages whether one of its blobs is still being fetched
- * @param busy whether a driver call for it is in flight on its worker
+ * @param busySince when the driver call in flight for it on its worker began, or null for none
  * @param reported the last status sent, or null when none was (or after a reconnect)
  */
 record LocalDesktop(
@@ -31,43 +33,67 @@ record LocalDesktop(
     Observation observed,
     String problem,
     boolean awaitingImages,
-    boolean busy,
+    Instant busySince,
     DesktopStatus reported) {
 
   /** A desktop the host holds and nobody has asked about yet (found on disk, or an orphan). */
   static LocalDesktop held(String id) {
-    return new LocalDesktop(id, null, null, 0, null, "", false, false, null);
+    return new LocalDesktop(id, null, null, 0, null, "", false, null, null);
   }
 
   LocalDesktop desire(DesiredDesktop wanted) {
     return new LocalDesktop(
-        id, wanted, null, startAttemptedAt, observed, problem, awaitingImages, busy, reported);
+        id, wanted, null, startAttemptedAt, observed, problem, awaitingImages, busySince, reported);
   }
 
   LocalDesktop remove(DesktopRemoval ended) {
     return new LocalDesktop(
-        id, null, ended, startAttemptedAt, observed, problem, false, busy, reported);
+        id, null, ended, startAttemptedAt, observed, problem, false, busySince, reported);
   }
 
   /** No longer desired, without a removal: an orphan, destroyed on the next pass. */
   LocalDesktop orphan() {
     return new LocalDesktop(
-        id, null, null, startAttemptedAt, observed, problem, false, busy, reported);
+        id, null, null, startAttemptedAt, observed, problem, false, busySince, reported);
   }
 
-  LocalDesktop working(boolean awaiting) {
+  LocalDesktop working(boolean awaiting, Instant now) {
     return new LocalDesktop(
-        id, desired, removal, startAttemptedAt, observed, problem, awaiting, true, reported);
+        id, desired, removal, startAttemptedAt, observed, problem, awaiting, now, reported);
   }
 
   LocalDesktop finished(Observation seen, String failure, long startedAt) {
     return new LocalDesktop(
-        id, desired, removal, startedAt, seen, failure, awaitingImages, false, reported);
+        id, desired, removal, startedAt, seen, failure, awaitingImages, null, reported);
+  }
+
+  /** Whether a driver call for it is in flight on its worker. */
+  boolean busy() {
+    return busySince != null;
+  }
+
+  /**
+   * Whether it is desired and its driver call has run past {@code stuckAfter}: a hung stop, a guest
+   * that does not answer. Removals are left out: they are reported once their call returns.
+   */
+  boolean stuck(Instant now, Duration stuckAfter) {
+    return desired != null
+        && busySince != null
+        && observed != null
+        && busySince.plus(stuckAfter).isBefore(now);
   }
 
   LocalDesktop withReported(DesktopStatus status) {
     return new LocalDesktop(
-        id, desired, removal, startAttemptedAt, observed, problem, awaitingImages, busy, status);
+        id,
+        desired,
+        removal,
+        startAttemptedAt,
+        observed,
+        problem,
+        awaitingImages,
+        busySince,
+        status);
   }
 
   /** The generation its reports carry: the desired spec's, the removal's, or 0 for an orphan. */
