@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,7 +99,7 @@ public final class NodeAgent implements AutoCloseable {
             hypervisor.capabilities(),
             vitals,
             loop,
-            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib);
+            ballooning == null ? Optional::empty : ballooning::guestsMemory);
     holder[0] = session;
     this.health =
         settings.healthListen() == null
