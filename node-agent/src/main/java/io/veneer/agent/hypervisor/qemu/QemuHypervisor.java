@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,8 @@ public final class QemuHypervisor implements Hypervisor {
   private final SocketPaths socketPaths = SocketPaths.underTemporaryDirectory();
   private final String qemuSystem;
   private final boolean kvm;
+  // Under TCG, the host's TSC rate for microvm guests' kernels; empty under KVM or where unknown.
+  private final OptionalLong tcgTscKhz;
   private final String readyLine;
   private final GuestEgress egress;
   private final Set<String> readyGuests = ConcurrentHashMap.newKeySet();
@@ -76,6 +79,7 @@ public final class QemuHypervisor implements Hypervisor {
     this.readyLine = readyLine;
     this.egress = egress;
     this.kvm = kvmUsable();
+    this.tcgTscKhz = kvm ? OptionalLong.empty() : TscFrequency.host().khz();
   }
 
   /**
@@ -101,15 +105,18 @@ public final class QemuHypervisor implements Hypervisor {
   }
 
   /**
-   * Disk and direct-kernel boot, q35, and microvm under KVM only: under TCG microvm guests hang now
-   * and then calibrating the TSC (seen with Debian 12's kernel). SeaBIOS only: UEFI would need
-   * OVMF's firmware and variable store, which this driver does not set up.
+   * Disk and direct-kernel boot, q35, and microvm under KVM, or under TCG where the host's TSC rate
+   * is known ({@link TscFrequency}: without it a microvm guest's kernel cannot calibrate its TSC
+   * and hangs). SeaBIOS only: UEFI would need OVMF's firmware and variable store, which this driver
+   * does not set up.
    */
   @Override
   public DriverCapabilities capabilities() {
     return new DriverCapabilities(
         EnumSet.allOf(BootSource.Kind.class),
-        kvm ? EnumSet.allOf(GuestSpec.Machine.class) : EnumSet.of(GuestSpec.Machine.Q35),
+        kvm || tcgTscKhz.isPresent()
+            ? EnumSet.allOf(GuestSpec.Machine.class)
+            : EnumSet.of(GuestSpec.Machine.Q35),
         EnumSet.of(GuestSpec.Firmware.BIOS),
         true,
         true,
@@ -274,8 +281,8 @@ public final class QemuHypervisor implements Hypervisor {
   }
 
   List<String> arguments(GuestSpec spec, Path dir) throws IOException {
-    // capabilities() offers microvm under KVM only, and refusal() lets it through only with a
-    // kernel to boot directly and no display.
+    // capabilities() offers microvm under KVM, or TCG with a known TSC rate, and refusal() lets it
+    // through only with a kernel to boot directly and no display.
     boolean microvm = spec.machine() == GuestSpec.Machine.MICROVM;
     String bus = microvm ? "device" : "pci";
     List<String> args = new ArrayList<>();
@@ -324,7 +331,10 @@ public final class QemuHypervisor implements Hypervisor {
       if (direct.initrd() != null) {
         args.addAll(List.of("-initrd", direct.initrd().path().toString()));
       }
-      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + direct.cmdline()));
+      // Before the image's own command line, which may thus override it.
+      String tsc =
+          microvm && tcgTscKhz.isPresent() ? "tsc_early_khz=" + tcgTscKhz.getAsLong() + " " : "";
+      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + tsc + direct.cmdline()));
     }
     if (spec.display()) {
       String password = HexFormat.of().formatHex(randomBytes(4));
