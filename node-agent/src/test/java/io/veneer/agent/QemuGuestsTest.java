@@ -121,6 +121,10 @@ class QemuGuestsTest {
         machine != MachineType.MACHINE_TYPE_MICROVM
             || !qemu.capabilities().machines().contains(GuestSpec.Machine.MICROVM),
         "the QEMU driver runs microvm guests here (KVM, or TCG with a known TSC rate)");
+    assumeTrue(
+        firmware != Firmware.FIRMWARE_UEFI
+            || !qemu.capabilities().firmwares().contains(GuestSpec.Firmware.UEFI),
+        "the QEMU driver boots UEFI guests here (OVMF is installed)");
     DesiredDesktop desktop = desktops.running("desk-x").build();
     converger.applyDesiredSet(
         List.of(
@@ -194,6 +198,29 @@ class QemuGuestsTest {
     if (cmdline.contains("accel=tcg")) {
       assertThat(cmdline).as("the TSC rate its kernel cannot calibrate").contains("tsc_early_khz=");
     }
+  }
+
+  @Test
+  void aUefiDesktopBootsItsKernelThroughOvmfWithAVariableStoreOfItsOwn() throws Exception {
+    assumeTrue(
+        qemu.capabilities().firmwares().contains(GuestSpec.Firmware.UEFI),
+        "UEFI needs Debian's ovmf installed");
+    DesiredDesktop desktop = desktops.running("desk-u").build();
+    converger.applyDesiredSet(
+        List.of(
+            desktop.toBuilder()
+                // OVMF needs more than the tiny guest's usual 96 MiB (DriverCapabilities).
+                .setSize(desktop.getSize().toBuilder().setMemoryMib(192))
+                .setHardware(desktop.getHardware().toBuilder().setFirmware(Firmware.FIRMWARE_UEFI))
+                .build()));
+    converger.convergeOnce();
+
+    assertThat(awaitConsole("desk-u", "VENEER GUEST READY", Duration.ofMinutes(4)))
+        .contains("VENEER MARKER ABSENT");
+    String pid = Files.readString(data.resolve("desktops/desk-u/qemu.pid")).strip();
+    assertThat(Files.readString(Path.of("/proc", pid, "cmdline"), StandardCharsets.UTF_8))
+        .contains("if=pflash", "OVMF_CODE", "readonly=on", "desk-u/efivars.fd");
+    assertThat(data.resolve("desktops/desk-u/efivars.fd")).isNotEmptyFile();
   }
 
   @Test

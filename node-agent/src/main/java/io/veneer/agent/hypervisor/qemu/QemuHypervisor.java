@@ -62,6 +62,8 @@ public final class QemuHypervisor implements Hypervisor {
   private final boolean kvm;
   // Under TCG, the host's TSC rate for microvm guests' kernels; empty under KVM or where unknown.
   private final OptionalLong tcgTscKhz;
+  // Debian's OVMF where installed (UEFI for q35 guests); null where not.
+  private final Ovmf ovmf;
   private final String readyLine;
   private final GuestEgress egress;
   private final Set<String> readyGuests = ConcurrentHashMap.newKeySet();
@@ -80,6 +82,7 @@ public final class QemuHypervisor implements Hypervisor {
     this.egress = egress;
     this.kvm = kvmUsable();
     this.tcgTscKhz = kvm ? OptionalLong.empty() : TscFrequency.host().khz();
+    this.ovmf = Ovmf.installed().orElse(null);
   }
 
   /**
@@ -107,8 +110,7 @@ public final class QemuHypervisor implements Hypervisor {
   /**
    * Disk and direct-kernel boot, q35, and microvm under KVM, or under TCG where the host's TSC rate
    * is known ({@link TscFrequency}: without it a microvm guest's kernel cannot calibrate its TSC
-   * and hangs). SeaBIOS only: UEFI would need OVMF's firmware and variable store, which this driver
-   * does not set up.
+   * and hangs). SeaBIOS, and UEFI where Debian's OVMF is installed ({@link Ovmf}).
    */
   @Override
   public DriverCapabilities capabilities() {
@@ -117,7 +119,9 @@ public final class QemuHypervisor implements Hypervisor {
         kvm || tcgTscKhz.isPresent()
             ? EnumSet.allOf(GuestSpec.Machine.class)
             : EnumSet.of(GuestSpec.Machine.Q35),
-        EnumSet.of(GuestSpec.Firmware.BIOS),
+        ovmf != null
+            ? EnumSet.allOf(GuestSpec.Firmware.class)
+            : EnumSet.of(GuestSpec.Firmware.BIOS),
         true,
         true,
         true,
@@ -195,6 +199,25 @@ public final class QemuHypervisor implements Hypervisor {
       Thread.currentThread().interrupt();
       throw new HypervisorException("Interrupted while starting " + spec.desktopId(), e);
     }
+  }
+
+  /**
+   * OVMF's code, shared and read-only, and the desktop's own variable store (boot entries,
+   * settings), copied from OVMF's template on its first start and kept with its disks after.
+   * capabilities() offers UEFI only with OVMF installed.
+   */
+  private List<String> uefi(Path dir) throws IOException {
+    Path vars = dir.resolve("efivars.fd");
+    if (!Files.exists(vars)) {
+      Path part = dir.resolve("efivars.fd.part");
+      Files.copy(ovmf.varsTemplate(), part, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(part, vars, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return List.of(
+        "-drive",
+        "if=pflash,format=raw,unit=0,readonly=on,file=" + ovmf.code(),
+        "-drive",
+        "if=pflash,format=raw,unit=1,file=" + vars);
   }
 
   private static boolean outbound(GuestSpec spec) {
@@ -295,6 +318,9 @@ public final class QemuHypervisor implements Hypervisor {
     args.addAll(
         List.of("-smp", String.valueOf(spec.size().vcpus()), "-m", spec.size().memoryMib() + "M"));
     args.addAll(List.of("-nodefaults", "-no-user-config", "-no-reboot"));
+    if (spec.firmware() == GuestSpec.Firmware.UEFI) {
+      args.addAll(uefi(dir));
+    }
     args.addAll(List.of("-pidfile", dir.resolve("qemu.pid").toString()));
     args.addAll(List.of("-qmp", "unix:" + socket(dir, "qmp.sock") + ",server=on,wait=off"));
     args.addAll(List.of("-serial", "file:" + dir.resolve("console.log")));
