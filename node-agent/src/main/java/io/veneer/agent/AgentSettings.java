@@ -1,6 +1,8 @@
 package io.veneer.agent;
 
 import io.veneer.agent.balloon.BalloonSettings;
+import io.veneer.agent.balloon.BalloonSwitch;
+import io.veneer.agent.balloon.HostMemory;
 import io.veneer.agent.balloon.ProcHostMemory;
 import io.veneer.agent.console.ConsoleSettings;
 import io.veneer.agent.hypervisor.HypervisorDriver;
@@ -53,6 +55,11 @@ public record AgentSettings(
     ConsoleSettings console) {
 
   public static AgentSettings fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, ProcHostMemory.system());
+  }
+
+  /** As {@link #fromEnvironment(Map)}, with the host's memory read through {@code hostMemory}. */
+  public static AgentSettings fromEnvironment(Map<String, String> env, HostMemory hostMemory) {
     Path dataDir = Path.of(env.getOrDefault("VENEER_DATA_DIR", ".veneer/agent"));
     String qemuSystem = env.getOrDefault("VENEER_QEMU_SYSTEM", "qemu-system-x86_64");
     String driver = env.getOrDefault("VENEER_DRIVER", onPath(qemuSystem) ? "qemu" : "simulated");
@@ -90,23 +97,12 @@ public record AgentSettings(
             env.getOrDefault("VENEER_PASST", "passt")),
         listenAddress(env.getOrDefault("VENEER_HEALTH_LISTEN", "")),
         new BalloonSettings(
-            onOff(env, "VENEER_BALLOON", driver.equals("qemu")),
+            BalloonSwitch.enabled(env.get("VENEER_BALLOON"), driver, hostMemory),
             integer(env, "VENEER_BALLOON_FLOOR_PERCENT", 50),
             integer(env, "VENEER_BALLOON_PRESSURE_PERCENT", 10),
             longValue(env, "VENEER_BALLOON_MIN_AVAILABLE_MIB", memoryMib / 10),
             Duration.ofSeconds(longValue(env, "VENEER_BALLOON_PERIOD_SECONDS", 5))),
         ConsoleSettings.fromEnvironment(env));
-  }
-
-  private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
-    String value = env.getOrDefault(name, "").strip();
-    return switch (value) {
-      case "" -> fallback;
-      case "on" -> true;
-      case "off" -> false;
-      default ->
-          throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
-    };
   }
 
   /** {@code host:port} to listen on, or null for an empty setting (no health endpoint). */
@@ -157,35 +153,11 @@ public record AgentSettings(
     if (imageCacheBytes <= 0) {
       throw new IllegalArgumentException("VENEER_IMAGE_CACHE_GIB must be at least 1");
     }
-    if (balloon.enabled()) {
-      requireBalloonable(driver);
-    }
     if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
       throw new IllegalArgumentException(
           "VENEER_HOST_ID must be 1-63 letters, digits, dots, dashes, underscores, not '"
               + hostId
               + "'");
-    }
-  }
-
-  /**
-   * The balloon policy needs a driver that reads guests' balloons (qemu) and the kernel's memory
-   * pressure (PSI, missing from kernels built without it or booted with psi=0).
-   */
-  private static void requireBalloonable(String driver) {
-    if (!driver.equals("qemu")) {
-      throw new IllegalArgumentException(
-          "VENEER_BALLOON=on needs the qemu driver (the "
-              + driver
-              + " driver cannot read guests' balloons); set VENEER_BALLOON=off");
-    }
-    try {
-      ProcHostMemory.system().read();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(
-          "VENEER_BALLOON=on needs /proc/pressure/memory and MemAvailable in /proc/meminfo ("
-              + e.getMessage()
-              + "); boot the kernel with psi=1 or set VENEER_BALLOON=off");
     }
   }
 

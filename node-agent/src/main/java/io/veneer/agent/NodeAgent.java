@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -105,7 +104,7 @@ public final class NodeAgent implements AutoCloseable {
             hypervisor.capabilities(),
             vitals,
             loop,
-            ballooning == null ? OptionalLong::empty : ballooning::memoryInUseMib,
+            ballooning == null ? Optional::empty : ballooning::guestsMemory,
             consoles == null ? 0 : consoles.port());
     holder[0] = session;
     this.health =

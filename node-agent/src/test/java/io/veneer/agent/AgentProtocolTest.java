@@ -120,6 +120,7 @@ class AgentProtocolTest {
     assertThat(controlPlane.heartbeatMessages.getFirst().hasMemoryInUseMib())
         .as("the simulated driver cannot see inside its guests, so it claims no memory in use")
         .isFalse();
+    assertThat(controlPlane.heartbeatMessages.getFirst().hasMemoryOfGuestsMib()).isFalse();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.agent.balloon.BalloonSettings;
 import io.veneer.agent.balloon.Ballooning;
+import io.veneer.agent.balloon.GuestsMemory;
 import io.veneer.agent.balloon.HostMemory;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
@@ -95,10 +96,12 @@ class BalloonGuestTest {
 
     host = PRESSED;
     awaitBalloon(ballooning, "desk-idle", mib -> mib == 128);
-    assertThat(ballooning.memoryInUseMib().orElseThrow())
+    GuestsMemory guests = ballooning.guestsMemory().orElseThrow();
+    assertThat(guests.inUseMib())
         .as("the guest's own figure of what it uses, well under its floor when idle")
         .isPositive()
         .isLessThan(128 - 32);
+    assertThat(guests.givenMib()).as("what the guest was given: its size").isEqualTo(256);
 
     host = CALM;
     awaitBalloon(ballooning, "desk-idle", mib -> mib == 256);

@@ -5,6 +5,7 @@ import io.veneer.scheduler.cluster.HostCounts;
 import io.veneer.scheduler.cluster.HostSet;
 import io.veneer.scheduler.cluster.HostSnapshot;
 import io.veneer.scheduler.cluster.HostState;
+import io.veneer.scheduler.cluster.MemoryFit;
 import io.veneer.scheduler.cluster.Resources;
 
 /**
@@ -82,6 +83,19 @@ public final class HostView {
 
   public long allocatedDiskGib() {
     return cluster.allocatedDiskGib(index) + extraDiskGib;
+  }
+
+  /** Physical memory, before any overcommit. */
+  public long capacityMemoryMib() {
+    return cluster.capacityMemoryMib(index);
+  }
+
+  /**
+   * What the host's guests leave unused by its agent's last recent report, or {@link
+   * MemoryFit#UNOBSERVED}. Desktops this batch placed are not running yet and leave nothing.
+   */
+  public long unusedMemoryMib() {
+    return cluster.unusedMemoryMib(index);
   }
 
   /** vCPU capacity times the overcommit ratio, rounded down: the most that may be allocated. */

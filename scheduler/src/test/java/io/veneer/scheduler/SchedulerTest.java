@@ -13,6 +13,7 @@ import io.veneer.scheduler.PlacementResult.Unschedulable;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.HostSnapshot;
 import io.veneer.scheduler.cluster.HostState;
+import io.veneer.scheduler.cluster.ObservedMemory;
 import io.veneer.scheduler.cluster.OvercommitRatios;
 import io.veneer.scheduler.cluster.PlacedDesktop;
 import io.veneer.scheduler.cluster.Resources;
@@ -43,6 +44,29 @@ class SchedulerTest {
   private static final PlacementPolicy POLICY = PlacementPolicy.DEFAULT.inDeterministicMode();
 
   private final Scheduler scheduler = Scheduler.withPolicy(POLICY);
+
+  @Test
+  void aBatchBorrowsBeyondPhysicalMemoryOnlyWhatTheGuestsReallyLeaveUnused() {
+    // 64 GiB allocated in full at memory ratio 2.0; its guests use 44 of their 64 GiB.
+    HostSnapshot idleGuests =
+        host("h1")
+            .ratios(OvercommitRatios.of(4.0, 2.0, 1.0))
+            .allocated(new Resources(0, 64 * GIB, 0))
+            .observedMemory(new ObservedMemory(64 * GIB, 44 * GIB))
+            .build();
+    HostSnapshot unreported =
+        host("h1")
+            .ratios(OvercommitRatios.of(4.0, 2.0, 1.0))
+            .allocated(new Resources(0, 64 * GIB, 0))
+            .build();
+
+    assertThat(scheduler.placeBatch(ClusterSnapshot.of(idleGuests), REQUEST, 10, 0).placed())
+        .as("20 GiB unused holds five 4 GiB desktops, not the ratio's sixteen")
+        .hasSize(5);
+    assertThat(scheduler.placeBatch(ClusterSnapshot.of(unreported), REQUEST, 20, 0).placed())
+        .as("without a report the ratio alone decides, as before")
+        .hasSize(16);
+  }
 
   @ParameterizedTest
   @EnumSource(

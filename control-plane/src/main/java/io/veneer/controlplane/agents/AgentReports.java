@@ -122,7 +122,8 @@ public class AgentReports {
     hostService.heartbeat(
         hostId,
         Instant.now(),
-        heartbeat.hasMemoryInUseMib() ? heartbeat.getMemoryInUseMib() : null);
+        heartbeat.hasMemoryInUseMib() ? heartbeat.getMemoryInUseMib() : null,
+        heartbeat.hasMemoryOfGuestsMib() ? heartbeat.getMemoryOfGuestsMib() : null);
   }
 
   /**

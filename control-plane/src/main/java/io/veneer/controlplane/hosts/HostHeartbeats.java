@@ -56,17 +56,23 @@ class HostHeartbeats {
         Timestamp.from(at));
   }
 
-  /** A heartbeat, with what its guests use now (null: its agent does not say). One statement. */
-  void record(String hostId, Instant at, Long memoryInUseMib) {
+  /**
+   * A heartbeat, with what its guests use now and were given (null: its agent does not say). One
+   * statement.
+   */
+  void record(String hostId, Instant at, Long memoryInUseMib, Long memoryOfGuestsMib) {
     jdbc.update(
         """
-        INSERT INTO host_heartbeat (host_id, at, memory_in_use_mib) VALUES (?, ?, ?)
+        INSERT INTO host_heartbeat (host_id, at, memory_in_use_mib, memory_of_guests_mib)
+        VALUES (?, ?, ?, ?)
         ON CONFLICT (host_id)
-        DO UPDATE SET at = EXCLUDED.at, memory_in_use_mib = EXCLUDED.memory_in_use_mib
+        DO UPDATE SET at = EXCLUDED.at, memory_in_use_mib = EXCLUDED.memory_in_use_mib,
+                      memory_of_guests_mib = EXCLUDED.memory_of_guests_mib
         """,
         hostId,
         Timestamp.from(at),
-        memoryInUseMib);
+        memoryInUseMib,
+        memoryOfGuestsMib);
   }
 
   Optional<Heard> of(String hostId) {

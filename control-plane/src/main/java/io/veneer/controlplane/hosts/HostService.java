@@ -133,14 +133,14 @@ public class HostService {
   }
 
   /**
-   * A heartbeat: the host is alive, and its guests use this much memory (null: its agent does not
-   * say). One given up as UNREACHABLE stays so until an operator orders it UP: its agent's word
-   * alone does not bring it back. One statement on a table placement does not lock, in a
-   * transaction of its own: it neither waits for a placement nor holds a connection longer than the
-   * statement takes.
+   * A heartbeat: the host is alive, and its guests use this much memory of what they were given
+   * (null: its agent does not say). One given up as UNREACHABLE stays so until an operator orders
+   * it UP: its agent's word alone does not bring it back. One statement on a table placement does
+   * not lock, in a transaction of its own: it neither waits for a placement nor holds a connection
+   * longer than the statement takes.
    */
-  public void heartbeat(String hostId, Instant at, Long memoryInUseMib) {
-    heartbeats.record(hostId, at, memoryInUseMib);
+  public void heartbeat(String hostId, Instant at, Long memoryInUseMib, Long memoryOfGuestsMib) {
+    heartbeats.record(hostId, at, memoryInUseMib, memoryOfGuestsMib);
   }
 
   /**

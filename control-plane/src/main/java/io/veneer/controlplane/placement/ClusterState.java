@@ -6,6 +6,7 @@ import io.veneer.controlplane.hosts.Host;
 import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.HostSnapshot;
+import io.veneer.scheduler.cluster.ObservedMemory;
 import io.veneer.scheduler.cluster.OvercommitRatios;
 import io.veneer.scheduler.cluster.PlacedDesktop;
 import io.veneer.scheduler.cluster.Resources;
@@ -47,17 +48,24 @@ class ClusterState {
              h.vcpu_ratio_permille, h.memory_ratio_permille, h.disk_ratio_permille, h.generation,
              COALESCE(SUM(c.vcpus), 0) AS used_vcpus,
              COALESCE(SUM(c.memory_mib), 0) AS used_memory,
-             COALESCE(SUM(c.disk_gib), 0) AS used_disk
+             COALESCE(SUM(c.disk_gib), 0) AS used_disk,
+             %s
       FROM host h LEFT JOIN resource_claim c ON c.host_id = h.id
       %s
-      GROUP BY h.id
-      """;
+      %%s
+      GROUP BY h.id, hb.host_id
+      """
+          .formatted(RecentMemoryReports.COLUMNS, RecentMemoryReports.JOIN);
+  // A change of what a host's guests leave unused smaller than this is not worth reading the host
+  // again for: the claim checks the current report anyway, so a stale figure costs a retry at most.
+  private static final long UNUSED_MEMORY_STEP_MIB = 64;
   private static final String IMAGES = "SELECT host_id, digest FROM host_image %s";
   private static final String DESKTOPS =
       "SELECT id, pool_id, owner, host_id FROM desktop"
           + " WHERE host_id IS NOT NULL AND desktop_present(state) %s";
 
   private final JdbcTemplate jdbc;
+  private final RecentMemoryReports memoryReports;
   private final Counter hostsRead;
   private final Counter fullReads;
   private final Counter missedChanges;
@@ -70,8 +78,9 @@ class ClusterState {
 
   private final Set<String> changed = ConcurrentHashMap.newKeySet();
 
-  ClusterState(JdbcTemplate jdbc, MeterRegistry meters) {
+  ClusterState(JdbcTemplate jdbc, RecentMemoryReports memoryReports, MeterRegistry meters) {
     this.jdbc = jdbc;
+    this.memoryReports = memoryReports;
     this.hostsRead = meters.counter("veneer.placement.cluster.hosts-read");
     this.fullReads = meters.counter("veneer.placement.cluster.full-reads");
     this.missedChanges = meters.counter("veneer.placement.cluster.missed-changes");
@@ -110,16 +119,26 @@ class ClusterState {
   /**
    * Compares every host's generation in the database with the one read, and marks the hosts that
    * differ (or are new or gone) as changed; returns how many. A change whose announcement is still
-   * on its way counts too, which costs one needless read.
+   * on its way counts too, which costs one needless read. Hosts whose guests' reported memory moved
+   * (heartbeats change no generation) are marked too, without counting.
    */
   int verify() {
     Map<String, Long> known;
+    Map<String, ObservedMemory> observedKnown = new HashMap<>();
     synchronized (this) {
       if (readAll) {
         return 0;
       }
       known = Map.copyOf(generations);
+      hosts.forEach((id, host) -> observedKnown.put(id, host.observedMemory()));
     }
+    Map<String, ObservedMemory> observedNow = memoryReports.all();
+    observedKnown.forEach(
+        (id, read) -> {
+          if (moved(read, observedNow.get(id))) {
+            changed.add(id);
+          }
+        });
     Map<String, Long> current = new HashMap<>();
     jdbc.query(
         "SELECT id, generation FROM host",
@@ -140,6 +159,13 @@ class ClusterState {
       changed.addAll(stale);
     }
     return stale.size();
+  }
+
+  private static boolean moved(ObservedMemory read, ObservedMemory now) {
+    if (read == null || now == null) {
+      return read != now;
+    }
+    return Math.abs(read.unusedMib() - now.unusedMib()) >= UNUSED_MEMORY_STEP_MIB;
   }
 
   private void readEverything() {
@@ -202,6 +228,9 @@ class ClusterState {
     Map<String, HostSnapshot> read = new HashMap<>();
     Map<String, Long> readAt = new HashMap<>();
     // The generation and the claimed sums come from one statement, so they agree.
+    Object[] hostArgs = new Object[args.length + 1];
+    hostArgs[0] = memoryReports.cutoff();
+    System.arraycopy(args, 0, hostArgs, 1, args.length);
     jdbc.query(
         HOSTS.formatted(hostFilter),
         (ResultSet row) -> {
@@ -228,9 +257,10 @@ class ClusterState {
                           row.getInt("disk_ratio_permille")))
                   .cachedImages(images.getOrDefault(id, Set.of()))
                   .desktops(desktops.getOrDefault(id, List.of()))
+                  .observedMemory(RecentMemoryReports.of(row))
                   .build());
         },
-        args);
+        hostArgs);
     return new Read(read, readAt);
   }
 

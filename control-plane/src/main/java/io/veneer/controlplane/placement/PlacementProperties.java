@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  *     the desktop still REQUESTED (default 10s); placement goes on regardless
  * @param verifyInterval how often the in-memory cluster state compares every host's generation with
  *     the database, to find a change whose announcement was lost (default 10s)
+ * @param observedMemoryMaxAge how recent a heartbeat's report of what a host's guests use must be
+ *     for placement to lend their unused memory beyond the host's physical memory (default 30s,
+ *     three heartbeats); a host without one is judged by its allocations alone
  */
 @Validated
 @ConfigurationProperties("veneer.placement")
@@ -32,4 +35,5 @@ public record PlacementProperties(
     @DefaultValue("spread") String strategy,
     @DefaultValue("256") @Min(1) int maxBatch,
     @DefaultValue("10s") Duration waitTimeout,
-    @DefaultValue("10s") Duration verifyInterval) {}
+    @DefaultValue("10s") Duration verifyInterval,
+    @DefaultValue("30s") Duration observedMemoryMaxAge) {}

@@ -1,5 +1,7 @@
 package io.veneer.controlplane.placement;
 
+import io.veneer.scheduler.cluster.MemoryFit;
+import io.veneer.scheduler.cluster.ObservedMemory;
 import io.veneer.scheduler.cluster.Resources;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -18,11 +20,12 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Claims hosts' resources for desktops, the way OpenStack Placement does, for a whole batch at
  * once: lock the hosts in id order (so that two replicas' batches never deadlock), read each one's
- * usage once the lock is held, keep the claims that fit capacity x ratio, insert them, and bump the
- * generation of every host that changed. The check runs on usage read under the host's lock, so two
- * replicas claiming on one host at once never together pass its limit; a claim that no longer fits
- * (another replica filled the host since the caller's view of it) is left out of the answer, and
- * its caller tries it again on fresh state. Four statements per batch, whatever its size.
+ * usage once the lock is held, keep the claims that fit capacity x ratio (memory past the physical
+ * capacity only where the guests really leave it unused, {@link MemoryFit}), insert them, and bump
+ * the generation of every host that changed. The check runs on usage read under the host's lock, so
+ * two replicas claiming on one host at once never together pass its limit; a claim that no longer
+ * fits (another replica filled the host since the caller's view of it) is left out of the answer,
+ * and its caller tries it again on fresh state. Four statements per batch, whatever its size.
  */
 @Component
 public class ResourceClaims {
@@ -30,10 +33,13 @@ public class ResourceClaims {
   /** A desktop's resources, wanted on a host. */
   public record Wanted(UUID desktopId, String hostId, Resources size) {}
 
+  /** A host's limits and claims, and what its guests leave unused by a recent report. */
   private record Usage(
       long limitVcpus,
+      long capacityMemory,
       long limitMemory,
       long limitDisk,
+      long unusedMemory,
       long usedVcpus,
       long usedMemory,
       long usedDisk) {
@@ -41,22 +47,28 @@ public class ResourceClaims {
     Usage plus(Resources size) {
       return new Usage(
           limitVcpus,
+          capacityMemory,
           limitMemory,
           limitDisk,
+          unusedMemory,
           usedVcpus + size.vcpus(),
           usedMemory + size.memoryMib(),
           usedDisk + size.diskGib());
     }
 
     boolean fits() {
-      return usedVcpus <= limitVcpus && usedMemory <= limitMemory && usedDisk <= limitDisk;
+      return usedVcpus <= limitVcpus
+          && MemoryFit.fits(usedMemory, capacityMemory, limitMemory, unusedMemory)
+          && usedDisk <= limitDisk;
     }
   }
 
   private final JdbcTemplate jdbc;
+  private final RecentMemoryReports memoryReports;
 
-  ResourceClaims(JdbcTemplate jdbc) {
+  ResourceClaims(JdbcTemplate jdbc, RecentMemoryReports memoryReports) {
     this.jdbc = jdbc;
+    this.memoryReports = memoryReports;
   }
 
   /**
@@ -82,26 +94,36 @@ public class ResourceClaims {
     jdbc.query(
         """
         SELECT h.id,
-               h.vcpus * h.vcpu_ratio_permille / 1000,
-               h.memory_mib * h.memory_ratio_permille / 1000,
-               h.disk_gib * h.disk_ratio_permille / 1000,
-               COALESCE(SUM(c.vcpus), 0), COALESCE(SUM(c.memory_mib), 0), COALESCE(SUM(c.disk_gib), 0)
+               h.vcpus * h.vcpu_ratio_permille / 1000 AS limit_vcpus,
+               h.memory_mib,
+               h.memory_mib * h.memory_ratio_permille / 1000 AS limit_memory,
+               h.disk_gib * h.disk_ratio_permille / 1000 AS limit_disk,
+               COALESCE(SUM(c.vcpus), 0) AS used_vcpus,
+               COALESCE(SUM(c.memory_mib), 0) AS used_memory,
+               COALESCE(SUM(c.disk_gib), 0) AS used_disk,
+               %s
         FROM host h LEFT JOIN resource_claim c ON c.host_id = h.id
+        %s
         WHERE h.id = ANY(?) AND h.state = 'UP'
-        GROUP BY h.id
-        """,
+        GROUP BY h.id, hb.host_id
+        """
+            .formatted(RecentMemoryReports.COLUMNS, RecentMemoryReports.JOIN),
         (ResultSet row) -> {
+          ObservedMemory observed = RecentMemoryReports.of(row);
           usage.put(
-              row.getString(1),
+              row.getString("id"),
               new Usage(
-                  row.getLong(2),
-                  row.getLong(3),
-                  row.getLong(4),
-                  row.getLong(5),
-                  row.getLong(6),
-                  row.getLong(7)));
+                  row.getLong("limit_vcpus"),
+                  row.getLong("memory_mib"),
+                  row.getLong("limit_memory"),
+                  row.getLong("limit_disk"),
+                  observed == null ? MemoryFit.UNOBSERVED : observed.unusedMib(),
+                  row.getLong("used_vcpus"),
+                  row.getLong("used_memory"),
+                  row.getLong("used_disk")));
         },
-        (Object) hosts);
+        memoryReports.cutoff(),
+        hosts);
     List<Wanted> fitting = new ArrayList<>();
     for (Wanted claim : wanted) {
       Usage before = usage.get(claim.hostId());

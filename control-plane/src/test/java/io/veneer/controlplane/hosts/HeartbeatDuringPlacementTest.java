@@ -79,7 +79,7 @@ class HeartbeatDuringPlacementTest extends ControlPlaneSpringTest {
         assertThat(lockedByAnother(host)).as("the placement holds the host's row").isTrue();
 
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        threads.submit(() -> hosts.heartbeat(host, at, null)).get(10, TimeUnit.SECONDS);
+        threads.submit(() -> hosts.heartbeat(host, at, null, null)).get(10, TimeUnit.SECONDS);
 
         assertThat(hosts.view(hosts.get(host)).lastHeartbeatAt()).isEqualTo(at);
         assertThat(lockedByAnother(host))

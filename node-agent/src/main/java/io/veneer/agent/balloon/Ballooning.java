@@ -5,7 +5,6 @@ import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +13,8 @@ import java.util.logging.Logger;
 /**
  * The balloon policy at work: every period, on a thread of its own (a guest slow to answer QMP
  * delays no heartbeat), it reads the host's memory pressure, then each running guest's balloon
- * statistics, and moves the balloons the policy says should move. It also sums what the guests use,
- * for the heartbeat.
+ * statistics, and moves the balloons the policy says should move. It also sums what the guests were
+ * given and what they use, for the heartbeat.
  */
 public final class Ballooning implements AutoCloseable {
 
@@ -28,8 +27,8 @@ public final class Ballooning implements AutoCloseable {
   private final BalloonPolicy policy;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("balloon").factory());
-  // -1 until the first pass has looked at the guests.
-  private volatile long memoryInUseMib = -1;
+  // Null until the first pass has looked at the guests.
+  private volatile GuestsMemory guestsMemory;
   private boolean wasUnderPressure;
 
   public Ballooning(Hypervisor hypervisor, HostMemory host, BalloonSettings settings) {
@@ -46,12 +45,11 @@ public final class Ballooning implements AutoCloseable {
   }
 
   /**
-   * What the running guests used at the last pass, by their own statistics (a guest that has not
-   * reported yet counts its whole balloon); empty before the first pass.
+   * What the running guests were given and used at the last pass, by their own statistics (a guest
+   * that has not reported yet counts its whole balloon); empty before the first pass.
    */
-  public OptionalLong memoryInUseMib() {
-    long mib = memoryInUseMib;
-    return mib < 0 ? OptionalLong.empty() : OptionalLong.of(mib);
+  public Optional<GuestsMemory> guestsMemory() {
+    return Optional.ofNullable(guestsMemory);
   }
 
   /** One look at the host and every guest; public for tests that drive passes themselves. */
@@ -74,6 +72,7 @@ public final class Ballooning implements AutoCloseable {
       log.warning("event=host-memory-unreadable reason=\"" + e.getMessage() + "\"");
       return;
     }
+    long given = 0;
     long inUse = 0;
     for (String desktopId : hypervisor.inventory()) {
       Optional<GuestMemory> memory = hypervisor.memory(desktopId);
@@ -81,13 +80,14 @@ public final class Ballooning implements AutoCloseable {
         continue;
       }
       GuestMemory guest = memory.get();
+      given += guest.sizeMib();
       inUse += guest.inUseMib();
       long target = policy.target(guest, underPressure);
       if (target != guest.balloonMib()) {
         move(desktopId, guest, target);
       }
     }
-    memoryInUseMib = inUse;
+    guestsMemory = new GuestsMemory(given, inUse);
   }
 
   private void move(String desktopId, GuestMemory guest, long target) {

@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.AgentSettings;
+import io.veneer.agent.balloon.GuestsMemory;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.health.AgentVitals;
 import io.veneer.agent.hypervisor.BootSource;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,7 +61,7 @@ public final class ControlPlaneSession {
   private final DriverCapabilities capabilities;
   private final AgentVitals vitals;
   private final ScheduledExecutorService loop;
-  private final Supplier<OptionalLong> memoryInUseMib;
+  private final Supplier<Optional<GuestsMemory>> guestsMemory;
   private final int consolePort;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
@@ -78,7 +78,7 @@ public final class ControlPlaneSession {
       DriverCapabilities capabilities,
       AgentVitals vitals,
       ScheduledExecutorService loop,
-      Supplier<OptionalLong> memoryInUseMib,
+      Supplier<Optional<GuestsMemory>> guestsMemory,
       int consolePort) {
     this.settings = settings;
     this.channel = channel;
@@ -88,7 +88,7 @@ public final class ControlPlaneSession {
     this.capabilities = capabilities;
     this.vitals = vitals;
     this.loop = loop;
-    this.memoryInUseMib = memoryInUseMib;
+    this.guestsMemory = guestsMemory;
     this.consolePort = consolePort;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
@@ -270,7 +270,13 @@ public final class ControlPlaneSession {
             .setSentAt(
                 Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
             .setRunningDesktops(converger.runningDesktops());
-    memoryInUseMib.get().ifPresent(heartbeat::setMemoryInUseMib);
+    guestsMemory
+        .get()
+        .ifPresent(
+            guests ->
+                heartbeat
+                    .setMemoryInUseMib(guests.inUseMib())
+                    .setMemoryOfGuestsMib(guests.givenMib()));
     outbound.onNext(AgentMessage.newBuilder().setHeartbeat(heartbeat).build());
     vitals.heartbeatSent();
   }

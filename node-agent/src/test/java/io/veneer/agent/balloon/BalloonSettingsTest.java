@@ -7,8 +7,13 @@ import io.veneer.agent.AgentSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,10 +23,49 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BalloonSettingsTest {
 
   @Test
-  void isOnWithTheQemuDriverAndOffWithOthersByDefault() {
-    BalloonSettings qemu = settings(Map.of("VENEER_DRIVER", "qemu")).balloon();
+  void isOnWithTheQemuDriverWhereTheKernelReportsPressureAndOffWithOthersByDefault(
+      @TempDir Path proc) throws Exception {
+    HostMemory withPsi = procWithPressure(proc);
+    BalloonSettings qemu = settings(Map.of("VENEER_DRIVER", "qemu"), withPsi).balloon();
     assertThat(qemu).isEqualTo(new BalloonSettings(true, 50, 10, 1024, Duration.ofSeconds(5)));
-    assertThat(settings(Map.of("VENEER_DRIVER", "simulated")).balloon().enabled()).isFalse();
+    assertThat(settings(Map.of("VENEER_DRIVER", "simulated"), withPsi).balloon().enabled())
+        .isFalse();
+  }
+
+  @Test
+  void isOffByDefaultWhereTheKernelReportsNoPressureAndSaysSoOnce(@TempDir Path proc)
+      throws Exception {
+    HostMemory withoutPsi = procWithoutPressure(proc);
+    List<LogRecord> said = new ArrayList<>();
+    Handler handler = collectingInto(said);
+    Logger log = Logger.getLogger(BalloonSwitch.class.getName());
+    log.addHandler(handler);
+    try {
+      assertThat(settings(Map.of("VENEER_DRIVER", "qemu"), withoutPsi).balloon().enabled())
+          .isFalse();
+    } finally {
+      log.removeHandler(handler);
+    }
+    assertThat(said)
+        .singleElement()
+        .extracting(LogRecord::getMessage)
+        .asString()
+        .contains("event=balloon-policy-off", "pressure/memory", "psi=1");
+  }
+
+  @Test
+  void refusesOnWhereTheKernelReportsNoPressureNamingPsi(@TempDir Path proc) throws Exception {
+    HostMemory withoutPsi = procWithoutPressure(proc);
+    assertThatThrownBy(
+            () -> settings(Map.of("VENEER_DRIVER", "qemu", "VENEER_BALLOON", "on"), withoutPsi))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VENEER_BALLOON=on needs /proc/pressure/memory")
+        .hasMessageContaining("psi=1");
+    assertThat(
+            settings(Map.of("VENEER_DRIVER", "qemu", "VENEER_BALLOON", "off"), withoutPsi)
+                .balloon()
+                .enabled())
+        .isFalse();
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -51,6 +95,12 @@ class BalloonSettingsTest {
 
   @Test
   void readsPressureAndAvailableMemoryFromProc(@TempDir Path proc) throws Exception {
+    assertThat(procWithPressure(proc).read()).isEqualTo(new HostMemory.Reading(12.5, 2048));
+  }
+
+  /** A /proc of a kernel with PSI. */
+  private static HostMemory procWithPressure(Path proc) throws Exception {
+    procWithoutPressure(proc);
     Files.createDirectories(proc.resolve("pressure"));
     Files.writeString(
         proc.resolve("pressure/memory"),
@@ -58,6 +108,11 @@ class BalloonSettingsTest {
         some avg10=12.50 avg60=3.00 avg300=0.50 total=123456
         full avg10=1.00 avg60=0.00 avg300=0.00 total=1234
         """);
+    return new ProcHostMemory(proc);
+  }
+
+  /** A /proc of a kernel built without PSI, or booted with psi=0: no pressure/memory. */
+  private static HostMemory procWithoutPressure(Path proc) throws Exception {
     Files.writeString(
         proc.resolve("meminfo"),
         """
@@ -65,13 +120,31 @@ class BalloonSettingsTest {
         MemFree:        22781952 kB
         MemAvailable:    2097152 kB
         """);
+    return new ProcHostMemory(proc);
+  }
 
-    assertThat(new ProcHostMemory(proc).read()).isEqualTo(new HostMemory.Reading(12.5, 2048));
+  private static Handler collectingInto(List<LogRecord> records) {
+    return new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
   }
 
   private static AgentSettings settings(Map<String, String> overrides) {
+    return settings(overrides, () -> new HostMemory.Reading(0.0, 4096));
+  }
+
+  private static AgentSettings settings(Map<String, String> overrides, HostMemory host) {
     Map<String, String> env = new HashMap<>(Map.of("VENEER_MEMORY_MIB", "10240"));
     env.putAll(overrides);
-    return AgentSettings.fromEnvironment(env);
+    return AgentSettings.fromEnvironment(env, host);
   }
 }

@@ -26,6 +26,16 @@ class DriverCapabilitiesTest {
           true,
           true,
           true);
+  // A driver that can do everything: what is refused is refused for every driver.
+  private static final DriverCapabilities EVERYTHING =
+      new DriverCapabilities(
+          EnumSet.allOf(BootSource.Kind.class),
+          EnumSet.allOf(Machine.class),
+          EnumSet.allOf(Firmware.class),
+          true,
+          true,
+          true,
+          true);
   private static final DriverCapabilities HEADLESS_DISK_ONLY =
       new DriverCapabilities(
           Set.of(BootSource.Kind.DISK_IMAGE),
@@ -51,6 +61,9 @@ class DriverCapabilitiesTest {
           all     | kernel | MICROVM | UEFI | false | 0 | the qemu driver on this host cannot boot from direct-kernel (boot source)
           all     | disk   | Q35     | UEFI | true  | 0 | the qemu driver on this host cannot give a guest a display
           all     | disk   | Q35     | BIOS | false | 2 | the qemu driver on this host cannot attach a persistent user-data disk
+          every   | kernel | MICROVM | BIOS | false | 0 | -
+          every   | kernel | MICROVM | UEFI | false | 0 | machine=microvm boots its kernel without firmware: firmware=uefi needs q35
+          every   | kernel | Q35     | UEFI | true  | 1 | firmware=uefi needs at least 192 MiB of memory (OVMF fails below it), not 96
           """)
   void refusesExactlyWhatTheDriverCannotHonour(
       String driver,
@@ -60,7 +73,12 @@ class DriverCapabilitiesTest {
       boolean display,
       long userDataGib,
       String refusal) {
-    DriverCapabilities capabilities = driver.equals("tcg") ? TCG_QEMU : HEADLESS_DISK_ONLY;
+    DriverCapabilities capabilities =
+        switch (driver) {
+          case "tcg" -> TCG_QEMU;
+          case "every" -> EVERYTHING;
+          default -> HEADLESS_DISK_ONLY;
+        };
     ImageRef golden = new ImageRef("sha256:g", ImageRef.Kind.DISK_QCOW2, Path.of("g"));
     BootSource source =
         boot.equals("disk")

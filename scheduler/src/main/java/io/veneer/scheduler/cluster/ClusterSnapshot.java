@@ -27,6 +27,8 @@ public final class ClusterSnapshot {
   private final long[] limitVcpus;
   private final long[] limitMemoryMib;
   private final long[] limitDiskGib;
+  private final long[] capacityMemoryMib;
+  private final long[] unusedMemoryMib;
   private final Map<String, HostSet> hostsCachingImage;
   private final Map<String, HostCounts> desktopsPerPool;
   private final Map<String, HostCounts> desktopsPerUser;
@@ -41,6 +43,8 @@ public final class ClusterSnapshot {
     this.limitVcpus = new long[n];
     this.limitMemoryMib = new long[n];
     this.limitDiskGib = new long[n];
+    this.capacityMemoryMib = new long[n];
+    this.unusedMemoryMib = new long[n];
     Map<String, BitSet> images = new HashMap<>();
     Map<String, HostCounts.Builder> pools = new HashMap<>();
     Map<String, HostCounts.Builder> users = new HashMap<>();
@@ -57,6 +61,8 @@ public final class ClusterSnapshot {
       limitVcpus[i] = host.limitVcpus();
       limitMemoryMib[i] = host.limitMemoryMib();
       limitDiskGib[i] = host.limitDiskGib();
+      capacityMemoryMib[i] = host.capacity().memoryMib();
+      unusedMemoryMib[i] = host.unusedMemoryMib();
       for (String image : host.cachedImages()) {
         images.computeIfAbsent(image, digest -> new BitSet(n)).set(i);
       }
@@ -117,6 +123,16 @@ public final class ClusterSnapshot {
   /** The host's disk capacity times its overcommit ratio, rounded down. */
   public long limitDiskGib(int host) {
     return limitDiskGib[host];
+  }
+
+  /** The host's physical memory. */
+  public long capacityMemoryMib(int host) {
+    return capacityMemoryMib[host];
+  }
+
+  /** What the host's guests leave unused by a recent report, or {@link MemoryFit#UNOBSERVED}. */
+  public long unusedMemoryMib(int host) {
+    return unusedMemoryMib[host];
   }
 
   /** The hosts that cache the golden image. */

@@ -19,6 +19,7 @@ public final class HostSnapshot {
   private final Resources allocated;
   private final OvercommitRatios ratios;
   private final Resources limit;
+  private final ObservedMemory observedMemory;
   private final Set<String> cachedImages;
   private final Set<String> capabilities;
   private final List<PlacedDesktop> desktops;
@@ -38,6 +39,7 @@ public final class HostSnapshot {
     this.allocated = Objects.requireNonNull(builder.allocated, "allocated");
     this.ratios = Objects.requireNonNull(builder.ratios, "ratios");
     this.limit = ratios.limitOf(capacity);
+    this.observedMemory = builder.observedMemory;
     this.cachedImages = Set.copyOf(builder.cachedImages);
     this.capabilities = Set.copyOf(builder.capabilities);
     this.desktops = List.copyOf(builder.desktops);
@@ -111,6 +113,19 @@ public final class HostSnapshot {
     return limit;
   }
 
+  /**
+   * What the host's guests were given and use by its agent's last recent report; null when there is
+   * none (no recent report, or an agent that cannot see inside its guests).
+   */
+  public ObservedMemory observedMemory() {
+    return observedMemory;
+  }
+
+  /** What its guests leave unused by a recent report, or {@link MemoryFit#UNOBSERVED}. */
+  public long unusedMemoryMib() {
+    return observedMemory == null ? MemoryFit.UNOBSERVED : observedMemory.unusedMib();
+  }
+
   public Set<String> cachedImages() {
     return cachedImages;
   }
@@ -165,6 +180,7 @@ public final class HostSnapshot {
     private Resources capacity;
     private Resources allocated = Resources.ZERO;
     private OvercommitRatios ratios = OvercommitRatios.DEFAULT;
+    private ObservedMemory observedMemory;
     private Set<String> cachedImages = Set.of();
     private Set<String> capabilities = Set.of();
     private List<PlacedDesktop> desktops = List.of();
@@ -204,6 +220,12 @@ public final class HostSnapshot {
 
     public Builder ratios(OvercommitRatios ratios) {
       this.ratios = ratios;
+      return this;
+    }
+
+    /** Its guests' memory by a recent report of its agent; null (the default) for none. */
+    public Builder observedMemory(ObservedMemory observedMemory) {
+      this.observedMemory = observedMemory;
       return this;
     }
 

@@ -2,13 +2,15 @@ package io.veneer.scheduler.filter;
 
 import io.veneer.scheduler.HostView;
 import io.veneer.scheduler.PlacementRequest;
+import io.veneer.scheduler.cluster.MemoryFit;
 import io.veneer.scheduler.cluster.Resources;
 import java.util.Optional;
 
 /**
  * The desktop fits when, for each resource, what is allocated plus what it asks for stays within
- * capacity times the host's overcommit ratio. Memory is checked first: it is the resource that runs
- * out in practice, and the explanation names the first shortage only.
+ * capacity times the host's overcommit ratio, and memory beyond the physical capacity is memory the
+ * host's guests really leave unused ({@link MemoryFit}). Memory is checked first: it is the
+ * resource that runs out in practice, and the explanation names the first shortage only.
  */
 public final class ResourceFitFilter implements Filter {
 
@@ -29,7 +31,11 @@ public final class ResourceFitFilter implements Filter {
     Resources size = request.size();
     // Both sides are whole MiB, vCPUs and GiB and the limit is floor(capacity x ratio), so
     // "allocated + size <= capacity x ratio" holds exactly when this integer comparison does.
-    if (host.allocatedMemoryMib() + size.memoryMib() > host.limitMemoryMib()) {
+    if (!MemoryFit.fits(
+        host.allocatedMemoryMib() + size.memoryMib(),
+        host.capacityMemoryMib(),
+        host.limitMemoryMib(),
+        host.unusedMemoryMib())) {
       return MEMORY;
     }
     if (host.allocatedVcpus() + size.vcpus() > host.limitVcpus()) {

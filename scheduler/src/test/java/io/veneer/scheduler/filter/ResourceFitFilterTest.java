@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.scheduler.Hosts;
 import io.veneer.scheduler.PlacementRequest;
+import io.veneer.scheduler.cluster.ObservedMemory;
 import io.veneer.scheduler.cluster.OvercommitRatios;
 import io.veneer.scheduler.cluster.Resources;
 import java.util.Optional;
@@ -56,6 +57,42 @@ class ResourceFitFilterTest {
     Optional<Rejection> verdict = filter.check(Hosts.view(host), request);
 
     assertThat(verdict.map(Rejection::phrase).orElse("fits")).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # 64 GiB (65536 MiB) at memory ratio 1.5: at most 98304 MiB allocated
+          # case                                                     | alloc MiB | given MiB | in use MiB | ask MiB | expected
+          no recent report: allocations alone, up to the ratio       |     90000 |           |            |    2048 | fits
+          no recent report: never past capacity x ratio              |     97000 |           |            |    2048 | insufficient memory
+          report: within physical capacity needs no spare memory     |     60000 |     60000 |      60000 |    2048 | fits
+          report: busy guests leave too little to go beyond it       |     65000 |     60000 |      59000 |    2048 | insufficient memory
+          report: idle guests leave enough to go beyond it           |     65000 |     60000 |      20000 |    2048 | fits
+          report: exactly what the guests leave fits                 |     65000 |     60000 |      58488 |    2048 | fits
+          report: one MiB more than the guests leave is refused      |     65000 |     60000 |      58489 |    2048 | insufficient memory
+          report: idle guests never take the host past the ratio     |     97000 |     90000 |       1000 |    2048 | insufficient memory
+          report: guests using more than given leave nothing         |     65000 |     60000 |      61000 |    2048 | insufficient memory
+          """)
+  void memoryBeyondPhysicalCapacityIsMemoryTheGuestsReallyLeaveUnused(
+      String description,
+      long allocatedMib,
+      Long givenMib,
+      Long inUseMib,
+      long askMib,
+      String expected) {
+    var host =
+        Hosts.host("h1")
+            .ratios(OvercommitRatios.of(1.0, 1.5, 1.0))
+            .allocated(new Resources(0, allocatedMib, 0))
+            .observedMemory(givenMib == null ? null : new ObservedMemory(givenMib, inUseMib))
+            .build();
+    var request = PlacementRequest.of(new Resources(1, askMib, 1), "sha256:a", "p");
+
+    assertThat(filter.check(Hosts.view(host), request).map(Rejection::phrase).orElse("fits"))
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0} vCPU x {1} = {2} fits {3} vCPU: {4}")

@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,10 @@ public final class QemuHypervisor implements Hypervisor {
   private final SocketPaths socketPaths = SocketPaths.underTemporaryDirectory();
   private final String qemuSystem;
   private final boolean kvm;
+  // Under TCG, the host's TSC rate for microvm guests' kernels; empty under KVM or where unknown.
+  private final OptionalLong tcgTscKhz;
+  // Debian's OVMF where installed (UEFI for q35 guests); null where not.
+  private final Ovmf ovmf;
   private final String readyLine;
   private final GuestEgress egress;
   private final Set<String> readyGuests = ConcurrentHashMap.newKeySet();
@@ -75,6 +80,8 @@ public final class QemuHypervisor implements Hypervisor {
     this.readyLine = readyLine;
     this.egress = egress;
     this.kvm = kvmUsable();
+    this.tcgTscKhz = kvm ? OptionalLong.empty() : TscFrequency.host().khz();
+    this.ovmf = Ovmf.installed().orElse(null);
   }
 
   /**
@@ -100,16 +107,20 @@ public final class QemuHypervisor implements Hypervisor {
   }
 
   /**
-   * Disk and direct-kernel boot, q35, and microvm under KVM only: under TCG microvm guests hang now
-   * and then calibrating the TSC (seen with Debian 12's kernel). SeaBIOS only: UEFI would need
-   * OVMF's firmware and variable store, which this driver does not set up.
+   * Disk and direct-kernel boot, q35, and microvm under KVM, or under TCG where the host's TSC rate
+   * is known ({@link TscFrequency}: without it a microvm guest's kernel cannot calibrate its TSC
+   * and hangs). SeaBIOS, and UEFI where Debian's OVMF is installed ({@link Ovmf}).
    */
   @Override
   public DriverCapabilities capabilities() {
     return new DriverCapabilities(
         EnumSet.of(BootSource.Kind.DISK_IMAGE, BootSource.Kind.DIRECT_KERNEL),
-        kvm ? EnumSet.allOf(GuestSpec.Machine.class) : EnumSet.of(GuestSpec.Machine.Q35),
-        EnumSet.of(GuestSpec.Firmware.BIOS),
+        kvm || tcgTscKhz.isPresent()
+            ? EnumSet.allOf(GuestSpec.Machine.class)
+            : EnumSet.of(GuestSpec.Machine.Q35),
+        ovmf != null
+            ? EnumSet.allOf(GuestSpec.Firmware.class)
+            : EnumSet.of(GuestSpec.Firmware.BIOS),
         true,
         true,
         true,
@@ -187,6 +198,25 @@ public final class QemuHypervisor implements Hypervisor {
       Thread.currentThread().interrupt();
       throw new HypervisorException("Interrupted while starting " + spec.desktopId(), e);
     }
+  }
+
+  /**
+   * OVMF's code, shared and read-only, and the desktop's own variable store (boot entries,
+   * settings), copied from OVMF's template on its first start and kept with its disks after.
+   * capabilities() offers UEFI only with OVMF installed.
+   */
+  private List<String> uefi(Path dir) throws IOException {
+    Path vars = dir.resolve("efivars.fd");
+    if (!Files.exists(vars)) {
+      Path part = dir.resolve("efivars.fd.part");
+      Files.copy(ovmf.varsTemplate(), part, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(part, vars, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return List.of(
+        "-drive",
+        "if=pflash,format=raw,unit=0,readonly=on,file=" + ovmf.code(),
+        "-drive",
+        "if=pflash,format=raw,unit=1,file=" + vars);
   }
 
   private static boolean outbound(GuestSpec spec) {
@@ -273,8 +303,8 @@ public final class QemuHypervisor implements Hypervisor {
   }
 
   List<String> arguments(GuestSpec spec, Path dir) throws IOException {
-    // capabilities() offers microvm under KVM only, and refusal() lets it through only with a
-    // kernel to boot directly and no display.
+    // capabilities() offers microvm under KVM, or TCG with a known TSC rate, and refusal() lets it
+    // through only with a kernel to boot directly and no display.
     boolean microvm = spec.machine() == GuestSpec.Machine.MICROVM;
     String bus = microvm ? "device" : "pci";
     List<String> args = new ArrayList<>();
@@ -287,6 +317,9 @@ public final class QemuHypervisor implements Hypervisor {
     args.addAll(
         List.of("-smp", String.valueOf(spec.size().vcpus()), "-m", spec.size().memoryMib() + "M"));
     args.addAll(List.of("-nodefaults", "-no-user-config", "-no-reboot"));
+    if (spec.firmware() == GuestSpec.Firmware.UEFI) {
+      args.addAll(uefi(dir));
+    }
     args.addAll(List.of("-pidfile", dir.resolve("qemu.pid").toString()));
     args.addAll(List.of("-qmp", "unix:" + socket(dir, "qmp.sock") + ",server=on,wait=off"));
     args.addAll(List.of("-serial", "file:" + dir.resolve("console.log")));
@@ -323,7 +356,10 @@ public final class QemuHypervisor implements Hypervisor {
       if (direct.initrd() != null) {
         args.addAll(List.of("-initrd", direct.initrd().path().toString()));
       }
-      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + direct.cmdline()));
+      // Before the image's own command line, which may thus override it.
+      String tsc =
+          microvm && tcgTscKhz.isPresent() ? "tsc_early_khz=" + tcgTscKhz.getAsLong() + " " : "";
+      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + tsc + direct.cmdline()));
     }
     if (spec.display()) {
       // VNC on a unix socket in a directory only the agent's user can enter, made so before QEMU
