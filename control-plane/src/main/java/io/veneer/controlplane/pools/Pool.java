@@ -87,6 +87,10 @@ public class Pool {
   @Column(name = "required_zone", nullable = false)
   private String requiredZone;
 
+  /** {@link PoolPlacement#strategy}, '' = the fleet's (V35). */
+  @Column(name = "placement_strategy", nullable = false)
+  private String placementStrategy;
+
   /** {@link PoolPower#idleShutdownMinutes} in seconds (V33); 0 = never. */
   @Column(name = "idle_shutdown_seconds", nullable = false)
   private long idleShutdownSeconds;
@@ -145,6 +149,7 @@ public class Pool {
     this.display = hardware.display();
     this.requiredLabels = spec.placement().joinedLabels();
     this.requiredZone = spec.placement().requiredZone();
+    this.placementStrategy = spec.placement().strategy();
     this.idleShutdownSeconds = spec.power().idleShutdown().toSeconds();
     this.scheduleZone = spec.power().schedule().zone().getId();
     this.schedulePeriods =
@@ -215,7 +220,7 @@ public class Pool {
         split(entitledUsers),
         split(entitledGroups),
         new GuestHardware(machine, firmware, bootMode, display),
-        PoolPlacement.of(requiredLabels, requiredZone),
+        PoolPlacement.of(requiredLabels, requiredZone, placementStrategy),
         new PoolPower((int) Duration.ofSeconds(idleShutdownSeconds).toMinutes(), schedule()));
   }
 

@@ -3,9 +3,12 @@ package io.veneer.controlplane.pools;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -22,13 +25,20 @@ import java.util.stream.Collectors;
  * midnight into the next day. {@link PowerSchedule} checks the numbers against the pool.
  */
 public record SchedulePeriod(
-    Set<DayOfWeek> days,
+    // Plain strings in the API's schema: the generated client cannot build a list of inline enums.
+    @ArraySchema(
+            schema =
+                @Schema(
+                    implementation = String.class,
+                    description = "MON..SUN or MONDAY..SUNDAY; shown as MONDAY..SUNDAY"))
+        Set<DayOfWeek> days,
     @JsonFormat(pattern = "HH:mm") LocalTime from,
     @JsonFormat(pattern = "HH:mm") LocalTime until,
     int minSize,
     int warmSpares) {
 
   private static final String FIELD = "power.schedule.periods[].";
+  private static final DateTimeFormatter HOURS_AND_MINUTES = DateTimeFormatter.ofPattern("H:mm");
 
   public SchedulePeriod {
     Objects.requireNonNull(from, "from");
@@ -73,7 +83,7 @@ public record SchedulePeriod(
 
   private static LocalTime time(String field, String text) {
     try {
-      return LocalTime.parse(text == null ? "" : text.strip());
+      return LocalTime.parse(text == null ? "" : text.strip(), HOURS_AND_MINUTES);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           FIELD + field + ": '" + text + "' is not a time of day (hh:mm, 00:00 to 23:59)");

@@ -157,7 +157,7 @@ final class PoolMessages {
     }
     problems.addAll(sizeProblems(pool));
     GuestHardware hardware = hardware(pool, problems);
-    PoolPlacement placement = placement(pool, "", problems);
+    PoolPlacement placement = placement(pool, PoolPlacement.ANYWHERE, problems);
     PoolPower power = power(pool, problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
@@ -209,7 +209,7 @@ final class PoolMessages {
     }
     problems.addAll(sizeProblems(pool));
     GuestHardware hardware = hardware(pool, problems);
-    PoolPlacement placement = placement(pool, current.placement().requiredZone(), problems);
+    PoolPlacement placement = placement(pool, current.placement(), problems);
     PoolPower power = power(pool, problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
@@ -271,13 +271,14 @@ final class PoolMessages {
   }
 
   /**
-   * The request's required labels as placement rules, in {@code zone} (the API cannot name one: a
-   * zone is set over REST and kept); wrong labels are added to {@code problems}.
+   * The request's required labels as placement rules, with the zone and spread or pack of {@code
+   * kept} (the API cannot name them: they are set over REST and kept); wrong labels are added to
+   * {@code problems}.
    */
   private static PoolPlacement placement(
-      Pool pool, String zone, List<ApiFailures.FieldProblem> problems) {
+      Pool pool, PoolPlacement kept, List<ApiFailures.FieldProblem> problems) {
     try {
-      return new PoolPlacement(pool.getRequiredLabelsMap(), zone);
+      return new PoolPlacement(pool.getRequiredLabelsMap(), kept.requiredZone(), kept.strategy());
     } catch (IllegalArgumentException e) {
       problems.add(new ApiFailures.FieldProblem("pool.required_labels", e.getMessage()));
       return null;
