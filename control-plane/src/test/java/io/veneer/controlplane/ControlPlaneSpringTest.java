@@ -6,6 +6,7 @@ import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -15,7 +16,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * using their own pools, users and hosts.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(MovableClock.InContext.class)
 public abstract class ControlPlaneSpringTest {
+
+  /** The clock the control plane's time decisions read; a test that moves it puts it back. */
+  protected static final MovableClock CLOCK = new MovableClock();
 
   private static final PostgresDatabase DB =
       TestPostgres.freshDatabase(ControlPlaneSpringTest.class);

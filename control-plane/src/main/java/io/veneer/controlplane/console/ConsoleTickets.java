@@ -38,14 +38,16 @@ public class ConsoleTickets {
   private final ConsoleProperties properties;
   private final ConsoleGrants grants;
   private final SecureRandom random = new SecureRandom();
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   ConsoleTickets(
       JdbcTemplate jdbc,
       DesktopService desktops,
       AuditLog audit,
       ConsoleProperties properties,
-      ConsoleGrants grants) {
+      ConsoleGrants grants,
+      Clock clock) {
+    this.clock = clock;
     this.jdbc = jdbc;
     this.desktops = desktops;
     this.audit = audit;
@@ -99,6 +101,7 @@ public class ConsoleTickets {
         desktop.owner(),
         desktop.osDiskGeneration());
     jdbc.update("DELETE FROM console_ticket WHERE expires_at < now() - interval '1 hour'");
+    consoleUsed(desktopId);
     audit.record(caller, "desktop.console-ticket", "desktop", desktopId, "expires " + expires);
     return new ConsoleTicket(ticket, desktopId, expires);
   }
@@ -150,7 +153,18 @@ public class ConsoleTickets {
     if (opened.isEmpty() || opened.getFirst() == null) {
       throw new TicketRefusedException();
     }
+    consoleUsed(opened.getFirst().desktopId());
     return opened.getFirst();
+  }
+
+  /** A sign that someone uses the desktop, which its pool's idle shutdown waits on. */
+  private void consoleUsed(UUID desktopId) {
+    jdbc.update(
+        "INSERT INTO desktop_console_use (desktop_id, used_at) VALUES (?, ?)"
+            + " ON CONFLICT (desktop_id) DO UPDATE SET used_at = GREATEST("
+            + "desktop_console_use.used_at, excluded.used_at)",
+        desktopId,
+        Timestamp.from(clock.instant()));
   }
 
   private static String sha256(String ticket) {

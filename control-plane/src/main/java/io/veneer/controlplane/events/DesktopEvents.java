@@ -6,6 +6,7 @@ import io.veneer.events.v1.DesktopEvent;
 import io.veneer.events.v1.EventHeader;
 import io.veneer.outbox.Outbox;
 import io.veneer.outbox.OutboxEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -53,7 +54,6 @@ public class DesktopEvents {
     long version = desktop.aggregateVersion();
     List<OutboxEvent> events = new ArrayList<>();
     for (Desktop.Transition transition : desktop.drainTransitions()) {
-      UUID eventId = UUID.randomUUID();
       String type =
           switch (transition.kind()) {
             case REQUESTED -> "io.veneer.desktop.requested";
@@ -61,39 +61,72 @@ public class DesktopEvents {
             case ASSIGNED -> "io.veneer.desktop.assigned";
             case RELEASED -> "io.veneer.desktop.released";
           };
-      DesktopEvent payload =
-          DesktopEvent.newBuilder()
-              .setHeader(
-                  EventHeader.newBuilder()
-                      .setEventId(eventId.toString())
-                      .setAggregateId(desktop.id().toString())
-                      .setAggregateVersion(version)
-                      .setOccurredAt(
-                          Timestamp.newBuilder()
-                              .setSeconds(transition.at().getEpochSecond())
-                              .setNanos(transition.at().getNano()))
-                      .setActor(actor))
-              .setType(type)
-              .setPoolId(desktop.poolId().toString())
-              .setFromState(transition.from() == null ? "" : transition.from().name())
-              .setToState(transition.to().name())
-              .setHostId(desktop.hostId().orElse(""))
-              .setAssignedUser(desktop.owner().orElse(""))
-              .setReason(desktop.failureReason().orElse(""))
-              .setSpecGeneration(desktop.specGeneration())
-              .setGoldenImageVersionId(desktop.goldenVersion())
-              .build();
       events.add(
-          new OutboxEvent(
-              eventId,
-              TOPIC,
-              desktop.id().toString(),
+          event(
+              desktop,
               version,
               type,
-              SOURCE,
-              payload,
-              transition.at()));
+              transition.from() == null ? "" : transition.from().name(),
+              transition.to().name(),
+              transition.at(),
+              desktop.failureReason().orElse(""),
+              actor));
     }
     return events;
+  }
+
+  /**
+   * The pool controller shut a running desktop down because it showed no sign of use ({@code
+   * io.veneer.desktop.idle-shutdown}); {@code reason} says for how long and since what.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void idleShutdown(Desktop desktop, String reason, String actor, Instant at) {
+    String state = desktop.state().name();
+    outbox.append(
+        event(
+            desktop,
+            desktop.aggregateVersion(),
+            "io.veneer.desktop.idle-shutdown",
+            state,
+            state,
+            at,
+            reason,
+            actor));
+  }
+
+  private static OutboxEvent event(
+      Desktop desktop,
+      long version,
+      String type,
+      String from,
+      String to,
+      Instant at,
+      String reason,
+      String actor) {
+    UUID eventId = UUID.randomUUID();
+    DesktopEvent payload =
+        DesktopEvent.newBuilder()
+            .setHeader(
+                EventHeader.newBuilder()
+                    .setEventId(eventId.toString())
+                    .setAggregateId(desktop.id().toString())
+                    .setAggregateVersion(version)
+                    .setOccurredAt(
+                        Timestamp.newBuilder()
+                            .setSeconds(at.getEpochSecond())
+                            .setNanos(at.getNano()))
+                    .setActor(actor))
+            .setType(type)
+            .setPoolId(desktop.poolId().toString())
+            .setFromState(from)
+            .setToState(to)
+            .setHostId(desktop.hostId().orElse(""))
+            .setAssignedUser(desktop.owner().orElse(""))
+            .setReason(reason)
+            .setSpecGeneration(desktop.specGeneration())
+            .setGoldenImageVersionId(desktop.goldenVersion())
+            .build();
+    return new OutboxEvent(
+        eventId, TOPIC, desktop.id().toString(), version, type, SOURCE, payload, at);
   }
 }

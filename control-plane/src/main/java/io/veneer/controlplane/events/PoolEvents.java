@@ -25,12 +25,23 @@ public class PoolEvents {
   }
 
   /**
-   * @param what {@code created}, {@code updated}, {@code deleting} or {@code deleted}
+   * @param what {@code created}, {@code updated}, {@code deleting}, {@code deleted} or {@code
+   *     sizing-changed}
    * @param total the pool's live desktops
    * @param current those of them on the pool's current golden version
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void changed(Pool pool, String what, int total, int current, String actor) {
+    changed(pool, what, total, current, actor, "");
+  }
+
+  /**
+   * As {@link #changed(Pool, String, int, int, String)}, saying why.
+   *
+   * @param reason why the pool controller changed it on its own ({@code PoolEvent.reason})
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void changed(Pool pool, String what, int total, int current, String actor, String reason) {
     Instant at = Instant.now();
     UUID eventId = UUID.randomUUID();
     String type = "io.veneer.pool." + what;
@@ -52,6 +63,7 @@ public class PoolEvents {
             .setGoldenImageVersionId(pool.spec().goldenVersion())
             .setDesktopsTotal(total)
             .setDesktopsCurrent(current)
+            .setReason(reason)
             .build();
     outbox.append(
         new OutboxEvent(

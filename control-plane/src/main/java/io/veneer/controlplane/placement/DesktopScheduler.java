@@ -8,7 +8,9 @@ import io.veneer.scheduler.PlacementResult;
 import io.veneer.scheduler.Scheduler;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.Resources;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
@@ -32,25 +34,41 @@ class DesktopScheduler {
       PoolPlacement placement) {
 
     PlacementRequest request() {
-      return PlacementRequest.of(size, goldenDigest, poolId)
-          .requiring(capabilities)
-          .withLabels(placement.requiredLabels())
-          .inZone(placement.requiredZone());
+      PlacementRequest request =
+          PlacementRequest.of(size, goldenDigest, poolId)
+              .requiring(capabilities)
+              .withLabels(placement.requiredLabels())
+              .inZone(placement.requiredZone());
+      // A pool that asks to be packed wants its desktops together: keeping them apart by pool
+      // would outweigh the packing.
+      return placement.ownStrategy().orElse(null) == PlacementPolicy.Strategy.PACK
+          ? request.spreading(PlacementRequest.AntiAffinity.NONE)
+          : request;
     }
   }
 
-  private final Scheduler scheduler;
+  private final PlacementPolicy.Strategy fleetStrategy;
+  private final Map<PlacementPolicy.Strategy, Scheduler> schedulers =
+      new EnumMap<>(PlacementPolicy.Strategy.class);
 
   DesktopScheduler(PlacementProperties properties) {
-    PlacementPolicy.Strategy strategy =
+    this.fleetStrategy =
         PlacementPolicy.Strategy.valueOf(properties.strategy().toUpperCase(Locale.ROOT));
-    this.scheduler = Scheduler.withPolicy(PlacementPolicy.DEFAULT.withStrategy(strategy));
+    for (PlacementPolicy.Strategy strategy : PlacementPolicy.Strategy.values()) {
+      schedulers.put(
+          strategy, Scheduler.withPolicy(PlacementPolicy.DEFAULT.withStrategy(strategy)));
+    }
+  }
+
+  /** The scheduler of the need's pool: spreading or packing as the pool says, else as the fleet. */
+  private Scheduler schedulerFor(Need need) {
+    return schedulers.get(need.placement().ownStrategy().orElse(fleetStrategy));
   }
 
   PlacementResult choose(ClusterSnapshot snapshot, Need need) {
     PlacementRequest request = need.request().withUser(need.userId());
     // A random seed per call spreads racing replicas over equally good hosts.
-    return scheduler.place(snapshot, request, ThreadLocalRandom.current().nextLong());
+    return schedulerFor(need).place(snapshot, request, ThreadLocalRandom.current().nextLong());
   }
 
   /**
@@ -59,6 +77,7 @@ class DesktopScheduler {
    */
   BatchResult chooseMany(ClusterSnapshot snapshot, Need need, int count) {
     PlacementRequest request = need.request();
-    return scheduler.placeBatch(snapshot, request, count, ThreadLocalRandom.current().nextLong());
+    return schedulerFor(need)
+        .placeBatch(snapshot, request, count, ThreadLocalRandom.current().nextLong());
   }
 }

@@ -8,8 +8,13 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -92,6 +97,26 @@ public class Pool {
   @Column(name = "required_zone", nullable = false)
   private String requiredZone;
 
+  /** {@link PoolPlacement#strategy}, '' = the fleet's (V35). */
+  @Column(name = "placement_strategy", nullable = false)
+  private String placementStrategy;
+
+  /** {@link PoolPower#idleShutdownMinutes} in seconds (V33); 0 = never. */
+  @Column(name = "idle_shutdown_seconds", nullable = false)
+  private long idleShutdownSeconds;
+
+  /** {@link PowerSchedule#zone} (V34). */
+  @Column(name = "schedule_zone", nullable = false)
+  private String scheduleZone;
+
+  /** {@link PowerSchedule#periods}, {@code MON,TUE 07:00 19:00 minSize warmSpares;...} (V34). */
+  @Column(name = "schedule_periods", nullable = false)
+  private String schedulePeriods;
+
+  /** The pool controller's last {@link PoolSizing#reason}, written when it changes (V34). */
+  @Column(name = "sizing_reason", nullable = false)
+  private String sizingReason = "";
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
   private PoolState state;
@@ -134,6 +159,60 @@ public class Pool {
     this.display = hardware.display();
     this.requiredLabels = spec.placement().joinedLabels();
     this.requiredZone = spec.placement().requiredZone();
+    this.placementStrategy = spec.placement().strategy();
+    this.idleShutdownSeconds = spec.power().idleShutdown().toSeconds();
+    this.scheduleZone = spec.power().schedule().zone().getId();
+    this.schedulePeriods =
+        spec.power().schedule().periods().stream()
+            .map(Pool::encode)
+            .collect(Collectors.joining(";"));
+  }
+
+  private static String encode(SchedulePeriod period) {
+    return period.days().stream().sorted().map(DayOfWeek::name).collect(Collectors.joining(","))
+        + " "
+        + period.from()
+        + " "
+        + period.until()
+        + " "
+        + period.minSize()
+        + " "
+        + period.warmSpares();
+  }
+
+  private static SchedulePeriod decode(String encoded) {
+    String[] parts = encoded.split(" ");
+    return new SchedulePeriod(
+        Arrays.stream(parts[0].split(",")).map(DayOfWeek::valueOf).collect(Collectors.toSet()),
+        LocalTime.parse(parts[1]),
+        LocalTime.parse(parts[2]),
+        Integer.parseInt(parts[3]),
+        Integer.parseInt(parts[4]));
+  }
+
+  private PowerSchedule schedule() {
+    return new PowerSchedule(
+        ZoneId.of(scheduleZone),
+        schedulePeriods.isEmpty()
+            ? List.of()
+            : Arrays.stream(schedulePeriods.split(";")).map(Pool::decode).toList());
+  }
+
+  /** Whether the pool controller ever said how it sizes the pool (it had a schedule). */
+  public boolean announcedSizing() {
+    return !sizingReason.isEmpty();
+  }
+
+  /**
+   * Records the sizing the pool controller keeps the pool at now; whether its reason changed since
+   * the last one recorded.
+   */
+  public boolean sizedBy(PoolSizing sizing) {
+    if (sizing.reason().equals(sizingReason)) {
+      return false;
+    }
+    sizingReason = sizing.reason();
+    return true;
   }
 
   public PoolSpec spec() {
@@ -151,7 +230,8 @@ public class Pool {
         split(entitledUsers),
         split(entitledGroups),
         new GuestHardware(machine, firmware, bootMode, display),
-        PoolPlacement.of(requiredLabels, requiredZone));
+        PoolPlacement.of(requiredLabels, requiredZone, placementStrategy),
+        new PoolPower((int) Duration.ofSeconds(idleShutdownSeconds).toMinutes(), schedule()));
   }
 
   /** The golden version's kernel, which desktops boot when the pool's bootMode is direct-kernel. */

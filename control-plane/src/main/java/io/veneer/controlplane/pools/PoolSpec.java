@@ -1,6 +1,7 @@
 package io.veneer.controlplane.pools;
 
 import io.veneer.scheduler.cluster.Resources;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,6 +13,8 @@ import java.util.Set;
  *     image's when its version is looked up, else what the pool had, else {@link
  *     GuestHardware#DEFAULT}. A stored pool's spec always has it.
  * @param placement which hosts its desktops may run on; {@code null} = anywhere
+ * @param power how its desktops are powered by the clock; {@code null} = {@link
+ *     PoolPower#ALWAYS_ON}
  */
 public record PoolSpec(
     String name,
@@ -27,7 +30,42 @@ public record PoolSpec(
     Set<String> entitledUsers,
     Set<String> entitledGroups,
     GuestHardware hardware,
-    PoolPlacement placement) {
+    PoolPlacement placement,
+    PoolPower power) {
+
+  /** A spec whose desktops are {@link PoolPower#ALWAYS_ON}. */
+  public PoolSpec(
+      String name,
+      PoolKind kind,
+      String goldenImage,
+      String goldenVersion,
+      String goldenDigest,
+      Resources size,
+      int minSize,
+      int maxSize,
+      int warmSpares,
+      int maxConcurrentRefresh,
+      Set<String> entitledUsers,
+      Set<String> entitledGroups,
+      GuestHardware hardware,
+      PoolPlacement placement) {
+    this(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        entitledUsers,
+        entitledGroups,
+        hardware,
+        placement,
+        PoolPower.ALWAYS_ON);
+  }
 
   /** A spec that may run anywhere. */
   public PoolSpec(
@@ -102,6 +140,7 @@ public record PoolSpec(
     entitledUsers = entitledUsers == null ? Set.of() : Set.copyOf(entitledUsers);
     entitledGroups = entitledGroups == null ? Set.of() : Set.copyOf(entitledGroups);
     placement = placement == null ? PoolPlacement.ANYWHERE : placement;
+    power = power == null ? PoolPower.ALWAYS_ON : power;
     if (minSize < 0 || maxSize < minSize) {
       throw new IllegalArgumentException(
           "Pool " + name + ": need 0 <= min (" + minSize + ") <= max (" + maxSize + ")");
@@ -109,6 +148,18 @@ public record PoolSpec(
     if (warmSpares < 0 || maxConcurrentRefresh < 1) {
       throw new IllegalArgumentException(
           "Pool " + name + ": warm spares must be >= 0 and max concurrent refresh >= 1");
+    }
+    List<SchedulePeriod> periods = power.schedule().periods();
+    for (int i = 0; i < periods.size(); i++) {
+      if (periods.get(i).minSize() > maxSize) {
+        throw new IllegalArgumentException(
+            "power.schedule.periods["
+                + i
+                + "].minSize: "
+                + periods.get(i).minSize()
+                + " is above the pool's maxSize "
+                + maxSize);
+      }
     }
   }
 
@@ -137,6 +188,7 @@ public record PoolSpec(
     private Set<String> entitledGroups;
     private GuestHardware hardware;
     private PoolPlacement placement;
+    private PoolPower power;
 
     private Builder(PoolSpec spec) {
       name = spec.name;
@@ -153,6 +205,7 @@ public record PoolSpec(
       entitledGroups = spec.entitledGroups;
       hardware = spec.hardware;
       placement = spec.placement;
+      power = spec.power;
     }
 
     /** Another golden version; a blank image or digest is looked up when the pool is saved. */
@@ -206,6 +259,11 @@ public record PoolSpec(
       return this;
     }
 
+    public Builder power(PoolPower power) {
+      this.power = power;
+      return this;
+    }
+
     public PoolSpec build() {
       return new PoolSpec(
           name,
@@ -221,7 +279,8 @@ public record PoolSpec(
           entitledUsers,
           entitledGroups,
           hardware,
-          placement);
+          placement,
+          power);
     }
   }
 }

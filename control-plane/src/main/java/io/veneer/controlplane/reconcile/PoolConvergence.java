@@ -13,6 +13,7 @@ import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
+import io.veneer.controlplane.pools.PoolSizing;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolState;
 import java.util.ArrayList;
@@ -29,13 +30,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Brings one pool to its spec: restarts carried on and desktops stopped after use refreshed,
- * between its minimum and maximum size with its warm spares free, failed free desktops replaced,
- * free desktops moved off draining hosts, a new golden version rolled out over free desktops a few
- * at a time, and its desktops placed, together. A deleting pool loses its desktops, then is gone.
- * Each pass holds an advisory lock of the pool, skipped by other replicas, so every replica may run
- * it; it does not lock the pool's row, which people's requests touch. A pass that finds the pool
- * filled by requests meanwhile (the database refuses a desktop past the maximum) is given up, and
- * the next pass sees the new size.
+ * desktops nobody uses shut down ({@link IdleDesktops}), between its minimum and maximum size with
+ * its warm spares free, failed free desktops replaced, free desktops moved off draining hosts, a
+ * new golden version rolled out over free desktops a few at a time, and its desktops placed,
+ * together. A deleting pool loses its desktops, then is gone. Each pass holds an advisory lock of
+ * the pool, skipped by other replicas, so every replica may run it; it does not lock the pool's
+ * row, which people's requests touch. A pass that finds the pool filled by requests meanwhile (the
+ * database refuses a desktop past the maximum) is given up, and the next pass sees the new size.
  */
 @Component
 class PoolConvergence {
@@ -52,6 +53,8 @@ class PoolConvergence {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
   private final ReconcilerProperties properties;
+  private final IdleDesktops idle;
+  private final ScheduledSizing sizing;
 
   PoolConvergence(
       PoolRepository pools,
@@ -62,7 +65,11 @@ class PoolConvergence {
       PoolEvents poolEvents,
       JdbcTemplate jdbc,
       PlatformTransactionManager transactionManager,
-      ReconcilerProperties properties) {
+      ReconcilerProperties properties,
+      IdleDesktops idle,
+      ScheduledSizing sizing) {
+    this.idle = idle;
+    this.sizing = sizing;
     this.pools = pools;
     this.desktops = desktops;
     this.desktopService = desktopService;
@@ -108,6 +115,7 @@ class PoolConvergence {
       empty(pool, all, touched);
     } else if (pool.state() == PoolState.ACTIVE) {
       followStops(pool, all, touched);
+      idle.shutDown(pool, all, touched);
       resize(pool, all, touched);
       rollOut(pool, all, touched);
     }
@@ -168,6 +176,7 @@ class PoolConvergence {
 
   private void resize(Pool pool, List<Desktop> all, List<Desktop> touched) {
     PoolSpec spec = pool.spec();
+    PoolSizing now = sizing.of(pool);
     // A free desktop that failed is replaced rather than retried in place: a fresh clone is the
     // retry, and the bounded creations per pass are the back-off.
     for (Desktop desktop : all) {
@@ -198,7 +207,7 @@ class PoolConvergence {
     }
     List<Desktop> live = all.stream().filter(d -> !d.leaving()).toList();
     long assigned = live.stream().filter(d -> d.owner().isPresent()).count();
-    long wanted = Math.clamp(assigned + spec.warmSpares(), spec.minSize(), spec.maxSize());
+    long wanted = Math.clamp(assigned + now.warmSpares(), now.minSize(), spec.maxSize());
     long missing = wanted - live.size();
     if (missing > 0) {
       long creating = Math.min(missing, properties.maxCreatesPerPass());
@@ -210,11 +219,12 @@ class PoolConvergence {
         touched.add(fresh);
       }
       log.info(
-          "event=pool.grow pool={} live={} wanted={} creating={}",
+          "event=pool.grow pool={} live={} wanted={} creating={} sizing=\"{}\"",
           pool.id(),
           live.size(),
           wanted,
-          creating);
+          creating,
+          now.reason());
     } else if (missing < 0) {
       // Surplus free desktops go, those not yet running first, then the newest.
       List<Desktop> surplus =
@@ -229,11 +239,12 @@ class PoolConvergence {
       touched.addAll(surplus);
       if (!surplus.isEmpty()) {
         log.info(
-            "event=pool.shrink pool={} live={} wanted={} removing={}",
+            "event=pool.shrink pool={} live={} wanted={} removing={} sizing=\"{}\"",
             pool.id(),
             live.size(),
             wanted,
-            surplus.size());
+            surplus.size(),
+            now.reason());
       }
     }
   }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -66,6 +68,31 @@ class PoolPlacementRulesTest extends ControlPlaneSpringTest {
     assertThat(desktop.failureReason()).contains("missing label gpu=true");
   }
 
+  @ParameterizedTest(name = "{0}: {1} desktops on the busiest host")
+  @CsvSource({"pack, 4", "spread, 2"})
+  void aPoolSpreadsOrPacksItsDesktopsWhateverTheFleetDoes(String strategy, long onBusiest) {
+    register("first-" + run, Map.of("gpu", "true"));
+    register("second-" + run, Map.of("gpu", "true"));
+    UUID pool =
+        pool(strategy + "-" + run, 4, new PoolPlacement(Map.of("gpu", "true"), zone, strategy));
+
+    Map<String, Long> perHost =
+        java.util.stream.IntStream.range(0, 4)
+            .mapToObj(
+                i ->
+                    desktops.create(
+                        Caller.user("user-" + i + "-" + run),
+                        new DesktopService.CreateDesktop(pool, null),
+                        null))
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    DesktopView::hostId, java.util.stream.Collectors.counting()));
+
+    assertThat(perHost.values().stream().mapToLong(Long::longValue).max().orElse(0))
+        .as("%s", perHost)
+        .isEqualTo(onBusiest);
+  }
+
   @Test
   void aPoolKeepsItsRulesAsStored() {
     UUID pool = pool("kept-" + run, 1);
@@ -78,6 +105,10 @@ class PoolPlacementRulesTest extends ControlPlaneSpringTest {
   }
 
   private UUID pool(String name, int users) {
+    return pool(name, users, gpuOnly);
+  }
+
+  private UUID pool(String name, int users, PoolPlacement placement) {
     Set<String> entitled =
         java.util.stream.IntStream.range(0, users)
             .mapToObj(i -> "user-" + i + "-" + run)
@@ -99,7 +130,7 @@ class PoolPlacementRulesTest extends ControlPlaneSpringTest {
                 entitled,
                 Set.of(),
                 null,
-                gpuOnly),
+                placement),
             null)
         .id();
   }

@@ -6,7 +6,9 @@ import io.veneer.portal.backend.ControlPlaneViews.DirectoryUser;
 import io.veneer.portal.backend.ControlPlaneViews.Placement;
 import io.veneer.portal.backend.ControlPlaneViews.Pool;
 import io.veneer.portal.backend.ControlPlaneViews.PoolSpec;
+import io.veneer.portal.backend.ControlPlaneViews.Power;
 import io.veneer.portal.backend.ControlPlaneViews.Resources;
+import io.veneer.portal.backend.ControlPlaneViews.Schedule;
 import io.veneer.portal.backend.GoldenImageViews.Image;
 import io.veneer.portal.backend.GoldenImages;
 import io.veneer.portal.web.PortalRefusal;
@@ -63,6 +65,10 @@ class PoolsAdminController {
       String entitledGroups,
       String requiredLabels,
       String requiredZone,
+      String placementStrategy,
+      Integer idleShutdownMinutes,
+      String scheduleZone,
+      String schedulePeriods,
       String requestKey) {
 
     PoolSpec toSpec(String goldenImage) {
@@ -79,7 +85,15 @@ class PoolsAdminController {
           Math.max(1, maxConcurrentRefresh),
           names(entitledUsers),
           names(entitledGroups),
-          new Placement(labels(requiredLabels), requiredZone == null ? "" : requiredZone.strip()));
+          new Placement(
+              labels(requiredLabels),
+              requiredZone == null ? "" : requiredZone.strip(),
+              placementStrategy == null ? "" : placementStrategy),
+          new Power(
+              idleShutdownMinutes == null ? 0 : idleShutdownMinutes,
+              new Schedule(
+                  scheduleZone == null ? "" : scheduleZone.strip(),
+                  SchedulePeriodsText.parse(schedulePeriods))));
     }
 
     /**

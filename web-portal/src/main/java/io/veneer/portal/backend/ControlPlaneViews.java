@@ -56,10 +56,57 @@ public final class ControlPlaneViews {
       int maxConcurrentRefresh,
       Set<String> entitledUsers,
       Set<String> entitledGroups,
-      Placement placement) {}
+      Placement placement,
+      Power power) {}
 
-  /** Which hosts a pool's desktops may run on: with these labels, in this zone ('' = any). */
-  public record Placement(Map<String, String> requiredLabels, String requiredZone) {
+  /**
+   * Idle shutdown and schedule of a pool, as the control plane's {@code PoolPower}: it judges them,
+   * and names the field when it refuses.
+   */
+  public record Power(int idleShutdownMinutes, Schedule schedule) {}
+
+  /** Periods in one time zone that raise a pool's minimum size and warm spares. */
+  public record Schedule(String zone, List<Period> periods) {
+
+    /**
+     * The periods as the pool form shows them, one a line: {@code MON,TUE 07:00-19:00 min=5
+     * warm=2}.
+     */
+    public String periodsText() {
+      return periods == null
+          ? ""
+          : periods.stream().map(Period::text).collect(Collectors.joining("\n"));
+    }
+  }
+
+  /** On {@code days}, from {@code from} until {@code until} (hh:mm, local). */
+  public record Period(List<String> days, String from, String until, int minSize, int warmSpares) {
+
+    String text() {
+      return days.stream()
+              .map(day -> day.length() > 3 ? day.substring(0, 3) : day)
+              .collect(Collectors.joining(","))
+          + " "
+          + hhmm(from)
+          + "-"
+          + hhmm(until)
+          + " min="
+          + minSize
+          + " warm="
+          + warmSpares;
+    }
+
+    private static String hhmm(String time) {
+      return time.length() > 5 ? time.substring(0, 5) : time;
+    }
+  }
+
+  /**
+   * Which hosts a pool's desktops may run on: with these labels, in this zone ('' = any); spread or
+   * packed ('' = as the fleet).
+   */
+  public record Placement(
+      Map<String, String> requiredLabels, String requiredZone, String strategy) {
 
     /** The labels as the pool form shows them: {@code gpu=true, ssd=yes}. */
     public String labelsText() {

@@ -129,6 +129,7 @@ class AdminPagesTest {
     Map<String, String> form = new java.util.HashMap<>(poolForm(name, version));
     form.put("requiredLabels", "gpu=true, ssd=yes");
     form.put("requiredZone", "rack-3");
+    form.put("placementStrategy", "pack");
     form.put("requestKey", "create-" + name);
 
     assertThat(admin.post("/admin/pools", form).statusCode()).isEqualTo(302);
@@ -137,15 +138,79 @@ class AdminPagesTest {
     assertThat(spec(pool).get("placement"))
         .isEqualTo(
             Map.of(
-                "requiredLabels", Map.of("gpu", "true", "ssd", "yes"), "requiredZone", "rack-3"));
+                "requiredLabels",
+                Map.of("gpu", "true", "ssd", "yes"),
+                "requiredZone",
+                "rack-3",
+                "strategy",
+                "pack"));
     assertThat(admin.get("/admin/pools/" + pool.get("id")).body())
         .as("the edit form shows them, so saving it keeps them")
-        .contains("value=\"gpu=true, ssd=yes\"", "value=\"rack-3\"");
+        .contains("value=\"gpu=true, ssd=yes\"", "value=\"rack-3\"", "value=\"pack\" selected");
 
     form.put("requiredLabels", "gpu");
     HttpResponse<String> refused = admin.post("/admin/pools/" + pool.get("id"), form);
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).contains("key=value pairs");
+  }
+
+  @Test
+  void aPoolsIdleTimeAndScheduleAreSetAndKeptThroughThePoolForm() {
+    UUID version = portal.images().addImageWithVersion("scheduled", "PUBLISHED");
+    String name = "office-" + UUID.randomUUID().toString().substring(0, 6);
+    Map<String, String> form = new java.util.HashMap<>(poolForm(name, version));
+    form.put("idleShutdownMinutes", "45");
+    form.put("scheduleZone", "Europe/Paris");
+    form.put("schedulePeriods", "MON-FRI 07:00-19:00 min=3\r\nsat 9:00-12:00 warm=1");
+    form.put("requestKey", "create-" + name);
+
+    assertThat(admin.post("/admin/pools", form).statusCode()).isEqualTo(302);
+
+    Map<String, Object> pool = portal.controlPlane().poolNamed(name).orElseThrow();
+    assertThat(spec(pool).get("power"))
+        .isEqualTo(
+            Map.of(
+                "idleShutdownMinutes",
+                45,
+                "schedule",
+                Map.of(
+                    "zone",
+                    "Europe/Paris",
+                    "periods",
+                    List.of(
+                        Map.of(
+                            "days",
+                            List.of("MON", "TUE", "WED", "THU", "FRI"),
+                            "from",
+                            "07:00",
+                            "until",
+                            "19:00",
+                            "minSize",
+                            3,
+                            "warmSpares",
+                            0),
+                        Map.of(
+                            "days",
+                            List.of("SAT"),
+                            "from",
+                            "09:00",
+                            "until",
+                            "12:00",
+                            "minSize",
+                            0,
+                            "warmSpares",
+                            1)))));
+    assertThat(admin.get("/admin/pools/" + pool.get("id")).body())
+        .as("the edit form shows them, so saving it keeps them")
+        .contains(
+            "value=\"45\"",
+            "value=\"Europe/Paris\"",
+            "MON,TUE,WED,THU,FRI 07:00-19:00 min=3 warm=0\nSAT 09:00-12:00 min=0 warm=1");
+
+    form.put("schedulePeriods", "weekdays from seven");
+    HttpResponse<String> refused = admin.post("/admin/pools/" + pool.get("id"), form);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("Schedule line 1", "MON-FRI 07:00-19:00 min=5 warm=2");
   }
 
   @Test

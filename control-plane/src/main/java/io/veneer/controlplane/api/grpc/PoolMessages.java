@@ -5,8 +5,11 @@ import io.veneer.api.v1.PoolHardware;
 import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolPlacement;
+import io.veneer.controlplane.pools.PoolPower;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolView;
+import io.veneer.controlplane.pools.PowerSchedule;
+import io.veneer.controlplane.pools.SchedulePeriod;
 import io.veneer.scheduler.cluster.Resources;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,7 @@ final class PoolMessages {
         .setMaxConcurrentRefreshes(spec.maxConcurrentRefresh())
         .setHardware(hardware(spec.hardware()))
         .putAllRequiredLabels(spec.placement().requiredLabels())
+        .setPower(power(spec.power()))
         .setDesktopsCurrent(view.rollout().current())
         .setDesktopsTotal(view.rollout().desktops())
         .build();
@@ -48,6 +52,51 @@ final class PoolMessages {
         .setBootMode(hardware.bootMode())
         .setDisplay(hardware.display())
         .build();
+  }
+
+  private static io.veneer.api.v1.PoolPower power(PoolPower power) {
+    io.veneer.api.v1.PowerSchedule.Builder schedule =
+        io.veneer.api.v1.PowerSchedule.newBuilder()
+            .setZone(power.schedule().isEmpty() ? "" : power.schedule().zone().getId());
+    for (SchedulePeriod period : power.schedule().periods()) {
+      schedule.addPeriods(
+          io.veneer.api.v1.SchedulePeriod.newBuilder()
+              .addAllDays(period.days().stream().map(day -> day.name().substring(0, 3)).toList())
+              .setFrom(period.from().toString())
+              .setUntil(period.until().toString())
+              .setMinSize(period.minSize())
+              .setWarmSpares(period.warmSpares()));
+    }
+    return io.veneer.api.v1.PoolPower.newBuilder()
+        .setIdleShutdownMinutes(power.idleShutdownMinutes())
+        .setSchedule(schedule)
+        .build();
+  }
+
+  /** The request's power, {@code null} when unset; a wrong value is added to {@code problems}. */
+  private static PoolPower power(Pool pool, List<ApiFailures.FieldProblem> problems) {
+    if (!pool.hasPower()) {
+      return null;
+    }
+    io.veneer.api.v1.PoolPower power = pool.getPower();
+    try {
+      List<SchedulePeriod> periods = new ArrayList<>();
+      for (io.veneer.api.v1.SchedulePeriod period : power.getSchedule().getPeriodsList()) {
+        periods.add(
+            SchedulePeriod.parse(
+                period.getDaysList(),
+                period.getFrom(),
+                period.getUntil(),
+                period.getMinSize(),
+                period.getWarmSpares()));
+      }
+      return new PoolPower(
+          power.getIdleShutdownMinutes(),
+          PowerSchedule.parse(power.getSchedule().getZone(), periods));
+    } catch (IllegalArgumentException e) {
+      problems.add(new ApiFailures.FieldProblem("pool.power", e.getMessage()));
+      return null;
+    }
   }
 
   /**
@@ -108,7 +157,8 @@ final class PoolMessages {
     }
     problems.addAll(sizeProblems(pool));
     GuestHardware hardware = hardware(pool, problems);
-    PoolPlacement placement = placement(pool, "", problems);
+    PoolPlacement placement = placement(pool, PoolPlacement.ANYWHERE, problems);
+    PoolPower power = power(pool, problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
     }
@@ -127,7 +177,8 @@ final class PoolMessages {
         Set.copyOf(pool.getEntitledUsersList()),
         Set.copyOf(pool.getEntitledGroupsList()),
         hardware,
-        placement);
+        placement,
+        power);
   }
 
   /**
@@ -158,7 +209,8 @@ final class PoolMessages {
     }
     problems.addAll(sizeProblems(pool));
     GuestHardware hardware = hardware(pool, problems);
-    PoolPlacement placement = placement(pool, current.placement().requiredZone(), problems);
+    PoolPlacement placement = placement(pool, current.placement(), problems);
+    PoolPower power = power(pool, problems);
     if (!problems.isEmpty()) {
       throw ApiFailures.invalid(problems);
     }
@@ -178,6 +230,7 @@ final class PoolMessages {
             Set.copyOf(pool.getEntitledUsersList()), Set.copyOf(pool.getEntitledGroupsList()))
         .hardware(hardware == null ? current.hardware() : hardware)
         .placement(placement)
+        .power(power == null ? current.power() : power)
         .build();
   }
 
@@ -218,13 +271,14 @@ final class PoolMessages {
   }
 
   /**
-   * The request's required labels as placement rules, in {@code zone} (the API cannot name one: a
-   * zone is set over REST and kept); wrong labels are added to {@code problems}.
+   * The request's required labels as placement rules, with the zone and spread or pack of {@code
+   * kept} (the API cannot name them: they are set over REST and kept); wrong labels are added to
+   * {@code problems}.
    */
   private static PoolPlacement placement(
-      Pool pool, String zone, List<ApiFailures.FieldProblem> problems) {
+      Pool pool, PoolPlacement kept, List<ApiFailures.FieldProblem> problems) {
     try {
-      return new PoolPlacement(pool.getRequiredLabelsMap(), zone);
+      return new PoolPlacement(pool.getRequiredLabelsMap(), kept.requiredZone(), kept.strategy());
     } catch (IllegalArgumentException e) {
       problems.add(new ApiFailures.FieldProblem("pool.required_labels", e.getMessage()));
       return null;

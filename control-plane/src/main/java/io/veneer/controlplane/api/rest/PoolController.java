@@ -44,7 +44,8 @@ class PoolController {
           "Creates a pool of desktops on a published golden version. Without a golden "
               + "digest the version's is looked up, and without hardware the golden image's is "
               + "taken. The pool controller then fills it to its minimum size and keeps its warm "
-              + "spares ready. An Idempotency-Key makes a retry answer the pool the first request"
+              + "spares ready, both raised while a period of its power schedule holds, and shuts "
+              + "down desktops idle for its idle time. An Idempotency-Key makes a retry answer the pool the first request"
               + " created.")
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)

@@ -9,7 +9,12 @@ final class RequestExamples {
        "goldenVersion": "3", "size": {"vcpus": 2, "memoryMib": 4096, "diskGib": 20},
        "minSize": 2, "maxSize": 20, "warmSpares": 2, "maxConcurrentRefresh": 2,
        "entitledUsers": ["alice"], "entitledGroups": ["engineering"],
-       "hardware": {"machine": "q35", "firmware": "uefi", "bootMode": "disk", "display": true}}
+       "hardware": {"machine": "q35", "firmware": "uefi", "bootMode": "disk", "display": true},
+       "power": {"idleShutdownMinutes": 60, "schedule": {"zone": "Europe/Paris", "periods": [
+         {"days": ["MON", "TUE", "WED", "THU", "FRI"], "from": "07:00", "until": "19:00",
+          "minSize": 5, "warmSpares": 2},
+         {"days": ["MON", "TUE", "WED", "THU", "FRI"], "from": "08:30", "until": "10:00",
+          "minSize": 0, "warmSpares": 6}]}}}
       """;
 
   static final String QUOTA =

@@ -38,10 +38,13 @@ import io.veneer.api.v1.PageRequest;
 import io.veneer.api.v1.Pool;
 import io.veneer.api.v1.PoolHardware;
 import io.veneer.api.v1.PoolKind;
+import io.veneer.api.v1.PoolPower;
 import io.veneer.api.v1.PoolServiceGrpc;
+import io.veneer.api.v1.PowerSchedule;
 import io.veneer.api.v1.RequestDesktopRequest;
 import io.veneer.api.v1.Resources;
 import io.veneer.api.v1.RollPoolRequest;
+import io.veneer.api.v1.SchedulePeriod;
 import io.veneer.api.v1.UpdatePoolRequest;
 import io.veneer.api.v1.WatchDesktopsRequest;
 import io.veneer.controlplane.ControlPlaneSpringTest;
@@ -458,6 +461,55 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
             e -> {
               assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(badFields(e)).containsExactly("pool.required_labels");
+            });
+  }
+
+  @Test
+  void aPoolsPowerIsSetByUpdateKeptByOneWithoutItAndAWrongZoneIsNamed() {
+    PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
+    Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
+    PoolPower office =
+        PoolPower.newBuilder()
+            .setIdleShutdownMinutes(30)
+            .setSchedule(
+                PowerSchedule.newBuilder()
+                    .setZone("Europe/Paris")
+                    .addPeriods(
+                        SchedulePeriod.newBuilder()
+                            .addAllDays(List.of("MON", "TUE", "WED", "THU", "FRI"))
+                            .setFrom("07:00")
+                            .setUntil("19:00")
+                            .setMinSize(1)
+                            .setWarmSpares(1)))
+            .build();
+
+    Pool updated =
+        admin.updatePool(
+            UpdatePoolRequest.newBuilder().setPool(current.toBuilder().setPower(office)).build());
+    Pool kept =
+        admin.updatePool(
+            UpdatePoolRequest.newBuilder()
+                .setPool(updated.toBuilder().clearPower().setWarmSpares(2))
+                .build());
+
+    assertThat(updated.getPower()).isEqualTo(office);
+    assertThat(kept.getPower()).as("unset on update: unchanged").isEqualTo(office);
+    assertThatThrownBy(
+            () ->
+                admin.updatePool(
+                    UpdatePoolRequest.newBuilder()
+                        .setPool(
+                            current.toBuilder()
+                                .setPower(
+                                    office.toBuilder()
+                                        .setSchedule(
+                                            office.getSchedule().toBuilder().setZone("Mars/Base"))))
+                        .build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(badFields(e)).containsExactly("pool.power");
+              assertThat(e).hasMessageContaining("power.schedule.zone");
             });
   }
 

@@ -1,0 +1,194 @@
+package io.veneer.controlplane.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.agents.AgentCredentials;
+import io.veneer.controlplane.agents.AgentGrpcServer;
+import io.veneer.controlplane.agents.FollowingAgent;
+import io.veneer.controlplane.console.ConsoleTickets;
+import io.veneer.controlplane.desktops.DesktopService;
+import io.veneer.controlplane.desktops.DesktopState;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolPower;
+import io.veneer.controlplane.pools.PoolService;
+import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.security.Caller;
+import io.veneer.events.v1.DesktopEvent;
+import io.veneer.scheduler.cluster.Resources;
+import io.veneer.testsupport.builders.AgentMessages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Idle shutdown on real PostgreSQL and Kafka, with an agent that does what it is told and the
+ * control plane's clock moved by the test while the reconciler runs: a desktop in use is shut down
+ * once it showed no sign of use for its pool's idle time, and not a minute before.
+ */
+class IdleShutdownTest extends ControlPlaneSpringTest {
+
+  private static final Duration IDLE_TIME = Duration.ofMinutes(30);
+
+  @Autowired HostService hosts;
+  @Autowired PoolService pools;
+  @Autowired DesktopService desktops;
+  @Autowired ConsoleTickets tickets;
+  @Autowired AgentCredentials credentials;
+  @Autowired AgentGrpcServer server;
+  @Autowired JdbcTemplate jdbc;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final Caller alice = Caller.user("alice-" + run);
+  private final String host = "idle-host-" + run;
+  private FollowingAgent agent;
+  private UUID pool;
+
+  @BeforeEach
+  void aPoolWithAnIdleTimeOnAHostWithItsAgent() {
+    jdbc.update("UPDATE host SET state = 'MAINTENANCE'");
+    hosts.register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
+    agent = new FollowingAgent(server.port(), host, credentials.issue(host)).connect();
+    pool =
+        pools
+            .create(
+                Caller.admin("admin"),
+                new PoolSpec(
+                        "idle-" + run,
+                        PoolKind.DEDICATED,
+                        "tiny",
+                        "v1",
+                        AgentMessages.GOLDEN_DIGEST,
+                        new Resources(1, 1024, 10),
+                        0,
+                        4,
+                        1,
+                        1,
+                        Set.of(alice.subject()),
+                        Set.of())
+                    .toBuilder().power(new PoolPower((int) IDLE_TIME.toMinutes(), null)).build(),
+                null)
+            .id();
+  }
+
+  @AfterEach
+  void putTheClockBack() {
+    CLOCK.followSystem();
+    agent.close();
+  }
+
+  @Test
+  void aDesktopInUseIsShutDownAfterItsPoolsIdleTimeWithoutASignOfUse() throws Exception {
+    UUID desktop =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool, alice.subject()), null).id();
+    await("alice's desktop and a warm spare RUNNING", () -> running() == 2);
+    Instant start = Instant.now();
+    Instant consoleOpened = start.plus(IDLE_TIME).minus(Duration.ofMinutes(1));
+    CLOCK.set(consoleOpened);
+    passes();
+    assertThat(desiredPower(desktop)).as("a minute short of its idle time").isEqualTo("ON");
+
+    // Opening the console is a sign of use: the idle time starts again from it.
+    tickets.issue(alice, desktop);
+    CLOCK.set(consoleOpened.plus(IDLE_TIME).minus(Duration.ofMinutes(1)));
+    passes();
+    assertThat(desiredPower(desktop))
+        .as("a minute short of idle after the console")
+        .isEqualTo("ON");
+
+    CLOCK.set(consoleOpened.plus(IDLE_TIME));
+
+    await("alice's desktop wanted OFF", () -> desiredPower(desktop).equals("OFF"));
+    await("alice's desktop STOPPED", () -> state(desktop).equals(DesktopState.STOPPED.name()));
+    assertThat(state(spare())).as("a free warm spare is kept ready").isEqualTo("RUNNING");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT detail FROM audit_entry WHERE action = 'desktop.idle-shutdown'"
+                    + " AND object_id = ?",
+                String.class,
+                desktop.toString()))
+        .contains("no sign of use for 30 min", "console asked for or opened");
+    DesktopEvent event = idleShutdownEventOf(desktop);
+    assertThat(event.getHeader().getActor()).isEqualTo("pool-controller");
+    assertThat(event.getReason()).contains("pool's idle time 30 min");
+  }
+
+  /** Lets the reconciler (every 200 ms in tests) make a few passes over the pool. */
+  private static void passes() throws InterruptedException {
+    Thread.sleep(1_000);
+  }
+
+  private long running() {
+    return jdbc.queryForObject(
+        "SELECT count(*) FROM desktop WHERE pool_id = ? AND state = 'RUNNING'", Long.class, pool);
+  }
+
+  private UUID spare() {
+    return jdbc.queryForObject(
+        "SELECT id FROM desktop WHERE pool_id = ? AND owner IS NULL AND state <> 'DELETED'",
+        UUID.class,
+        pool);
+  }
+
+  private String desiredPower(UUID desktop) {
+    return jdbc.queryForObject(
+        "SELECT desired_power FROM desktop WHERE id = ?", String.class, desktop);
+  }
+
+  private String state(UUID desktop) {
+    return jdbc.queryForObject("SELECT state FROM desktop WHERE id = ?", String.class, desktop);
+  }
+
+  private static DesktopEvent idleShutdownEventOf(UUID desktop) throws Exception {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TOPICS.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(TOPICS.name("veneer.desktops.v1")));
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (Instant.now().isBefore(deadline)) {
+        for (var record : consumer.poll(Duration.ofMillis(250))) {
+          if (desktop.toString().equals(record.key())) {
+            DesktopEvent event = DesktopEvent.parseFrom(record.value());
+            if (event.getType().equals("io.veneer.desktop.idle-shutdown")) {
+              return event;
+            }
+          }
+        }
+      }
+    }
+    throw new AssertionError("No idle-shutdown event of " + desktop + " on Kafka");
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("Not within 30 s: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
