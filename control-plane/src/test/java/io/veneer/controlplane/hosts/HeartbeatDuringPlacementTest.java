@@ -54,7 +54,7 @@ class HeartbeatDuringPlacementTest extends ControlPlaneSpringTest {
     String host = "heartbeat-" + UUID.randomUUID().toString().substring(0, 8);
     hosts.register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
     if (!first) {
-      hosts.heartbeat(host, Instant.now(), null);
+      hosts.heartbeat(host, Instant.now(), null, null);
     }
     UUID desktop = requestedDesktop(host);
     CountDownLatch locked = new CountDownLatch(1);
