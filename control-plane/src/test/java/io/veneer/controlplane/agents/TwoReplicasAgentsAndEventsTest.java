@@ -28,11 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,32 +187,16 @@ class TwoReplicasAgentsAndEventsTest {
   /** Reads the desktop topic from the start until {@code count} events of {@code key}, and more. */
   private static List<DesktopEvent> consume(String key, int count) throws Exception {
     List<DesktopEvent> mine = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                topics.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topics.name("veneer.desktops.v1")));
-      Instant deadline = Instant.now().plus(PATIENCE);
-      while (mine.size() < count && Instant.now().isBefore(deadline)) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-          if (key.equals(record.key())) {
-            mine.add(DesktopEvent.parseFrom(record.value()));
-          }
-        }
-      }
-      // Anything more would be a duplicate or an event for a transition that did not happen.
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-        if (key.equals(record.key())) {
-          mine.add(DesktopEvent.parseFrom(record.value()));
-        }
-      }
+    // A second's wait after them: anything more would be a duplicate or an event for a transition
+    // that did not happen.
+    for (ConsumerRecord<String, byte[]> record :
+        topics.recordsOf(
+            "veneer.desktops.v1",
+            key,
+            got -> got.size() >= count,
+            PATIENCE,
+            Duration.ofSeconds(1))) {
+      mine.add(DesktopEvent.parseFrom(record.value()));
     }
     return mine;
   }

@@ -15,17 +15,12 @@ import io.veneer.events.v1.DesktopEvent;
 import io.veneer.scheduler.cluster.Resources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -77,7 +72,15 @@ class DesktopEventsTest extends ControlPlaneSpringTest {
             "io.veneer.desktop.requested",
             "io.veneer.desktop.state-changed",
             "io.veneer.desktop.state-changed");
-    List<ConsumerRecord<String, byte[]>> records = consume(desktop.id().toString(), 3);
+    // A second's wait after the three: anything more would be a duplicate, or an event for a
+    // transition that did not happen.
+    List<ConsumerRecord<String, byte[]>> records =
+        TOPICS.recordsOf(
+            "veneer.desktops.v1",
+            desktop.id().toString(),
+            got -> got.size() >= 3,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500));
     List<String> moves = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
@@ -89,44 +92,5 @@ class DesktopEventsTest extends ControlPlaneSpringTest {
     }
     assertThat(moves).containsExactly("->REQUESTED", "REQUESTED->SCHEDULED", "SCHEDULED->DELETING");
     assertThat(Set.copyOf(ids)).hasSize(3);
-  }
-
-  /** Reads the topic from the start until {@code count} records of {@code key} arrived. */
-  private static List<ConsumerRecord<String, byte[]>> consume(String key, int count) {
-    List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TOPICS.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TOPICS.name("veneer.desktops.v1")));
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (mine.size() < count && Instant.now().isBefore(deadline)) {
-        consumer
-            .poll(Duration.ofMillis(250))
-            .forEach(
-                record -> {
-                  if (key.equals(record.key())) {
-                    mine.add(record);
-                  }
-                });
-      }
-      // Anything more would be a duplicate or an event for a transition that did not happen.
-      consumer
-          .poll(Duration.ofMillis(500))
-          .forEach(
-              r -> {
-                if (key.equals(r.key())) {
-                  mine.add(r);
-                }
-              });
-    }
-    return mine;
   }
 }

@@ -2,6 +2,7 @@ package io.veneer.controlplane.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.agents.AgentCredentials;
 import io.veneer.controlplane.agents.AgentGrpcServer;
@@ -21,15 +22,11 @@ import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,31 +152,28 @@ class IdleShutdownTest extends ControlPlaneSpringTest {
   }
 
   private static DesktopEvent idleShutdownEventOf(UUID desktop) throws Exception {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TOPICS.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TOPICS.name("veneer.desktops.v1")));
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (Instant.now().isBefore(deadline)) {
-        for (var record : consumer.poll(Duration.ofMillis(250))) {
-          if (desktop.toString().equals(record.key())) {
-            DesktopEvent event = DesktopEvent.parseFrom(record.value());
-            if (event.getType().equals("io.veneer.desktop.idle-shutdown")) {
-              return event;
-            }
-          }
-        }
+    for (var record :
+        TOPICS.recordsOf(
+            "veneer.desktops.v1",
+            desktop.toString(),
+            got -> got.stream().anyMatch(IdleShutdownTest::isIdleShutdown),
+            Duration.ofSeconds(30),
+            Duration.ZERO)) {
+      if (isIdleShutdown(record)) {
+        return DesktopEvent.parseFrom(record.value());
       }
     }
     throw new AssertionError("No idle-shutdown event of " + desktop + " on Kafka");
+  }
+
+  private static boolean isIdleShutdown(ConsumerRecord<String, byte[]> record) {
+    try {
+      return DesktopEvent.parseFrom(record.value())
+          .getType()
+          .equals("io.veneer.desktop.idle-shutdown");
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("Not a DesktopEvent on the desktop topic", e);
+    }
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -2,6 +2,7 @@ package io.veneer.controlplane.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.agents.AgentCredentials;
 import io.veneer.controlplane.agents.AgentGrpcServer;
@@ -31,10 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,33 +150,33 @@ class PoolScheduleTest extends ControlPlaneSpringTest {
   }
 
   /** The reasons of the pool's first {@code count} sizing-changed events on Kafka, in order. */
-  private static List<String> sizingReasons(UUID pool, int count) throws Exception {
-    List<String> reasons = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TOPICS.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TOPICS.name("veneer.pools.v1")));
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (reasons.size() < count && Instant.now().isBefore(deadline)) {
-        for (var record : consumer.poll(Duration.ofMillis(250))) {
-          if (pool.toString().equals(record.key())) {
-            PoolEvent event = PoolEvent.parseFrom(record.value());
-            if (event.getType().equals("io.veneer.pool.sizing-changed")) {
-              reasons.add(event.getReason());
-            }
-          }
+  private static List<String> sizingReasons(UUID pool, int count) {
+    return sizingChanges(
+            TOPICS.recordsOf(
+                "veneer.pools.v1",
+                pool.toString(),
+                got -> sizingChanges(got).size() >= count,
+                Duration.ofSeconds(30),
+                Duration.ZERO))
+        .stream()
+        .limit(count)
+        .map(PoolEvent::getReason)
+        .toList();
+  }
+
+  private static List<PoolEvent> sizingChanges(List<ConsumerRecord<String, byte[]>> records) {
+    List<PoolEvent> changes = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      try {
+        PoolEvent event = PoolEvent.parseFrom(record.value());
+        if (event.getType().equals("io.veneer.pool.sizing-changed")) {
+          changes.add(event);
         }
+      } catch (InvalidProtocolBufferException e) {
+        throw new AssertionError("Not a PoolEvent on the pool topic", e);
       }
     }
-    return reasons;
+    return changes;
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
