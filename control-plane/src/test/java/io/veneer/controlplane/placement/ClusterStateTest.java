@@ -6,13 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopService;
-import io.veneer.controlplane.desktops.PowerState;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
-import io.veneer.controlplane.pools.Pool;
-import io.veneer.controlplane.pools.PoolKind;
-import io.veneer.controlplane.pools.PoolRepository;
-import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.HostSnapshot;
 import io.veneer.scheduler.cluster.Resources;
@@ -21,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -169,34 +163,11 @@ class ClusterStateTest {
   }
 
   private static UUID pool(String name) {
-    return replicas
-        .a
-        .getBean(PoolRepository.class)
-        .save(
-            new Pool(
-                UUID.randomUUID(),
-                new PoolSpec(
-                    name + "-" + UUID.randomUUID(),
-                    PoolKind.POOLED,
-                    "win11",
-                    "v1",
-                    "sha256:aa",
-                    ONE_HOST_FULL,
-                    0,
-                    10,
-                    0,
-                    1,
-                    Set.of(),
-                    Set.of())))
-        .id();
+    return replicas.pooledPool(name + "-" + UUID.randomUUID(), ONE_HOST_FULL, 10).id();
   }
 
   private static UUID desktop(UUID pool) {
-    return replicas
-        .a
-        .getBean(DesktopRepository.class)
-        .save(new Desktop(UUID.randomUUID(), pool, null, "v1", PowerState.ON))
-        .id();
+    return replicas.freeDesktop(pool).id();
   }
 
   private static PlacementService placement(ConfigurableApplicationContext replica) {

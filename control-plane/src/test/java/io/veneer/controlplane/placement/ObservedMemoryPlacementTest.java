@@ -2,15 +2,8 @@ package io.veneer.controlplane.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veneer.controlplane.desktops.Desktop;
-import io.veneer.controlplane.desktops.DesktopRepository;
-import io.veneer.controlplane.desktops.PowerState;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
-import io.veneer.controlplane.pools.Pool;
-import io.veneer.controlplane.pools.PoolKind;
-import io.veneer.controlplane.pools.PoolRepository;
-import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.time.Duration;
@@ -144,34 +137,11 @@ class ObservedMemoryPlacementTest {
   }
 
   private static UUID pool(String name) {
-    return replicas
-        .a
-        .getBean(PoolRepository.class)
-        .save(
-            new Pool(
-                UUID.randomUUID(),
-                new PoolSpec(
-                    name + "-" + UUID.randomUUID(),
-                    PoolKind.POOLED,
-                    "win11",
-                    "v1",
-                    "sha256:aa",
-                    DESKTOP,
-                    0,
-                    10,
-                    0,
-                    1,
-                    Set.of(),
-                    Set.of())))
-        .id();
+    return replicas.pooledPool(name + "-" + UUID.randomUUID(), DESKTOP, 10).id();
   }
 
   private static UUID desktop(UUID pool) {
-    return replicas
-        .a
-        .getBean(DesktopRepository.class)
-        .save(new Desktop(UUID.randomUUID(), pool, null, "v1", PowerState.ON))
-        .id();
+    return replicas.freeDesktop(pool).id();
   }
 
   private static JdbcTemplate jdbc() {

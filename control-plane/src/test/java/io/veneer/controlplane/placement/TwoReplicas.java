@@ -64,6 +64,11 @@ final class TwoReplicas implements AutoCloseable {
 
   /** A pooled pool of 1-vCPU desktops, without warm spares, of at most {@code maxSize}. */
   Pool pooledPool(String name, int maxSize) {
+    return pooledPool(name, new Resources(1, 1024, 10), maxSize);
+  }
+
+  /** A pooled pool of {@code desktop}-sized desktops, without warm spares. */
+  Pool pooledPool(String name, Resources desktop, int maxSize) {
     return a.getBean(PoolRepository.class)
         .save(
             new Pool(
@@ -74,7 +79,7 @@ final class TwoReplicas implements AutoCloseable {
                     "win11",
                     "v1",
                     "sha256:aa",
-                    new Resources(1, 1024, 10),
+                    desktop,
                     0,
                     maxSize,
                     0,
@@ -85,11 +90,13 @@ final class TwoReplicas implements AutoCloseable {
 
   /** {@code count} new desktops of the pool, nobody's, not yet placed. */
   List<Desktop> freeDesktops(Pool pool, int count) {
+    return IntStream.range(0, count).mapToObj(i -> freeDesktop(pool.id())).toList();
+  }
+
+  /** A new desktop of the pool, nobody's, not yet placed. */
+  Desktop freeDesktop(UUID pool) {
     return a.getBean(DesktopRepository.class)
-        .saveAll(
-            IntStream.range(0, count)
-                .mapToObj(i -> new Desktop(UUID.randomUUID(), pool.id(), null, "v1", PowerState.ON))
-                .toList());
+        .save(new Desktop(UUID.randomUUID(), pool, null, "v1", PowerState.ON));
   }
 
   @Override
