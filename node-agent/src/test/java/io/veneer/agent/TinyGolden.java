@@ -17,25 +17,7 @@ public record TinyGolden(Path golden, Path kernel, Path vmlinux, Path initrd) {
 
   public static synchronized TinyGolden get() throws IOException {
     if (built == null) {
-      Path dir =
-          Path.of(
-              System.getenv()
-                  .getOrDefault(
-                      "VENEER_TINY_GOLDEN_DIR",
-                      System.getProperty("user.home") + "/.cache/veneer/tiny-golden"));
-      Process build =
-          new ProcessBuilder("bash", "tiny-golden/build.sh", dir.toString())
-              .redirectErrorStream(true)
-              .start();
-      String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
-          throw new IOException("tiny-golden/build.sh failed: " + output);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
+      Path dir = build("build.sh");
       built =
           new TinyGolden(
               dir.resolve("golden.qcow2"),
@@ -44,5 +26,32 @@ public record TinyGolden(Path golden, Path kernel, Path vmlinux, Path initrd) {
               dir.resolve("initrd.img"));
     }
     return built;
+  }
+
+  /**
+   * Runs {@code tiny-golden/<script>}, which does nothing when its output is up to date, and
+   * returns the directory it builds into ({@code VENEER_TINY_GOLDEN_DIR}, else the user's cache).
+   */
+  static Path build(String script) throws IOException {
+    Path dir =
+        Path.of(
+            System.getenv()
+                .getOrDefault(
+                    "VENEER_TINY_GOLDEN_DIR",
+                    System.getProperty("user.home") + "/.cache/veneer/tiny-golden"));
+    Process build =
+        new ProcessBuilder("bash", "tiny-golden/" + script, dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
+        throw new IOException("tiny-golden/" + script + " failed: " + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return dir;
   }
 }

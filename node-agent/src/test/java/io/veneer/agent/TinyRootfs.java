@@ -3,14 +3,12 @@ package io.veneer.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The tiny graphical root filesystem of container desktops, built once per machine by
@@ -22,25 +20,7 @@ public record TinyRootfs(Path tar, String digest) {
 
   public static synchronized TinyRootfs get() throws IOException {
     if (built == null) {
-      Path dir =
-          Path.of(
-              System.getenv()
-                  .getOrDefault(
-                      "VENEER_TINY_GOLDEN_DIR",
-                      System.getProperty("user.home") + "/.cache/veneer/tiny-golden"));
-      Process build =
-          new ProcessBuilder("bash", "tiny-golden/build-rootfs.sh", dir.toString())
-              .redirectErrorStream(true)
-              .start();
-      String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
-          throw new IOException("tiny-golden/build-rootfs.sh failed: " + output);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
+      Path dir = TinyGolden.build("build-rootfs.sh");
       Path tar = dir.resolve("rootfs.tar");
       built = new TinyRootfs(tar, sha256(tar));
     }

@@ -4,6 +4,7 @@ import io.veneer.agent.hypervisor.BootSource;
 import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.GuestState;
+import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
@@ -13,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +52,7 @@ import java.util.stream.Stream;
  *                           upper/ work/     the overlay's writes and its work directory
  *                           root/ home/      mount points, empty seen from the host
  *                           userdata.ext4    the user-data disk, when the pool has one
- *                           session.sh  vnc.password  session.log  launcher.pid  info.json
+ *                           session.sh  session.log  launcher.pid  info.json
  *                           started / stopped (markers: a desktop gone without "stopped" crashed)
  * </pre>
  */
@@ -68,10 +67,9 @@ public final class ContainerHypervisor implements Hypervisor {
   private final Path containers;
   private final RootfsLayers layers;
   private final Cgroups cgroups;
-  private final Map<String, BootConsole> consoles = new ConcurrentHashMap<>();
 
-  /** A console bridge for one boot of a desktop. */
-  private record BootConsole(String boot, VncConsole console) {}
+  /** Each desktop's boot whose session has answered RFB: it is probed once a boot, not per look. */
+  private final Map<String, String> readyBoots = new ConcurrentHashMap<>();
 
   /** Desktops under the data directory, limited by cgroups under the agent's own. */
   public ContainerHypervisor(Path dataDir) {
@@ -140,7 +138,7 @@ public final class ContainerHypervisor implements Hypervisor {
   private static void createUserData(Path dir, long gib) throws HypervisorException, IOException {
     Path partial = dir.resolve("userdata.ext4.partial");
     Files.deleteIfExists(partial);
-    run(
+    HostCommands.run(
         List.of("mke2fs", "-q", "-t", "ext4", "-F", partial.toString(), gib + "G"),
         "make the user-data disk");
     Files.move(partial, dir.resolve("userdata.ext4"));
@@ -210,19 +208,13 @@ public final class ContainerHypervisor implements Hypervisor {
     }
   }
 
-  /** The session script and a fresh VNC password, owner-only, bound read-only into the desktop. */
+  /** The session script, owner-only, bound read-only into the desktop. */
   private static void writeSessionFiles(Path dir) throws IOException {
     Path session = dir.resolve("session.sh");
     try (var script = ContainerHypervisor.class.getResourceAsStream("session.sh")) {
       Files.write(session, script.readAllBytes());
     }
     Files.setPosixFilePermissions(session, PosixFilePermissions.fromString("r-x------"));
-    byte[] secret = new byte[4];
-    new SecureRandom().nextBytes(secret);
-    Path password = dir.resolve("vnc.password");
-    Files.deleteIfExists(password);
-    Files.writeString(password, HexFormat.of().formatHex(secret) + "\n");
-    Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("r--------"));
   }
 
   /**
@@ -234,7 +226,7 @@ public final class ContainerHypervisor implements Hypervisor {
     Path dir = dir(desktopId);
     Optional<ProcessHandle> launcher = launcher(desktopId);
     markStopped(dir);
-    closeConsole(desktopId);
+    readyBoots.remove(desktopId);
     if (launcher.isPresent()) {
       long init = childPid(dir).orElse(-1L);
       for (ProcessHandle process : cgroups.processes(desktopId)) {
@@ -242,10 +234,10 @@ public final class ContainerHypervisor implements Hypervisor {
           process.destroy();
         }
       }
-      if (!waitForExit(launcher.get(), grace)) {
+      if (!HostCommands.waitForExit(launcher.get(), grace)) {
         launcher.get().destroyForcibly();
         cgroups.processes(desktopId).forEach(ProcessHandle::destroyForcibly);
-        waitForExit(launcher.get(), Duration.ofSeconds(5));
+        HostCommands.waitForExit(launcher.get(), Duration.ofSeconds(5));
       }
       log.info("event=container-stopped desktop=" + desktopId);
     }
@@ -254,20 +246,6 @@ public final class ContainerHypervisor implements Hypervisor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HypervisorException("Interrupted while stopping " + desktopId, e);
-    }
-  }
-
-  private static boolean waitForExit(ProcessHandle process, Duration timeout) {
-    try {
-      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return !process.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
     }
   }
 
@@ -319,39 +297,20 @@ public final class ContainerHypervisor implements Hypervisor {
         return Observation.of(GuestState.STARTING);
       }
       String boot = boot(launcher.get());
-      BootConsole current = consoles.get(desktopId);
-      if (current != null && current.boot().equals(boot)) {
-        return new Observation(GuestState.RUNNING, "", current.console().endpoint());
-      }
-      Path socket = Path.of("/proc", String.valueOf(init.get()), "root/run/vnc.sock");
-      if (!VncConsole.answersRfb(socket)) {
-        return Observation.of(GuestState.STARTING);
-      }
-      try {
-        String password = Files.readString(dir.resolve("vnc.password")).strip();
-        BootConsole opened = new BootConsole(boot, VncConsole.open(socket, password));
-        BootConsole previous = consoles.put(desktopId, opened);
-        if (previous != null) {
-          previous.console().close();
+      Path socket = VncConsole.socketOf(init.get());
+      if (!boot.equals(readyBoots.get(desktopId))) {
+        if (!VncConsole.answersRfb(socket)) {
+          return Observation.of(GuestState.STARTING);
         }
-        return new Observation(GuestState.RUNNING, "", opened.console().endpoint());
-      } catch (IOException e) {
-        return Observation.failed(
-            "cannot serve the console of " + desktopId + ": " + e.getMessage());
+        readyBoots.put(desktopId, boot);
       }
+      return new Observation(GuestState.RUNNING, "", VncConsole.endpoint(socket));
     }
-    closeConsole(desktopId);
+    readyBoots.remove(desktopId);
     if (Files.exists(dir.resolve("started")) && !Files.exists(dir.resolve("stopped"))) {
       return Observation.failed("the desktop's session ended unexpectedly: " + tail(dir));
     }
     return Observation.of(GuestState.STOPPED);
-  }
-
-  private void closeConsole(String desktopId) {
-    BootConsole console = consoles.remove(desktopId);
-    if (console != null) {
-      console.console().close();
-    }
   }
 
   @Override
@@ -432,21 +391,6 @@ public final class ContainerHypervisor implements Hypervisor {
           .strip();
     } catch (IOException e) {
       return "(no session log)";
-    }
-  }
-
-  private static void run(List<String> command, String what) throws HypervisorException {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new HypervisorException("Cannot " + what + ": " + output.strip());
-      }
-    } catch (IOException e) {
-      throw new HypervisorException("Cannot " + what + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HypervisorException("Interrupted while trying to " + what, e);
     }
   }
 

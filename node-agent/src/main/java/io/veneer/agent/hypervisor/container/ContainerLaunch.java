@@ -28,7 +28,6 @@ final class ContainerLaunch {
       exec bwrap --unshare-all --uid 1000 --gid 1000 --hostname "$(basename "$dir")" \
         --bind "$dir/root" / $home --proc /proc --dev /dev --tmpfs /tmp --tmpfs /run \
         --ro-bind "$dir/session.sh" /run/veneer/session \
-        --ro-bind "$dir/vnc.password" /run/veneer/vnc.password \
         --new-session --die-with-parent --info-fd 3 \
         /bin/sh /run/veneer/session 3> "$dir/info.json"
       """;

@@ -1,9 +1,9 @@
 package io.veneer.agent.hypervisor.qemu;
 
 import io.veneer.agent.hypervisor.GuestSpec;
+import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.HypervisorException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -170,17 +169,6 @@ public final class QcowDisks {
   private void createQcow2(String what, String... arguments) throws HypervisorException {
     List<String> command = new ArrayList<>(List.of(qemuImg, "create", "-q", "-f", "qcow2"));
     command.addAll(List.of(arguments));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new HypervisorException("Cannot " + what + ": " + output.strip());
-      }
-    } catch (IOException e) {
-      throw new HypervisorException("Cannot " + what + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HypervisorException("Interrupted while trying to " + what, e);
-    }
+    HostCommands.run(command, what);
   }
 }

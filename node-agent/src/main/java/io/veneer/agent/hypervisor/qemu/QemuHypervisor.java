@@ -5,6 +5,7 @@ import io.veneer.agent.hypervisor.DriverCapabilities;
 import io.veneer.agent.hypervisor.GuestMemory;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.GuestState;
+import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
@@ -396,7 +397,7 @@ public final class QemuHypervisor implements Hypervisor {
     } catch (IOException e) {
       log.fine("event=powerdown-failed desktop=" + desktopId + " reason=" + e.getMessage());
     }
-    if (waitForExit(process.get(), grace)) {
+    if (HostCommands.waitForExit(process.get(), grace)) {
       return;
     }
     try (QmpClient qmp = QmpClient.connect(socket(dir, "qmp.sock"))) {
@@ -404,23 +405,9 @@ public final class QemuHypervisor implements Hypervisor {
     } catch (IOException e) {
       log.fine("event=quit-failed desktop=" + desktopId + " reason=" + e.getMessage());
     }
-    if (!waitForExit(process.get(), Duration.ofSeconds(5))) {
+    if (!HostCommands.waitForExit(process.get(), Duration.ofSeconds(5))) {
       process.get().destroyForcibly();
-      waitForExit(process.get(), Duration.ofSeconds(5));
-    }
-  }
-
-  private static boolean waitForExit(ProcessHandle process, Duration timeout) {
-    try {
-      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return !process.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
+      HostCommands.waitForExit(process.get(), Duration.ofSeconds(5));
     }
   }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A container desktop's session, run by the container driver inside the desktop as its user
 # (uid 1000): an X server, a window manager, a terminal, and x11vnc serving the display over RFB
-# on /run/vnc.sock, which the agent bridges to the console. The desktop is ready once that socket
+# on /run/vnc.sock, which the agent's console listener alone relays to (no TCP port, no password:
+# only the desktop's own user and the host's root can reach the socket). The desktop is ready once that socket
 # answers. Everything it prints goes to the desktop's session.log, whose last lines name a failure.
 export HOME=/home/user USER=user LOGNAME=user DISPLAY=:0 PATH=/usr/local/bin:/usr/bin:/bin
 mkdir -p /var/log && echo "veneer-session: started $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> /var/log/veneer-session.log
@@ -26,5 +27,4 @@ done
 
 twm &
 xterm -geometry 100x30+40+40 &
-exec x11vnc -display :0 -forever -shared -quiet -rfbport 0 -unixsock /run/vnc.sock \
-  -passwdfile /run/veneer/vnc.password
+exec x11vnc -display :0 -forever -shared -quiet -rfbport 0 -unixsock /run/vnc.sock -nopw
