@@ -292,6 +292,13 @@ class QemuGuestsTest {
           .as("the listener admits the grant, then the guest's display greets in RFB")
           .startsWith("OK\nRFB 003.");
     }
+
+    converger.applyDesiredSet(List.of());
+    converger.convergeOnce();
+    awaitReport(desk.toString(), ObservedState.OBSERVED_STATE_ABSENT);
+    assertThat(data.resolve("desktops/" + desk + "/vnc"))
+        .as("removed, its display's socket folder with it")
+        .doesNotExist();
   }
 
   /** The inodes of TCP sockets in LISTEN that process {@code pid} holds. */

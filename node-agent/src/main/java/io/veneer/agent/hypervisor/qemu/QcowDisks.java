@@ -5,6 +5,7 @@ import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.HypervisorException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -98,7 +99,10 @@ public final class QcowDisks {
     }
   }
 
-  /** Deletes the desktop's files, the user-data disk (and then the folder) only when asked. */
+  /**
+   * Deletes the desktop's files and folders (its display's socket folder among them), the user-data
+   * disk (and then the folder) only when asked. Links are deleted, never followed.
+   */
   public void delete(String desktopId, boolean deleteUserData) throws HypervisorException {
     Path dir = dir(desktopId);
     if (!Files.exists(dir)) {
@@ -107,15 +111,27 @@ public final class QcowDisks {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
         if (deleteUserData || !file.equals(userDataDisk(desktopId))) {
-          Files.deleteIfExists(file);
+          deleteTree(file);
         }
       }
       if (deleteUserData) {
         Files.deleteIfExists(dir);
       }
     } catch (IOException e) {
-      throw new HypervisorException("Cannot delete the disks of " + desktopId, e);
+      throw new HypervisorException(
+          "Cannot delete the disks of " + desktopId + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> inside = Files.list(path)) {
+        for (Path child : inside.toList()) {
+          deleteTree(child);
+        }
+      }
+    }
+    Files.deleteIfExists(path);
   }
 
   /** Every desktop with an OS overlay, listed from the disk without asking any guest. */
