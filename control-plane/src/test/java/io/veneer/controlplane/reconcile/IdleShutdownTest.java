@@ -50,6 +50,8 @@ class IdleShutdownTest extends ControlPlaneSpringTest {
   @Autowired AgentGrpcServer server;
   @Autowired JdbcTemplate jdbc;
 
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
+
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final Caller alice = Caller.user("alice-" + run);
   private final String host = "idle-host-" + run;
@@ -157,7 +159,7 @@ class IdleShutdownTest extends ControlPlaneSpringTest {
             "veneer.desktops.v1",
             desktop.toString(),
             got -> got.stream().anyMatch(IdleShutdownTest::isIdleShutdown),
-            Duration.ofSeconds(30),
+            PATIENCE,
             Duration.ZERO)) {
       if (isIdleShutdown(record)) {
         return DesktopEvent.parseFrom(record.value());
@@ -176,11 +178,17 @@ class IdleShutdownTest extends ControlPlaneSpringTest {
     }
   }
 
+  /**
+   * Waits up to two minutes. In one clean-clone run the idle shutdown had not come 30 s after the
+   * clock moved (in the run before, the whole test took 8 s); the cause is not known. The shared
+   * context's reconciler converges every pool the earlier test classes left, one after another, on
+   * each pass.
+   */
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(30);
+    Instant deadline = Instant.now().plus(PATIENCE);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Not within 30 s: " + what);
+        throw new AssertionError("Not within " + PATIENCE + ": " + what);
       }
       Thread.sleep(50);
     }
