@@ -24,6 +24,24 @@ public final class StandaloneControlPlane {
    */
   public static ConfigurableApplicationContext start(
       PostgresDatabase db, KafkaTopics topics, String... settings) {
+    return start(new Class<?>[] {ControlPlaneApplication.class}, db, topics, settings);
+  }
+
+  /**
+   * As {@link #start}, with the Spring tests' {@link MovableClock} as the control plane's clock
+   * (the context's {@code Clock} bean): for a test that moves time and needs a database of its own.
+   */
+  public static ConfigurableApplicationContext startWithMovableClock(
+      PostgresDatabase db, KafkaTopics topics, String... settings) {
+    return start(
+        new Class<?>[] {ControlPlaneApplication.class, MovableClock.InContext.class},
+        db,
+        topics,
+        settings);
+  }
+
+  private static ConfigurableApplicationContext start(
+      Class<?>[] sources, PostgresDatabase db, KafkaTopics topics, String... settings) {
     Map<String, String> values = new LinkedHashMap<>();
     Stream.concat(
             Stream.of(
@@ -46,7 +64,7 @@ public final class StandaloneControlPlane {
             });
     // Command-line arguments outrank application.yaml, as a real deployment's settings would; a
     // name given twice would reach Spring as both values joined by a comma.
-    return new SpringApplicationBuilder(ControlPlaneApplication.class)
+    return new SpringApplicationBuilder(sources)
         .run(
             values.entrySet().stream()
                 .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
