@@ -1,9 +1,7 @@
 package io.veneer.controlplane.events;
 
-import com.google.protobuf.Timestamp;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.events.v1.DesktopEvent;
-import io.veneer.events.v1.EventHeader;
 import io.veneer.outbox.Outbox;
 import io.veneer.outbox.OutboxEvent;
 import java.time.Instant;
@@ -106,16 +104,7 @@ public class DesktopEvents {
     UUID eventId = UUID.randomUUID();
     DesktopEvent payload =
         DesktopEvent.newBuilder()
-            .setHeader(
-                EventHeader.newBuilder()
-                    .setEventId(eventId.toString())
-                    .setAggregateId(desktop.id().toString())
-                    .setAggregateVersion(version)
-                    .setOccurredAt(
-                        Timestamp.newBuilder()
-                            .setSeconds(at.getEpochSecond())
-                            .setNanos(at.getNano()))
-                    .setActor(actor))
+            .setHeader(EventHeaders.of(eventId, desktop.id().toString(), version, at, actor))
             .setType(type)
             .setPoolId(desktop.poolId().toString())
             .setFromState(from)

@@ -1,8 +1,6 @@
 package io.veneer.controlplane.events;
 
-import com.google.protobuf.Timestamp;
 import io.veneer.controlplane.hosts.HostStatus;
-import io.veneer.events.v1.EventHeader;
 import io.veneer.events.v1.HostEvent;
 import io.veneer.outbox.Outbox;
 import io.veneer.outbox.OutboxEvent;
@@ -33,16 +31,7 @@ public class HostEvents {
     String type = from == null ? "io.veneer.host.registered" : "io.veneer.host.state-changed";
     HostEvent payload =
         HostEvent.newBuilder()
-            .setHeader(
-                EventHeader.newBuilder()
-                    .setEventId(eventId.toString())
-                    .setAggregateId(hostId)
-                    .setAggregateVersion(version)
-                    .setOccurredAt(
-                        Timestamp.newBuilder()
-                            .setSeconds(at.getEpochSecond())
-                            .setNanos(at.getNano()))
-                    .setActor(actor))
+            .setHeader(EventHeaders.of(eventId, hostId, version, at, actor))
             .setType(type)
             .setFromState(from == null ? "" : from.name())
             .setToState(to.name())

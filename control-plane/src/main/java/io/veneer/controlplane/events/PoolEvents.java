@@ -1,8 +1,6 @@
 package io.veneer.controlplane.events;
 
-import com.google.protobuf.Timestamp;
 import io.veneer.controlplane.pools.Pool;
-import io.veneer.events.v1.EventHeader;
 import io.veneer.events.v1.PoolEvent;
 import io.veneer.outbox.Outbox;
 import io.veneer.outbox.OutboxEvent;
@@ -48,16 +46,7 @@ public class PoolEvents {
     long version = pool.version() + 1;
     PoolEvent payload =
         PoolEvent.newBuilder()
-            .setHeader(
-                EventHeader.newBuilder()
-                    .setEventId(eventId.toString())
-                    .setAggregateId(pool.id().toString())
-                    .setAggregateVersion(version)
-                    .setOccurredAt(
-                        Timestamp.newBuilder()
-                            .setSeconds(at.getEpochSecond())
-                            .setNanos(at.getNano()))
-                    .setActor(actor))
+            .setHeader(EventHeaders.of(eventId, pool.id().toString(), version, at, actor))
             .setType(type)
             .setName(pool.name())
             .setGoldenImageVersionId(pool.spec().goldenVersion())
