@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,13 +38,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Places REQUESTED desktops in batches, one batch at a time per replica, the way Nomad's plan queue
- * serialises plans: callers queue desktops and wait for their outcome; the worker takes whatever is
- * queued (up to {@code max-batch}), reads the changed hosts into its in-memory {@link
- * ClusterState}, asks the scheduler once per pool ({@code placeBatch}), and claims every chosen
- * host in PostgreSQL with the generation check, all in one transaction. A boot storm is thus placed
- * with one snapshot and one commit per batch instead of per desktop. A claim that lost a race
- * (another replica filled the host) is tried again on fresh state; a desktop that cannot be placed
- * stays REQUESTED with the scheduler's explanation, and the reconciler tries it again later.
+ * serialises plans: requests queue their desktop and wait for its outcome, the pool controller
+ * queues its desktops and goes on ({@link #enqueue}); the worker takes whatever is queued (up to
+ * {@code max-batch}), reads the changed hosts into its in-memory {@link ClusterState}, asks the
+ * scheduler once per pool ({@code placeBatch}), and claims every chosen host in PostgreSQL with the
+ * generation check, all in one transaction. A boot storm is thus placed with one snapshot and one
+ * commit per batch instead of per desktop. A claim that lost a race (another replica filled the
+ * host) is tried again on fresh state; a desktop that cannot be placed stays REQUESTED with the
+ * scheduler's explanation, and the reconciler tries it again later.
  */
 @Service
 public class PlacementService implements SmartLifecycle {
@@ -70,6 +72,7 @@ public class PlacementService implements SmartLifecycle {
   private final Counter conflicts;
   private final DistributionSummary batchSizes;
   private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+  private final Set<UUID> queuedByController = ConcurrentHashMap.newKeySet();
   private volatile Thread worker;
   private volatile boolean running;
 
@@ -117,6 +120,24 @@ public class PlacementService implements SmartLifecycle {
     queue.addAll(waiting);
     long deadline = System.nanoTime() + properties.waitTimeout().toNanos();
     return waiting.stream().map(w -> await(w, deadline)).toList();
+  }
+
+  /**
+   * Queues the desktops for placement and returns at once: the pool controller's way, so that one
+   * pool's desktops that cannot be placed hold up no other pool's pass. A desktop already queued
+   * this way is not queued again until its outcome is known.
+   */
+  public void enqueue(Collection<UUID> desktopIds) {
+    if (!running) {
+      return;
+    }
+    for (UUID id : desktopIds) {
+      if (queuedByController.add(id)) {
+        Waiting waiting = new Waiting(id, new CompletableFuture<>(), 1);
+        waiting.outcome().whenComplete((outcome, failure) -> queuedByController.remove(id));
+        queue.add(waiting);
+      }
+    }
   }
 
   private static PlacementOutcome await(Waiting waiting, long deadline) {

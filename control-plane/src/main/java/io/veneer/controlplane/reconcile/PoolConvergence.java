@@ -32,11 +32,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Brings one pool to its spec: restarts carried on and desktops stopped after use refreshed,
  * desktops nobody uses shut down ({@link IdleDesktops}), between its minimum and maximum size with
  * its warm spares free, failed free desktops replaced, free desktops moved off draining hosts, a
- * new golden version rolled out over free desktops a few at a time, and its desktops placed,
- * together. A deleting pool loses its desktops, then is gone. Each pass holds an advisory lock of
- * the pool, skipped by other replicas, so every replica may run it; it does not lock the pool's
- * row, which people's requests touch. A pass that finds the pool filled by requests meanwhile (the
- * database refuses a desktop past the maximum) is given up, and the next pass sees the new size.
+ * new golden version rolled out over free desktops a few at a time, and its desktops queued for
+ * placement without waiting for it, so that desktops that cannot be placed hold up no other pool. A
+ * deleting pool loses its desktops, then is gone. Each pass holds an advisory lock of the pool,
+ * skipped by other replicas, so every replica may run it; it does not lock the pool's row, which
+ * people's requests touch. A pass that finds the pool filled by requests meanwhile (the database
+ * refuses a desktop past the maximum) is given up, and the next pass sees the new size.
  */
 @Component
 class PoolConvergence {
@@ -95,7 +96,7 @@ class PoolConvergence {
       return;
     }
     if (toPlace != null && !toPlace.isEmpty()) {
-      placement.placeAll(toPlace);
+      placement.enqueue(toPlace);
     }
   }
 
