@@ -111,9 +111,20 @@ public class Host {
    * its registration, so an agent can lower its host's capacity but never raise it.
    */
   public void reported(Resources capacity) {
-    this.vcpus = Math.min(registeredVcpus, capacity.vcpus());
-    this.memoryMib = Math.min(registeredMemoryMib, capacity.memoryMib());
-    this.diskGib = Math.min(registeredDiskGib, capacity.diskGib());
+    Resources capped = cappedTo(capacity);
+    this.vcpus = capped.vcpus();
+    this.memoryMib = capped.memoryMib();
+    this.diskGib = capped.diskGib();
+  }
+
+  /**
+   * The capacity the host has once its agent reported {@code capacity}: never above the admin's.
+   */
+  Resources cappedTo(Resources capacity) {
+    return new Resources(
+        Math.min(registeredVcpus, capacity.vcpus()),
+        Math.min(registeredMemoryMib, capacity.memoryMib()),
+        Math.min(registeredDiskGib, capacity.diskGib()));
   }
 
   /** Only through {@link HostService#changeState}, which follows {@link HostLifecycle}. */

@@ -96,9 +96,14 @@ public class HostService {
   public Host hello(HostRegistration reported) {
     Host host =
         hosts
-            .lockById(reported.hostId())
+            .findById(reported.hostId())
             .orElseThrow(() -> new NotFoundException("Host", reported.hostId()));
-    host.reported(reported.capacity());
+    // An agent that reconnects mostly reports what the host already has: then it neither locks
+    // nor writes the row, so it does not wait for a placement batch holding the host.
+    if (!host.cappedTo(reported.capacity()).equals(host.capacity())) {
+      host = hosts.lockById(reported.hostId()).orElseThrow();
+      host.reported(reported.capacity());
+    }
     if (!host.capacity().equals(reported.capacity())
         || !host.labels().equals(reported.labels())
         || !host.zone().equals(reported.zone())) {
