@@ -59,4 +59,15 @@ public final class MovableClock extends Clock {
       return ControlPlaneSpringTest.CLOCK;
     }
   }
+
+  /** Puts a clock of its own in a context, ahead of the system clock. */
+  @TestConfiguration(proxyBeanMethods = false)
+  static class OwnInContext {
+
+    @Bean
+    @Primary
+    Clock movableClock() {
+      return new MovableClock();
+    }
+  }
 }

@@ -28,13 +28,15 @@ public final class StandaloneControlPlane {
   }
 
   /**
-   * As {@link #start}, with the Spring tests' {@link MovableClock} as the control plane's clock
-   * (the context's {@code Clock} bean): for a test that moves time and needs a database of its own.
+   * As {@link #start}, with a {@link MovableClock} of its own as the control plane's clock (the
+   * context's {@code Clock} bean, found with {@code getBean(Clock.class)}): for a test that moves
+   * time and needs a database of its own. Not the shared context's clock, which would move that
+   * context's time too while its reconciler runs beside this one.
    */
   public static ConfigurableApplicationContext startWithMovableClock(
       PostgresDatabase db, KafkaTopics topics, String... settings) {
     return start(
-        new Class<?>[] {ControlPlaneApplication.class, MovableClock.InContext.class},
+        new Class<?>[] {ControlPlaneApplication.class, MovableClock.OwnInContext.class},
         db,
         topics,
         settings);

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -157,14 +158,18 @@ public class ConsoleTickets {
     return opened.getFirst();
   }
 
-  /** A sign that someone uses the desktop, which its pool's idle shutdown waits on. */
+  /**
+   * A sign that someone uses the desktop, which its pool's idle shutdown waits on. Kept to the
+   * microsecond PostgreSQL stores, cut rather than rounded: a use rounded up into the future would
+   * hold off an idle shutdown due at the very moment the idle time ends.
+   */
   private void consoleUsed(UUID desktopId) {
     jdbc.update(
         "INSERT INTO desktop_console_use (desktop_id, used_at) VALUES (?, ?)"
             + " ON CONFLICT (desktop_id) DO UPDATE SET used_at = GREATEST("
             + "desktop_console_use.used_at, excluded.used_at)",
         desktopId,
-        Timestamp.from(clock.instant()));
+        Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)));
   }
 
   private static String sha256(String ticket) {
