@@ -9,7 +9,8 @@
 #   q35-uefi     q35-kernel through Debian's OVMF (pflash code + a copy of its variable store)
 #   shared-root  q35, the shared-root variant (tiny-golden/build-sharedroot.sh) as the driver boots
 #                it: its tree unpacked once and shared read-only over virtio-9p, its own vmlinux
-#                and initrd given directly, an empty 2 GiB qcow2 for the desktop's writes
+#                and initrd given directly, an empty 2 GiB qcow2 for the desktop's writes (clusters
+#                of CLUSTER, default 4k as the driver makes them)
 #   microvm-shared-root  the same on microvm (virtio-mmio), with tsc_early_khz= under TCG
 # KERNEL=vmlinux gives q35-kernel, microvm and q35-uefi the uncompressed kernel (the shared-root
 # ways always boot the image's own vmlinux); default vmlinuz.
@@ -52,7 +53,7 @@ boot() {  # boot WAY: prints milliseconds to the ready line and the overlay's ow
   esac
   case "$way" in
     *shared-root)
-      qemu-img create -q -f qcow2 "$work/os.qcow2" 2G
+      qemu-img create -q -f qcow2 -o "cluster_size=${CLUSTER:-4k}" "$work/os.qcow2" 2G
       drive=",discard=unmap,detect-zeroes=unmap"
       args=(-fsdev "local,id=root,path=$work/tree,security_model=none,readonly=on"
         -device "virtio-9p-$bus,fsdev=root,mount_tag=veneer-root"

@@ -424,7 +424,9 @@ public final class QemuHypervisor implements Hypervisor {
       Files.setPosixFilePermissions(
           vnc, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       Files.deleteIfExists(socket(dir, "vnc/vnc.sock"));
-      args.addAll(List.of("-device", "VGA"));
+      // virtio-gpu behind a VGA front: firmware and guests without a virtio-gpu driver draw on
+      // its VGA, guests with one (virtio_gpu, in Debian's kernels) on the paravirtual device.
+      args.addAll(List.of("-device", "virtio-vga"));
       args.addAll(List.of("-vnc", "unix:" + socket(dir, "vnc/vnc.sock")));
     } else {
       args.addAll(List.of("-display", "none"));
