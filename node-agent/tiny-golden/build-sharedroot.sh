@@ -8,24 +8,25 @@
 #     boot/veneer/initrd.img  busybox + the virtio, 9p, ext4 and overlay modules + an init that
 #                             mounts the share (tag veneer-root), reports whether it could write
 #                             it (VENEER SHARE READ-ONLY or WRITABLE), formats the per-desktop disk
-#                             /dev/vda on its first boot (ext2, an inode per 256 KiB: it holds only the
-#                             desktop's own writes), mounts an overlay (lower = the share, upper on
+#                             /dev/vda on its first boot (ext4 with the host's mke2fs, inode tables
+#                             and a 4 MiB journal zeroed lazily by the kernel: the disk holds only
+#                             the desktop's own writes), mounts an overlay (lower = the share, upper on
 #                             /dev/vda) and switches root into it
 # The QemuHypervisor reads boot/veneer/ from the unpacked tree: the image brings its own kernel.
 # Usage: build-sharedroot.sh [output-dir]   (default ~/.cache/veneer/tiny-golden; reused when up to date)
 set -euo pipefail
 
 out="${1:-${VENEER_TINY_GOLDEN_DIR:-$HOME/.cache/veneer/tiny-golden}}"
-recipe_version=1
+recipe_version=2
 kernel_pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')"
 [ -n "$kernel_pkg" ] || { echo "tiny-golden: cannot find Debian's kernel package (run apt-get update)" >&2; exit 1; }
-stamp="recipe=$recipe_version kernel=$kernel_pkg busybox=$(apt-cache policy busybox-static | awk '/Candidate/ {print $2}')"
+stamp="recipe=$recipe_version kernel=$kernel_pkg busybox=$(apt-cache policy busybox-static | awk '/Candidate/ {print $2}') e2fsprogs=$(dpkg-query -W -f '${Version}' e2fsprogs 2>/dev/null)"
 
 if [ -f "$out/sharedroot.stamp" ] && [ "$(cat "$out/sharedroot.stamp")" = "$stamp" ] && [ -f "$out/sharedroot.tar" ]; then
   echo "tiny-golden: sharedroot up to date in $out"
   exit 0
 fi
-for tool in cpio dpkg apt-get gzip xz grep tar; do
+for tool in cpio dpkg apt-get gzip xz grep tar ldd mke2fs; do
   command -v "$tool" >/dev/null || { echo "tiny-golden: $tool is missing" >&2; exit 1; }
 done
 
@@ -42,9 +43,20 @@ mods="kernel/lib/modules/$kver/kernel"
 
 mkdir -p initramfs/{bin,dev,proc,sys,lower,upper,newroot,lib/modules}
 cp busybox/bin/busybox initramfs/bin/busybox
-for applet in sh mount umount insmod mkdir echo cat sleep sync poweroff touch rm dd od tr mke2fs switch_root; do
+for applet in sh mount umount insmod mkdir echo cat sleep sync poweroff touch rm dd od tr switch_root; do
   ln -s busybox "initramfs/bin/$applet"
 done
+# The host's mke2fs (e2fsprogs), with the libraries it loads: unlike busybox's, it leaves the inode
+# tables and the journal for the kernel to zero lazily (write-zeroes, which QEMU keeps out of the
+# qcow2), so a new desktop's disk holds only the file system's few metadata blocks.
+mke2fs="$(command -v mke2fs)"
+cp "$mke2fs" initramfs/bin/mke2fs
+for library in $(ldd "$mke2fs" | grep -o '/[^ ]*'); do
+  mkdir -p "initramfs$(dirname "$library")"
+  cp -L "$library" "initramfs$library"
+done
+mkdir -p initramfs/etc
+cp /etc/mke2fs.conf initramfs/etc/mke2fs.conf
 # Dependency order: virtio core and transports, the disk, ext4, 9p over virtio, overlay.
 order="drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko
 drivers/virtio/virtio_pci_legacy_dev.ko drivers/virtio/virtio_pci_modern_dev.ko
@@ -86,7 +98,11 @@ i=0
 while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done
 # The ext superblock's magic (0xEF53 at byte 1080): a disk without it is new, and formatted once.
 if [ "\$(dd if=/dev/vda bs=1 skip=1080 count=2 2>/dev/null | od -An -tx1 | tr -d ' \n')" != 53ef ]; then
-  mke2fs -q -F -i 262144 -m 0 /dev/vda >/dev/null 2>&1 || fail "cannot format the desktop's disk /dev/vda"
+  # Its full path: a bare mke2fs would be busybox's applet. No discard (the disk is new) and no
+  # blocks reserved for growing: each would write or map the whole disk.
+  /bin/mke2fs -q -F -t ext4 -i 65536 -m 0 -J size=4 -O ^resize_inode \
+    -E lazy_itable_init=1,lazy_journal_init=1,nodiscard /dev/vda \
+    >/dev/null 2>&1 || fail "cannot format the desktop's disk /dev/vda"
 fi
 mount -t ext4 /dev/vda /upper || fail "cannot mount the desktop's disk /dev/vda"
 mkdir -p /upper/upper /upper/work
