@@ -41,7 +41,9 @@ public final class Desktops {
                         .setCmdline(cmdline)));
   }
 
-  /** A q35 guest booting the golden image's disk, with a display (VGA, VNC) for the console. */
+  /**
+   * A q35 guest booting the golden image's disk, with a display (virtio-vga, VNC) for the console.
+   */
   public DesiredDesktop.Builder withDisplay(String id) {
     return bootingFromDisk(id)
         .setHardware(

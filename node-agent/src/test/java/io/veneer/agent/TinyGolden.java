@@ -29,6 +29,14 @@ public record TinyGolden(Path golden, Path kernel, Path vmlinux, Path initrd) {
   }
 
   /**
+   * The shared-root variant (tiny-golden/build-sharedroot.sh): a root-filesystem archive carrying
+   * its own kernel and initrd in {@code boot/veneer/}.
+   */
+  public static synchronized Path sharedRoot() throws IOException {
+    return build("build-sharedroot.sh").resolve("sharedroot.tar");
+  }
+
+  /**
    * Runs {@code tiny-golden/<script>}, which does nothing when its output is up to date, and
    * returns the directory it builds into ({@code VENEER_TINY_GOLDEN_DIR}, else the user's cache).
    */

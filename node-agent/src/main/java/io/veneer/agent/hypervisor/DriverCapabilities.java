@@ -47,9 +47,12 @@ public record DriverCapabilities(
     if (!machines.contains(spec.machine())) {
       return Optional.of(lacks + "cannot give a guest machine=" + name(spec.machine()));
     }
+    // A microvm has no firmware to boot a disk with: its kernel is given directly.
     if (spec.machine() == GuestSpec.Machine.MICROVM
-        && (spec.display() || !(spec.boot() instanceof BootSource.DirectKernel))) {
-      return Optional.of("machine=microvm needs direct-kernel boot and no display");
+        && (spec.display() || spec.boot() instanceof BootSource.DiskImage)) {
+      return Optional.of(
+          "machine=microvm needs direct-kernel or shared-root boot (a kernel given directly) and no"
+              + " display");
     }
     if (spec.machine() == GuestSpec.Machine.MICROVM && spec.firmware() == GuestSpec.Firmware.UEFI) {
       return Optional.of(

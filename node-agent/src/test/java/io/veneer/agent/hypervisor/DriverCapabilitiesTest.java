@@ -56,12 +56,15 @@ class DriverCapabilitiesTest {
           tcg     | kernel | Q35     | BIOS | true  | 1 | -
           tcg     | disk   | Q35     | UEFI | false | 0 | the qemu driver on this host cannot boot firmware=uefi
           tcg     | kernel | MICROVM | BIOS | false | 0 | the qemu driver on this host cannot give a guest machine=microvm
-          all     | disk   | MICROVM | BIOS | false | 0 | machine=microvm needs direct-kernel boot and no display
-          all     | disk   | MICROVM | BIOS | true  | 0 | machine=microvm needs direct-kernel boot and no display
+          all     | disk   | MICROVM | BIOS | false | 0 | machine=microvm needs direct-kernel or shared-root boot (a kernel given directly) and no display
+          all     | disk   | MICROVM | BIOS | true  | 0 | machine=microvm needs direct-kernel or shared-root boot (a kernel given directly) and no display
           all     | kernel | MICROVM | UEFI | false | 0 | the qemu driver on this host cannot boot from direct-kernel (boot source)
           all     | disk   | Q35     | UEFI | true  | 0 | the qemu driver on this host cannot give a guest a display
           all     | disk   | Q35     | BIOS | false | 2 | the qemu driver on this host cannot attach a persistent user-data disk
           every   | kernel | MICROVM | BIOS | false | 0 | -
+          every   | shared | MICROVM | BIOS | false | 0 | -
+          every   | shared | MICROVM | BIOS | true  | 0 | machine=microvm needs direct-kernel or shared-root boot (a kernel given directly) and no display
+          all     | shared | Q35     | BIOS | false | 0 | the qemu driver on this host cannot boot from shared-root (boot source)
           every   | kernel | MICROVM | UEFI | false | 0 | machine=microvm boots its kernel without firmware: firmware=uefi needs q35
           every   | kernel | Q35     | UEFI | true  | 1 | firmware=uefi needs at least 192 MiB of memory (OVMF fails below it), not 96
           """)
@@ -81,10 +84,13 @@ class DriverCapabilitiesTest {
         };
     ImageRef golden = new ImageRef("sha256:g", ImageRef.Kind.DISK_QCOW2, Path.of("g"));
     BootSource source =
-        boot.equals("disk")
-            ? new BootSource.DiskImage()
-            : new BootSource.DirectKernel(
-                new ImageRef("sha256:k", ImageRef.Kind.KERNEL, Path.of("k")), null, "quiet");
+        switch (boot) {
+          case "disk" -> new BootSource.DiskImage();
+          case "shared" -> new BootSource.SharedRoot();
+          default ->
+              new BootSource.DirectKernel(
+                  new ImageRef("sha256:k", ImageRef.Kind.KERNEL, Path.of("k")), null, "quiet");
+        };
     GuestSpec spec =
         new GuestSpec(
             "desk-1",

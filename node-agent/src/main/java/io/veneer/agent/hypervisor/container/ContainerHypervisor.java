@@ -8,6 +8,7 @@ import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
+import io.veneer.agent.hypervisor.RootfsLayers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

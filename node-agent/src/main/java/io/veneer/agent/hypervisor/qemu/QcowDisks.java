@@ -1,5 +1,6 @@
 package io.veneer.agent.hypervisor.qemu;
 
+import io.veneer.agent.hypervisor.BootSource;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.HypervisorException;
@@ -19,13 +20,15 @@ import java.util.stream.Stream;
 
 /**
  * The disks of QEMU guests, whichever driver starts them: per desktop a folder {@code
- * <data>/desktops/<id>/} holding {@code os.qcow2}, a qcow2 overlay on the cached golden image, and
- * {@code userdata.qcow2}, made with {@code qemu-img}. A desktop is in the host's inventory while
- * its OS overlay exists.
+ * <data>/desktops/<id>/} holding {@code os.qcow2}, a qcow2 overlay on the cached golden image (an
+ * empty disk for a shared-root desktop, which has no golden disk), and {@code userdata.qcow2}, made
+ * with {@code qemu-img}. A desktop is in the host's inventory while its OS overlay exists.
  */
 public final class QcowDisks {
 
   private static final Logger log = Logger.getLogger(QcowDisks.class.getName());
+  // The virtual size of a shared-root desktop's own disk; it takes room only as the desktop writes.
+  private static final String SHARED_ROOT_OS_DISK = "2G";
 
   private final Path desktops;
   private final String qemuImg;
@@ -84,13 +87,22 @@ public final class QcowDisks {
 
   private void createOverlay(GuestSpec spec, Path dir) throws HypervisorException {
     Path temp = dir.resolve("os.qcow2.part");
-    createQcow2(
-        "create the OS overlay",
-        "-b",
-        spec.image().path().toAbsolutePath().toString(),
-        "-F",
-        "qcow2",
-        temp.toString());
+    if (spec.boot() instanceof BootSource.SharedRoot) {
+      // No golden disk: the image is a shared tree, and this disk holds only the desktop's writes
+      // (the upper of the guest's overlay), formatted by the guest on its first boot. Clusters of
+      // 4 KiB, the file system's blocks: with QEMU's 64 KiB each of the file system's scattered
+      // metadata blocks takes a cluster of its own (1.3 MiB after the first boot, 284 KiB here).
+      createQcow2(
+          "create the OS disk", "-o", "cluster_size=4k", temp.toString(), SHARED_ROOT_OS_DISK);
+    } else {
+      createQcow2(
+          "create the OS overlay",
+          "-b",
+          spec.image().path().toAbsolutePath().toString(),
+          "-F",
+          "qcow2",
+          temp.toString());
+    }
     try {
       Files.move(temp, osDisk(spec.desktopId()), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

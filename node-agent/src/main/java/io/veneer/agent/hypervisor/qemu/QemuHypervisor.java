@@ -9,6 +9,7 @@ import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
+import io.veneer.agent.hypervisor.RootfsLayers;
 import io.veneer.agent.v1.ConsoleEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +40,10 @@ import tools.jackson.databind.JsonNode;
  * connections from the host's egress network namespace, where neither the host's loopback nor any
  * guest's console is; passt maps no gateway to the host and forwards no port in.
  *
+ * <p>A shared-root guest ({@link BootSource.SharedRoot}) has no golden disk: its image's root tree
+ * is unpacked once per host ({@link RootfsLayers}) and shared read-only ({@link SharedRootBoot});
+ * its OS disk starts empty and holds only the desktop's own writes.
+ *
  * <p>Each guest runs in a session of its own (setsid) with a pidfile, so it outlives the agent; a
  * new agent re-adopts it from the pidfile and QMP instead of starting a second QEMU on the disk.
  *
@@ -64,6 +69,9 @@ public final class QemuHypervisor implements Hypervisor {
   private final OptionalLong tcgTscKhz;
   // Debian's OVMF where installed (UEFI for q35 guests); null where not.
   private final Ovmf ovmf;
+  // Whether this QEMU has virtio-9p, which shared-root guests need.
+  private final boolean virtfs;
+  private final RootfsLayers layers;
   private final String readyLine;
   private final GuestEgress egress;
   private final Set<String> readyGuests = ConcurrentHashMap.newKeySet();
@@ -83,6 +91,26 @@ public final class QemuHypervisor implements Hypervisor {
     this.kvm = kvmUsable();
     this.tcgTscKhz = kvm ? OptionalLong.empty() : TscFrequency.host().khz();
     this.ovmf = Ovmf.installed().orElse(null);
+    this.virtfs = hasVirtfs(qemuSystem);
+    this.layers = new RootfsLayers(dataDir.toAbsolutePath());
+  }
+
+  /** Whether the QEMU binary offers virtio-9p (Debian's does; a build without virtfs does not). */
+  static boolean hasVirtfs(String qemuSystem) {
+    try {
+      Process help =
+          new ProcessBuilder(qemuSystem, "-nodefaults", "-device", "help")
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .start();
+      String devices = new String(help.getInputStream().readAllBytes());
+      return help.waitFor(30, TimeUnit.SECONDS) && devices.contains("\"virtio-9p-pci\"");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**
@@ -108,14 +136,17 @@ public final class QemuHypervisor implements Hypervisor {
   }
 
   /**
-   * Disk and direct-kernel boot, q35, and microvm under KVM, or under TCG where the host's TSC rate
-   * is known ({@link TscFrequency}: without it a microvm guest's kernel cannot calibrate its TSC
-   * and hangs). SeaBIOS, and UEFI where Debian's OVMF is installed ({@link Ovmf}).
+   * Disk and direct-kernel boot, shared-root boot where QEMU has virtio-9p, q35, and microvm under
+   * KVM, or under TCG where the host's TSC rate is known ({@link TscFrequency}: without it a
+   * microvm guest's kernel cannot calibrate its TSC and hangs). SeaBIOS, and UEFI where Debian's
+   * OVMF is installed ({@link Ovmf}).
    */
   @Override
   public DriverCapabilities capabilities() {
     return new DriverCapabilities(
-        EnumSet.of(BootSource.Kind.DISK_IMAGE, BootSource.Kind.DIRECT_KERNEL),
+        virtfs
+            ? EnumSet.allOf(BootSource.Kind.class)
+            : EnumSet.of(BootSource.Kind.DISK_IMAGE, BootSource.Kind.DIRECT_KERNEL),
         kvm || tcgTscKhz.isPresent()
             ? EnumSet.allOf(GuestSpec.Machine.class)
             : EnumSet.of(GuestSpec.Machine.Q35),
@@ -148,6 +179,10 @@ public final class QemuHypervisor implements Hypervisor {
       return;
     }
     createDisks(spec);
+    if (spec.boot() instanceof BootSource.SharedRoot) {
+      // Unpacked before QEMU starts, once per host; arguments() then finds it by digest.
+      layers.lower(spec.image());
+    }
     Path dir = dir(spec.desktopId());
     Process passt = null;
     try {
@@ -303,7 +338,7 @@ public final class QemuHypervisor implements Hypervisor {
     return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
   }
 
-  List<String> arguments(GuestSpec spec, Path dir) throws IOException {
+  List<String> arguments(GuestSpec spec, Path dir) throws IOException, HypervisorException {
     // capabilities() offers microvm under KVM, or TCG with a known TSC rate, and refusal() lets it
     // through only with a kernel to boot directly and no display.
     boolean microvm = spec.machine() == GuestSpec.Machine.MICROVM;
@@ -324,10 +359,16 @@ public final class QemuHypervisor implements Hypervisor {
     args.addAll(List.of("-pidfile", dir.resolve("qemu.pid").toString()));
     args.addAll(List.of("-qmp", "unix:" + socket(dir, "qmp.sock") + ",server=on,wait=off"));
     args.addAll(List.of("-serial", "file:" + dir.resolve("console.log")));
+    boolean sharedRoot = spec.boot() instanceof BootSource.SharedRoot;
+    // A shared-root guest formats its empty disk on its first boot: zeroes written then stay
+    // unallocated, so the disk holds little more than the desktop's own writes.
     args.addAll(
         List.of(
             "-drive",
-            "id=os,file=" + dir.resolve("os.qcow2") + ",format=qcow2,if=none,cache=writeback"));
+            "id=os,file="
+                + dir.resolve("os.qcow2")
+                + ",format=qcow2,if=none,cache=writeback"
+                + (sharedRoot ? ",discard=unmap,detect-zeroes=unmap" : "")));
     args.addAll(List.of("-device", "virtio-blk-" + bus + ",drive=os"));
     if (Files.exists(dir.resolve("userdata.qcow2"))) {
       args.addAll(
@@ -352,15 +393,23 @@ public final class QemuHypervisor implements Hypervisor {
                 + BALLOON
                 + ",free-page-reporting=on,guest-stats-polling-interval="
                 + BALLOON_STATS_INTERVAL.toSeconds()));
-    if (spec.boot() instanceof BootSource.DirectKernel direct) {
-      args.addAll(List.of("-kernel", direct.kernel().path().toString()));
-      if (direct.initrd() != null) {
-        args.addAll(List.of("-initrd", direct.initrd().path().toString()));
+    // Before the image's own command line, which may thus override it.
+    String tsc =
+        microvm && tcgTscKhz.isPresent() ? "tsc_early_khz=" + tcgTscKhz.getAsLong() + " " : "";
+    switch (spec.boot()) {
+      case BootSource.DirectKernel direct -> {
+        args.addAll(List.of("-kernel", direct.kernel().path().toString()));
+        if (direct.initrd() != null) {
+          args.addAll(List.of("-initrd", direct.initrd().path().toString()));
+        }
+        args.addAll(List.of("-append", "console=ttyS0 panic=1 " + tsc + direct.cmdline()));
       }
-      // Before the image's own command line, which may thus override it.
-      String tsc =
-          microvm && tcgTscKhz.isPresent() ? "tsc_early_khz=" + tcgTscKhz.getAsLong() + " " : "";
-      args.addAll(List.of("-append", "console=ttyS0 panic=1 " + tsc + direct.cmdline()));
+      case BootSource.SharedRoot sharedRootBoot -> {
+        String digest = spec.image().digest();
+        args.addAll(SharedRootBoot.of(layers.lowerOf(digest), digest).arguments(bus));
+        args.addAll(List.of("-append", "console=ttyS0 panic=1 " + tsc + "quiet"));
+      }
+      case BootSource.DiskImage diskBoot -> {}
     }
     if (spec.display()) {
       // VNC on a unix socket in a directory only the agent's user can enter, made so before QEMU
@@ -375,7 +424,9 @@ public final class QemuHypervisor implements Hypervisor {
       Files.setPosixFilePermissions(
           vnc, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       Files.deleteIfExists(socket(dir, "vnc/vnc.sock"));
-      args.addAll(List.of("-device", "VGA"));
+      // virtio-gpu behind a VGA front: firmware and guests without a virtio-gpu driver draw on
+      // its VGA, guests with one (virtio_gpu, in Debian's kernels) on the paravirtual device.
+      args.addAll(List.of("-device", "virtio-vga"));
       args.addAll(List.of("-vnc", "unix:" + socket(dir, "vnc/vnc.sock")));
     } else {
       args.addAll(List.of("-display", "none"));

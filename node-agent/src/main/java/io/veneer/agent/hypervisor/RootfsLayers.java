@@ -1,7 +1,5 @@
-package io.veneer.agent.hypervisor.container;
+package io.veneer.agent.hypervisor;
 
-import io.veneer.agent.hypervisor.HypervisorException;
-import io.veneer.agent.hypervisor.ImageRef;
 import io.veneer.rootfs.RootfsUnpacker;
 import io.veneer.rootfs.UnpackPolicy;
 import io.veneer.rootfs.UnpackResult;
@@ -18,26 +16,29 @@ import java.util.logging.Logger;
 
 /**
  * The overlay lower directories of a host: each root-filesystem archive unpacked once, by digest,
- * into {@code <data>/rootfs/<hex>/}, and shared read-only by every container desktop of that image.
- * An archive is unpacked beside its final place and renamed into it whole, so a lower directory
- * that exists is complete; rootfs-archive refuses hostile archives with the entry and the reason.
+ * into {@code <data>/rootfs/<hex>/}, and shared read-only by every desktop of that image: container
+ * desktops mount it as their overlay's lower directory, shared-root QEMU guests over virtio-9p. An
+ * archive is unpacked beside its final place and renamed into it whole, so a lower directory that
+ * exists is complete; rootfs-archive refuses hostile archives with the entry and the reason.
  */
-final class RootfsLayers {
+public final class RootfsLayers {
 
   private static final Logger log = Logger.getLogger(RootfsLayers.class.getName());
 
   private final Path root;
   private final RootfsUnpacker unpacker = new RootfsUnpacker(UnpackPolicy.STRICT);
 
-  RootfsLayers(Path dataDir) {
+  public RootfsLayers(Path dataDir) {
     this.root = dataDir.resolve("rootfs");
   }
 
   /** The image's lower directory, unpacked now if this host has none yet. */
-  synchronized Path lower(ImageRef image) throws HypervisorException {
+  public synchronized Path lower(ImageRef image) throws HypervisorException {
     if (image.kind() != ImageRef.Kind.ROOTFS_TAR) {
       throw new HypervisorException(
-          "a container desktop needs a root-filesystem archive, not a " + image.kind() + " image");
+          "a shared-root desktop needs a root-filesystem archive, not a "
+              + image.kind()
+              + " image");
     }
     Path lower = lowerOf(image.digest());
     if (Files.isDirectory(lower)) {
@@ -78,7 +79,7 @@ final class RootfsLayers {
   }
 
   /** Where the image of that digest is (or would be) unpacked. */
-  Path lowerOf(String digest) {
+  public Path lowerOf(String digest) {
     if (!digest.matches("sha256:[0-9a-f]{64}")) {
       throw new IllegalArgumentException("'" + digest + "' is not a sha256 digest");
     }
@@ -86,7 +87,7 @@ final class RootfsLayers {
   }
 
   /** Deletes a tree without following its links (an unpacked tree has absolute ones). */
-  static void deleteTree(Path tree) throws IOException {
+  public static void deleteTree(Path tree) throws IOException {
     if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
