@@ -3,6 +3,7 @@ package io.veneer.images.ova;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
@@ -78,6 +79,7 @@ class OvaTest {
   @Autowired BlobStore blobs;
   @Autowired ImageCatalogue catalogue;
   @Autowired GrpcServer grpc;
+  @Autowired DesktopOvaExporter desktopOvas;
   @TempDir Path dir;
   private ServiceUnderTest service;
   private ManagedChannel channel;
@@ -198,6 +200,106 @@ class OvaTest {
         .isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_AVAILABLE);
     Path blob = blobs.find(Digest.parse(imported.getVersion().getDigest())).orElseThrow();
     run(dir, "qemu-img", "compare", "-f", "qcow2", "-F", "raw", blob.toString(), raw.toString());
+  }
+
+  @Test
+  void exportsADesktopsWritesFlattenedOntoItsGoldenVersionWithItsHardware() throws Exception {
+    Path raw = TestImages.raw(dir);
+    UUID[] golden = uploadedVersion("desktop-golden", UEFI_DESKTOP, raw);
+    Path goldenBlob =
+        blobs.find(Digest.parse(catalogue.version(golden[0], golden[1]).digest())).orElseThrow();
+    // The desktop's overlay as its agent keeps it, a file its user wrote, then the overlay as it
+    // travels: its backing reference cleared.
+    Path overlay = dir.resolve("overlay.qcow2");
+    run(
+        dir,
+        "qemu-img",
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-b",
+        goldenBlob.toString(),
+        "-F",
+        "qcow2",
+        overlay.toString());
+    run(dir, "qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 2M 64k", overlay.toString());
+    Path flattened = dir.resolve("flattened.raw");
+    run(
+        dir,
+        "qemu-img",
+        "convert",
+        "-f",
+        "qcow2",
+        "-O",
+        "raw",
+        overlay.toString(),
+        flattened.toString());
+    Path writes = Files.copy(overlay, dir.resolve("writes.qcow2"));
+    run(dir, "qemu-img", "rebase", "-u", "-f", "qcow2", "-b", "", writes.toString());
+    HardwareProfile pools = new HardwareProfile("q35", "uefi", 2, 3072, "disk", "", true);
+
+    Path ova =
+        desktopOvas.export(
+            new DesktopOvaExporter.DesktopDisk("desk-7", golden[0], golden[1], pools, writes));
+
+    try {
+      HttpResponse<String> imported = importOva(ova, "");
+      assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+      JsonNode body = ServiceUnderTest.json(imported.body());
+      assertThat(body.path("image").path("name").asString()).isEqualTo("desk-7");
+      assertThat(body.path("image").path("hardware").path("vcpus").asInt()).isEqualTo(2);
+      assertThat(body.path("image").path("hardware").path("memoryMib").asLong()).isEqualTo(3072);
+      assertThat(body.path("image").path("hardware").path("firmware").asString()).isEqualTo("uefi");
+      Path blob =
+          blobs.find(Digest.parse(body.path("version").path("digest").asString())).orElseThrow();
+      // Read in full: the imported disk is the golden image with the user's write on it.
+      run(
+          dir,
+          "qemu-img",
+          "compare",
+          "-f",
+          "qcow2",
+          "-F",
+          "raw",
+          blob.toString(),
+          flattened.toString());
+      byte[] written = new byte[4];
+      try (var in = Files.newInputStream(flattened)) {
+        in.skipNBytes(2 << 20);
+        in.readNBytes(written, 0, 4);
+      }
+      assertThat(written).containsOnly((byte) 0x5a);
+    } finally {
+      Files.deleteIfExists(ova);
+    }
+  }
+
+  @Test
+  void refusesToExportADesktopWhoseWritesStillNameABackingFile() throws Exception {
+    Path raw = TestImages.raw(dir);
+    UUID[] golden = uploadedVersion("desktop-golden-2", UEFI_DESKTOP, raw);
+    Path overlay = dir.resolve("overlay.qcow2");
+    run(
+        dir,
+        "qemu-img",
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-b",
+        raw.toString(),
+        "-F",
+        "raw",
+        overlay.toString());
+
+    assertThatThrownBy(
+            () ->
+                desktopOvas.export(
+                    new DesktopOvaExporter.DesktopDisk(
+                        "desk-8", golden[0], golden[1], HardwareProfile.DEFAULT, overlay)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("The desktop's writes were refused");
   }
 
   @ParameterizedTest(name = "refuses {0} over gRPC and keeps nothing")
