@@ -1,14 +1,22 @@
 package io.veneer.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veneer.client.images.api.ImagesApi;
 import io.veneer.client.images.model.CreateImage;
 import io.veneer.client.images.model.ImageView;
+import io.veneer.client.images.model.ImportedOva;
 import io.veneer.client.images.model.VersionView;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +53,11 @@ final class ImagesCommand {
 
   private static final Set<String> EXPORT_FORMATS =
       Set.of("vmdk", "vhdx", "vhd", "vdi", "raw", "qcow2", "ova");
+
+  private static final ObjectMapper IMPORTED =
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   @Spec CommandSpec spec;
 
@@ -196,7 +209,7 @@ final class ImagesCommand {
         throw ApiCalls.failure(
             "Exporting " + version,
             answer.statusCode(),
-            new String(problem.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+            new String(problem.readAllBytes(), StandardCharsets.UTF_8),
             null);
       }
     }
@@ -215,6 +228,71 @@ final class ImagesCommand {
     progress.finish();
     veneer.messages().println("Wrote " + target);
     return ExitCode.OK.code();
+  }
+
+  @Command(
+      name = "import-ova",
+      description = {
+        "Imports an OVA (VMware, VirtualBox, oVirt) as a new image with its hardware, with a",
+        "progress bar; an OVA the service refuses is exit code 7 with the reason."
+      })
+  int importOva(
+      @Parameters(paramLabel = "FILE") Path file,
+      @Option(names = "--name", description = "The new image's name (default: the OVA's)")
+          String name)
+      throws IOException, InterruptedException {
+    if (!Files.isReadable(file)) {
+      throw new CliFailure(ExitCode.USAGE, "Cannot read " + file);
+    }
+    Veneer veneer = Veneer.of(spec);
+    long size = Files.size(file);
+    ProgressBar progress = new ProgressBar(veneer.messages(), "upload", size);
+    HttpRequest.BodyPublisher body =
+        HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublishers.ofInputStream(() -> counted(file, progress)), size);
+    String query = name == null ? "" : "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                veneer
+                    .session()
+                    .imagesRequest("/api/v1/images/ova" + query)
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(body)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    progress.finish();
+    if (answer.statusCode() != 201) {
+      throw ApiCalls.failure("Importing " + file, answer.statusCode(), answer.body(), null);
+    }
+    ImportedOva imported = IMPORTED.readValue(answer.body(), ImportedOva.class);
+    veneer
+        .messages()
+        .println(
+            "Version " + imported.getVersion().getId() + " is " + imported.getVersion().getState());
+    veneer.output().one(imported.getImage(), IMAGE_COLUMNS);
+    return ExitCode.OK.code();
+  }
+
+  /** The file's bytes, counted on the progress bar as they are sent. */
+  private static InputStream counted(Path file, ProgressBar progress) {
+    try {
+      return new FilterInputStream(Files.newInputStream(file)) {
+        private long sent;
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+          int n = super.read(buffer, offset, length);
+          if (n > 0) {
+            sent += n;
+            progress.update(sent);
+          }
+          return n;
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** An image by id, else by name. */

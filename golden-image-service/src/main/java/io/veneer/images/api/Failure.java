@@ -89,7 +89,13 @@ public record Failure(
                   .describedOverGrpcAs(
                       "Image rejected: " + e.getMessage() + " (version " + e.versionId() + ")");
           case OvaRefusedException e ->
-              row(HttpStatus.UNPROCESSABLE_CONTENT, "OVA refused", Status.Code.INVALID_ARGUMENT, e);
+              row(HttpStatus.UNPROCESSABLE_CONTENT, "OVA refused", Status.Code.INVALID_ARGUMENT, e)
+                  .withErrorInfo(
+                      ErrorInfo.newBuilder()
+                          .setReason("OVA_REFUSED")
+                          .setDomain(DOMAIN)
+                          .putMetadata("problem", e.getMessage())
+                          .build());
           case IllegalArgumentException e ->
               row(HttpStatus.BAD_REQUEST, "Bad request", Status.Code.INVALID_ARGUMENT, e);
           case UnauthorizedException e ->

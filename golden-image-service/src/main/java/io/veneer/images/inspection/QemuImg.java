@@ -70,6 +70,28 @@ public final class QemuImg {
         INSPECTION_MAX_FILE_BYTES);
   }
 
+  /**
+   * Makes {@code backing} the backing file of a qcow2 {@code overlay} without touching their data
+   * ({@code rebase -u}): for overlays of ours whose backing reference was cleared to travel.
+   */
+  public Result attachBacking(Path overlay, Path backing)
+      throws IOException, QemuImgTimeoutException {
+    return run(
+        List.of(
+            "rebase",
+            "-u",
+            "-f",
+            "qcow2",
+            "-b",
+            backing.toString(),
+            "-F",
+            "qcow2",
+            overlay.toString()),
+        properties.inspectionTimeout(),
+        properties.inspectionCpuSeconds(),
+        INSPECTION_MAX_FILE_BYTES);
+  }
+
   /** Converts to another format; the output file is replaced. */
   public Result convert(Path source, DiskFormat from, Path target, DiskFormat to)
       throws IOException, QemuImgTimeoutException {

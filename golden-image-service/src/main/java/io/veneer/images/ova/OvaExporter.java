@@ -40,33 +40,56 @@ public class OvaExporter {
    * @throws IllegalArgumentException when the image boots in a way no other hypervisor can
    */
   public Path export(ImageVersion version, Path blob) throws IOException {
-    HardwareProfile hardware = version.image().hardware();
+    return pack(
+        new Contents(
+            version.image().name() + "-v" + version.number(),
+            version.image().description(),
+            version.image().os(),
+            version.image().hardware(),
+            blob,
+            version.virtualSizeBytes()));
+  }
+
+  /**
+   * What an OVA holds.
+   *
+   * @param baseName the virtual system's name and its files' (a plain file name)
+   * @param qcow2 the disk; a backing chain it has is flattened into the OVA's one disk
+   */
+  record Contents(
+      String baseName,
+      String description,
+      String os,
+      HardwareProfile hardware,
+      Path qcow2,
+      long virtualSize) {}
+
+  /** Writes the OVA of {@code contents} to a temp file (whoever streams it deletes it). */
+  Path pack(Contents contents) throws IOException {
+    HardwareProfile hardware = contents.hardware();
     if (!hardware.bootMode().equals("disk") || !hardware.machine().equals("q35")) {
       throw new IllegalArgumentException(
-          "Image "
-              + version.image().name()
+          contents.baseName()
               + " boots a "
               + hardware.machine()
               + " machine by "
               + hardware.bootMode()
               + ": an OVA carries a disk that boots itself on a PC (q35, bootMode disk)");
     }
-    String base = version.image().name() + "-v" + version.number();
-    Path disk = blobs.newTempFile("ova-disk-" + version.id());
+    String base = contents.baseName();
+    Path disk = blobs.newTempFile("ova-disk-" + base);
     try {
-      convert(blob, disk);
+      convert(contents.qcow2(), disk);
       OvfDescriptor.Disk diskFile =
-          new OvfDescriptor.Disk(
-              base + "-disk1.vmdk", Files.size(disk), version.virtualSizeBytes());
+          new OvfDescriptor.Disk(base + "-disk1.vmdk", Files.size(disk), contents.virtualSize());
       byte[] descriptor =
           OvfWriter.write(
-              new OvfDescriptor(
-                  base, version.image().description(), version.image().os(), hardware, diskFile));
+              new OvfDescriptor(base, contents.description(), contents.os(), hardware, diskFile));
       Map<String, byte[]> digests = new LinkedHashMap<>();
       digests.put(base + ".ovf", sha256(descriptor));
       digests.put(diskFile.fileName(), UploadService.hash(disk));
       byte[] manifest = Manifest.sha256(digests).bytes();
-      Path ova = blobs.newTempFile("ova-" + version.id());
+      Path ova = blobs.newTempFile("ova-" + base);
       try (OutputStream out = Files.newOutputStream(ova)) {
         writeFile(out, base + ".ovf", descriptor);
         writeFile(out, base + ".mf", manifest);

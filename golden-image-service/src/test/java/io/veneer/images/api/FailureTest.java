@@ -93,11 +93,19 @@ class FailureTest {
             Status.Code.INVALID_ARGUMENT,
             "Image rejected: a backing file (version " + VERSION + ")",
             null),
-        plain(
+        new Row(
             new OvaRefusedException("the OVA holds 2 disks"),
             422,
             "OVA refused",
-            Status.Code.INVALID_ARGUMENT),
+            "the OVA holds 2 disks",
+            Map.of(),
+            Status.Code.INVALID_ARGUMENT,
+            "the OVA holds 2 disks",
+            ErrorInfo.newBuilder()
+                .setReason("OVA_REFUSED")
+                .setDomain("veneer.io")
+                .putMetadata("problem", "the OVA holds 2 disks")
+                .build()),
         plain(
             new IllegalArgumentException("not a UUID"),
             400,

@@ -88,6 +88,16 @@ class CliTest {
     byte[] header = Arrays.copyOf(Files.readAllBytes(ova), 512);
     assertThat(new String(header, 257, 5, StandardCharsets.US_ASCII)).isEqualTo("ustar");
     assertThat(new String(header, 0, 100, StandardCharsets.US_ASCII)).contains(".ovf");
+    CliRun ovaImport =
+        veneer(
+            port, "images", "import-ova", ova.toString(), "--name", name + "-back", "-o", "json");
+    assertThat(ovaImport.exit()).as(ovaImport.err()).isZero();
+    assertThat(ovaImport.err()).contains("100%", "is AVAILABLE");
+    assertThat(json(ovaImport).get("name").asString()).isEqualTo(name + "-back");
+    CliRun refusedOva =
+        veneer(port, "images", "import-ova", exported.toString(), "--name", name + "-vmdk");
+    assertThat(refusedOva.exit()).as(refusedOva.err()).isEqualTo(7);
+    assertThat(refusedOva.err()).contains("Importing ", "not a ustar archive");
 
     CliRun deprecated = veneer(port, "images", "deprecate", name, version, "-o", "json");
     assertThat(json(deprecated).get("state").asString()).isEqualTo("DEPRECATED");

@@ -1,10 +1,31 @@
 package io.veneer.images.ova;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.ByteString;
+import com.google.rpc.ErrorInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.veneer.api.tls.ClientTls;
+import io.veneer.api.v1.HardwareDefaults;
+import io.veneer.api.v1.ImageServiceGrpc;
+import io.veneer.api.v1.ImageVersionState;
+import io.veneer.api.v1.ImportOvaHeader;
+import io.veneer.api.v1.ImportOvaRequest;
+import io.veneer.api.v1.ImportOvaResponse;
 import io.veneer.images.ServiceUnderTest;
 import io.veneer.images.TestImages;
+import io.veneer.images.api.grpc.GrpcServer;
 import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
 import io.veneer.images.catalogue.HardwareProfile;
@@ -24,7 +45,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,12 +78,22 @@ class OvaTest {
   @LocalServerPort int port;
   @Autowired BlobStore blobs;
   @Autowired ImageCatalogue catalogue;
+  @Autowired GrpcServer grpc;
+  @Autowired DesktopOvaExporter desktopOvas;
   @TempDir Path dir;
   private ServiceUnderTest service;
+  private ManagedChannel channel;
 
   @BeforeEach
   void connect() {
     service = new ServiceUnderTest(port);
+  }
+
+  @AfterEach
+  void disconnect() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
   }
 
   @Test
@@ -118,18 +152,19 @@ class OvaTest {
     run(dir, "qemu-img", "compare", "-f", "qcow2", "-F", "raw", blob.toString(), raw.toString());
   }
 
+  /** Hostile OVAs (see {@link #hostile}) and what the refusal of each says. */
+  private static final String HOSTILE_OVAS =
+      """
+      an external entity (XXE)           | DOCTYPE
+      a disk outside the archive         | only plain file names inside the archive
+      a disk whose own header is 64 GiB  | the disk was refused
+      a disk the manifest does not match | does not match the manifest
+      a disk before the descriptor       | begins with its .ovf descriptor
+      a symbolic link                    | not a plain file
+      """;
+
   @ParameterizedTest(name = "refuses {0} and keeps nothing")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
-          an external entity (XXE)           | DOCTYPE
-          a disk outside the archive         | only plain file names inside the archive
-          a disk whose own header is 64 GiB  | the disk was refused
-          a disk the manifest does not match | does not match the manifest
-          a disk before the descriptor       | begins with its .ovf descriptor
-          a symbolic link                    | not a plain file
-          """)
+  @CsvSource(delimiter = '|', textBlock = HOSTILE_OVAS)
   void refusesAHostileOvaWithAReasonAndKeepsNothing(String what, String reason) throws Exception {
     int imagesBefore = catalogue.images("", 1000).size();
     Path ova = hostile(what);
@@ -140,6 +175,161 @@ class OvaTest {
     assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(ServiceUnderTest.json(refused.body()).path("detail").asString()).contains(reason);
     assertThat(catalogue.images("", 1000)).hasSize(imagesBefore);
+  }
+
+  @Test
+  void importsAnExportedOvaOverGrpcWithTheSameHardwareAndTheSameDisk() throws Exception {
+    Path raw = TestImages.raw(dir);
+    UUID[] original = uploadedVersion("grpc-round-trip", UEFI_DESKTOP, raw);
+    Path ova = exportedOva(original);
+
+    ImportOvaResponse imported = importOvaOverGrpc(ova, "grpc-round-trip-back").get(60, SECONDS);
+
+    assertThat(imported.getImage().getName()).isEqualTo("grpc-round-trip-back");
+    assertThat(imported.getImage().getHardware())
+        .isEqualTo(
+            HardwareDefaults.newBuilder()
+                .setMachine("q35")
+                .setFirmware("uefi")
+                .setVcpus(4)
+                .setMemoryMib(6144)
+                .setBootMode("disk")
+                .setDisplay(true)
+                .build());
+    assertThat(imported.getVersion().getState())
+        .isEqualTo(ImageVersionState.IMAGE_VERSION_STATE_AVAILABLE);
+    Path blob = blobs.find(Digest.parse(imported.getVersion().getDigest())).orElseThrow();
+    run(dir, "qemu-img", "compare", "-f", "qcow2", "-F", "raw", blob.toString(), raw.toString());
+  }
+
+  @Test
+  void exportsADesktopsWritesFlattenedOntoItsGoldenVersionWithItsHardware() throws Exception {
+    Path raw = TestImages.raw(dir);
+    UUID[] golden = uploadedVersion("desktop-golden", UEFI_DESKTOP, raw);
+    Path goldenBlob =
+        blobs.find(Digest.parse(catalogue.version(golden[0], golden[1]).digest())).orElseThrow();
+    // The desktop's overlay as its agent keeps it, a file its user wrote, then the overlay as it
+    // travels: its backing reference cleared.
+    Path overlay = dir.resolve("overlay.qcow2");
+    run(
+        dir,
+        "qemu-img",
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-b",
+        goldenBlob.toString(),
+        "-F",
+        "qcow2",
+        overlay.toString());
+    run(dir, "qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 2M 64k", overlay.toString());
+    Path flattened = dir.resolve("flattened.raw");
+    run(
+        dir,
+        "qemu-img",
+        "convert",
+        "-f",
+        "qcow2",
+        "-O",
+        "raw",
+        overlay.toString(),
+        flattened.toString());
+    Path writes = Files.copy(overlay, dir.resolve("writes.qcow2"));
+    run(dir, "qemu-img", "rebase", "-u", "-f", "qcow2", "-b", "", writes.toString());
+    HardwareProfile pools = new HardwareProfile("q35", "uefi", 2, 3072, "disk", "", true);
+
+    Path ova =
+        desktopOvas.export(
+            new DesktopOvaExporter.DesktopDisk("desk-7", golden[0], golden[1], pools, writes));
+
+    try {
+      HttpResponse<String> imported = importOva(ova, "");
+      assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+      JsonNode body = ServiceUnderTest.json(imported.body());
+      assertThat(body.path("image").path("name").asString()).isEqualTo("desk-7");
+      assertThat(body.path("image").path("hardware").path("vcpus").asInt()).isEqualTo(2);
+      assertThat(body.path("image").path("hardware").path("memoryMib").asLong()).isEqualTo(3072);
+      assertThat(body.path("image").path("hardware").path("firmware").asString()).isEqualTo("uefi");
+      Path blob =
+          blobs.find(Digest.parse(body.path("version").path("digest").asString())).orElseThrow();
+      // Read in full: the imported disk is the golden image with the user's write on it.
+      run(
+          dir,
+          "qemu-img",
+          "compare",
+          "-f",
+          "qcow2",
+          "-F",
+          "raw",
+          blob.toString(),
+          flattened.toString());
+      byte[] written = new byte[4];
+      try (var in = Files.newInputStream(flattened)) {
+        in.skipNBytes(2 << 20);
+        in.readNBytes(written, 0, 4);
+      }
+      assertThat(written).containsOnly((byte) 0x5a);
+    } finally {
+      Files.deleteIfExists(ova);
+    }
+  }
+
+  @Test
+  void refusesToExportADesktopWhoseWritesStillNameABackingFile() throws Exception {
+    Path raw = TestImages.raw(dir);
+    UUID[] golden = uploadedVersion("desktop-golden-2", UEFI_DESKTOP, raw);
+    Path overlay = dir.resolve("overlay.qcow2");
+    run(
+        dir,
+        "qemu-img",
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-b",
+        raw.toString(),
+        "-F",
+        "raw",
+        overlay.toString());
+
+    assertThatThrownBy(
+            () ->
+                desktopOvas.export(
+                    new DesktopOvaExporter.DesktopDisk(
+                        "desk-8", golden[0], golden[1], HardwareProfile.DEFAULT, overlay)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("The desktop's writes were refused");
+  }
+
+  @ParameterizedTest(name = "refuses {0} over gRPC and keeps nothing")
+  @CsvSource(delimiter = '|', textBlock = HOSTILE_OVAS)
+  void refusesAHostileOvaOverGrpcWithTheReasonInItsDetails(String what, String reason)
+      throws Exception {
+    int imagesBefore = catalogue.images("", 1000).size();
+    Path ova = hostile(what);
+
+    StatusRuntimeException refused = refusal(importOvaOverGrpc(ova, ""));
+
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(refused.getStatus().getDescription()).contains(reason);
+    ErrorInfo info = StatusProto.fromThrowable(refused).getDetails(0).unpack(ErrorInfo.class);
+    assertThat(info.getReason()).isEqualTo("OVA_REFUSED");
+    assertThat(info.getMetadataOrThrow("problem")).contains(reason);
+    assertThat(catalogue.images("", 1000)).hasSize(imagesBefore);
+  }
+
+  @Test
+  void refusesAGrpcImportThatSendsBytesBeforeItsHeader() throws Exception {
+    var answer = new CompletableFuture<ImportOvaResponse>();
+    StreamObserver<ImportOvaRequest> stream = grpcImages().importOva(observer(answer));
+    stream.onNext(ImportOvaRequest.newBuilder().setData(ByteString.copyFromUtf8("x")).build());
+    stream.onCompleted();
+
+    StatusRuntimeException refused = refusal(answer);
+
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(refused.getStatus().getDescription()).contains("first message").contains("header");
   }
 
   @Test
@@ -224,6 +414,70 @@ class OvaTest {
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofFile(ova))
             .build());
+  }
+
+  /** Sends the OVA in pieces of 1 MiB after its header, as a client of ImportOva does. */
+  private CompletableFuture<ImportOvaResponse> importOvaOverGrpc(Path ova, String name)
+      throws IOException {
+    var answer = new CompletableFuture<ImportOvaResponse>();
+    StreamObserver<ImportOvaRequest> stream = grpcImages().importOva(observer(answer));
+    stream.onNext(
+        ImportOvaRequest.newBuilder()
+            .setHeader(ImportOvaHeader.newBuilder().setName(name))
+            .build());
+    try (InputStream in = Files.newInputStream(ova)) {
+      for (byte[] piece = in.readNBytes(1 << 20);
+          piece.length > 0;
+          piece = in.readNBytes(1 << 20)) {
+        stream.onNext(ImportOvaRequest.newBuilder().setData(ByteString.copyFrom(piece)).build());
+      }
+    }
+    stream.onCompleted();
+    return answer;
+  }
+
+  private ImageServiceGrpc.ImageServiceStub grpcImages() {
+    if (channel == null) {
+      String target = "127.0.0.1:" + grpc.port();
+      channel =
+          NettyChannelBuilder.forAddress(
+                  "127.0.0.1",
+                  grpc.port(),
+                  new ClientTls(ServiceUnderTest.CA.caCertificate(), false, "test")
+                      .credentials(target))
+              .build();
+    }
+    Metadata token = new Metadata();
+    token.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + ServiceUnderTest.API_TOKEN);
+    return ImageServiceGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token));
+  }
+
+  private static <T> StreamObserver<T> observer(CompletableFuture<T> answer) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        answer.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        answer.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
+  private static StatusRuntimeException refusal(CompletableFuture<?> answer) {
+    ExecutionException failed =
+        catchThrowableOfType(ExecutionException.class, () -> answer.get(60, SECONDS));
+    assertThat(failed).as("the import was refused").isNotNull();
+    assertThat(failed.getCause()).isInstanceOf(StatusRuntimeException.class);
+    return (StatusRuntimeException) failed.getCause();
   }
 
   private UUID[] uploadedVersion(String name, String hardware, Path disk) {

@@ -19,6 +19,8 @@ import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
 import io.veneer.api.v1.ImageVersion;
 import io.veneer.api.v1.ImageVersionState;
+import io.veneer.api.v1.ImportOvaRequest;
+import io.veneer.api.v1.ImportOvaResponse;
 import io.veneer.api.v1.ImportVersionRequest;
 import io.veneer.api.v1.ListImagesRequest;
 import io.veneer.api.v1.ListImagesResponse;
@@ -30,6 +32,7 @@ import io.veneer.images.api.Failure;
 import io.veneer.images.catalogue.HardwareProfile;
 import io.veneer.images.catalogue.ImageCatalogue;
 import io.veneer.images.export.VersionExporter;
+import io.veneer.images.ova.OvaImporter;
 import io.veneer.images.upload.UploadService;
 import io.veneer.images.upload.UrlImporter;
 import java.io.IOException;
@@ -60,16 +63,19 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
   private final UrlImporter importer;
   private final UploadService uploads;
   private final VersionExporter exporter;
+  private final OvaImporter ovaImporter;
 
   public ImageGrpcService(
       ImageCatalogue catalogue,
       UrlImporter importer,
       UploadService uploads,
-      VersionExporter exporter) {
+      VersionExporter exporter,
+      OvaImporter ovaImporter) {
     this.catalogue = catalogue;
     this.importer = importer;
     this.uploads = uploads;
     this.exporter = exporter;
+    this.ovaImporter = ovaImporter;
   }
 
   @Override
@@ -295,6 +301,11 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
       return;
     }
     new ExportStream(export, (ServerCallStreamObserver<ExportVersionResponse>) response).start();
+  }
+
+  @Override
+  public StreamObserver<ImportOvaRequest> importOva(StreamObserver<ImportOvaResponse> response) {
+    return OvaImportStream.open(ovaImporter, response);
   }
 
   private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
