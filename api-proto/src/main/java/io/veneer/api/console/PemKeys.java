@@ -1,5 +1,6 @@
 package io.veneer.api.console;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.interfaces.EdECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -16,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Ed25519 keys of console grants from PEM files, as {@code openssl genpkey -algorithm ed25519}
- * writes the private half (PKCS#8) and {@code openssl pkey -pubout} the public one.
+ * writes the private half (PKCS#8) and {@code openssl pkey -pubout} the public one (or a
+ * certificate of it).
  */
 public final class PemKeys {
 
@@ -34,23 +38,56 @@ public final class PemKeys {
     }
   }
 
+  /**
+   * The public key of {@code file}'s PUBLIC KEY block or, failing that, of its CERTIFICATE block
+   * (Helm, which makes the chart's grant key, can write a certificate of a key but not the bare
+   * public half).
+   */
   public static PublicKey ed25519PublicKey(Path file) throws IOException {
-    byte[] der = block(file, "PUBLIC KEY");
+    String pem = Files.readString(file, StandardCharsets.US_ASCII);
     try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+      PublicKey key =
+          find(pem, "PUBLIC KEY") != null
+              ? KeyFactory.getInstance("Ed25519")
+                  .generatePublic(new X509EncodedKeySpec(find(pem, "PUBLIC KEY")))
+              : certificateKey(file, pem);
+      if (!(key instanceof EdECPublicKey ed && ed.getParams().getName().equals("Ed25519"))) {
+        throw new IOException(file + " holds a " + key.getAlgorithm() + " key, not Ed25519");
+      }
+      return key;
     } catch (GeneralSecurityException e) {
       throw new IOException(file + " holds no Ed25519 public key: " + e.getMessage(), e);
     }
   }
 
+  private static PublicKey certificateKey(Path file, String pem)
+      throws IOException, GeneralSecurityException {
+    byte[] der = find(pem, "CERTIFICATE");
+    if (der == null) {
+      throw new IOException(file + " holds no PEM 'PUBLIC KEY' or 'CERTIFICATE' block");
+    }
+    return CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(der))
+        .getPublicKey();
+  }
+
   /** The DER bytes of the first {@code type} block of {@code file}. */
   static byte[] block(Path file, String type) throws IOException {
-    Matcher matcher = BLOCK.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+    byte[] der = find(Files.readString(file, StandardCharsets.US_ASCII), type);
+    if (der == null) {
+      throw new IOException(file + " holds no PEM '" + type + "' block");
+    }
+    return der;
+  }
+
+  /** The DER bytes of the first {@code type} block of {@code pem}, or null. */
+  private static byte[] find(String pem, String type) {
+    Matcher matcher = BLOCK.matcher(pem);
     while (matcher.find()) {
       if (matcher.group(1).equals(type)) {
         return Base64.getMimeDecoder().decode(matcher.group(2));
       }
     }
-    throw new IOException(file + " holds no PEM '" + type + "' block");
+    return null;
   }
 }
