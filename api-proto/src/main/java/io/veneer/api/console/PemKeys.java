@@ -13,7 +13,9 @@ import java.security.cert.CertificateFactory;
 import java.security.interfaces.EdECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,36 +41,50 @@ public final class PemKeys {
   }
 
   /**
-   * The public key of {@code file}'s PUBLIC KEY block or, failing that, of its CERTIFICATE block
-   * (Helm, which makes the chart's grant key, can write a certificate of a key but not the bare
-   * public half).
+   * The public key of {@code file}'s first PUBLIC KEY or CERTIFICATE block (Helm, which makes the
+   * chart's grant key, can write a certificate of a key but not the bare public half).
    */
   public static PublicKey ed25519PublicKey(Path file) throws IOException {
-    String pem = Files.readString(file, StandardCharsets.US_ASCII);
+    return ed25519PublicKeys(file).getFirst();
+  }
+
+  /**
+   * Every public key of {@code file}, from its PUBLIC KEY and CERTIFICATE blocks in order: during a
+   * rollover of the grant key the file holds the old one and the new one.
+   *
+   * @throws IOException when it holds none, or one that is not Ed25519
+   */
+  public static List<PublicKey> ed25519PublicKeys(Path file) throws IOException {
+    Matcher matcher = BLOCK.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+    List<PublicKey> keys = new ArrayList<>();
     try {
-      PublicKey key =
-          find(pem, "PUBLIC KEY") != null
-              ? KeyFactory.getInstance("Ed25519")
-                  .generatePublic(new X509EncodedKeySpec(find(pem, "PUBLIC KEY")))
-              : certificateKey(file, pem);
-      if (!(key instanceof EdECPublicKey ed && ed.getParams().getName().equals("Ed25519"))) {
-        throw new IOException(file + " holds a " + key.getAlgorithm() + " key, not Ed25519");
+      while (matcher.find()) {
+        byte[] der = Base64.getMimeDecoder().decode(matcher.group(2));
+        PublicKey key =
+            switch (matcher.group(1)) {
+              case "PUBLIC KEY" ->
+                  KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+              case "CERTIFICATE" ->
+                  CertificateFactory.getInstance("X.509")
+                      .generateCertificate(new ByteArrayInputStream(der))
+                      .getPublicKey();
+              default -> null;
+            };
+        if (key == null) {
+          continue;
+        }
+        if (!(key instanceof EdECPublicKey ed && ed.getParams().getName().equals("Ed25519"))) {
+          throw new IOException(file + " holds a " + key.getAlgorithm() + " key, not Ed25519");
+        }
+        keys.add(key);
       }
-      return key;
     } catch (GeneralSecurityException e) {
       throw new IOException(file + " holds no Ed25519 public key: " + e.getMessage(), e);
     }
-  }
-
-  private static PublicKey certificateKey(Path file, String pem)
-      throws IOException, GeneralSecurityException {
-    byte[] der = find(pem, "CERTIFICATE");
-    if (der == null) {
+    if (keys.isEmpty()) {
       throw new IOException(file + " holds no PEM 'PUBLIC KEY' or 'CERTIFICATE' block");
     }
-    return CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(der))
-        .getPublicKey();
+    return List.copyOf(keys);
   }
 
   /** The DER bytes of the first {@code type} block of {@code file}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,21 @@ class PemKeysTest {
         .isEqualTo("host-1");
     assertThat(ConsoleGrant.verified(grant, PemKeys.ed25519PublicKey(certificate)).hostId())
         .isEqualTo("host-1");
+  }
+
+  @Test
+  void aRolloversFileGivesBothKeysInOrder() throws Exception {
+    Path old = openssl("old.pem", "genpkey", "-algorithm", "ed25519");
+    Path next = openssl("next.pem", "genpkey", "-algorithm", "ed25519");
+    Path oldCertificate =
+        openssl("old-cert.pem", "req", "-x509", "-key", old.toString(), "-subj", "/CN=grants");
+    Path nextPub = openssl("next-pub.pem", "pkey", "-in", next.toString(), "-pubout");
+    Path both = dir.resolve("both.pem");
+    Files.writeString(both, Files.readString(oldCertificate) + Files.readString(nextPub));
+
+    assertThat(PemKeys.ed25519PublicKeys(both))
+        .containsExactly(
+            PemKeys.ed25519PublicKey(oldCertificate), PemKeys.ed25519PublicKey(nextPub));
   }
 
   @Test
