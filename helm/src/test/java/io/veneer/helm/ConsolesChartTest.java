@@ -71,6 +71,31 @@ class ConsolesChartTest {
   }
 
   @Test
+  void onlyThePortalReachesTheAgentsAndOnlyOnTheConsolePort() {
+    JsonNode on =
+        VeneerChart.render("minimal").get("NetworkPolicy", PREFIX + "node-agent").path("spec");
+    JsonNode off =
+        VeneerChart.render(VeneerChart.ciValues("minimal"), Map.of("consoles.enabled", false))
+            .get("NetworkPolicy", PREFIX + "node-agent")
+            .path("spec");
+
+    assertThat(on.path("ingress")).hasSize(1);
+    assertThat(on.path("ingress").get(0).path("ports").get(0).path("port").asInt()).isEqualTo(5900);
+    assertThat(
+            on.path("ingress")
+                .get(0)
+                .path("from")
+                .get(0)
+                .path("podSelector")
+                .path("matchLabels")
+                .path("app.kubernetes.io/component")
+                .asText())
+        .isEqualTo("web-portal");
+    assertThat(off.path("ingress")).isEmpty();
+    assertThat(off.path("policyTypes").toString()).contains("Ingress");
+  }
+
+  @Test
   void theGeneratedKeySignsGrantsAgentsAdmitAndTheCaVouchesForEachAgentsListener()
       throws Exception {
     Manifests manifests = VeneerChart.render("minimal");
