@@ -105,7 +105,7 @@ for service in $services; do
     control-plane) image control-plane "" "8080 9090 9092" ;;
     golden-image-service) image golden-image-service "qemu-utils" "8081 9091" ;;
     web-portal) image web-portal "" "8080" ;;
-    node-agent) image node-agent "qemu-system-x86,qemu-utils" "" ;;
+    node-agent) image node-agent "qemu-system-x86,qemu-utils,openssl" "" ;;
     *) echo "unknown service $service" >&2; exit 2 ;;
   esac
 done

@@ -285,3 +285,34 @@ VENEER_KAFKA_PROPERTIES_{{ $name | upper | replace "." "_" }}: {{ $value | toStr
 {{- end -}}
 {{- join "," $pairs -}}
 {{- end -}}
+
+{{/*
+Consoles (values.yaml, consoles): "true" when the chart generates their two Secrets, empty when
+both are given or consoles are off; fails when only one is given.
+*/}}
+{{- define "veneer.consolesGenerated" -}}
+{{- $c := .Values.consoles -}}
+{{- if $c.enabled -}}
+{{- if and $c.grantKeySecret (not $c.caSecret) -}}
+{{- fail "consoles.grantKeySecret is given but consoles.caSecret is not: give both Secrets, or neither for generated ones (consoles.enabled=false turns consoles off)" -}}
+{{- end -}}
+{{- if and $c.caSecret (not $c.grantKeySecret) -}}
+{{- fail "consoles.caSecret is given but consoles.grantKeySecret is not: give both Secrets, or neither for generated ones (consoles.enabled=false turns consoles off)" -}}
+{{- end -}}
+{{- if not $c.grantKeySecret -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret with the console grant key (grant.key) and its public half (grant.pub). */}}
+{{- define "veneer.consoleGrantSecret" -}}
+{{- .Values.consoles.grantKeySecret | default (printf "%s-console-grant" (include "veneer.fullname" .)) -}}
+{{- end -}}
+
+{{/* The kubernetes.io/tls Secret of the CA of the agents' console listeners. */}}
+{{- define "veneer.consoleCaSecret" -}}
+{{- .Values.consoles.caSecret | default (printf "%s-console-ca" (include "veneer.fullname" .)) -}}
+{{- end -}}
+
+{{/* Where the console Secrets are mounted. */}}
+{{- define "veneer.consoleGrantDir" -}}{{ .Values.consoles.mountPath }}/grant{{- end -}}
+{{- define "veneer.consoleCaDir" -}}{{ .Values.consoles.mountPath }}/ca{{- end -}}

@@ -21,9 +21,11 @@ class ExampleManifestsTest {
       "./mvnw -B -ntp -pl helm -am verify -Dtest=ExampleManifestsTest"
           + " -Dsurefire.failIfNoSpecifiedTests=false -Dveneer.helm.write-examples=true";
 
-  /** The values of the generated Secret differ at every rendering: the example shows a mark. */
+  /** The values of the generated Secrets differ at every rendering: the example shows a mark. */
   private static final Pattern GENERATED =
-      Pattern.compile("(?s)(name: veneer-generated\\n.*?\\ndata:\\n)((?:  [a-z-]+: [^\\n]*\\n)+)");
+      Pattern.compile(
+          "(?s)(name: veneer-(?:generated|console-grant|console-ca)\\n.*?\\ndata:\\n)"
+              + "((?:  [a-z.-]+: [^\\n]*\\n)+)");
 
   @Test
   void theCommittedExampleIsWhatTheChartRendersNow() throws IOException {
@@ -40,9 +42,20 @@ class ExampleManifestsTest {
 
   static String withGeneratedValuesMarked(String manifests) {
     Matcher matcher = GENERATED.matcher(manifests);
-    assertThat(matcher.find()).as("the generated Secret in the example").isTrue();
-    String marked =
-        matcher.group(2).replaceAll("(?m)^(  [a-z-]+: ).*$", "$1<generated at install>");
-    return manifests.substring(0, matcher.start(2)) + marked + manifests.substring(matcher.end(2));
+    StringBuilder marked = new StringBuilder();
+    int secrets = 0;
+    while (matcher.find()) {
+      secrets++;
+      matcher.appendReplacement(
+          marked,
+          Matcher.quoteReplacement(
+              matcher.group(1)
+                  + matcher
+                      .group(2)
+                      .replaceAll("(?m)^(  [a-z.-]+: ).*$", "$1<generated at install>")));
+    }
+    matcher.appendTail(marked);
+    assertThat(secrets).as("the generated Secrets in the example").isEqualTo(3);
+    return marked.toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.veneer.api.console;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,15 +9,20 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.interfaces.EdECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Ed25519 keys of console grants from PEM files, as {@code openssl genpkey -algorithm ed25519}
- * writes the private half (PKCS#8) and {@code openssl pkey -pubout} the public one.
+ * writes the private half (PKCS#8) and {@code openssl pkey -pubout} the public one (or a
+ * certificate of it).
  */
 public final class PemKeys {
 
@@ -34,23 +40,70 @@ public final class PemKeys {
     }
   }
 
+  /**
+   * The public key of {@code file}'s first PUBLIC KEY or CERTIFICATE block (Helm, which makes the
+   * chart's grant key, can write a certificate of a key but not the bare public half).
+   */
   public static PublicKey ed25519PublicKey(Path file) throws IOException {
-    byte[] der = block(file, "PUBLIC KEY");
+    return ed25519PublicKeys(file).getFirst();
+  }
+
+  /**
+   * Every public key of {@code file}, from its PUBLIC KEY and CERTIFICATE blocks in order: during a
+   * rollover of the grant key the file holds the old one and the new one.
+   *
+   * @throws IOException when it holds none, or one that is not Ed25519
+   */
+  public static List<PublicKey> ed25519PublicKeys(Path file) throws IOException {
+    Matcher matcher = BLOCK.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+    List<PublicKey> keys = new ArrayList<>();
     try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+      while (matcher.find()) {
+        byte[] der = Base64.getMimeDecoder().decode(matcher.group(2));
+        PublicKey key =
+            switch (matcher.group(1)) {
+              case "PUBLIC KEY" ->
+                  KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+              case "CERTIFICATE" ->
+                  CertificateFactory.getInstance("X.509")
+                      .generateCertificate(new ByteArrayInputStream(der))
+                      .getPublicKey();
+              default -> null;
+            };
+        if (key == null) {
+          continue;
+        }
+        if (!(key instanceof EdECPublicKey ed && ed.getParams().getName().equals("Ed25519"))) {
+          throw new IOException(file + " holds a " + key.getAlgorithm() + " key, not Ed25519");
+        }
+        keys.add(key);
+      }
     } catch (GeneralSecurityException e) {
       throw new IOException(file + " holds no Ed25519 public key: " + e.getMessage(), e);
     }
+    if (keys.isEmpty()) {
+      throw new IOException(file + " holds no PEM 'PUBLIC KEY' or 'CERTIFICATE' block");
+    }
+    return List.copyOf(keys);
   }
 
   /** The DER bytes of the first {@code type} block of {@code file}. */
   static byte[] block(Path file, String type) throws IOException {
-    Matcher matcher = BLOCK.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+    byte[] der = find(Files.readString(file, StandardCharsets.US_ASCII), type);
+    if (der == null) {
+      throw new IOException(file + " holds no PEM '" + type + "' block");
+    }
+    return der;
+  }
+
+  /** The DER bytes of the first {@code type} block of {@code pem}, or null. */
+  private static byte[] find(String pem, String type) {
+    Matcher matcher = BLOCK.matcher(pem);
     while (matcher.find()) {
       if (matcher.group(1).equals(type)) {
         return Base64.getMimeDecoder().decode(matcher.group(2));
       }
     }
-    throw new IOException(file + " holds no PEM '" + type + "' block");
+    return null;
   }
 }

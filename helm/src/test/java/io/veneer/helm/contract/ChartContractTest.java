@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -131,7 +132,9 @@ class ChartContractTest {
     }
     values.put("goldenImageService.persistence.mountPath", work.resolve("images").toString());
     values.put("grpcTls.mountPath", grpcTlsSecret(work.resolve("grpc-tls")).toString());
+    values.put("consoles.mountPath", work.resolve("consoles").toString());
     manifests = VeneerChart.render(VeneerChart.ciValues("minimal"), values);
+    consoleSecrets(manifests, work.resolve("consoles"));
 
     for (Service service : Service.values()) {
       ServiceJar jar = ServiceJar.of(service.module);
@@ -152,6 +155,27 @@ class ChartContractTest {
     Files.copy(ca.serverKey(), mount.resolve("tls.key"));
     Files.copy(ca.caCertificate(), mount.resolve("ca.crt"));
     return mount;
+  }
+
+  /**
+   * What Kubernetes would mount of the console Secrets the chart generated: the control plane
+   * starts only with a grant key it can read, the portal only with a console CA it can.
+   */
+  private static void consoleSecrets(Manifests manifests, Path mount) throws IOException {
+    Path grant = Files.createDirectories(mount.resolve("grant"));
+    Path ca = Files.createDirectories(mount.resolve("ca"));
+    Files.write(grant.resolve("grant.key"), secretKey(manifests, "console-grant", "grant.key"));
+    Files.write(ca.resolve("ca.crt"), secretKey(manifests, "console-ca", "tls.crt"));
+  }
+
+  private static byte[] secretKey(Manifests manifests, String secret, String key) {
+    return Base64.getDecoder()
+        .decode(
+            manifests
+                .get("Secret", VeneerChart.RELEASE + "-" + secret)
+                .path("data")
+                .path(key)
+                .asText());
   }
 
   @AfterAll

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param listen where the listener binds, {@code host:port}
  * @param certificateFile PEM certificate chain of the host, from the operator's CA
  * @param privateKeyFile its PKCS#8 key
- * @param grantKeyFile the control plane's Ed25519 public key (PEM), which signs console grants
+ * @param grantKeyFile the control plane's Ed25519 public keys (PEM), which sign console grants
  */
 public record ConsoleSettings(
     InetSocketAddress listen, Path certificateFile, Path privateKeyFile, Path grantKeyFile) {
@@ -65,7 +65,7 @@ public record ConsoleSettings(
     return new ConsoleGateway(
         listen,
         PemTls.server(certificateFile, privateKeyFile),
-        new GrantCheck(PemKeys.ed25519PublicKey(grantKeyFile), hostId, Clock.systemUTC()),
+        new GrantCheck(PemKeys.ed25519PublicKeys(grantKeyFile), hostId, Clock.systemUTC()),
         desktopId -> display(hypervisor, desktopId));
   }
 

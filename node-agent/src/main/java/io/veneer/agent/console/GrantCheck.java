@@ -5,34 +5,39 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Whether a console grant opens a display of this host: signed with the control plane's key, for
- * this host, unexpired, not valid for longer than {@link #LONGEST} (a grant is for one connection,
- * made seconds before it), and not seen before. Used nonces are kept until their grant expires, so
- * a grant stolen on its way opens nothing once its proxy has used it.
+ * Whether a console grant opens a display of this host: signed with one of the control plane's keys
+ * (two while the grant key is rolled over: the old one and the new one), for this host, unexpired,
+ * not valid for longer than {@link #LONGEST} (a grant is for one connection, made seconds before
+ * it), and not seen before. Used nonces are kept until their grant expires, so a grant stolen on
+ * its way opens nothing once its proxy has used it.
  */
 final class GrantCheck {
 
   /** The longest a grant may still be valid when it arrives. */
   static final Duration LONGEST = Duration.ofSeconds(60);
 
-  private final PublicKey controlPlane;
+  private final List<PublicKey> controlPlane;
   private final String hostId;
   private final Clock clock;
   private final Map<String, Instant> usedNonces = new ConcurrentHashMap<>();
 
-  GrantCheck(PublicKey controlPlane, String hostId, Clock clock) {
-    this.controlPlane = controlPlane;
+  GrantCheck(List<PublicKey> controlPlane, String hostId, Clock clock) {
+    if (controlPlane.isEmpty()) {
+      throw new IllegalArgumentException("A grant check needs at least one control plane key");
+    }
+    this.controlPlane = List.copyOf(controlPlane);
     this.hostId = hostId;
     this.clock = clock;
   }
 
   /** The grant {@code text} carries, used up by this call. */
   ConsoleGrant admit(String text) throws ConsoleGrant.Refused {
-    ConsoleGrant grant = ConsoleGrant.verified(text, controlPlane);
+    ConsoleGrant grant = verified(text);
     Instant now = clock.instant();
     if (!grant.hostId().equals(hostId)) {
       throw new ConsoleGrant.Refused("the grant is for host " + grant.hostId() + ", not this one");
@@ -49,5 +54,17 @@ final class GrantCheck {
       throw new ConsoleGrant.Refused("the grant was used already");
     }
     return grant;
+  }
+
+  private ConsoleGrant verified(String text) throws ConsoleGrant.Refused {
+    ConsoleGrant.Refused refused = null;
+    for (PublicKey key : controlPlane) {
+      try {
+        return ConsoleGrant.verified(text, key);
+      } catch (ConsoleGrant.Refused e) {
+        refused = e;
+      }
+    }
+    throw refused;
   }
 }

@@ -23,6 +23,7 @@ import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,7 +67,7 @@ class ConsoleGatewayTest {
         new ConsoleGateway(
             new InetSocketAddress("127.0.0.1", 0),
             PemTls.server(ca.serverCertificate(), ca.serverKey()),
-            new GrantCheck(controlPlane.getPublic(), HOST, Clock.systemUTC()),
+            new GrantCheck(List.of(controlPlane.getPublic()), HOST, Clock.systemUTC()),
             desktopId ->
                 Optional.ofNullable(Map.of(DESKTOP.toString(), display.address()).get(desktopId)));
   }

@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -129,14 +130,32 @@ class DesktopApi extends DesktopServiceGrpc.DesktopServiceImplBase {
             caller,
             CallContext.TOKEN_EXPIRES_AT.get(),
             pool,
-            pool == null ? null : () -> entitled(caller, pool),
+            access(caller, pool),
             (ServerCallStreamObserver<DesktopChange>) out);
     watcher.start(() -> new VisibleDesktops(caller));
   }
 
-  /** Whether the caller may still see {@code pool}; an unreachable directory does not say no. */
+  /**
+   * What keeps the caller's watch open: the entitlement to its pool or, watching all their
+   * desktops, to any pool (a user no pool is given to any more has lost access to Veneer); an admin
+   * watching all has access while their token lasts.
+   */
+  private BooleanSupplier access(Caller caller, UUID pool) {
+    if (pool != null) {
+      return () -> entitled(caller, pool);
+    }
+    return caller.admin() ? null : () -> entitled(caller, null);
+  }
+
+  /**
+   * Whether the caller may still see {@code pool} (null: any pool); an unreachable directory does
+   * not say no.
+   */
   private boolean entitled(Caller caller, UUID pool) {
     try {
+      if (pool == null) {
+        return !pools.list(caller, null, 1).items().isEmpty();
+      }
       pools.get(caller, pool);
       return true;
     } catch (NotFoundException e) {

@@ -73,7 +73,8 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
    * Registers a watcher of the caller's desktops (of {@code pool}, when not null), ended with
    * UNAUTHENTICATED when the caller's token expires at {@code tokenExpiresAt} (unless null), and
    * with PERMISSION_DENIED once {@code access} (unless null), asked every {@code
-   * veneer.api.watch-access-check-interval}, says the caller may no longer watch it.
+   * veneer.api.watch-access-check-interval}, says the caller may no longer watch it (the pool's
+   * entitlement, or for all their desktops any pool's).
    *
    * @throws StatusRuntimeException UNIMPLEMENTED without Kafka, UNAVAILABLE while the feed cannot
    *     follow the topic
@@ -100,7 +101,7 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
         expiries.put(watcher, endAtExpiry(watcher, tokenExpiresAt));
       }
       if (access != null) {
-        accessChecks.put(watcher, endWithoutAccess(watcher, access));
+        accessChecks.put(watcher, endWithoutAccess(watcher, access, pool));
       }
       return watcher;
     }
@@ -119,16 +120,17 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
         TimeUnit.MILLISECONDS);
   }
 
-  private ScheduledFuture<?> endWithoutAccess(DesktopWatcher watcher, BooleanSupplier access) {
+  private ScheduledFuture<?> endWithoutAccess(
+      DesktopWatcher watcher, BooleanSupplier access, UUID pool) {
     long interval = properties.watchAccessCheckInterval().toMillis();
+    String lost =
+        pool == null
+            ? "The caller is no longer entitled to any pool, so has no desktops to watch"
+            : "The caller is no longer entitled to the pool this watch follows";
     return expiryTimer.scheduleWithFixedDelay(
         () -> {
           if (!access.getAsBoolean()) {
-            watcher.end(
-                Status.PERMISSION_DENIED
-                    .withDescription(
-                        "The caller is no longer entitled to the pool this watch follows")
-                    .asRuntimeException());
+            watcher.end(Status.PERMISSION_DENIED.withDescription(lost).asRuntimeException());
           }
         },
         interval,

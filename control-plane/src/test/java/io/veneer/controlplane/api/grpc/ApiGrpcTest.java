@@ -651,6 +651,26 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   }
 
   @Test
+  void aWatchOfAllTheirDesktopsEndsWhenTheCallerLosesTheirLastEntitlementBeforeTheTokenExpires() {
+    List<Throwable> failures = watch(TestTokens.user(alice), null).failures();
+    await().atMost(Duration.ofSeconds(15)).until(() -> feed.watchers() == 1);
+    PoolServiceGrpc.PoolServiceBlockingStub admin = pools(admin());
+    Pool current = admin.getPool(GetPoolRequest.newBuilder().setId(poolId).build());
+    assertThat(failures).as("entitled to this test's pool, alice watches on").isEmpty();
+
+    admin.updatePool(
+        UpdatePoolRequest.newBuilder()
+            .setPool(current.toBuilder().clearEntitledUsers().addEntitledUsers(bob))
+            .build());
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> !failures.isEmpty());
+    assertThat(code(failures.getFirst())).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(Status.fromThrowable(failures.getFirst()).getDescription())
+        .contains("no longer entitled to any pool");
+    await().atMost(Duration.ofSeconds(5)).until(() -> feed.watchers() == 0);
+  }
+
+  @Test
   void aWatchOfAPoolTheCallerIsNotEntitledToIsRefused() {
     List<Throwable> failures = watch(TestTokens.user("stranger-" + run)).failures();
 
@@ -663,11 +683,18 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   private record Watch(List<DesktopChange> seen, List<Throwable> failures) {}
 
   private Watch watch(String token) {
+    return watch(token, poolId);
+  }
+
+  /** A WatchDesktops call of {@code pool}, or of all the caller's desktops when null. */
+  private Watch watch(String token, String pool) {
     Watch watch = new Watch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
     DesktopServiceGrpc.newStub(channel)
         .withCallCredentials(bearer(token))
         .watchDesktops(
-            WatchDesktopsRequest.newBuilder().setPoolId(poolId).build(),
+            pool == null
+                ? WatchDesktopsRequest.getDefaultInstance()
+                : WatchDesktopsRequest.newBuilder().setPoolId(pool).build(),
             new StreamObserver<>() {
               @Override
               public void onNext(DesktopChange change) {
