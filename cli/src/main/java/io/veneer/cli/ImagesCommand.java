@@ -110,6 +110,11 @@ final class ImagesCommand {
       @Option(names = "--expected-digest", description = "sha256:<hex> the file must have")
           String expectedDigest,
       @Option(
+              names = "--kind",
+              defaultValue = "disk",
+              description = "disk (default), or rootfs for a root-filesystem tar")
+          String kind,
+      @Option(
               names = "--chunk-mib",
               defaultValue = "8",
               description = "Piece size in MiB (default 8)")
@@ -131,7 +136,8 @@ final class ImagesCommand {
     UUID version =
         resume != null
             ? resume
-            : ApiCalls.call("Beginning an upload to " + image, () -> api().beginUpload(imageId))
+            : ApiCalls.call(
+                    "Beginning an upload to " + image, () -> api().beginUpload(imageId, kind))
                 .getId();
     veneer.messages().println("Uploading " + file + " as version " + version + " of " + image);
     new ResumableUpload(veneer.session(), chunkMib * 1024 * 1024, retries)

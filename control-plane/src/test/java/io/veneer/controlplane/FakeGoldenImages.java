@@ -16,6 +16,7 @@ import io.veneer.api.v1.HardwareDefaults;
 import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
 import io.veneer.api.v1.ImageVersion;
+import io.veneer.api.v1.ImageVersionKind;
 import io.veneer.api.v1.ImageVersionState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +68,15 @@ public final class FakeGoldenImages {
   public String version(
       String name, String digest, ImageVersionState state, HardwareDefaults hardware) {
     return version(name, digest, state, hardware, "", "");
+  }
+
+  /** A new published version of image {@code name} whose bits are a root-filesystem tar. */
+  public String rootFilesystemVersion(String name, String digest) {
+    String id = version(name, digest, ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+    versions.put(
+        id,
+        versions.get(id).toBuilder().setKind(ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS).build());
+    return id;
   }
 
   /**

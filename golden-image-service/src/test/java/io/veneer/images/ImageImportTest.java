@@ -6,6 +6,7 @@ import io.veneer.events.v1.ImageEvent;
 import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
 import io.veneer.images.catalogue.ImageCatalogue;
+import io.veneer.images.catalogue.VersionKind;
 import io.veneer.images.catalogue.VersionState;
 import io.veneer.images.upload.UploadService;
 import io.veneer.testsupport.kafka.KafkaTopics;
@@ -287,12 +288,12 @@ class ImageImportTest {
   @Test
   void rejectsAResumableUploadThatReceivedNothingForADay() throws IOException {
     UUID image = service.createImage("abandoned");
-    UUID abandoned = uploads.begin(image).id();
+    UUID abandoned = uploads.begin(image, VersionKind.DISK).id();
     Path file = blobs.tempFile("resumable-" + abandoned + ".part");
     Files.write(file, new byte[4096]);
     Files.setLastModifiedTime(
         file, FileTime.from(Instant.now().minus(UploadService.ABANDONED_AFTER).minusSeconds(60)));
-    UUID active = uploads.begin(image).id();
+    UUID active = uploads.begin(image, VersionKind.DISK).id();
 
     uploads.expireAbandoned(Instant.now());
 

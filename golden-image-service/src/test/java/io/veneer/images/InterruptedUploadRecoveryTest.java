@@ -6,6 +6,7 @@ import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
 import io.veneer.images.catalogue.ImageCatalogue;
 import io.veneer.images.catalogue.ImageVersion;
+import io.veneer.images.catalogue.VersionKind;
 import io.veneer.images.catalogue.VersionState;
 import io.veneer.images.upload.Housekeeping;
 import java.nio.file.Files;
@@ -49,8 +50,8 @@ class InterruptedUploadRecoveryTest {
         ServiceUnderTest.json(service.upload(image, TestImages.raw(dir), "").body())
             .path("digest")
             .asString();
-    ImageVersion uploading = catalogue.newVersion(image);
-    ImageVersion verifying = catalogue.newVersion(image);
+    ImageVersion uploading = catalogue.newVersion(image, VersionKind.DISK);
+    ImageVersion verifying = catalogue.newVersion(image, VersionKind.DISK);
     catalogue.startVerifying(verifying.id(), 4096);
     Path halfUpload = blobs.newTempFile("upload-" + uploading.id());
     Files.write(halfUpload, new byte[4096]);

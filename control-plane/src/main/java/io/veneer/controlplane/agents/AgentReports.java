@@ -243,6 +243,9 @@ public class AgentReports {
         direct.setInitrd(BlobRef.newBuilder().setDigest(kernel.initrdDigest()));
       }
       profile.setBootMode(BootMode.BOOT_MODE_DIRECT_KERNEL).setDirectKernel(direct);
+    } else if (hardware.bootMode().equals("shared-root")) {
+      // The golden digest then names a root-filesystem tar (checked when the pool was resolved).
+      profile.setBootMode(BootMode.BOOT_MODE_SHARED_ROOT);
     } else {
       profile.setBootMode(BootMode.BOOT_MODE_DISK);
     }

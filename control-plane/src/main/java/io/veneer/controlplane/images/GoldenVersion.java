@@ -6,11 +6,13 @@ import io.veneer.controlplane.pools.GuestHardware;
 /**
  * A published golden image version as pools use it: what to clone desktops from, and the virtual
  * hardware the image asks for, and the kernel it carries for direct kernel boot ({@link
- * DirectKernel#NONE} if none).
+ * DirectKernel#NONE} if none). {@code rootFilesystem}: its bits are a root-filesystem tar, which
+ * only pools with bootMode shared-root use.
  */
 public record GoldenVersion(
     String imageName,
     String versionId,
     String digest,
     GuestHardware hardware,
-    DirectKernel directKernel) {}
+    DirectKernel directKernel,
+    boolean rootFilesystem) {}

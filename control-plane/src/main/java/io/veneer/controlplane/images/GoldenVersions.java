@@ -11,6 +11,7 @@ import io.veneer.api.v1.HardwareDefaults;
 import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
 import io.veneer.api.v1.ImageVersion;
+import io.veneer.api.v1.ImageVersionKind;
 import io.veneer.api.v1.ImageVersionState;
 import io.veneer.controlplane.pools.DirectKernel;
 import io.veneer.controlplane.pools.GuestHardware;
@@ -78,7 +79,8 @@ public class GoldenVersions implements DisposableBean {
           new DirectKernel(
               version.getKernelDigest(),
               version.getInitrdDigest(),
-              image.getHardware().getKernelCmdline()));
+              image.getHardware().getKernelCmdline()),
+          version.getKind() == ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS);
     } catch (StatusRuntimeException e) {
       throw switch (e.getStatus().getCode()) {
         case NOT_FOUND ->

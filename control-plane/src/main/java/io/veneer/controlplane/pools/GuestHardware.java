@@ -10,7 +10,9 @@ import java.util.Set;
  * @param firmware {@code bios} or {@code uefi}
  * @param bootMode {@code disk}: the firmware boots the OS disk. {@code direct-kernel}: the
  *     hypervisor boots the golden version's kernel (and initrd) itself, which the pool then needs
- *     (see {@link DirectKernel})
+ *     (see {@link DirectKernel}). {@code shared-root}: no kernel of the desktop's own; its root is
+ *     an overlay of the golden version's root filesystem (a version of kind rootfs), run by a
+ *     driver that announces it (the container driver)
  * @param display whether desktops get a display; the browser console needs one. Never {@code null}
  *     once constructed: a missing value is {@code false} (boxed so that JSON may leave it out)
  */
@@ -18,7 +20,7 @@ public record GuestHardware(String machine, String firmware, String bootMode, Bo
 
   private static final Set<String> MACHINES = Set.of("q35", "microvm");
   private static final Set<String> FIRMWARES = Set.of("bios", "uefi");
-  private static final Set<String> BOOT_MODES = Set.of("disk", "direct-kernel");
+  private static final Set<String> BOOT_MODES = Set.of("disk", "direct-kernel", "shared-root");
 
   // After the sets: the constructor reads them.
   public static final GuestHardware DEFAULT = new GuestHardware("q35", "bios", "disk", false);
@@ -38,7 +40,7 @@ public record GuestHardware(String machine, String firmware, String bootMode, Bo
     }
     if (!BOOT_MODES.contains(bootMode)) {
       throw new IllegalArgumentException(
-          "hardware.bootMode must be disk or direct-kernel, not '" + bootMode + "'");
+          "hardware.bootMode must be disk, direct-kernel or shared-root, not '" + bootMode + "'");
     }
     if (machine.equals("microvm") && display) {
       throw new IllegalArgumentException(

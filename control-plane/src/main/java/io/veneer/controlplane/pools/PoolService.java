@@ -53,7 +53,7 @@ public class PoolService {
   /**
    * A spec as it is stored, and the kernel its desktops boot if their bootMode is direct-kernel.
    */
-  private record Resolved(PoolSpec spec, DirectKernel directKernel) {
+  private record Resolved(PoolSpec spec, DirectKernel directKernel, boolean rootFilesystem) {
 
     void applyTo(Pool pool) {
       pool.apply(spec);
@@ -81,17 +81,21 @@ public class PoolService {
       resolved =
           new Resolved(
               spec.hardware() == null ? spec.toBuilder().hardware(keptHardware).build() : spec,
-              sameVersion ? kept.directKernel() : DirectKernel.NONE);
+              sameVersion ? kept.directKernel() : DirectKernel.NONE,
+              // Only a looked-up version says what its bits are; a pool keeps what it had.
+              sameVersion && keptHardware.bootMode().equals("shared-root"));
     } else {
       GoldenVersion version = golden.published(spec.goldenVersion());
       resolved =
           new Resolved(
               spec.toBuilder()
                   .golden(version.imageName(), version.versionId(), version.digest())
-                  .hardware(spec.hardware() == null ? version.hardware() : spec.hardware())
+                  .hardware(spec.hardware() == null ? imageHardware(version) : spec.hardware())
                   .build(),
-              version.directKernel());
+              version.directKernel(),
+              version.rootFilesystem());
     }
+    requireBitsFitTheBootMode(spec, resolved);
     if (resolved.spec().hardware().bootMode().equals("direct-kernel")
         && !resolved.directKernel().present()) {
       throw new IllegalArgumentException(
@@ -105,6 +109,45 @@ public class PoolService {
                   + " the golden image service");
     }
     return resolved;
+  }
+
+  /**
+   * The image's hardware; a root-filesystem version's desktops boot shared-root whatever it says.
+   */
+  private static GuestHardware imageHardware(GoldenVersion version) {
+    GuestHardware hardware = version.hardware();
+    return version.rootFilesystem()
+        ? new GuestHardware(
+            hardware.machine(), hardware.firmware(), "shared-root", hardware.display())
+        : hardware;
+  }
+
+  /**
+   * A root-filesystem version only backs shared-root desktops, and shared-root desktops only boot
+   * from one.
+   *
+   * @throws IllegalArgumentException naming hardware.bootMode and what to change
+   */
+  private static void requireBitsFitTheBootMode(PoolSpec requested, Resolved resolved) {
+    boolean sharedRoot = resolved.spec().hardware().bootMode().equals("shared-root");
+    if (sharedRoot && !resolved.rootFilesystem()) {
+      throw new IllegalArgumentException(
+          requested.goldenDigest().isBlank()
+              ? "hardware.bootMode shared-root needs a root-filesystem golden version, and golden"
+                  + " image version "
+                  + requested.goldenVersion()
+                  + " is a disk: upload a root-filesystem tar as a version"
+                  + " (POST .../versions?kind=rootfs), or use bootMode disk"
+              : "hardware.bootMode shared-root needs to know the golden version is a root"
+                  + " filesystem: name the version (goldenVersion) without goldenDigest, so that"
+                  + " it is looked up in the golden image service");
+    }
+    if (!sharedRoot && resolved.rootFilesystem()) {
+      throw new IllegalArgumentException(
+          "hardware.bootMode must be shared-root: golden image version "
+              + requested.goldenVersion()
+              + " is a root filesystem, which no disk or kernel boots");
+    }
   }
 
   @Transactional

@@ -233,6 +233,68 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
     assertThat(rolled.getDirectKernel().hasInitrd()).isFalse();
   }
 
+  @Test
+  void aSharedRootPoolIsPlacedOnlyWhereTheDriverAnnouncesItAndHandsItsRootFilesystem()
+      throws Exception {
+    String rootfsDigest = "sha256:" + "4".repeat(64);
+    String rootfs = GOLDEN_IMAGES.rootFilesystemVersion("rootfs-" + run, rootfsDigest);
+    PoolSpec spec =
+        new PoolSpec(
+            "shared-" + run,
+            PoolKind.POOLED,
+            "",
+            rootfs,
+            "",
+            new Resources(1, 256, 1),
+            0,
+            10,
+            0,
+            1,
+            Set.of(alice.subject()),
+            Set.of());
+    UUID pool = pools.create(Caller.admin("admin"), spec, null).id();
+    String disksOnly = "disks-only-" + run;
+    String containers = "containers-" + run;
+    // The host without shared-root has far more room: only the capability keeps desktops off it.
+    hosts.register(
+        new HostRegistration(disksOnly, new Resources(64, 262_144, 4_096), Map.of(), ""));
+    hosts.register(new HostRegistration(containers, new Resources(2, 4_096, 64), Map.of(), ""));
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(disksOnly))) {
+      agent.send(helloBootingKernels(disksOnly));
+      agent.next();
+    }
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(containers))) {
+      agent.send(helloSharingRoots(containers));
+      agent.next();
+    }
+
+    DesktopView placed = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
+
+    assertThat(placed.hostId()).as(placed.failureReason()).isEqualTo(containers);
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(containers))) {
+      agent.send(helloSharingRoots(containers));
+      DesiredDesktop desired =
+          agent.next().getDesiredSet().getDesktopsList().stream()
+              .filter(d -> d.getDesktopId().equals(placed.id().toString()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(desired.getHardware().getBootMode()).isEqualTo(BootMode.BOOT_MODE_SHARED_ROOT);
+      assertThat(desired.getGoldenImage().getDigest()).isEqualTo(rootfsDigest);
+    }
+  }
+
+  private static AgentMessage helloSharingRoots(String hostId) {
+    return AgentMessage.newBuilder()
+        .setHello(
+            AgentMessages.hello(hostId)
+                .setCapabilities(
+                    DriverCapabilities.newBuilder()
+                        .addBootModes(BootMode.BOOT_MODE_SHARED_ROOT)
+                        .addMachines(MachineType.MACHINE_TYPE_Q35)
+                        .addFirmwares(Firmware.FIRMWARE_BIOS)))
+        .build();
+  }
+
   private HardwareProfile hardwareHandedTo(DesktopView placed) throws Exception {
     try (TestAgent agent = new TestAgent(server.port(), credentials.issue(placed.hostId()))) {
       agent.send(helloBootingKernels(placed.hostId()));

@@ -9,6 +9,7 @@ import io.veneer.images.catalogue.ConflictException;
 import io.veneer.images.catalogue.IllegalTransitionException;
 import io.veneer.images.catalogue.NotFoundException;
 import io.veneer.images.ova.OvaRefusedException;
+import io.veneer.images.rootfs.RootfsRefusedException;
 import io.veneer.images.upload.ImageRejectedException;
 import io.veneer.images.upload.UploadOffsetMismatchException;
 import java.io.UncheckedIOException;
@@ -78,6 +79,21 @@ public record Failure(
                           .setDomain(DOMAIN)
                           .putMetadata("version_id", e.versionId().toString())
                           .putMetadata("bytes_received", String.valueOf(e.bytesReceived()))
+                          .build());
+          case RootfsRefusedException e ->
+              row(
+                      HttpStatus.BAD_REQUEST,
+                      "Root filesystem refused",
+                      Status.Code.INVALID_ARGUMENT,
+                      e)
+                  .with("versionId", e.versionId().toString())
+                  .with("entry", e.refusal().entry())
+                  .with("reason", e.refusal().reason().name())
+                  .withErrorInfo(
+                      ErrorInfo.newBuilder()
+                          .setReason("ROOTFS_" + e.refusal().reason().name())
+                          .setDomain(DOMAIN)
+                          .putMetadata("version_id", e.versionId().toString())
                           .build());
           case ImageRejectedException e ->
               row(

@@ -11,6 +11,7 @@ import io.veneer.images.api.ImageViews.ImageView;
 import io.veneer.images.api.ImageViews.Page;
 import io.veneer.images.api.ImageViews.VersionView;
 import io.veneer.images.catalogue.ImageCatalogue;
+import io.veneer.images.catalogue.VersionKind;
 import io.veneer.images.export.VersionExporter;
 import io.veneer.images.upload.UploadService;
 import io.veneer.images.upload.UrlImporter;
@@ -142,13 +143,18 @@ class ImagesController {
           "Uploads a new version as the raw request body (raw, qcow2, vpc/VHD, vhdx, vmdk, "
               + "vdi or parallels), streamed to disk, inspected safely and converted to qcow2. "
               + "Answers 201 with the AVAILABLE version, or 422 with the reason it was rejected. "
-              + "For large images prefer the resumable upload (versions:begin).")
+              + "For large images prefer the resumable upload (versions:begin). With "
+              + "kind=rootfs the body is a root-filesystem tar (plain or gzip) for shared-root "
+              + "pools: checked as agents unpack it and stored as it arrived; one that breaks a "
+              + "rule (absolute or '..' paths, links out of the root, device nodes, setuid, "
+              + "limits) is answered 400 naming the entry, and nothing of it is kept.")
   @PostMapping(path = "/{imageId}/versions", consumes = MediaType.ALL_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   VersionView upload(
       @PathVariable UUID imageId,
       @RequestParam(required = false) String expectedDigest,
       @RequestParam(required = false) String fileName,
+      @RequestParam(defaultValue = "disk") String kind,
       HttpServletRequest request)
       throws IOException {
     if (fileName != null && !SAFE_FILE_NAME.matcher(fileName).matches()
@@ -161,7 +167,8 @@ class ImagesController {
     }
     catalogue.image(imageId);
     try (InputStream body = request.getInputStream()) {
-      return VersionView.of(uploads.upload(imageId, body, expectedDigest));
+      return VersionView.of(
+          uploads.upload(imageId, VersionKind.ofWord(kind), body, expectedDigest));
     }
   }
 
@@ -171,12 +178,16 @@ class ImagesController {
       description =
           "The version is UPLOADING with no bytes: send them in pieces with PATCH "
               + ".../content, then POST .../complete. After a dropped connection, read the "
-              + "version's bytesReceived and go on from there.")
+              + "version's bytesReceived and go on from there. kind=rootfs for a "
+              + "root-filesystem tar, as in uploadVersion.")
   @PostMapping("/{imageId}/versions:begin")
   @ResponseStatus(HttpStatus.CREATED)
-  VersionView beginUpload(@PathVariable UUID imageId) throws IOException {
+  VersionView beginUpload(
+      @PathVariable UUID imageId, @RequestParam(defaultValue = "disk") String kind)
+      throws IOException {
+    VersionKind versionKind = VersionKind.ofWord(kind);
     catalogue.image(imageId);
-    return VersionView.of(uploads.begin(imageId));
+    return VersionView.of(uploads.begin(imageId, versionKind));
   }
 
   @Operation(

@@ -96,7 +96,8 @@ public final class FilesystemBlobStore implements BlobStore {
     int removed = 0;
     try (Stream<Path> files = Files.list(temp)) {
       for (Path file : files.toList()) {
-        Files.deleteIfExists(file);
+        // A directory is what a root-filesystem check left when the service stopped midway.
+        Trees.delete(file);
         removed++;
       }
     }

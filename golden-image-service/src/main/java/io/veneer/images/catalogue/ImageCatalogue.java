@@ -91,12 +91,16 @@ public class ImageCatalogue {
 
   /** A new version in UPLOADING, numbered after the image's highest. */
   @Transactional
-  public ImageVersion newVersion(UUID imageId) {
+  public ImageVersion newVersion(UUID imageId, VersionKind kind) {
     Image image = image(imageId);
     ImageVersion version =
         versions.save(
             new ImageVersion(
-                UUID.randomUUID(), image, versions.highestNumber(imageId) + 1, clock.instant()));
+                UUID.randomUUID(),
+                image,
+                versions.highestNumber(imageId) + 1,
+                kind,
+                clock.instant()));
     events.versionChanged(version, null);
     return version;
   }

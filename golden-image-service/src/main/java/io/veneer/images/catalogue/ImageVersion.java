@@ -11,7 +11,10 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One version of an image: its bits as an immutable qcow2 blob once verified. */
+/**
+ * One version of an image: its bits as an immutable blob once verified, a qcow2 disk or a
+ * root-filesystem archive by its {@link VersionKind}.
+ */
 @Entity
 public class ImageVersion {
 
@@ -22,6 +25,9 @@ public class ImageVersion {
   private Image image;
 
   private int number;
+
+  @Enumerated(EnumType.STRING)
+  private VersionKind kind;
 
   @Enumerated(EnumType.STRING)
   private VersionState state;
@@ -44,10 +50,11 @@ public class ImageVersion {
 
   protected ImageVersion() {}
 
-  public ImageVersion(UUID id, Image image, int number, Instant createdAt) {
+  public ImageVersion(UUID id, Image image, int number, VersionKind kind, Instant createdAt) {
     this.id = id;
     this.image = image;
     this.number = number;
+    this.kind = kind;
     this.state = VersionState.UPLOADING;
     this.createdAt = createdAt;
   }
@@ -145,6 +152,10 @@ public class ImageVersion {
 
   public int number() {
     return number;
+  }
+
+  public VersionKind kind() {
+    return kind;
   }
 
   public VersionState state() {

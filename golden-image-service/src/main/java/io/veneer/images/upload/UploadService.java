@@ -6,12 +6,17 @@ import io.veneer.images.blobs.Digest;
 import io.veneer.images.catalogue.ConflictException;
 import io.veneer.images.catalogue.ImageCatalogue;
 import io.veneer.images.catalogue.ImageVersion;
+import io.veneer.images.catalogue.VersionKind;
 import io.veneer.images.catalogue.VersionState;
 import io.veneer.images.inspection.DiskFormat;
 import io.veneer.images.inspection.ImageInspector;
 import io.veneer.images.inspection.Inspection;
 import io.veneer.images.inspection.QemuImg;
 import io.veneer.images.inspection.QemuImg.QemuImgTimeoutException;
+import io.veneer.images.rootfs.RootfsCheck;
+import io.veneer.images.rootfs.RootfsRefusedException;
+import io.veneer.rootfs.UnpackResult;
+import io.veneer.rootfs.UnpackSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,6 +47,9 @@ public class UploadService {
   private static final long PROGRESS_EVERY_BYTES = 32L << 20;
   private static final int BUFFER = 1 << 20;
 
+  /** The source format of a root-filesystem version: a tar, plain or gzip-compressed. */
+  public static final String ROOTFS_FORMAT = "rootfs-tar";
+
   /** A resumable upload that receives nothing for this long is rejected. */
   public static final Duration ABANDONED_AFTER = Duration.ofHours(24);
 
@@ -49,6 +57,7 @@ public class UploadService {
   private final BlobStore blobs;
   private final ImageInspector inspector;
   private final QemuImg qemuImg;
+  private final RootfsCheck rootfsCheck;
   private final long maxUploadBytes;
   private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
 
@@ -57,11 +66,13 @@ public class UploadService {
       BlobStore blobs,
       ImageInspector inspector,
       QemuImg qemuImg,
+      RootfsCheck rootfsCheck,
       ImagesProperties properties) {
     this.catalogue = catalogue;
     this.blobs = blobs;
     this.inspector = inspector;
     this.qemuImg = qemuImg;
+    this.rootfsCheck = rootfsCheck;
     this.maxUploadBytes = properties.maxUploadSize().toBytes();
   }
 
@@ -89,9 +100,19 @@ public class UploadService {
    */
   public ImageVersion upload(UUID imageId, InputStream body, String expectedDigest)
       throws IOException {
+    return upload(imageId, VersionKind.DISK, body, expectedDigest);
+  }
+
+  /**
+   * Uploads a new version of the given kind.
+   *
+   * @throws ImageRejectedException when the bytes are not a safe, complete image of that kind
+   */
+  public ImageVersion upload(
+      UUID imageId, VersionKind kind, InputStream body, String expectedDigest) throws IOException {
     Digest expected =
         expectedDigest == null || expectedDigest.isBlank() ? null : Digest.parse(expectedDigest);
-    ImageVersion version = catalogue.newVersion(imageId);
+    ImageVersion version = catalogue.newVersion(imageId, kind);
     UUID id = version.id();
     Path upload = blobs.newTempFile("upload-" + id);
     try {
@@ -109,7 +130,7 @@ public class UploadService {
         throw rejected(
             id, "the upload was interrupted (" + e.getMessage() + "); upload the image again");
       }
-      return verify(id, upload, received, sourceDigest, expected);
+      return verify(id, kind, upload, received, sourceDigest, expected);
     } finally {
       Files.deleteIfExists(upload);
     }
@@ -120,8 +141,8 @@ public class UploadService {
    * whose connection drops resumes where the service stands instead of starting over. A restart of
    * the service still ends it (REJECTED, like any upload in flight).
    */
-  public ImageVersion begin(UUID imageId) throws IOException {
-    ImageVersion version = catalogue.newVersion(imageId);
+  public ImageVersion begin(UUID imageId, VersionKind kind) throws IOException {
+    ImageVersion version = catalogue.newVersion(imageId, kind);
     Files.createFile(resumableFile(version.id()));
     return version;
   }
@@ -161,7 +182,13 @@ public class UploadService {
         versionId,
         file -> {
           try {
-            return verify(versionId, file, Files.size(file), Digest.ofBytes(hash(file)), expected);
+            return verify(
+                versionId,
+                catalogue.versionById(versionId).kind(),
+                file,
+                Files.size(file),
+                Digest.ofBytes(hash(file)),
+                expected);
           } finally {
             Files.deleteIfExists(file);
           }
@@ -233,22 +260,62 @@ public class UploadService {
     return blobs.tempFile("resumable-" + versionId + ".part");
   }
 
-  /** Checks the expected digest, inspects, converts to qcow2 and stores the blob by its digest. */
+  /** Checks the expected digest, then verifies the bytes as the kind of version they are. */
   private ImageVersion verify(
-      UUID id, Path upload, long received, Digest sourceDigest, Digest expected)
+      UUID id, VersionKind kind, Path upload, long received, Digest sourceDigest, Digest expected)
       throws IOException {
+    if (expected != null && !expected.equals(sourceDigest)) {
+      throw rejected(
+          id,
+          "the uploaded bytes have digest "
+              + sourceDigest
+              + " but "
+              + expected
+              + " was expected: the upload is corrupt or incomplete");
+    }
+    catalogue.startVerifying(id, received);
+    return switch (kind) {
+      case DISK -> verifyDisk(id, upload, sourceDigest);
+      case ROOTFS -> verifyRootfs(id, upload, sourceDigest);
+    };
+  }
+
+  /**
+   * Checks a root-filesystem archive as agents will unpack it and stores it as it arrived, by its
+   * digest; a refused one leaves nothing but the REJECTED version and its reason.
+   */
+  private ImageVersion verifyRootfs(UUID id, Path upload, Digest sourceDigest) throws IOException {
+    UnpackSummary summary =
+        switch (rootfsCheck.check(upload)) {
+          case UnpackResult.Refused refused -> {
+            RootfsRefusedException e = new RootfsRefusedException(id, refused.refusal());
+            log.info(
+                "event=version-rejected version={} kind=rootfs reason={} entry=\"{}\"",
+                id,
+                refused.refusal().reason(),
+                refused.refusal().sentence());
+            catalogue.reject(id, e.getMessage());
+            throw e;
+          }
+          case UnpackResult.Unpacked unpacked -> unpacked.summary();
+        };
+    long size = Files.size(upload);
+    blobs.put(upload, sourceDigest);
+    log.info(
+        "event=version-verified version={} kind=rootfs blob={} bytes={} entries={} unpacked={}",
+        id,
+        sourceDigest,
+        size,
+        summary.entries(),
+        summary.bytes());
+    return catalogue.accept(
+        id, sourceDigest.toString(), size, summary.bytes(), ROOTFS_FORMAT, sourceDigest.toString());
+  }
+
+  /** Inspects, converts to qcow2 and stores the blob by its digest. */
+  private ImageVersion verifyDisk(UUID id, Path upload, Digest sourceDigest) throws IOException {
     Path converted = null;
     try {
-      if (expected != null && !expected.equals(sourceDigest)) {
-        throw rejected(
-            id,
-            "the uploaded bytes have digest "
-                + sourceDigest
-                + " but "
-                + expected
-                + " was expected: the upload is corrupt or incomplete");
-      }
-      catalogue.startVerifying(id, received);
       Inspection.Accepted accepted =
           switch (inspector.inspect(upload)) {
             case Inspection.Rejected rejected -> throw rejected(id, rejected.reason());

@@ -13,8 +13,10 @@ import io.veneer.images.catalogue.IllegalTransitionException;
 import io.veneer.images.catalogue.NotFoundException;
 import io.veneer.images.catalogue.VersionState;
 import io.veneer.images.ova.OvaRefusedException;
+import io.veneer.images.rootfs.RootfsRefusedException;
 import io.veneer.images.upload.ImageRejectedException;
 import io.veneer.images.upload.UploadOffsetMismatchException;
+import io.veneer.rootfs.Refusal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -56,6 +58,9 @@ class FailureTest {
 
   static List<Row> rows() {
     var offset = new UploadOffsetMismatchException(VERSION, 10, 4);
+    var rootfs =
+        new RootfsRefusedException(
+            VERSION, new Refusal(Refusal.Reason.DEVICE_NODE, "dev/sda", "device node b 8:0"));
     var transition =
         new IllegalTransitionException(VERSION, VersionState.PUBLISHED, VersionState.DELETED);
     return List.of(
@@ -83,6 +88,19 @@ class FailureTest {
                 .setDomain("veneer.io")
                 .putMetadata("version_id", VERSION.toString())
                 .putMetadata("bytes_received", "4")
+                .build()),
+        new Row(
+            rootfs,
+            400,
+            "Root filesystem refused",
+            "the root filesystem is refused: entry 'dev/sda' refused: device node b 8:0",
+            Map.of("versionId", VERSION.toString(), "entry", "dev/sda", "reason", "DEVICE_NODE"),
+            Status.Code.INVALID_ARGUMENT,
+            rootfs.getMessage(),
+            ErrorInfo.newBuilder()
+                .setReason("ROOTFS_DEVICE_NODE")
+                .setDomain("veneer.io")
+                .putMetadata("version_id", VERSION.toString())
                 .build()),
         new Row(
             new ImageRejectedException(VERSION, "a backing file"),

@@ -64,7 +64,8 @@ class VersionStateTest {
   private static ImageVersion versionIn(VersionState state) {
     Image image =
         new Image(UUID.randomUUID(), "test", HardwareProfile.DEFAULT, "", "", Instant.EPOCH);
-    ImageVersion version = new ImageVersion(UUID.randomUUID(), image, 1, Instant.EPOCH);
+    ImageVersion version =
+        new ImageVersion(UUID.randomUUID(), image, 1, VersionKind.DISK, Instant.EPOCH);
     version.moveTo(VersionState.VERIFYING);
     version.moveTo(VersionState.AVAILABLE);
     if (state == VersionState.PUBLISHED) {

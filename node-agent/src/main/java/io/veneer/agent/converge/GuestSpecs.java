@@ -30,8 +30,15 @@ final class GuestSpecs {
     HardwareProfile hardware = desktop.getHardware();
     Optional<TraceParent> trace = TraceParent.parse(desktop.getTraceParent());
     boolean directKernel = hardware.getBootMode() == BootMode.BOOT_MODE_DIRECT_KERNEL;
+    // A shared-root desktop's golden image is a root-filesystem tar, not a disk (the control plane
+    // hands one only to pools of a root-filesystem version).
+    boolean sharedRoot = hardware.getBootMode() == BootMode.BOOT_MODE_SHARED_ROOT;
     DirectKernelBoot direct = hardware.getDirectKernel();
-    Optional<ImageRef> golden = cached(desktop.getGoldenImage(), ImageRef.Kind.DISK_QCOW2, trace);
+    Optional<ImageRef> golden =
+        cached(
+            desktop.getGoldenImage(),
+            sharedRoot ? ImageRef.Kind.ROOTFS_TAR : ImageRef.Kind.DISK_QCOW2,
+            trace);
     Optional<ImageRef> kernel =
         directKernel ? cached(direct.getKernel(), ImageRef.Kind.KERNEL, trace) : Optional.empty();
     Optional<ImageRef> initrd =
@@ -46,7 +53,7 @@ final class GuestSpecs {
     BootSource boot =
         directKernel
             ? new BootSource.DirectKernel(kernel.get(), initrd.orElse(null), direct.getCmdline())
-            : new BootSource.DiskImage();
+            : sharedRoot ? new BootSource.SharedRoot() : new BootSource.DiskImage();
     return Optional.of(
         new GuestSpec(
             desktop.getDesktopId(),

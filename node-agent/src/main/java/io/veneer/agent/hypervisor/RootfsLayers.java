@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * The overlay lower directories of a host: each root-filesystem archive unpacked once, by digest,
@@ -75,6 +78,28 @@ public final class RootfsLayers {
     } catch (IOException e) {
       throw new HypervisorException(
           "Cannot unpack the root filesystem " + image.digest() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Removes every lower directory whose digest is not in {@code inUse}; the caller holds this
+   * object's lock while it also reads which desktops use which.
+   */
+  void removeAllBut(Set<String> inUse) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    Set<Path> kept = new HashSet<>();
+    for (String digest : inUse) {
+      kept.add(lowerOf(digest));
+    }
+    try (Stream<Path> lowers = Files.list(root)) {
+      for (Path lower : lowers.toList()) {
+        if (!kept.contains(lower) && lower.getFileName().toString().matches("[0-9a-f]{64}")) {
+          deleteTree(lower);
+          log.info("event=rootfs-removed digest=sha256:" + lower.getFileName());
+        }
+      }
     }
   }
 

@@ -167,7 +167,7 @@ class PoolHardwareRestApiTest extends ControlPlaneSpringTest {
             "needs the golden version's kernel: name the version (goldenVersion) without"
                 + " goldenDigest",
             "{\"bootMode\":\"network\"}",
-            "hardware.bootMode must be disk or direct-kernel, not 'network'");
+            "hardware.bootMode must be disk, direct-kernel or shared-root, not 'network'");
 
     refusals.forEach(
         (hardware, detail) -> {
@@ -244,6 +244,43 @@ class PoolHardwareRestApiTest extends ControlPlaneSpringTest {
                 String.class,
                 "direct-" + run))
         .isEqualTo("sha256:" + "e".repeat(64) + " quiet");
+  }
+
+  @Test
+  void aSharedRootPoolTakesARootFilesystemVersionAndNothingElse() {
+    String rootfs = GOLDEN_IMAGES.rootFilesystemVersion("rootfs-" + run, DIGEST);
+    String disk =
+        GOLDEN_IMAGES.version(
+            "disk-" + run, DIGEST, ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
+    String sharedRoot = "{\"bootMode\":\"shared-root\"}";
+    Map<String, String> refusals =
+        Map.of(
+            poolJson("shared-" + run, disk, null, 5, sharedRoot),
+            "hardware.bootMode shared-root needs a root-filesystem golden version, and golden"
+                + " image version "
+                + disk
+                + " is a disk",
+            poolJson("shared-" + run, rootfs, null, 5, "{\"bootMode\":\"disk\"}"),
+            "hardware.bootMode must be shared-root: golden image version "
+                + rootfs
+                + " is a root filesystem",
+            poolJson("shared-" + run, rootfs, DIGEST, 5, sharedRoot),
+            "name the version (goldenVersion) without goldenDigest");
+    refusals.forEach(
+        (json, detail) -> {
+          RestClientForTests.Response refused = rest.post("/api/v1/pools", admin, json);
+          assertThat(refused.status()).as("%s", refused.body()).isEqualTo(400);
+          assertThat(refused.body().get("detail").asString()).contains(detail);
+        });
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM pool WHERE name = ?", Long.class, "shared-" + run))
+        .isZero();
+
+    JsonNode pool = created(poolJson("shared-" + run, rootfs, null, 5, null));
+
+    assertThat(hardwareOf(pool)).isEqualTo(hardware("q35", "bios", "shared-root", false));
+    assertThat(pool.get("spec").get("goldenDigest").asString()).isEqualTo(DIGEST);
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.veneer.api.v1.HardwareDefaults;
 import io.veneer.api.v1.Image;
 import io.veneer.api.v1.ImageServiceGrpc;
 import io.veneer.api.v1.ImageVersion;
+import io.veneer.api.v1.ImageVersionKind;
 import io.veneer.api.v1.ImageVersionState;
 import io.veneer.api.v1.ImportOvaRequest;
 import io.veneer.api.v1.ImportOvaResponse;
@@ -31,6 +32,7 @@ import io.veneer.api.v1.UploadContentRequest;
 import io.veneer.images.api.Failure;
 import io.veneer.images.catalogue.HardwareProfile;
 import io.veneer.images.catalogue.ImageCatalogue;
+import io.veneer.images.catalogue.VersionKind;
 import io.veneer.images.export.VersionExporter;
 import io.veneer.images.ova.OvaImporter;
 import io.veneer.images.upload.UploadService;
@@ -207,7 +209,11 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
         () -> {
           UUID imageId = uuid(request.getImageId());
           catalogue.image(imageId);
-          return version(io(() -> uploads.begin(imageId)));
+          VersionKind kind =
+              request.getKind() == ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS
+                  ? VersionKind.ROOTFS
+                  : VersionKind.DISK;
+          return version(io(() -> uploads.begin(imageId, kind)));
         });
   }
 
@@ -446,6 +452,10 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
             .setId(v.id().toString())
             .setImageId(v.image().id().toString())
             .setNumber(v.number())
+            .setKind(
+                v.kind() == VersionKind.ROOTFS
+                    ? ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS
+                    : ImageVersionKind.IMAGE_VERSION_KIND_DISK)
             .setState(ImageVersionState.valueOf("IMAGE_VERSION_STATE_" + v.state().name()))
             .setBytesReceived(v.bytesReceived())
             .setCreatedAt(timestamp(v.createdAt()));

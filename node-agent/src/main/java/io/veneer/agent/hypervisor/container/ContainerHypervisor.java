@@ -112,19 +112,24 @@ public final class ContainerHypervisor implements Hypervisor {
   @Override
   public void createDisks(GuestSpec spec) throws HypervisorException {
     Path dir = dir(spec.desktopId());
-    Path lower = layers.lower(spec.image());
     try {
-      // Owner-only: the upper directory holds files the desktop's user made, as the agent's user
-      // (root), setuid bits and all; no other user of the host may reach them.
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(containers, OWNER_ONLY);
-      Files.setPosixFilePermissions(dir, OWNER_ONLY);
-      for (String sub : List.of("upper", "work", "root", "home")) {
-        Files.createDirectories(dir.resolve(sub));
-      }
-      if (!Files.exists(dir.resolve("image"))) {
-        Files.writeString(dir.resolve("image"), spec.image().digest() + "\n" + spec.image().path());
-        log.info("event=container-created desktop=" + spec.desktopId() + " lower=" + lower);
+      // The lower directory is in use from the moment the image file names it: under the layers'
+      // lock, so that a destroy elsewhere never removes it in between.
+      synchronized (layers) {
+        Path lower = layers.lower(spec.image());
+        // Owner-only: the upper directory holds files the desktop's user made, as the agent's
+        // user (root), setuid bits and all; no other user of the host may reach them.
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(containers, OWNER_ONLY);
+        Files.setPosixFilePermissions(dir, OWNER_ONLY);
+        for (String sub : List.of("upper", "work", "root", "home")) {
+          Files.createDirectories(dir.resolve(sub));
+        }
+        if (!Files.exists(dir.resolve("image"))) {
+          Files.writeString(
+              dir.resolve("image"), spec.image().digest() + "\n" + spec.image().path());
+          log.info("event=container-created desktop=" + spec.desktopId() + " lower=" + lower);
+        }
       }
       if (spec.devices().userDataGib() > 0 && !Files.exists(dir.resolve("userdata.ext4"))) {
         createUserData(dir, spec.devices().userDataGib());
@@ -277,8 +282,26 @@ public final class ContainerHypervisor implements Hypervisor {
         }
       }
       log.info("event=container-destroyed desktop=" + desktopId + " userData=" + deleteUserData);
+      removeUnusedLowers();
     } catch (IOException e) {
       throw new HypervisorException("Cannot delete the container of " + desktopId, e);
+    }
+  }
+
+  /** Removes the lower directories no desktop of this host names any more (one per image). */
+  private void removeUnusedLowers() throws IOException {
+    synchronized (layers) {
+      Set<String> inUse = new java.util.HashSet<>();
+      for (String desktopId : inventory()) {
+        try {
+          inUse.add(Files.readAllLines(dir(desktopId).resolve("image")).getFirst());
+        } catch (IOException | java.util.NoSuchElementException e) {
+          // Which lower it uses is unknown: keep them all rather than pull one from under it.
+          log.warning("event=container-image-unreadable desktop=" + desktopId);
+          return;
+        }
+      }
+      layers.removeAllBut(inUse);
     }
   }
 

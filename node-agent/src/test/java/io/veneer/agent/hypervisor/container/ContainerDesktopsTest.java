@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What container desktops add to the driver contract: one lower directory per image however many
- * desktops, a pooled desktop's writes gone after its refresh (a dedicated one's home kept), no way
- * to the host's services, the size as a cgroup limit, and a console that speaks RFB.
+ * desktops (removed with the last of them), a pooled desktop's writes gone after its refresh (a
+ * dedicated one's home kept), no way to the host's services, the size as a cgroup limit, and a
+ * console that speaks RFB.
  */
 @NeedsHost(HostTool.CONTAINER)
 class ContainerDesktopsTest {
@@ -67,6 +68,32 @@ class ContainerDesktopsTest {
     try (Stream<Path> unpacked = Files.list(host.resolve("rootfs"))) {
       assertThat(unpacked).as("unpacked once").containsExactly(lower);
     }
+  }
+
+  @Test
+  void aLowerDirectoryIsRemovedWhenTheLastDesktopOfItsImageIsDestroyed() throws Exception {
+    Path stage = Files.createDirectories(host.resolve("other/etc"));
+    Files.writeString(stage.resolve("hostname"), "other\n");
+    Path otherTar = host.resolve("other.tar");
+    ContainerRootfs.run(
+        "tar", "-C", host.resolve("other").toString(), "-cf", otherTar.toString(), "etc");
+    String otherDigest = TinyRootfs.sha256(otherTar);
+    driver.createDisks(spec("desk-1", false));
+    driver.createDisks(spec("desk-2", false));
+    driver.createDisks(ContainerRootfs.spec("desk-o", otherTar, otherDigest, false));
+    Path lower = driver.lowerOf(tiny.digest());
+    Path otherLower = driver.lowerOf(otherDigest);
+    assertThat(otherLower).isDirectory();
+
+    driver.destroy("desk-1", true);
+    assertThat(lower).as("desk-2 still uses it").isDirectory();
+
+    driver.destroy("desk-o", true);
+    assertThat(otherLower).as("no desktop uses it").doesNotExist();
+    assertThat(lower).isDirectory();
+
+    driver.destroy("desk-2", true);
+    assertThat(lower).doesNotExist();
   }
 
   @Test
