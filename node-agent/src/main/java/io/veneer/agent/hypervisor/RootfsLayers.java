@@ -85,7 +85,7 @@ public final class RootfsLayers {
    * Removes every lower directory whose digest is not in {@code inUse}; the caller holds this
    * object's lock while it also reads which desktops use which.
    */
-  void removeAllBut(Set<String> inUse) throws IOException {
+  public void removeAllBut(Set<String> inUse) throws IOException {
     if (!Files.isDirectory(root)) {
       return;
     }
