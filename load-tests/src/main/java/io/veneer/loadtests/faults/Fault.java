@@ -159,6 +159,34 @@ public sealed interface Fault {
   }
 
   /**
+   * Kafka unreachable for {@code down}: every connection to it cut and new ones refused (the
+   * replicas' relays, the history's reader). Requests must go on being answered, the outbox must
+   * hold the events meanwhile, and the relay must deliver each once, in order per key, afterwards.
+   */
+  record KafkaUnreachable(Duration down) implements Fault {
+    @Override
+    public String name() {
+      return "kafka-unreachable";
+    }
+
+    @Override
+    public String targets() {
+      return "Kafka";
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.kafka().goAway();
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      Thread.sleep(down.toMillis());
+      stack.kafka().comeBack();
+    }
+  }
+
+  /**
    * Keycloak unreachable from the replicas for {@code down} (their link to its keys cut): the
    * tokens already issued keep working, checked against the keys the replicas hold.
    */
