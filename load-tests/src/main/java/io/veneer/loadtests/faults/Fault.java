@@ -1,5 +1,6 @@
 package io.veneer.loadtests.faults;
 
+import io.veneer.loadtests.fleet.PowerSwitch;
 import io.veneer.loadtests.stack.ControlPlaneProcess;
 import io.veneer.loadtests.stack.StormStack;
 import java.time.Duration;
@@ -91,6 +92,47 @@ public sealed interface Fault {
                 + givenUp
                 + " were UNREACHABLE; cut them for longer");
       }
+    }
+  }
+
+  /**
+   * One host falls silent (its link cut, its agent and guests running on, as behind a broken
+   * switch) with a power outlet on the fleet's simulated PDU: past the grace the control plane runs
+   * its fence command, the PDU cuts the host's power (its agent dies with its guests), the host is
+   * FENCED with no admin, and its pooled desktops run elsewhere. Then the host is powered on again:
+   * it stays FENCED (its agent's token was revoked) until an admin takes it back.
+   */
+  record PowerFenced(String host, PowerSwitch power, Duration patience) implements Fault {
+    @Override
+    public String name() {
+      return "power-fenced";
+    }
+
+    @Override
+    public String targets() {
+      return host;
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      power.wire(host);
+      stack.fleet().partition(List.of(host));
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      long deadline = System.nanoTime() + patience.toNanos();
+      while (!stack.hostState(host).equals("FENCED")) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              host + " was not FENCED within " + patience + ": " + stack.hostState(host));
+        }
+        Thread.sleep(250);
+      }
+      if (!power.poweredOff(host)) {
+        throw new IllegalStateException(host + " is FENCED but its power was never cut");
+      }
+      stack.fleet().restart(List.of(host));
     }
   }
 

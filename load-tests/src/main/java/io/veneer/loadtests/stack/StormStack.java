@@ -286,6 +286,15 @@ public final class StormStack implements AutoCloseable {
     return resumed;
   }
 
+  /** The host's state as the control plane lists it ("" when it lists no such host). */
+  public String hostState(String hostId) {
+    return api().hosts().stream()
+        .filter(host -> host.path("id").asString().equals(hostId))
+        .map(host -> host.path("state").asString())
+        .findFirst()
+        .orElse("");
+  }
+
   /** The desktops already in the fleet before the storm, requested 32 at a time. */
   private void prefill() throws Exception {
     if (settings.prefill() == 0) {

@@ -6,6 +6,7 @@ import io.veneer.loadtests.checker.HistoryChecker;
 import io.veneer.loadtests.checker.RunFigures;
 import io.veneer.loadtests.fleet.BootTime;
 import io.veneer.loadtests.fleet.HostCapacity;
+import io.veneer.loadtests.fleet.PowerSwitch;
 import io.veneer.loadtests.history.History;
 import io.veneer.loadtests.stack.StormSettings;
 import io.veneer.loadtests.stack.StormStack;
@@ -47,8 +48,9 @@ class FaultsUnderLoadTest {
   private static final Duration GRACE = Duration.ofSeconds(15);
 
   /**
-   * Shorter than the grace: heartbeats cannot be written while PostgreSQL is down, and a longer
-   * outage would have every host judged silent once it is back (see docs/reliability.md).
+   * Shorter than the grace: agents whose status reports fail while PostgreSQL is down lose their
+   * streams and come back with backoff (a longer outage is DatabaseAwayPastTheGraceTest's, in the
+   * control plane).
    */
   private static final Duration DATABASE_DOWN = Duration.ofSeconds(6);
 
@@ -60,9 +62,12 @@ class FaultsUnderLoadTest {
       Duration.ofSeconds(Integer.getInteger("faults.kafka-seconds", 20));
 
   private StormStack stack;
+  private PowerSwitch power;
 
   @BeforeAll
   void startTheStack() throws Exception {
+    Path target = Path.of(System.getProperty("veneer.loadtests.target", "target"));
+    power = PowerSwitch.in(target.resolve("power-switch"));
     StormSettings settings =
         new StormSettings(
             HOSTS,
@@ -76,7 +81,7 @@ class FaultsUnderLoadTest {
             Duration.ofSeconds(120),
             StormSettings.jarFromMaven(),
             List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            Path.of(System.getProperty("veneer.loadtests.target", "target")),
+            target,
             Map.of(
                 "veneer.agents.heartbeat-grace-seconds",
                 String.valueOf(GRACE.toSeconds()),
@@ -85,13 +90,22 @@ class FaultsUnderLoadTest {
                 "2",
                 // While PostgreSQL is down a request waits this long for a connection, then 503.
                 "spring.datasource.hikari.connection-timeout",
-                "2000"),
+                "2000",
+                // The fleet's simulated PDU fences the hosts wired to it (power-fenced) and fails
+                // on the rest, whom an admin resumes (agents-partitioned).
+                "veneer.fencing.mode",
+                "command",
+                "veneer.fencing.command",
+                power.fenceCommand(),
+                "veneer.fencing.retry",
+                "10s"),
             // A stop the fleet's driver does not return within 5 s is stuck (stops-hang).
             Map.of("VENEER_HEARTBEAT_SECONDS", "2", "VENEER_STUCK_AFTER_SECONDS", "5"),
             // Its own PostgreSQL, which database-stopped stops and starts, and its own Kafka,
             // which kafka-unreachable cuts off.
             true);
     stack = StormStack.start(settings);
+    power.control(stack.fleet());
   }
 
   @AfterAll
@@ -99,6 +113,7 @@ class FaultsUnderLoadTest {
     if (stack == null) {
       return;
     }
+    power.close();
     stack.close();
     StringBuilder table = new StringBuilder(RunFigures.header()).append('\n');
     for (RunFigures figures : HistoryChecker.check(History.read(stack.history().file()))) {
@@ -198,6 +213,19 @@ class FaultsUnderLoadTest {
 
   @Test
   @Order(8)
+  void aSilentHostIsPowerFencedWithNoAdminAndItsPooledDesktopsRunElsewhere() throws Exception {
+    String silent = stack.fleet().hostIds().get(1);
+
+    RunFigures figures =
+        new FaultRun("power-fenced", REQUESTS, SPREAD)
+            .run(stack, new Fault.PowerFenced(silent, power, GRACE.plusSeconds(45)));
+
+    assertClean(figures);
+    assertThat(stack.hostState(silent)).isEqualTo("FENCED");
+  }
+
+  @Test
+  @Order(9)
   void aReplicaKilledMidStormLosesNothingAcknowledgedAndItsAgentsRunOnThroughTheOther()
       throws Exception {
     RunFigures figures =
