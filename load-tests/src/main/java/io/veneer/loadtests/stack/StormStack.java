@@ -250,9 +250,14 @@ public final class StormStack implements AutoCloseable {
 
   /** A POOLED pool of the storm's desktops, without spares, of at most {@code maxSize}: its id. */
   public String createPool(int maxSize) {
+    return createPool("POOLED", maxSize);
+  }
+
+  /** A pool of the storm's desktops of the given kind, without spares: its id. */
+  public String createPool(String kind, int maxSize) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "storm-" + UUID.randomUUID());
-    spec.put("kind", "POOLED");
+    spec.put("kind", kind);
     spec.put("goldenImage", "storm-golden");
     spec.put("goldenVersion", "1");
     spec.put("goldenDigest", golden().digest());
@@ -284,6 +289,23 @@ public final class StormStack implements AutoCloseable {
       }
     }
     return resumed;
+  }
+
+  /** The desktop as the control plane shows it once it is in {@code state}, or the timeout. */
+  public JsonNode awaitDesktop(String desktopId, String state, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode desktop = api().get("/api/v1/desktops/" + desktopId);
+      if (desktop.path("state").asString().equals(state)) {
+        return desktop;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "Desktop " + desktopId + " not " + state + " within " + timeout + ": " + desktop);
+      }
+      Thread.sleep(500);
+    }
   }
 
   /** The host's state as the control plane lists it ("" when it lists no such host). */

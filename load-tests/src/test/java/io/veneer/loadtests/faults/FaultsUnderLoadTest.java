@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Faults during storms, against two control-plane replicas as processes on real PostgreSQL, Kafka
@@ -213,8 +215,18 @@ class FaultsUnderLoadTest {
 
   @Test
   @Order(8)
-  void aSilentHostIsPowerFencedWithNoAdminAndItsPooledDesktopsRunElsewhere() throws Exception {
-    String silent = stack.fleet().hostIds().get(1);
+  void aSilentHostIsPowerFencedWithNoAdminItsPooledDesktopsRunElsewhereItsDedicatedOneWaits()
+      throws Exception {
+    // The host to fence is the one a dedicated desktop runs on: its user's disk is there.
+    String dedicatedPool = stack.createPool("DEDICATED", 1);
+    String dedicatedId =
+        stack
+            .api()
+            .requestDesktop(dedicatedPool, "power-fenced-dedicated", UUID.randomUUID().toString())
+            .path("id")
+            .asString();
+    JsonNode before = stack.awaitDesktop(dedicatedId, "RUNNING", Duration.ofSeconds(60));
+    String silent = before.path("hostId").asString();
 
     RunFigures figures =
         new FaultRun("power-fenced", REQUESTS, SPREAD)
@@ -222,6 +234,12 @@ class FaultsUnderLoadTest {
 
     assertClean(figures);
     assertThat(stack.hostState(silent)).isEqualTo("FENCED");
+    JsonNode after = stack.api().get("/api/v1/desktops/" + dedicatedId);
+    assertThat(after.path("hostId").asString()).as("it stays with its disk").isEqualTo(silent);
+    assertThat(after.path("osDiskGeneration").asLong())
+        .as("no fresh disk")
+        .isEqualTo(before.path("osDiskGeneration").asLong());
+    assertThat(after.path("failureReason").asString()).contains("waits for its host");
   }
 
   @Test
