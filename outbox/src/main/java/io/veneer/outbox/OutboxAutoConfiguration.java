@@ -56,12 +56,17 @@ public class OutboxAutoConfiguration {
     return new OutboxRelay(
         new JdbcTemplate(dataSource),
         new TransactionTemplate(transactionManager),
-        producer(kafka, properties),
+        () -> producer(kafka, properties),
         kafka.topicPrefix(),
         properties);
   }
 
-  /** An idempotent producer that fails fast while Kafka is away, so the relay can back off. */
+  /**
+   * An idempotent producer that retries what Kafka has not acknowledged for as long as the relay
+   * waits (no delivery timeout: giving a sent record up would have the relay send it again, a
+   * second copy when Kafka had written the first), and fails fast where it has sent nothing yet (a
+   * topic's partitions unknown while Kafka is away), so the relay can back off.
+   */
   public static KafkaProducer<String, byte[]> producer(
       KafkaProperties kafka, OutboxProperties properties) {
     int timeoutMs = (int) properties.sendTimeout().toMillis();
@@ -79,7 +84,7 @@ public class OutboxAutoConfiguration {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 Math.min(timeoutMs, 5_000),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                Math.max(timeoutMs, 5_010),
+                Integer.MAX_VALUE,
                 ProducerConfig.CLIENT_ID_CONFIG,
                 "veneer-outbox-relay")),
         new StringSerializer(),

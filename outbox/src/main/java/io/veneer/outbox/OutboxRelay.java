@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -31,8 +32,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Every replica may run a relay; a PostgreSQL advisory lock taken inside each batch's
  * transaction lets only one publish at a time, which keeps the events of one key in order. A batch
- * is marked published only after Kafka acknowledged all of it; a failure rolls the batch back and
- * it is sent again later, so delivery is at least once.
+ * is marked published only after Kafka acknowledged all of it.
+ *
+ * <p>While Kafka is away the relay keeps waiting for the batch it sent, inside its transaction, and
+ * never sends it a second time: the idempotent producer retries it with the same sequence numbers,
+ * which Kafka de-duplicates, so an event Kafka wrote but whose acknowledgement was lost is not
+ * written twice. Only a relay that stops (or a producer error Kafka will not retry) gives up a
+ * batch: its producer is then closed at once, dropping what it still held, and a new one sent the
+ * batch again later, so delivery is at least once across a relay's stop or a replica's death.
  */
 public class OutboxRelay implements SmartLifecycle, AutoCloseable {
 
@@ -42,28 +49,34 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
   static final long LOCK_KEY = 0x7665_6e65_6572_0001L;
 
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Duration WAIT_SLICE = Duration.ofMillis(200);
   private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
-  private final Producer<String, byte[]> producer;
+  private final Supplier<Producer<String, byte[]>> producers;
   private final String topicPrefix;
   private final OutboxProperties properties;
 
+  // Guards producer and closed apart from the lifecycle's lock, which stop() holds while it waits.
+  private final Object producerLock = new Object();
+  private Producer<String, byte[]> producer;
   private ScheduledExecutorService executor;
   private volatile boolean running;
+  private boolean closed;
   private int consecutiveFailures;
   private Instant nextPurge = Instant.EPOCH;
 
   public OutboxRelay(
       JdbcTemplate jdbc,
       TransactionTemplate transactions,
-      Producer<String, byte[]> producer,
+      Supplier<Producer<String, byte[]>> producers,
       String topicPrefix,
       OutboxProperties properties) {
     this.jdbc = jdbc;
     this.transactions = transactions;
-    this.producer = producer;
+    this.producers = producers;
+    this.producer = producers.get();
     this.topicPrefix = topicPrefix;
     this.properties = properties;
   }
@@ -73,7 +86,8 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
    *
    * @return how many events were published; 0 when none were pending or another relay holds the
    *     lock
-   * @throws OutboxPublishException when Kafka did not acknowledge the batch; nothing is marked
+   * @throws OutboxPublishException when the batch was given up (the relay is not running and Kafka
+   *     did not acknowledge it within the send timeout, or Kafka refused it); nothing is marked
    */
   public int publishBatch() {
     Integer published =
@@ -115,25 +129,90 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
   }
 
   private void send(List<PendingEvent> batch) {
+    Producer<String, byte[]> sender = currentProducer();
+    try {
+      // Fails here, with nothing sent, when Kafka is away and a topic's partitions are unknown:
+      // send() would block on them part-way through the batch.
+      batch.stream()
+          .map(event -> topicPrefix + event.topic())
+          .distinct()
+          .forEach(sender::partitionsFor);
+    } catch (KafkaException e) {
+      throw new OutboxPublishException("Kafka is away; " + batch.size() + " events wait", e);
+    }
     List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(batch.size());
     try {
       for (PendingEvent event : batch) {
-        acknowledgements.add(producer.send(record(event)));
+        acknowledgements.add(sender.send(record(event)));
       }
-      producer.flush();
-      long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
-      for (Future<RecordMetadata> acknowledgement : acknowledgements) {
-        acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
+      awaitAll(acknowledgements);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OutboxPublishException("Interrupted while publishing outbox events", e);
+      throw giveUp(sender, batch, e);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
-      throw new OutboxPublishException(
-          "Kafka did not acknowledge "
-              + batch.size()
-              + " outbox events; they stay pending and are sent again",
-          e);
+      throw giveUp(sender, batch, e);
+    }
+  }
+
+  /**
+   * Waits for every acknowledgement: as long as it takes while the relay runs (the producer retries
+   * what Kafka has not acknowledged, and Kafka drops the copies it already wrote), for one send
+   * timeout otherwise.
+   */
+  private void awaitAll(List<Future<RecordMetadata>> acknowledgements)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long waitingSince = System.nanoTime();
+    long nextWarning = waitingSince + properties.sendTimeout().toNanos();
+    for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+      while (true) {
+        try {
+          acknowledgement.get(WAIT_SLICE.toMillis(), TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException stillWaiting) {
+          long now = System.nanoTime();
+          if (now < nextWarning) {
+            continue;
+          }
+          if (!running) {
+            throw stillWaiting;
+          }
+          log.warn(
+              "event=outbox-relay-waiting seconds={} events={} reason=\"Kafka has not"
+                  + " acknowledged the batch; it is not sent twice, the producer retries it\"",
+              Duration.ofNanos(now - waitingSince).toSeconds(),
+              acknowledgements.size());
+          nextWarning = now + properties.sendTimeout().toNanos();
+        }
+      }
+    }
+  }
+
+  /**
+   * Gives the batch up: its producer is closed at once, dropping what it still held, so that what
+   * is sent again later is the only copy still on its way.
+   */
+  private OutboxPublishException giveUp(
+      Producer<String, byte[]> sender, List<PendingEvent> batch, Exception cause) {
+    sender.close(Duration.ZERO);
+    replaceProducer(sender);
+    return new OutboxPublishException(
+        "Kafka did not acknowledge "
+            + batch.size()
+            + " outbox events; they stay pending and are sent again",
+        cause);
+  }
+
+  private Producer<String, byte[]> currentProducer() {
+    synchronized (producerLock) {
+      return producer;
+    }
+  }
+
+  private void replaceProducer(Producer<String, byte[]> discarded) {
+    synchronized (producerLock) {
+      if (producer == discarded && !closed) {
+        producer = producers.get();
+      }
     }
   }
 
@@ -260,7 +339,12 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
   @Override
   public void close() {
     stop();
-    producer.close(Duration.ofSeconds(5));
+    Producer<String, byte[]> last;
+    synchronized (producerLock) {
+      closed = true;
+      last = producer;
+    }
+    last.close(Duration.ofSeconds(5));
   }
 
   @Override

@@ -171,7 +171,37 @@ class OutboxRelayTest {
 
       kafka.comeBack();
       relay.start();
-      List<ConsumerRecord<String, byte[]>> records = consume(kafka.bootstrapServers(), desktop, 3);
+      List<ConsumerRecord<String, byte[]>> records =
+          consume(kafka.bootstrapServers(), desktop, 3, Duration.ofSeconds(2));
+      assertThat(records)
+          .extracting(r -> parse(r).getHeader().getAggregateVersion())
+          .containsExactly(1L, 2L, 3L);
+      assertThat(pending()).isZero();
+    }
+  }
+
+  @Test
+  void eventsKafkaWroteButWhoseAcknowledgementsWereLostAreNotWrittenTwice() throws Exception {
+    try (InterruptibleKafka kafka = InterruptibleKafka.start()) {
+      KafkaTopics outageTopics = kafka.topics(topics.prefix());
+      outageTopics.create(3, "veneer.desktops.v1");
+      OutboxRelay relay = relay(kafka.bootstrapServers());
+      String desktop = UUID.randomUUID().toString();
+      append(desktop, 1);
+      assertThat(relay.publishBatch()).isEqualTo(1);
+
+      kafka.loseReplies();
+      relay.start();
+      append(desktop, 2);
+      append(desktop, 3);
+      // Past the send timeout (3 s) and the producer's request timeout: Kafka has written the
+      // events and the relay has heard nothing.
+      Thread.sleep(PROPERTIES.sendTimeout().plusSeconds(4).toMillis());
+      assertThat(pending()).isEqualTo(2);
+
+      kafka.comeBack();
+      List<ConsumerRecord<String, byte[]>> records =
+          consume(kafka.bootstrapServers(), desktop, 3, Duration.ofSeconds(3));
       assertThat(records)
           .extracting(r -> parse(r).getHeader().getAggregateVersion())
           .containsExactly(1L, 2L, 3L);
@@ -207,8 +237,9 @@ class OutboxRelayTest {
         new OutboxRelay(
             jdbc,
             transactions,
-            OutboxAutoConfiguration.producer(
-                new KafkaProperties(bootstrapServers, "", Map.of()), PROPERTIES),
+            () ->
+                OutboxAutoConfiguration.producer(
+                    new KafkaProperties(bootstrapServers, "", Map.of()), PROPERTIES),
             topics.prefix(),
             PROPERTIES);
     relays.add(relay);
@@ -246,6 +277,12 @@ class OutboxRelayTest {
 
   /** Records of one key, read from the start of the test class's topic. */
   private List<ConsumerRecord<String, byte[]>> consume(String bootstrap, String key, int expected) {
+    return consume(bootstrap, key, expected, Duration.ZERO);
+  }
+
+  /** The same, reading on for {@code linger} once they are there, to see what should not come. */
+  private List<ConsumerRecord<String, byte[]>> consume(
+      String bootstrap, String key, int expected, Duration linger) {
     List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
@@ -261,14 +298,24 @@ class OutboxRelayTest {
       consumer.subscribe(List.of(topics.name("veneer.desktops.v1")));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (received.size() < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.key().equals(key)) {
-            received.add(record);
-          }
-        }
+        collect(consumer.poll(Duration.ofMillis(200)), key, received);
+      }
+      if (!linger.isZero()) {
+        collect(consumer.poll(linger), key, received);
       }
     }
     return received;
+  }
+
+  private static void collect(
+      Iterable<ConsumerRecord<String, byte[]>> records,
+      String key,
+      List<ConsumerRecord<String, byte[]>> received) {
+    for (ConsumerRecord<String, byte[]> record : records) {
+      if (record.key().equals(key)) {
+        received.add(record);
+      }
+    }
   }
 
   private static DesktopEvent parse(ConsumerRecord<String, byte[]> record) {

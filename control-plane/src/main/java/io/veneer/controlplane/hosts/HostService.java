@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -33,6 +34,7 @@ public class HostService {
   private final AuditLog audit;
   private final HostUsages usages;
   private final HostHeartbeats heartbeats;
+  private final Hearing hearing;
 
   HostService(
       HostRepository hosts,
@@ -41,7 +43,9 @@ public class HostService {
       JdbcTemplate jdbc,
       AuditLog audit,
       HostUsages usages,
-      HostHeartbeats heartbeats) {
+      HostHeartbeats heartbeats,
+      Hearing hearing) {
+    this.hearing = hearing;
     this.audit = audit;
     this.usages = usages;
     this.heartbeats = heartbeats;
@@ -142,10 +146,19 @@ public class HostService {
    * (null: its agent does not say). One given up as UNREACHABLE stays so until an operator orders
    * it UP: its agent's word alone does not bring it back. One statement on a table placement does
    * not lock, in a transaction of its own: it neither waits for a placement nor holds a connection
-   * longer than the statement takes.
+   * longer than the statement takes. One that cannot be recorded (the database away) is dropped,
+   * and the agent's stream left open: the next one will be, and meanwhile no host's silence counts
+   * ({@link Hearing}).
    */
   public void heartbeat(String hostId, Instant at, Long memoryInUseMib, Long memoryOfGuestsMib) {
-    heartbeats.record(hostId, at, memoryInUseMib, memoryOfGuestsMib);
+    try {
+      heartbeats.record(hostId, at, memoryInUseMib, memoryOfGuestsMib);
+    } catch (DataAccessException e) {
+      hearing.interrupted(clock.instant());
+      log.debug("event=host.heartbeat-dropped host={} error=\"{}\"", hostId, e.toString());
+      return;
+    }
+    hearing.heard(clock.instant());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.veneer.controlplane.reconcile;
 
 import io.veneer.controlplane.agents.AgentProperties;
+import io.veneer.controlplane.hosts.Hearing;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolRepository;
@@ -13,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The control loop's background half: on every pass, hosts that went silent become UNREACHABLE (and
@@ -29,6 +32,7 @@ class Reconciler implements SmartLifecycle {
   private final PoolRepository pools;
   private final PoolConvergence convergence;
   private final HostService hosts;
+  private final Hearing hearing;
   private final AutomaticFencing fencing;
   private final ReconcilerProperties properties;
   private final Duration heartbeatGrace;
@@ -41,7 +45,9 @@ class Reconciler implements SmartLifecycle {
       HostService hosts,
       AutomaticFencing fencing,
       ReconcilerProperties properties,
-      AgentProperties agents) {
+      AgentProperties agents,
+      Hearing hearing) {
+    this.hearing = hearing;
     this.pools = pools;
     this.convergence = convergence;
     this.hosts = hosts;
@@ -52,7 +58,7 @@ class Reconciler implements SmartLifecycle {
 
   /** One pass over hosts and pools. */
   void pass() {
-    hosts.markUnreachable(clock.instant().minus(heartbeatGrace));
+    markSilentHosts();
     fencing.fenceUnreachable();
     for (UUID pool : pools.findLive().stream().map(Pool::id).toList()) {
       try {
@@ -62,6 +68,21 @@ class Reconciler implements SmartLifecycle {
         log.warn("event=pool.converge-failed pool={} error=\"{}\"", pool, e.toString(), e);
       }
     }
+  }
+
+  /**
+   * Hosts silent past the grace become UNREACHABLE, not counting the time this replica could not
+   * hear them ({@link Hearing}); the statement runs even when no host can be silent, so that it
+   * tells whether the database answers again.
+   */
+  private void markSilentHosts() {
+    try {
+      hosts.markUnreachable(hearing.silentBefore(clock.instant(), heartbeatGrace));
+    } catch (DataAccessException | TransactionException e) {
+      hearing.interrupted(clock.instant());
+      throw e;
+    }
+    hearing.heard(clock.instant());
   }
 
   @Override

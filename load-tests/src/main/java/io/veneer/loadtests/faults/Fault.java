@@ -1,5 +1,6 @@
 package io.veneer.loadtests.faults;
 
+import io.veneer.loadtests.fleet.PowerSwitch;
 import io.veneer.loadtests.stack.ControlPlaneProcess;
 import io.veneer.loadtests.stack.StormStack;
 import java.time.Duration;
@@ -95,6 +96,47 @@ public sealed interface Fault {
   }
 
   /**
+   * One host falls silent (its link cut, its agent and guests running on, as behind a broken
+   * switch) with a power outlet on the fleet's simulated PDU: past the grace the control plane runs
+   * its fence command, the PDU cuts the host's power (its agent dies with its guests), the host is
+   * FENCED with no admin, and its pooled desktops run elsewhere. Then the host is powered on again:
+   * it stays FENCED (its agent's token was revoked) until an admin takes it back.
+   */
+  record PowerFenced(String host, PowerSwitch power, Duration patience) implements Fault {
+    @Override
+    public String name() {
+      return "power-fenced";
+    }
+
+    @Override
+    public String targets() {
+      return host;
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      power.wire(host);
+      stack.fleet().partition(List.of(host));
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      long deadline = System.nanoTime() + patience.toNanos();
+      while (!stack.hostState(host).equals("FENCED")) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              host + " was not FENCED within " + patience + ": " + stack.hostState(host));
+        }
+        Thread.sleep(250);
+      }
+      if (!power.poweredOff(host)) {
+        throw new IllegalStateException(host + " is FENCED but its power was never cut");
+      }
+      stack.fleet().restart(List.of(host));
+    }
+  }
+
+  /**
    * One host's driver hangs on every stop (a guest that ignores its power-off, a wedged
    * hypervisor): the run's desktops RUNNING on it and as many elsewhere are restarted; those on it
    * must be reported stuck with a reason while the host keeps beating and the others run again.
@@ -155,6 +197,34 @@ public sealed interface Fault {
     public void end(StormStack stack) throws InterruptedException {
       Thread.sleep(down.toMillis());
       stack.databaseServer().start();
+    }
+  }
+
+  /**
+   * Kafka unreachable for {@code down}: every connection to it cut and new ones refused (the
+   * replicas' relays, the history's reader). Requests must go on being answered, the outbox must
+   * hold the events meanwhile, and the relay must deliver each once, in order per key, afterwards.
+   */
+  record KafkaUnreachable(Duration down) implements Fault {
+    @Override
+    public String name() {
+      return "kafka-unreachable";
+    }
+
+    @Override
+    public String targets() {
+      return "Kafka";
+    }
+
+    @Override
+    public void inject(StormStack stack) {
+      stack.kafka().goAway();
+    }
+
+    @Override
+    public void end(StormStack stack) throws InterruptedException {
+      Thread.sleep(down.toMillis());
+      stack.kafka().comeBack();
     }
   }
 

@@ -27,9 +27,10 @@ import java.util.Map;
  *     veneer.agents.heartbeat-grace-seconds} for a partition test)
  * @param agentEnvironment the agents' own settings beside the fleet's, as their environment
  *     variables (e.g. {@code VENEER_HEARTBEAT_SECONDS})
- * @param restartableDatabase whether the stack's database is on a PostgreSQL of its own that a
- *     fault can stop and start again (test-support's {@code RestartablePostgres}, slower to start)
- *     rather than on the shared server
+ * @param faultableServices whether the stack's PostgreSQL and Kafka are its own, which faults stop
+ *     and start again (test-support's {@code RestartablePostgres}) or cut off and restore ({@code
+ *     InterruptibleKafka}, every client through its proxy), rather than the shared ones (slower to
+ *     start)
  */
 public record StormSettings(
     int hosts,
@@ -46,7 +47,7 @@ public record StormSettings(
     Path target,
     Map<String, String> controlPlaneSettings,
     Map<String, String> agentEnvironment,
-    boolean restartableDatabase) {
+    boolean faultableServices) {
 
   public StormSettings {
     if (hosts < 1 || replicas < 1 || users < 0 || prefill < 0) {

@@ -8,6 +8,7 @@ import io.veneer.loadtests.history.EventTap;
 import io.veneer.loadtests.history.Fact;
 import io.veneer.loadtests.history.History;
 import io.veneer.loadtests.report.Acknowledgements;
+import io.veneer.testsupport.kafka.InterruptibleKafka;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.kafka.TcpProxy;
 import io.veneer.testsupport.kafka.TestKafka;
@@ -58,6 +59,8 @@ public final class StormStack implements AutoCloseable {
   private final PostgresDatabase database;
   // Null unless the settings ask for a database the fault suite can stop.
   private final RestartablePostgres databaseServer;
+  // Null unless the settings ask for a Kafka the fault suite can cut off.
+  private final InterruptibleKafka kafka;
   private final List<ControlPlaneProcess> replicas = new ArrayList<>();
   private final List<ControlPlaneApi> apis = new ArrayList<>();
   private final Acknowledgements acknowledgements = new Acknowledgements();
@@ -69,9 +72,13 @@ public final class StormStack implements AutoCloseable {
   private String poolId;
 
   private StormStack(
-      StormSettings settings, RestartablePostgres databaseServer, PostgresDatabase database) {
+      StormSettings settings,
+      RestartablePostgres databaseServer,
+      PostgresDatabase database,
+      InterruptibleKafka kafka) {
     this.settings = settings;
     this.databaseServer = databaseServer;
+    this.kafka = kafka;
     this.database = database;
     this.history =
         History.create(
@@ -91,14 +98,15 @@ public final class StormStack implements AutoCloseable {
     CompletableFuture<VeneerRealm> realm =
         CompletableFuture.supplyAsync(() -> TestKeycloak.freshRealm(StormStack.class));
     RestartablePostgres server =
-        settings.restartableDatabase() ? RestartablePostgres.startNew() : null;
+        settings.faultableServices() ? RestartablePostgres.startNew() : null;
     StormStack stack =
         new StormStack(
             settings,
             server,
             server == null
                 ? TestPostgres.freshDatabase(StormStack.class)
-                : server.createDatabase("storm"));
+                : server.createDatabase("storm"),
+            settings.faultableServices() ? InterruptibleKafka.start() : null);
     try {
       stack.startControlPlanes(stack.topics(), realm.join());
       stack.startFleet();
@@ -119,7 +127,8 @@ public final class StormStack implements AutoCloseable {
   }
 
   private KafkaTopics topics() {
-    KafkaTopics topics = TestKafka.freshTopics(StormStack.class);
+    KafkaTopics topics =
+        kafka == null ? TestKafka.freshTopics(StormStack.class) : kafka.topics("storm.");
     List<String> names =
         topics.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
     events = EventTap.start(topics.bootstrapServers(), names, history);
@@ -241,9 +250,14 @@ public final class StormStack implements AutoCloseable {
 
   /** A POOLED pool of the storm's desktops, without spares, of at most {@code maxSize}: its id. */
   public String createPool(int maxSize) {
+    return createPool("POOLED", maxSize);
+  }
+
+  /** A pool of the storm's desktops of the given kind, without spares: its id. */
+  public String createPool(String kind, int maxSize) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "storm-" + UUID.randomUUID());
-    spec.put("kind", "POOLED");
+    spec.put("kind", kind);
     spec.put("goldenImage", "storm-golden");
     spec.put("goldenVersion", "1");
     spec.put("goldenDigest", golden().digest());
@@ -275,6 +289,32 @@ public final class StormStack implements AutoCloseable {
       }
     }
     return resumed;
+  }
+
+  /** The desktop as the control plane shows it once it is in {@code state}, or the timeout. */
+  public JsonNode awaitDesktop(String desktopId, String state, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode desktop = api().get("/api/v1/desktops/" + desktopId);
+      if (desktop.path("state").asString().equals(state)) {
+        return desktop;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "Desktop " + desktopId + " not " + state + " within " + timeout + ": " + desktop);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** The host's state as the control plane lists it ("" when it lists no such host). */
+  public String hostState(String hostId) {
+    return api().hosts().stream()
+        .filter(host -> host.path("id").asString().equals(hostId))
+        .map(host -> host.path("state").asString())
+        .findFirst()
+        .orElse("");
   }
 
   /** The desktops already in the fleet before the storm, requested 32 at a time. */
@@ -452,14 +492,28 @@ public final class StormStack implements AutoCloseable {
   /**
    * The stack's own PostgreSQL, which a fault stops and starts again.
    *
-   * @throws IllegalStateException unless the settings asked for it ({@code restartableDatabase})
+   * @throws IllegalStateException unless the settings asked for it ({@code faultableServices})
    */
   public RestartablePostgres databaseServer() {
     if (databaseServer == null) {
       throw new IllegalStateException(
-          "This stack's database is the shared server: set StormSettings.restartableDatabase");
+          "This stack's database is the shared server: set StormSettings.faultableServices");
     }
     return databaseServer;
+  }
+
+  /**
+   * The stack's own Kafka, which every client (the replicas' relays and feeds, the history's
+   * reader) reaches through a proxy that a fault cuts.
+   *
+   * @throws IllegalStateException unless the settings asked for it ({@code faultableServices})
+   */
+  public InterruptibleKafka kafka() {
+    if (kafka == null) {
+      throw new IllegalStateException(
+          "This stack's Kafka is the shared broker: set StormSettings.faultableServices");
+    }
+    return kafka;
   }
 
   /** The link the replicas reach Keycloak's keys through: cut, Keycloak is gone for them. */
@@ -486,6 +540,9 @@ public final class StormStack implements AutoCloseable {
     }
     if (databaseServer != null) {
       databaseServer.close();
+    }
+    if (kafka != null) {
+      kafka.close();
     }
   }
 }

@@ -39,7 +39,15 @@ public final class InterruptibleKafka implements AutoCloseable {
     proxy.cut();
   }
 
-  /** Kafka is reachable again, with everything it held. */
+  /**
+   * Kafka still receives and carries out every request, but its answers are lost on the way back: a
+   * producer cannot tell whether what it sent was written.
+   */
+  public void loseReplies() {
+    proxy.loseReplies();
+  }
+
+  /** Kafka is reachable again, with everything it held, and its answers arrive. */
   public void comeBack() {
     proxy.restore();
   }

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback TCP proxy that can be cut and restored, to make a server "go away for a while" without
- * stopping it: {@link #cut()} closes the listener and every open connection.
+ * stopping it: {@link #cut()} closes the listener and every open connection; {@link #loseReplies()}
+ * keeps passing requests on but drops what the server answers, so the server acts on requests whose
+ * senders never learn it did.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile int targetPort;
   private volatile ServerSocket listener;
+  private volatile boolean repliesLost;
 
   private TcpProxy(int port) {
     this.port = port;
@@ -54,8 +57,15 @@ public final class TcpProxy implements AutoCloseable {
     return targetPort;
   }
 
-  /** Accepts connections again after {@link #cut()}. */
+  /**
+   * Accepts connections again after {@link #cut()}; after {@link #loseReplies()}, passes replies on
+   * again, on new connections (those that lost replies are closed: their streams are torn).
+   */
   public synchronized void restore() {
+    if (repliesLost) {
+      repliesLost = false;
+      closeConnections();
+    }
     if (listener != null) {
       return;
     }
@@ -74,6 +84,19 @@ public final class TcpProxy implements AutoCloseable {
   public synchronized void cut() {
     closeQuietly(listener);
     listener = null;
+    closeConnections();
+  }
+
+  /**
+   * From now until {@link #restore()}, what the server sends back is dropped, while what clients
+   * send still reaches it: a link that fails after the request, the case where a client cannot know
+   * whether its request was carried out.
+   */
+  public void loseReplies() {
+    repliesLost = true;
+  }
+
+  private void closeConnections() {
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
   }
@@ -97,8 +120,8 @@ public final class TcpProxy implements AutoCloseable {
         }
         sockets.add(client);
         sockets.add(server);
-        pump(client, server);
-        pump(server, client);
+        pump(client, server, false);
+        pump(server, client, true);
       } catch (IOException e) {
         if (!socket.isClosed()) {
           continue;
@@ -124,7 +147,7 @@ public final class TcpProxy implements AutoCloseable {
     return targetPort;
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean replies) {
     Thread.ofVirtual()
         .start(
             () -> {
@@ -133,6 +156,9 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                  if (replies && repliesLost) {
+                    continue;
+                  }
                   out.write(buffer, 0, read);
                   out.flush();
                 }
