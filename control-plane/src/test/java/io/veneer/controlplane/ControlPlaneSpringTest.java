@@ -28,7 +28,8 @@ public abstract class ControlPlaneSpringTest {
   protected static final KafkaTopics TOPICS = TestKafka.freshTopics(ControlPlaneSpringTest.class);
 
   static {
-    TOPICS.create(3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1");
+    TOPICS.create(
+        3, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1", "veneer.quotas.v1");
   }
 
   /** The golden image service pools look their versions up in. */

@@ -6,6 +6,8 @@ import java.util.UUID;
 /**
  * A desktop as the APIs show it.
  *
+ * @param rebuilding its OS disk is being replaced (a refresh, or a golden update asked for) and its
+ *     agent has not yet reported the new one
  * @param version grows with every change of its spec or its status
  * @param updatedAt when it last changed: its state, desired power or owner
  */
@@ -19,6 +21,7 @@ public record DesktopView(
     String goldenVersion,
     long specGeneration,
     long osDiskGeneration,
+    boolean rebuilding,
     String failureReason,
     long version,
     Instant createdAt,
@@ -35,6 +38,7 @@ public record DesktopView(
         d.goldenVersion(),
         d.specGeneration(),
         d.osDiskGeneration(),
+        d.refreshing(),
         d.failureReason().orElse(null),
         d.aggregateVersion(),
         d.createdAt(),

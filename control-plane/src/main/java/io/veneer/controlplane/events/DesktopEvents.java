@@ -92,6 +92,26 @@ public class DesktopEvents {
             actor));
   }
 
+  /**
+   * Its owner or an admin asked for the pool's golden version on a dedicated desktop ({@code
+   * io.veneer.desktop.golden-update}); {@code reason} names both versions and who asked. Its agent
+   * then rebuilds the OS disk, which the desktop's view shows as {@code rebuilding}.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void goldenUpdate(Desktop desktop, String reason, String actor, Instant at) {
+    String state = desktop.state().name();
+    outbox.append(
+        event(
+            desktop,
+            desktop.aggregateVersion(),
+            "io.veneer.desktop.golden-update",
+            state,
+            state,
+            at,
+            reason,
+            actor));
+  }
+
   private static OutboxEvent event(
       Desktop desktop,
       long version,

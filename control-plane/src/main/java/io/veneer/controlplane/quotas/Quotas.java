@@ -2,10 +2,12 @@ package io.veneer.controlplane.quotas;
 
 import io.veneer.controlplane.audit.AuditLog;
 import io.veneer.controlplane.common.NotFoundException;
+import io.veneer.controlplane.events.QuotaEvents;
 import io.veneer.controlplane.security.Caller;
 import io.veneer.scheduler.cluster.Resources;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -34,16 +36,22 @@ public class Quotas {
 
   private final JdbcTemplate jdbc;
   private final AuditLog audit;
+  private final QuotaEvents events;
 
-  Quotas(JdbcTemplate jdbc, AuditLog audit) {
+  Quotas(JdbcTemplate jdbc, AuditLog audit, QuotaEvents events) {
     this.jdbc = jdbc;
     this.audit = audit;
+    this.events = events;
   }
 
-  /** Sets (creates or replaces) the quota of {@code holder}. */
+  /**
+   * Sets (creates or replaces) the quota of {@code holder}; a change is one event on {@code
+   * veneer.quotas.v1} saying how, setting the same limits again none.
+   */
   @Transactional
   public QuotaView set(Caller caller, QuotaHolder holder, QuotaLimits limits) {
     caller.requireAdmin("Setting a quota");
+    QuotaLimits before = lockedLimits(holder);
     jdbc.update(
         "INSERT INTO quota ("
             + COLUMNS
@@ -58,17 +66,51 @@ public class Quotas {
         limits.maxMemoryMib());
     audit.record(caller, "quota.set", "quota", holder, describe(limits));
     log.info("event=quota.set quota=\"{}\" limits=\"{}\"", holder, describe(limits));
+    publish(caller, new QuotaChange(holder, before, limits));
     return get(caller, holder);
+  }
+
+  /** The holder's limits now, locked until the transaction ends; null without a quota. */
+  private QuotaLimits lockedLimits(QuotaHolder holder) {
+    return jdbc
+        .query(
+            "SELECT " + COLUMNS + " FROM quota WHERE kind = ? AND name = ? FOR UPDATE",
+            (rs, row) -> limits(rs),
+            holder.kind().key(),
+            holder.name())
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  private void publish(Caller caller, QuotaChange change) {
+    change
+        .kind()
+        .ifPresent(
+            kind -> {
+              Long version =
+                  jdbc.queryForObject(
+                      "INSERT INTO quota_version (kind, name, version) VALUES (?, ?, 1)"
+                          + " ON CONFLICT (kind, name)"
+                          + " DO UPDATE SET version = quota_version.version + 1"
+                          + " RETURNING version",
+                      Long.class,
+                      change.holder().kind().key(),
+                      change.holder().name());
+              events.changed(change, kind, version, caller.subject(), Instant.now());
+            });
   }
 
   @Transactional
   public void delete(Caller caller, QuotaHolder holder) {
     caller.requireAdmin("Removing a quota");
-    if (jdbc.update(
-            "DELETE FROM quota WHERE kind = ? AND name = ?", holder.kind().key(), holder.name())
-        == 0) {
+    QuotaLimits before = lockedLimits(holder);
+    if (before == null) {
       throw new NotFoundException("Quota", holder);
     }
+    jdbc.update(
+        "DELETE FROM quota WHERE kind = ? AND name = ?", holder.kind().key(), holder.name());
+    publish(caller, new QuotaChange(holder, before, null));
     audit.record(caller, "quota.delete", "quota", holder, "");
     log.info("event=quota.deleted quota=\"{}\"", holder);
   }

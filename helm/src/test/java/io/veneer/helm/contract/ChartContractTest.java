@@ -83,7 +83,12 @@ class ChartContractTest {
     PostgresDatabase imagesDatabase = TestPostgres.freshDatabase(ChartContractTest.class);
     KafkaTopics topics = TestKafka.freshTopics(ChartContractTest.class);
     topics.create(
-        1, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1", "veneer.images.v1");
+        1,
+        "veneer.desktops.v1",
+        "veneer.hosts.v1",
+        "veneer.pools.v1",
+        "veneer.images.v1",
+        "veneer.quotas.v1");
     VeneerRealm realm = TestKeycloak.get();
     URI database = URI.create(controlPlaneDatabase.jdbcUrl().substring("jdbc:".length()));
     Path work = Files.createTempDirectory("chart-contract");

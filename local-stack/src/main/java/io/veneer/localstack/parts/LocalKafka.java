@@ -30,7 +30,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class LocalKafka {
 
   public static final List<String> TOPICS =
-      List.of("veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1", "veneer.images.v1");
+      List.of(
+          "veneer.desktops.v1",
+          "veneer.hosts.v1",
+          "veneer.pools.v1",
+          "veneer.images.v1",
+          "veneer.quotas.v1");
 
   private static final int PARTITIONS = 3;
   private static final List<String> JVM_OPTIONS =

@@ -21,7 +21,14 @@ public enum DesktopAction {
       "Log off",
       Set.of("RUNNING", "STOPPED"),
       "Log off? A pooled desktop is refreshed and everything on it is discarded; a dedicated"
-          + " desktop is powered off and keeps its disk.");
+          + " desktop is powered off and keeps its disk."),
+  /** Offered only to a dedicated desktop whose pool has another golden version. */
+  UPDATE(
+      "golden-update",
+      "Update",
+      Set.of("STOPPED"),
+      "Update this desktop to its pool's new golden version? Its system disk is rebuilt and"
+          + " what you changed on it is lost; your user-data disk is kept.");
 
   private final String path;
   private final String label;
@@ -62,6 +69,8 @@ public enum DesktopAction {
     throw new PortalRefusal(
         404,
         "No such action",
-        "Desktops can be started, restarted, stopped or logged off, not \"" + path + "\".");
+        "Desktops can be started, restarted, stopped, logged off or updated, not \""
+            + path
+            + "\".");
   }
 }

@@ -10,6 +10,8 @@ import java.util.UUID;
  * One desktop as the "my desktops" table shows it.
  *
  * @param startTime how long its last start took (request or start to RUNNING); null if not seen
+ * @param goldenUpdate it is dedicated and its pool has another golden version, which it takes on
+ *     request ({@link DesktopAction#UPDATE})
  */
 public record DesktopRow(
     UUID id,
@@ -17,12 +19,16 @@ public record DesktopRow(
     String state,
     String hostId,
     String failureReason,
-    Duration startTime) {
+    Duration startTime,
+    boolean goldenUpdate) {
 
   private static final Set<String> SETTLED = Set.of("RUNNING", "STOPPED", "FAILED", "DELETED");
 
   public List<DesktopAction> actions() {
-    return Arrays.stream(DesktopAction.values()).filter(a -> a.allowedIn(state)).toList();
+    return Arrays.stream(DesktopAction.values())
+        .filter(a -> a.allowedIn(state))
+        .filter(a -> a != DesktopAction.UPDATE || goldenUpdate)
+        .toList();
   }
 
   public boolean consoleAvailable() {

@@ -45,7 +45,7 @@ class DesktopsController {
   String desktops(Authentication authentication, Model model) {
     List<Pool> pools = controlPlane.pools();
     model.addAttribute("pools", pools.stream().filter(p -> "ACTIVE".equals(p.state())).toList());
-    model.addAttribute("rows", rows(authentication, poolNames(pools)));
+    model.addAttribute("rows", rows(authentication, shownPools(pools)));
     model.addAttribute("requestKey", UUID.randomUUID().toString());
     return "desktops";
   }
@@ -53,7 +53,7 @@ class DesktopsController {
   /** The table's rows again, after the person requested a desktop. */
   @GetMapping("/desktops/rows")
   String rows(Authentication authentication, Model model) {
-    model.addAttribute("rows", rows(authentication, poolNames(controlPlane.pools())));
+    model.addAttribute("rows", rows(authentication, shownPools(controlPlane.pools())));
     return "desktops :: rows";
   }
 
@@ -61,13 +61,13 @@ class DesktopsController {
   @GetMapping(path = "/desktops/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter liveUpdates(Authentication authentication) {
     String me = PortalUser.of(authentication).subject();
-    Map<UUID, String> poolNames = poolNames(controlPlane.pools());
+    Map<UUID, ShownPool> pools = shownPools(controlPlane.pools());
     List<UUID> shown =
         controlPlane.desktops().stream()
             .filter(d -> me.equals(d.owner()))
             .map(Desktop::id)
             .toList();
-    return live.open(me, shown, poolNames);
+    return live.open(me, shown, pools);
   }
 
   /**
@@ -97,30 +97,33 @@ class DesktopsController {
       Authentication authentication,
       Model model) {
     Desktop desktop = controlPlane.act(id, DesktopAction.ofPath(action).path());
-    Map<UUID, String> poolNames = poolNames(controlPlane.pools());
-    model.addAttribute("row", row(desktop, poolNames));
+    Map<UUID, ShownPool> pools = shownPools(controlPlane.pools());
+    model.addAttribute("row", row(desktop, pools));
     return "fragments/desktop-row :: row";
   }
 
-  private List<DesktopRow> rows(Authentication authentication, Map<UUID, String> poolNames) {
+  private List<DesktopRow> rows(Authentication authentication, Map<UUID, ShownPool> pools) {
     String me = PortalUser.of(authentication).subject();
     return controlPlane.desktops().stream()
         .filter(d -> me.equals(d.owner()) && !"DELETED".equals(d.state()))
-        .map(d -> row(d, poolNames))
+        .map(d -> row(d, pools))
         .toList();
   }
 
-  private DesktopRow row(Desktop desktop, Map<UUID, String> poolNames) {
+  private DesktopRow row(Desktop desktop, Map<UUID, ShownPool> pools) {
+    ShownPool pool =
+        pools.getOrDefault(desktop.poolId(), ShownPool.unknown(String.valueOf(desktop.poolId())));
     return new DesktopRow(
         desktop.id(),
-        poolNames.getOrDefault(desktop.poolId(), String.valueOf(desktop.poolId())),
+        pool.name(),
         desktop.state(),
         desktop.hostId(),
         desktop.failureReason(),
-        startTimes.tookToStart(desktop.id()).orElse(null));
+        startTimes.tookToStart(desktop.id()).orElse(null),
+        pool.offersUpdateFrom(desktop.goldenVersion()));
   }
 
-  private static Map<UUID, String> poolNames(List<Pool> pools) {
-    return pools.stream().collect(Collectors.toMap(Pool::id, p -> p.spec().name(), (a, b) -> a));
+  private static Map<UUID, ShownPool> shownPools(List<Pool> pools) {
+    return pools.stream().collect(Collectors.toMap(Pool::id, ShownPool::of, (a, b) -> a));
   }
 }

@@ -33,14 +33,14 @@ public class LiveDesktops implements FleetEventListener {
 
   /**
    * One open page: whose (the person's subject, as desktops' owners are named), which desktops it
-   * shows, and the names of the pools they come from.
+   * shows, and the pools they come from.
    */
-  private record Viewer(String subject, Set<UUID> shown, Map<UUID, String> poolNames) {}
+  private record Viewer(String subject, Set<UUID> shown, Map<UUID, ShownPool> pools) {}
 
-  SseEmitter open(String subject, Collection<UUID> shown, Map<UUID, String> poolNames) {
+  SseEmitter open(String subject, Collection<UUID> shown, Map<UUID, ShownPool> pools) {
     Set<UUID> rowsShown = ConcurrentHashMap.newKeySet();
     rowsShown.addAll(shown);
-    return viewers.open(new Viewer(subject, rowsShown, Map.copyOf(poolNames)));
+    return viewers.open(new Viewer(subject, rowsShown, Map.copyOf(pools)));
   }
 
   @Override
@@ -67,15 +67,18 @@ public class LiveDesktops implements FleetEventListener {
 
   private DesktopRow row(UUID id, DesktopEvent desktop, Viewer viewer) {
     UUID poolId = desktop.getPoolId().isEmpty() ? null : UUID.fromString(desktop.getPoolId());
-    String poolName =
-        poolId == null ? "" : viewer.poolNames().getOrDefault(poolId, desktop.getPoolId());
+    ShownPool pool =
+        poolId == null
+            ? ShownPool.unknown("")
+            : viewer.pools().getOrDefault(poolId, ShownPool.unknown(desktop.getPoolId()));
     return new DesktopRow(
         id,
-        poolName,
+        pool.name(),
         desktop.getToState(),
         desktop.getHostId(),
         desktop.getReason(),
-        startTimes.tookToStart(id).orElse(null));
+        startTimes.tookToStart(id).orElse(null),
+        pool.offersUpdateFrom(desktop.getGoldenImageVersionId()));
   }
 
   @PreDestroy

@@ -137,6 +137,33 @@ class UserPagesTest {
   }
 
   @Test
+  void
+      aStoppedDedicatedDesktopBehindItsPoolsGoldenVersionOffersAnUpdateThatReachesTheControlPlane() {
+    UUID pool = portal.controlPlane().addPool("update-una", Set.of("una"));
+    UUID desktop = portal.controlPlane().addDesktop("una", pool, "STOPPED", null);
+    UUID running = portal.controlPlane().addDesktop("una", pool, "RUNNING", null);
+    PortalSession una = PortalSession.login(portal, "una", Set.of("user"));
+    assertThat(una.get("/desktops").body())
+        .as("a pooled desktop takes new versions at logoff: nothing to offer")
+        .doesNotContain("action-golden-update");
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) portal.controlPlane().pool(pool).get("spec");
+    spec.put("kind", "DEDICATED");
+    spec.put("goldenVersion", "v2");
+    String page = una.get("/desktops").body();
+
+    assertThat(page)
+        .contains("hx-post=\"/desktops/" + desktop + "/golden-update\"")
+        .doesNotContain("hx-post=\"/desktops/" + running + "/golden-update\"")
+        .contains("hx-confirm=\"Update this desktop to its pool");
+    HttpResponse<String> updated = una.post("/desktops/" + desktop + "/golden-update", Map.of());
+    assertThat(updated.statusCode()).isEqualTo(200);
+    assertThat(updated.body()).as("on the pool's version now").doesNotContain("golden-update");
+    assertThat(callsBy("una", "POST", "/api/v1/desktops/" + desktop + "/golden-update")).hasSize(1);
+  }
+
+  @Test
   void refusalOfTheControlPlaneIsShownInItsOwnWords() {
     UUID pool = portal.controlPlane().addPool("refusal-zoe", Set.of("zoe"));
     UUID desktop = portal.controlPlane().addDesktop("zoe", pool, "STOPPED", null);

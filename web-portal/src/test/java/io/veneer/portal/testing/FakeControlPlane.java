@@ -126,15 +126,21 @@ public final class FakeControlPlane extends FakeHttpServer {
         });
     route(
         "POST",
-        "/api/v1/desktops/([0-9a-f-]{36})/(start|stop|restart|logoff)",
+        "/api/v1/desktops/([0-9a-f-]{36})/(start|stop|restart|logoff|golden-update)",
         (x, m, c) -> {
           Map<String, Object> desktop =
               visibleDesktop(requireCaller(c), UUID.fromString(m.group(1)));
           String state = (String) desktop.get("state");
+          if ("golden-update".equals(m.group(2)) && "STOPPED".equals(state)) {
+            UUID pool = (UUID) desktop.get("poolId");
+            desktop.put("goldenVersion", spec(pools.get(pool)).get("goldenVersion"));
+            return desktop;
+          }
           String next =
               switch (m.group(2)) {
                 case "start" -> "STOPPED".equals(state) ? "STARTING" : null;
                 case "stop", "restart" -> "RUNNING".equals(state) ? "STOPPING" : null;
+                case "golden-update" -> null;
                 default -> "RUNNING".equals(state) || "STOPPED".equals(state) ? "REFRESHING" : null;
               };
           if (next == null) {

@@ -50,7 +50,12 @@ public final class TestPortal {
             : new Login(oidc.issuer(), FakeOidcProvider.CLIENT_ID, FakeOidcProvider.CLIENT_SECRET);
     controlPlane.signGrantsWith(consoles.signingKey());
     topics.create(
-        1, "veneer.desktops.v1", "veneer.hosts.v1", "veneer.pools.v1", "veneer.images.v1");
+        1,
+        "veneer.desktops.v1",
+        "veneer.hosts.v1",
+        "veneer.pools.v1",
+        "veneer.images.v1",
+        "veneer.quotas.v1");
     context =
         new SpringApplicationBuilder(PortalApplication.class)
             .run(

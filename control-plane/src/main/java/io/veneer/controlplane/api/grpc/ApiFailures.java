@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.veneer.controlplane.common.DatabaseOutage;
 import io.veneer.controlplane.common.NotFoundException;
+import io.veneer.controlplane.desktops.GoldenUpdateRefusedException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostStateConflictException;
 import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
@@ -57,6 +58,7 @@ final class ApiFailures {
       case PoolExhaustedException e -> status(Code.RESOURCE_EXHAUSTED, e.getMessage());
       case HostStateConflictException e -> hostState(e);
       case QuotaExceededException e -> quotaExceeded(e);
+      case GoldenUpdateRefusedException e -> goldenUpdateRefused(e);
       case GoldenImageServiceUnavailableException e -> status(Code.UNAVAILABLE, e.getMessage());
       case DirectoryUnavailableException e -> status(Code.UNAVAILABLE, e.getMessage());
       case IllegalArgumentException e -> status(Code.INVALID_ARGUMENT, e.getMessage());
@@ -149,6 +151,17 @@ final class ApiFailures {
             .putMetadata("limit", Long.toString(e.limit()))
             .putMetadata("usage", Long.toString(e.usage()))
             .putMetadata("requested", Long.toString(e.requested()))
+            .build();
+    return failedPrecondition(e.getMessage(), info);
+  }
+
+  private static StatusRuntimeException goldenUpdateRefused(GoldenUpdateRefusedException e) {
+    ErrorInfo info =
+        ErrorInfo.newBuilder()
+            .setReason("GOLDEN_UPDATE_REFUSED")
+            .setDomain(DOMAIN)
+            .putMetadata("desktopId", e.desktopId().toString())
+            .putMetadata("refusal", e.reason().name())
             .build();
     return failedPrecondition(e.getMessage(), info);
   }

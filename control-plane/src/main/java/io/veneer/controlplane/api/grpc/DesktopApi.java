@@ -17,6 +17,7 @@ import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.common.Page;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopView;
+import io.veneer.controlplane.desktops.GoldenUpdates;
 import io.veneer.controlplane.pools.PoolService;
 import io.veneer.controlplane.security.Caller;
 import java.util.ArrayList;
@@ -39,11 +40,14 @@ class DesktopApi extends DesktopServiceGrpc.DesktopServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(DesktopApi.class);
 
   private final DesktopService desktops;
+  private final GoldenUpdates updates;
   private final PoolService pools;
   private final DesktopChangeFeed feed;
 
-  DesktopApi(DesktopService desktops, PoolService pools, DesktopChangeFeed feed) {
+  DesktopApi(
+      DesktopService desktops, GoldenUpdates updates, PoolService pools, DesktopChangeFeed feed) {
     this.desktops = desktops;
+    this.updates = updates;
     this.pools = pools;
     this.feed = feed;
   }
@@ -111,6 +115,11 @@ class DesktopApi extends DesktopServiceGrpc.DesktopServiceImplBase {
   @Override
   public void refreshDesktop(DesktopActionRequest request, StreamObserver<Desktop> out) {
     reply(out, DesktopMessages.desktop(desktops.logoff(caller(), id(request.getId()))));
+  }
+
+  @Override
+  public void updateDesktopGolden(DesktopActionRequest request, StreamObserver<Desktop> out) {
+    reply(out, DesktopMessages.desktop(updates.apply(caller(), id(request.getId()))));
   }
 
   @Override

@@ -26,6 +26,7 @@ final class DesktopMessages {
             .setDesiredPowerState(view.desiredPower() == PowerState.ON ? "RUNNING" : "STOPPED")
             .setSpecGeneration(view.specGeneration())
             .setGoldenImageVersionId(view.goldenVersion())
+            .setRebuilding(view.rebuilding())
             .setCreatedAt(CommonMessages.timestamp(view.createdAt()))
             .setUpdatedAt(CommonMessages.timestamp(view.updatedAt()));
     if (view.owner() != null) {

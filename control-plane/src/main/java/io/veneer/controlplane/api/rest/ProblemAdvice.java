@@ -4,6 +4,7 @@ import io.veneer.controlplane.common.DatabaseOutage;
 import io.veneer.controlplane.common.NotFoundException;
 import io.veneer.controlplane.console.ConsoleUnavailableException;
 import io.veneer.controlplane.console.TicketRefusedException;
+import io.veneer.controlplane.desktops.GoldenUpdateRefusedException;
 import io.veneer.controlplane.desktops.IllegalTransitionException;
 import io.veneer.controlplane.hosts.HostStateConflictException;
 import io.veneer.controlplane.idempotency.IdempotencyKeyReusedException;
@@ -120,6 +121,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     problem.setProperty("limit", e.limit());
     problem.setProperty("usage", e.usage());
     problem.setProperty("requested", e.requested());
+    return problem;
+  }
+
+  @ExceptionHandler(GoldenUpdateRefusedException.class)
+  ProblemDetail goldenUpdateRefused(GoldenUpdateRefusedException e) {
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "golden-update-refused", e.getMessage());
+    problem.setProperty("reason", e.reason().name());
     return problem;
   }
 

@@ -313,6 +313,7 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
             () -> asAlice.startDesktop(theirs),
             () -> asAlice.stopDesktop(theirs),
             () -> asAlice.refreshDesktop(theirs),
+            () -> asAlice.updateDesktopGolden(theirs),
             () -> asAlice.deleteDesktop(theirs));
     for (Runnable call : onBobsDesktop) {
       assertThatThrownBy(call::run)
@@ -436,6 +437,25 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
               assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
               assertThat(errorInfo(e).getMetadataMap()).containsEntry("currentState", "FENCED");
               assertThat(e).hasMessageContaining("start its node agent");
+            });
+  }
+
+  @Test
+  void aGoldenUpdateOfAPooledDesktopIsRefusedWithItsReason() {
+    Desktop mine =
+        pools(user(alice))
+            .requestDesktop(RequestDesktopRequest.newBuilder().setPoolId(poolId).build());
+    // Refused whatever the versions: a pooled desktop takes its pool's at logoff.
+    assertThatThrownBy(
+            () ->
+                desktops(user(alice))
+                    .updateDesktopGolden(
+                        DesktopActionRequest.newBuilder().setId(mine.getId()).build()))
+        .satisfies(
+            e -> {
+              assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(errorInfo(e).getReason()).isEqualTo("GOLDEN_UPDATE_REFUSED");
+              assertThat(errorInfo(e).getMetadataMap()).containsEntry("refusal", "POOLED");
             });
   }
 

@@ -1,12 +1,16 @@
 package io.veneer.controlplane.api.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.veneer.controlplane.ControlPlaneSpringTest;
 import io.veneer.controlplane.TestTokens;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
+import io.veneer.events.v1.QuotaEvent;
 import io.veneer.scheduler.cluster.Resources;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -230,5 +235,52 @@ class QuotasRestApiTest extends ControlPlaneSpringTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void eachChangeOfAQuotaIsAnEventOnKafkaSayingHowAndWho() throws Exception {
+    String holder = "group/" + team;
+    assertThat(setQuota("group", team, "{\"maxDesktops\":2}").status()).isEqualTo(200);
+    assertThat(setQuota("group", team, "{\"maxDesktops\":2}").status())
+        .as("the same limits again")
+        .isEqualTo(200);
+    setQuota("group", team, "{\"maxDesktops\":3,\"maxVcpus\":8}");
+    setQuota("group", team, "{\"maxDesktops\":3}");
+    setQuota("group", team, "{\"maxDesktops\":1,\"maxVcpus\":4}");
+    assertThat(rest.delete("/api/v1/quotas/group/" + team, admin).status()).isEqualTo(204);
+    setQuota("group", team, "{\"maxMemoryMib\":4096}");
+
+    List<QuotaEvent> events = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record :
+        TOPICS.recordsOf(
+            "veneer.quotas.v1",
+            holder,
+            got -> got.size() >= 6,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500))) {
+      events.add(QuotaEvent.parseFrom(record.value()));
+    }
+
+    assertThat(events)
+        .extracting(QuotaEvent::getType, QuotaEvent::getChange)
+        .containsExactly(
+            tuple("io.veneer.quota.set", "maxDesktops none -> 2"),
+            tuple("io.veneer.quota.changed", "maxDesktops 2 -> 3, maxVcpus none -> 8"),
+            tuple("io.veneer.quota.raised", "maxVcpus 8 -> none"),
+            tuple("io.veneer.quota.lowered", "maxDesktops 3 -> 1, maxVcpus none -> 4"),
+            tuple("io.veneer.quota.removed", "maxDesktops 1 -> none, maxVcpus 4 -> none"),
+            tuple("io.veneer.quota.set", "maxMemoryMib none -> 4096"));
+    assertThat(events)
+        .extracting(e -> e.getHeader().getAggregateVersion())
+        .as("one more per change, on after a removal too")
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(events)
+        .allSatisfy(e -> assertThat(e.getHeader().getActor()).isEqualTo("admin-" + run));
+    assertThat(events).allSatisfy(e -> assertThat(e.getHolder()).isEqualTo(holder));
+    QuotaEvent lowered = events.get(3);
+    assertThat(lowered.getMaxDesktops()).isEqualTo(1);
+    assertThat(lowered.getPreviousMaxDesktops()).isEqualTo(3);
+    assertThat(lowered.hasPreviousMaxVcpus()).as("no limit before").isFalse();
+    assertThat(events.get(4).hasMaxDesktops()).as("no quota after its removal").isFalse();
   }
 }
