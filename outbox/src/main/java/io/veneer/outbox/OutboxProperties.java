@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     one publishes at a time)
  * @param pollInterval pause between two polls of an empty outbox (default 200ms)
  * @param batchSize most events published per transaction (default 500)
- * @param sendTimeout the producer's request timeout (at most 5 s of it), how often a relay waiting on
- *     Kafka logs so, and how long a stopping relay waits for its batch (default 15s)
+ * @param sendTimeout the producer's request timeout (at most 5 s of it), how often a relay waiting
+ *     on Kafka logs so, and how long a stopping relay waits for its batch (default 15s)
  * @param retention how long published events stay in the table for diagnosis (default 24h)
  */
 @ConfigurationProperties("veneer.outbox.relay")

@@ -1,9 +1,7 @@
 package io.veneer.controlplane.events;
 
-import com.google.protobuf.Timestamp;
 import io.veneer.controlplane.quotas.QuotaChange;
 import io.veneer.controlplane.quotas.QuotaLimits;
-import io.veneer.events.v1.EventHeader;
 import io.veneer.events.v1.QuotaEvent;
 import io.veneer.outbox.Outbox;
 import io.veneer.outbox.OutboxEvent;
@@ -36,16 +34,7 @@ public class QuotaEvents {
     String key = change.holder().kind().key() + "/" + change.holder().name();
     QuotaEvent.Builder payload =
         QuotaEvent.newBuilder()
-            .setHeader(
-                EventHeader.newBuilder()
-                    .setEventId(eventId.toString())
-                    .setAggregateId(key)
-                    .setAggregateVersion(version)
-                    .setOccurredAt(
-                        Timestamp.newBuilder()
-                            .setSeconds(at.getEpochSecond())
-                            .setNanos(at.getNano()))
-                    .setActor(actor))
+            .setHeader(EventHeaders.of(eventId, key, version, at, actor))
             .setType(kind.eventType())
             .setHolder(key)
             .setChange(change.description());
