@@ -3,12 +3,9 @@ package io.veneer.rootfs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Unpacks an untrusted root-filesystem archive (tar, plain or gzip-compressed) into a directory
@@ -68,27 +65,10 @@ public final class RootfsUnpacker {
 
   /** Deletes what the run made; links are deleted, never followed. */
   private static void removeAll(Path target, boolean targetIsNew) throws IOException {
-    Files.walkFileTree(
-        target,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path directory, IOException failure)
-              throws IOException {
-            if (failure != null) {
-              throw failure;
-            }
-            if (targetIsNew || !directory.equals(target)) {
-              Files.delete(directory);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    if (targetIsNew) {
+      Trees.delete(target);
+    } else {
+      Trees.deleteContents(target);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.veneer.images.blobs;
 
+import io.veneer.rootfs.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,8 +1,8 @@
 package io.veneer.images.rootfs;
 
 import io.veneer.images.blobs.BlobStore;
-import io.veneer.images.blobs.Trees;
 import io.veneer.rootfs.RootfsUnpacker;
+import io.veneer.rootfs.Trees;
 import io.veneer.rootfs.UnpackResult;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,17 +1,14 @@
 package io.veneer.agent.hypervisor;
 
 import io.veneer.rootfs.RootfsUnpacker;
+import io.veneer.rootfs.Trees;
 import io.veneer.rootfs.UnpackPolicy;
 import io.veneer.rootfs.UnpackResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -50,7 +47,7 @@ public final class RootfsLayers {
     Path partial = root.resolve(".partial-" + lower.getFileName());
     try {
       Files.createDirectories(root);
-      deleteTree(partial);
+      Trees.delete(partial);
       long began = System.nanoTime();
       UnpackResult result;
       try (InputStream archive = Files.newInputStream(image.path())) {
@@ -96,7 +93,7 @@ public final class RootfsLayers {
     try (Stream<Path> lowers = Files.list(root)) {
       for (Path lower : lowers.toList()) {
         if (!kept.contains(lower) && lower.getFileName().toString().matches("[0-9a-f]{64}")) {
-          deleteTree(lower);
+          Trees.delete(lower);
           log.info("event=rootfs-removed digest=sha256:" + lower.getFileName());
         }
       }
@@ -109,32 +106,5 @@ public final class RootfsLayers {
       throw new IllegalArgumentException("'" + digest + "' is not a sha256 digest");
     }
     return root.resolve(digest.substring("sha256:".length()));
-  }
-
-  /** Deletes a tree without following its links (an unpacked tree has absolute ones). */
-  public static void deleteTree(Path tree) throws IOException {
-    if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        tree,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException failure)
-              throws IOException {
-            if (failure != null) {
-              throw failure;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

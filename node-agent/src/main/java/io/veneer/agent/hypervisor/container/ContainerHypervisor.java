@@ -9,6 +9,7 @@ import io.veneer.agent.hypervisor.Hypervisor;
 import io.veneer.agent.hypervisor.HypervisorException;
 import io.veneer.agent.hypervisor.Observation;
 import io.veneer.agent.hypervisor.RootfsLayers;
+import io.veneer.rootfs.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -158,8 +159,8 @@ public final class ContainerHypervisor implements Hypervisor {
     }
     Path dir = dir(spec.desktopId());
     try {
-      RootfsLayers.deleteTree(dir.resolve("upper"));
-      RootfsLayers.deleteTree(dir.resolve("work"));
+      Trees.delete(dir.resolve("upper"));
+      Trees.delete(dir.resolve("work"));
       Files.deleteIfExists(dir.resolve("image"));
     } catch (IOException e) {
       throw new HypervisorException(
@@ -271,12 +272,12 @@ public final class ContainerHypervisor implements Hypervisor {
     Path dir = dir(desktopId);
     try {
       if (deleteUserData || !Files.exists(dir.resolve("userdata.ext4"))) {
-        RootfsLayers.deleteTree(dir);
+        Trees.delete(dir);
       } else {
         try (Stream<Path> children = Files.list(dir)) {
           for (Path child : children.toList()) {
             if (!child.getFileName().toString().equals("userdata.ext4")) {
-              RootfsLayers.deleteTree(child);
+              Trees.delete(child);
             }
           }
         }

@@ -4,9 +4,9 @@ import io.veneer.agent.hypervisor.BootSource;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.HostCommands;
 import io.veneer.agent.hypervisor.HypervisorException;
+import io.veneer.rootfs.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -123,7 +123,7 @@ public final class QcowDisks {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
         if (deleteUserData || !file.equals(userDataDisk(desktopId))) {
-          deleteTree(file);
+          Trees.delete(file);
         }
       }
       if (deleteUserData) {
@@ -133,17 +133,6 @@ public final class QcowDisks {
       throw new HypervisorException(
           "Cannot delete the disks of " + desktopId + ": " + e.getMessage(), e);
     }
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> inside = Files.list(path)) {
-        for (Path child : inside.toList()) {
-          deleteTree(child);
-        }
-      }
-    }
-    Files.deleteIfExists(path);
   }
 
   /** Every desktop with an OS overlay, listed from the disk without asking any guest. */

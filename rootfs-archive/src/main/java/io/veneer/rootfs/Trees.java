@@ -1,4 +1,4 @@
-package io.veneer.images.blobs;
+package io.veneer.rootfs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -8,13 +8,26 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Removing directory trees made from untrusted archives. */
+/**
+ * Removing files and directory trees, unpacked from untrusted archives or not: links are deleted,
+ * never followed (an unpacked tree has absolute ones), and directories an archive left read-only
+ * even to their owner are opened first.
+ */
 public final class Trees {
 
   private Trees() {}
 
-  /** Deletes a tree without following its links (an unpacked tree has absolute ones). */
+  /** Deletes {@code tree}, a file or a directory with everything in it; nothing if it is gone. */
   public static void delete(Path tree) throws IOException {
+    remove(tree, true);
+  }
+
+  /** Deletes everything in the directory {@code dir}, keeping the directory. */
+  public static void deleteContents(Path dir) throws IOException {
+    remove(dir, false);
+  }
+
+  private static void remove(Path tree, boolean withRoot) throws IOException {
     if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -22,9 +35,7 @@ public final class Trees {
         tree,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes)
-              throws IOException {
-            // Unpacked modes may leave a directory read-only even to its owner.
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
             dir.toFile().setWritable(true, true);
             dir.toFile().setExecutable(true, true);
             return FileVisitResult.CONTINUE;
@@ -43,7 +54,9 @@ public final class Trees {
             if (failure != null) {
               throw failure;
             }
-            Files.delete(dir);
+            if (withRoot || !dir.equals(tree)) {
+              Files.delete(dir);
+            }
             return FileVisitResult.CONTINUE;
           }
         });
