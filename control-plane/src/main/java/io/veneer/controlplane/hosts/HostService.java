@@ -240,7 +240,9 @@ public class HostService {
    * An operator's order: MAINTENANCE (no new desktops, the running ones stay), DRAINING (no new
    * desktops, and the pool controller moves free desktops away), or UP again, also for a host that
    * was UNREACHABLE (its agent reconnecting does not do that). A host FENCED or DOWN comes back
-   * only when an admin registers it again and issues its agent a new token.
+   * only when an admin registers it again and issues its agent a new token. A host ordered back UP
+   * counts as heard from at the order: it gets a whole heartbeat grace for its agent to beat again,
+   * rather than being given up again at the reconciler's next pass.
    *
    * @param reason why, for the host's events; may be blank
    */
@@ -252,6 +254,9 @@ public class HostService {
     HostStatus current = host.state();
     String by = "ordered by " + caller.subject();
     changeState(host, order, reason == null || reason.isBlank() ? by : by + ": " + reason);
+    if (next == HostStatus.UP && current != HostStatus.UP) {
+      heartbeats.record(hostId, clock.instant());
+    }
     audit.record(
         caller,
         "host." + next.name().toLowerCase(java.util.Locale.ROOT),

@@ -191,6 +191,28 @@ class SilentHostTest {
   }
 
   @Test
+  void aHostAnAdminBringsBackUpHasAWholeGraceBeforeItIsGivenUpAgain() throws Exception {
+    HostService hosts = controlPlane.getBean(HostService.class);
+    String resumed = "resumed-host-" + run;
+    try (FollowingAgent agent = beatingAgent(resumed)) {
+      agent.fallSilent();
+      await("the silent host UNREACHABLE", () -> state(hosts, resumed) == HostStatus.UNREACHABLE);
+
+      hosts.order(admin, resumed, HostStatus.UP, "checked the host");
+
+      holdsFor(
+          GRACE.minus(HEARTBEAT),
+          "a host ordered back UP is not given up before a grace from the order",
+          () -> state(hosts, resumed) == HostStatus.UP);
+      await(
+          "the still silent host UNREACHABLE again",
+          () -> state(hosts, resumed) == HostStatus.UNREACHABLE);
+    } finally {
+      hosts.order(admin, resumed, HostStatus.MAINTENANCE, "test over");
+    }
+  }
+
+  @Test
   void aSilentHostIsFencedByTheDeploymentsFenceCommandAndItsDesktopRunsElsewhere()
       throws Exception {
     HostService hosts = controlPlane.getBean(HostService.class);
