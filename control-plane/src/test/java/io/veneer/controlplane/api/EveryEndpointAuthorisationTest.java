@@ -80,6 +80,7 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     REST.put("POST /api/v1/desktops/{id}/start", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/stop", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/restart", Rule.OWN_DESKTOP);
+    REST.put("POST /api/v1/desktops/{id}/golden-update", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/logoff", Rule.OWN_DESKTOP);
     REST.put("DELETE /api/v1/desktops/{id}", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/console-tickets", Rule.OWN_DESKTOP);
@@ -105,6 +106,7 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     GRPC.put("veneer.api.v1.DesktopService/StartDesktop", Rule.OWN_DESKTOP);
     GRPC.put("veneer.api.v1.DesktopService/StopDesktop", Rule.OWN_DESKTOP);
     GRPC.put("veneer.api.v1.DesktopService/RestartDesktop", Rule.OWN_DESKTOP);
+    GRPC.put("veneer.api.v1.DesktopService/UpdateDesktopGolden", Rule.OWN_DESKTOP);
     GRPC.put("veneer.api.v1.DesktopService/RefreshDesktop", Rule.OWN_DESKTOP);
     GRPC.put("veneer.api.v1.DesktopService/DeleteDesktop", Rule.OWN_DESKTOP);
     GRPC.put("veneer.api.v1.DesktopService/WatchDesktops", Rule.USER);
