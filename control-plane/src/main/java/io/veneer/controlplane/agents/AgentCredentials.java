@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -58,18 +61,12 @@ public class AgentCredentials {
     return token;
   }
 
-  /** Whether a stream opened with the token of this SHA-256 may go on: it is still the host's. */
+  /** The SHA-256 of each host's current agent token; a host without one (or unknown) is absent. */
   @Transactional(readOnly = true)
-  public boolean stillCurrent(String hostId, String tokenSha256) {
-    return hosts
-        .findById(hostId)
-        .flatMap(Host::agentTokenSha256)
-        .map(
-            stored ->
-                MessageDigest.isEqual(
-                    stored.getBytes(StandardCharsets.US_ASCII),
-                    tokenSha256.getBytes(StandardCharsets.US_ASCII)))
-        .orElse(false);
+  public Map<String, String> tokensOf(Collection<String> hostIds) {
+    return hosts.agentTokensOf(hostIds).stream()
+        .collect(
+            Collectors.toMap(HostRepository.AgentToken::id, HostRepository.AgentToken::sha256));
   }
 
   /** Whether {@code token} is the agent token of {@code hostId}. */
@@ -78,16 +75,15 @@ public class AgentCredentials {
     if (token == null || token.isEmpty()) {
       return false;
     }
-    String presented = sha256(token);
-    return hosts
-        .findById(hostId)
-        .flatMap(host -> host.agentTokenSha256())
-        .map(
-            stored ->
-                MessageDigest.isEqual(
-                    stored.getBytes(StandardCharsets.US_ASCII),
-                    presented.getBytes(StandardCharsets.US_ASCII)))
-        .orElse(false);
+    return same(hosts.findById(hostId).flatMap(Host::agentTokenSha256).orElse(null), sha256(token));
+  }
+
+  /** Whether a stored token hash (null: none) is {@code presentedSha256}, in constant time. */
+  static boolean same(String storedSha256, String presentedSha256) {
+    return storedSha256 != null
+        && MessageDigest.isEqual(
+            storedSha256.getBytes(StandardCharsets.US_ASCII),
+            presentedSha256.getBytes(StandardCharsets.US_ASCII));
   }
 
   static String sha256(String token) {

@@ -35,11 +35,14 @@ import io.veneer.outbox.OutboxEvent;
 import io.veneer.scheduler.cluster.Resources;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -110,12 +113,23 @@ public class AgentReports {
 
   @Transactional(readOnly = true)
   public List<DesiredDesktop> desiredFor(String hostId) {
+    return desiredFor(List.of(hostId)).getOrDefault(hostId, List.of());
+  }
+
+  /** The desired desktops of each of {@code hostIds} that has any, read in one query. */
+  @Transactional(readOnly = true)
+  public Map<String, List<DesiredDesktop>> desiredFor(Collection<String> hostIds) {
+    if (hostIds.isEmpty()) {
+      return Map.of();
+    }
     // One its host came back without waits for its rebuild: sent now, it would be built twice.
-    return desktops.findPlacedOn(hostId).stream()
+    return desktops.findPlacedOnAny(hostIds).stream()
         .filter(Desktop::live)
         .filter(desktop -> !desktop.awaitingRebuild())
-        .map(this::desired)
-        .toList();
+        .collect(
+            Collectors.groupingBy(
+                desktop -> desktop.hostId().orElseThrow(),
+                Collectors.mapping(this::desired, Collectors.toList())));
   }
 
   public void heartbeat(String hostId, Heartbeat heartbeat) {

@@ -32,7 +32,7 @@ class DesiredChangesListener extends PostgresChannel {
 
   @Override
   protected void received(Set<String> hosts) {
-    hosts.forEach(sessions::refresh);
+    sessions.refresh(hosts);
   }
 
   @Override

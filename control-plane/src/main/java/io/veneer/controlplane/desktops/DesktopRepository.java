@@ -1,5 +1,6 @@
 package io.veneer.controlplane.desktops;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,4 +50,10 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
       value = "SELECT * FROM desktop WHERE host_id = ?1 AND desktop_present(state)",
       nativeQuery = true)
   List<Desktop> findPlacedOn(String hostId);
+
+  /** {@link #findPlacedOn} of several hosts at once. */
+  @Query(
+      value = "SELECT * FROM desktop WHERE host_id IN (?1) AND desktop_present(state)",
+      nativeQuery = true)
+  List<Desktop> findPlacedOnAny(Collection<String> hostIds);
 }
