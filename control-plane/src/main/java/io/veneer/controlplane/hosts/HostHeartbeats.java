@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -73,6 +74,11 @@ class HostHeartbeats {
         Timestamp.from(at),
         memoryInUseMib,
         memoryOfGuestsMib);
+  }
+
+  /** The hosts last heard from before {@code cutoff} ({@link #SILENT_BEFORE}). */
+  Set<String> silentBefore(Instant cutoff) {
+    return Set.copyOf(jdbc.queryForList(SILENT_BEFORE, String.class, Timestamp.from(cutoff)));
   }
 
   Optional<Heard> of(String hostId) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -159,6 +160,11 @@ public class HostService {
       return;
     }
     hearing.heard(clock.instant());
+  }
+
+  /** The hosts last heard from before {@code cutoff}, whatever their state. */
+  public Set<String> silentBefore(Instant cutoff) {
+    return heartbeats.silentBefore(cutoff);
   }
 
   /**

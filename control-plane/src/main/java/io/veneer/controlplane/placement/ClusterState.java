@@ -2,15 +2,22 @@ package io.veneer.controlplane.placement;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.veneer.controlplane.agents.AgentProperties;
+import io.veneer.controlplane.hosts.Hearing;
 import io.veneer.controlplane.hosts.Host;
+import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.scheduler.cluster.ClusterSnapshot;
 import io.veneer.scheduler.cluster.HostSnapshot;
+import io.veneer.scheduler.cluster.HostState;
 import io.veneer.scheduler.cluster.ObservedMemory;
 import io.veneer.scheduler.cluster.OvercommitRatios;
 import io.veneer.scheduler.cluster.PlacedDesktop;
 import io.veneer.scheduler.cluster.Resources;
 import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,6 +73,12 @@ class ClusterState {
 
   private final JdbcTemplate jdbc;
   private final RecentMemoryReports memoryReports;
+  private final HostService hostService;
+  private final Hearing hearing;
+  private final Duration heartbeatInterval;
+  private final Duration silentAfter;
+  // Heartbeats are stamped with the system clock, so silence is judged on it too.
+  private final Clock clock = Clock.systemUTC();
   private final Counter hostsRead;
   private final Counter fullReads;
   private final Counter missedChanges;
@@ -75,12 +88,26 @@ class ClusterState {
   private final Map<String, Long> generations = new HashMap<>();
   private ClusterSnapshot snapshot;
   private boolean readAll = true;
+  // Guarded by this: UP hosts not heard from for silentAfter, as of silenceCheckedAt.
+  private Set<String> silent = Set.of();
+  private Instant silenceCheckedAt = Instant.EPOCH;
 
   private final Set<String> changed = ConcurrentHashMap.newKeySet();
 
-  ClusterState(JdbcTemplate jdbc, RecentMemoryReports memoryReports, MeterRegistry meters) {
+  ClusterState(
+      JdbcTemplate jdbc,
+      RecentMemoryReports memoryReports,
+      HostService hostService,
+      Hearing hearing,
+      AgentProperties agents,
+      PlacementProperties properties,
+      MeterRegistry meters) {
     this.jdbc = jdbc;
     this.memoryReports = memoryReports;
+    this.hostService = hostService;
+    this.hearing = hearing;
+    this.heartbeatInterval = Duration.ofSeconds(agents.heartbeatIntervalSeconds());
+    this.silentAfter = heartbeatInterval.multipliedBy(properties.silentAfterHeartbeats());
     this.hostsRead = meters.counter("veneer.placement.cluster.hosts-read");
     this.fullReads = meters.counter("veneer.placement.cluster.full-reads");
     this.missedChanges = meters.counter("veneer.placement.cluster.missed-changes");
@@ -101,6 +128,7 @@ class ClusterState {
    * that transaction's own claims.
    */
   synchronized ClusterSnapshot snapshot() {
+    noticeSilence();
     if (readAll) {
       readAll = false;
       changed.clear();
@@ -159,6 +187,33 @@ class ClusterState {
       changed.addAll(stale);
     }
     return stale.size();
+  }
+
+  /**
+   * At most once a heartbeat interval, finds the hosts not heard from for {@code silentAfter} (less
+   * any time this replica could not hear them, {@link Hearing}) and marks those whose silence began
+   * or ended as changed. A host cut off from its control plane is UP until its grace passes; until
+   * then every desktop placed there would wait for it (the partition fault put 58 of 150 there).
+   */
+  private void noticeSilence() {
+    if (silentAfter.isZero()) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (now.isBefore(silenceCheckedAt.plus(heartbeatInterval))) {
+      return;
+    }
+    silenceCheckedAt = now;
+    Set<String> silentNow = hostService.silentBefore(hearing.silentBefore(now, silentAfter));
+    if (silentNow.equals(silent)) {
+      return;
+    }
+    Set<String> flipped = new HashSet<>(silentNow);
+    flipped.addAll(silent);
+    flipped.removeIf(id -> silentNow.contains(id) && silent.contains(id));
+    log.info("event=cluster.silence silent={} changed={}", silentNow.size(), sample(flipped));
+    silent = silentNow;
+    changed.addAll(flipped);
   }
 
   private static boolean moved(ObservedMemory read, ObservedMemory now) {
@@ -239,7 +294,7 @@ class ClusterState {
           read.put(
               id,
               HostSnapshot.builder(id)
-                  .state(HostStatus.valueOf(row.getString("state")).forScheduler())
+                  .state(state(id, HostStatus.valueOf(row.getString("state"))))
                   .labels(Host.parseLabels(row.getString("labels")))
                   .zone(row.getString("zone"))
                   .capabilities(HostCapabilities.read(row.getArray("driver_capabilities")))
@@ -262,6 +317,12 @@ class ClusterState {
         },
         hostArgs);
     return new Read(read, readAt);
+  }
+
+  private HostState state(String id, HostStatus status) {
+    return status == HostStatus.UP && silent.contains(id)
+        ? HostState.SILENT
+        : status.forScheduler();
   }
 
   private static String sample(Set<String> ids) {

@@ -24,6 +24,11 @@ import org.springframework.validation.annotation.Validated;
  * @param observedMemoryMaxAge how recent a heartbeat's report of what a host's guests use must be
  *     for placement to lend their unused memory beyond the host's physical memory (default 30s,
  *     three heartbeats); a host without one is judged by its allocations alone
+ * @param silentAfterHeartbeats an UP host whose agent has not been heard from for this many
+ *     heartbeat intervals ({@code veneer.agents.heartbeat-interval-seconds}), less any time this
+ *     replica could not hear, takes no new desktops until it beats again (default 2; 0 = off): it
+ *     may be cut off, and only its grace makes it UNREACHABLE. A host never heard from (its agent
+ *     has not said Hello yet) is not silent
  */
 @Validated
 @ConfigurationProperties("veneer.placement")
@@ -36,4 +41,5 @@ public record PlacementProperties(
     @DefaultValue("256") @Min(1) int maxBatch,
     @DefaultValue("10s") Duration waitTimeout,
     @DefaultValue("10s") Duration verifyInterval,
-    @DefaultValue("30s") Duration observedMemoryMaxAge) {}
+    @DefaultValue("30s") Duration observedMemoryMaxAge,
+    @DefaultValue("2") @Min(0) int silentAfterHeartbeats) {}

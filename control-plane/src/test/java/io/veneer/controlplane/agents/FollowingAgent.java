@@ -99,6 +99,11 @@ public final class FollowingAgent implements AutoCloseable {
     silent = true;
   }
 
+  /** It talks again after {@link #fallSilent}: its next heartbeat goes out on its schedule. */
+  public void speakAgain() {
+    silent = false;
+  }
+
   private synchronized void startBeating(int intervalSeconds) {
     if (!beats || heartbeats != null) {
       return;

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.agents;
 
+import static io.veneer.testsupport.time.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.StandaloneControlPlane;
@@ -20,14 +21,12 @@ import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import io.veneer.testsupport.postgres.TestPostgres;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,6 +119,7 @@ class TwoReplicasAgentsAndEventsTest {
           throughA.create(alice, new DesktopService.CreateDesktop(pool, null), null);
 
       await(
+          PATIENCE,
           "the agent on replica B runs the desktop requested through replica A",
           () -> throughA.get(alice, desktop.id()).state() == DesktopState.RUNNING);
       assertThat(agent.holding()).containsExactly(desktop.id().toString());
@@ -127,6 +127,7 @@ class TwoReplicasAgentsAndEventsTest {
       throughA.delete(alice, desktop.id());
 
       await(
+          PATIENCE,
           "the agent on replica B removed the desktop deleted through replica A",
           () -> throughA.get(admin, desktop.id()).state() == DesktopState.DELETED);
       assertThat(agent.holding()).isEmpty();
@@ -146,10 +147,12 @@ class TwoReplicasAgentsAndEventsTest {
     try (FollowingAgent agent = new FollowingAgent(portOfA, host, token).connect()) {
       desktop = throughB.create(alice, new DesktopService.CreateDesktop(pool, null), null);
       await(
+          PATIENCE,
           "RUNNING while Kafka is away",
           () -> throughB.get(alice, desktop.id()).state() == DesktopState.RUNNING);
       throughB.delete(alice, desktop.id());
       await(
+          PATIENCE,
           "DELETED while Kafka is away",
           () -> throughB.get(admin, desktop.id()).state() == DesktopState.DELETED);
     }
@@ -172,16 +175,6 @@ class TwoReplicasAgentsAndEventsTest {
             "RUNNING->DELETING",
             "DELETING->DELETED");
     assertThat(ids).as("one event id per transition").hasSize(7);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Not within " + PATIENCE + ": " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   /** Reads the desktop topic from the start until {@code count} events of {@code key}, and more. */

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.desktops;
 
+import static io.veneer.testsupport.time.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.agent.v1.DesiredSet;
@@ -31,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -51,6 +51,8 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
   @Autowired AgentReports reports;
   @Autowired JdbcTemplate jdbc;
   @Autowired DataSource dataSource;
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private final Caller admin = Caller.admin("admin");
 
@@ -178,6 +180,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     }
 
     await(
+        PATIENCE,
         "the pool controller wants a fresh overlay",
         () -> desktops.get(admin, placed.id()).osDiskGeneration() == 2);
     DesktopView refreshed = desktops.get(admin, placed.id());
@@ -208,6 +211,7 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     }
 
     await(
+        PATIENCE,
         "the pool controller wants it built again on a fresh OS disk",
         () -> desktops.get(admin, placed.id()).osDiskGeneration() == 2);
     assertThat(reports.desiredFor(placed.hostId()))
@@ -240,11 +244,13 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
     }
 
     await(
+        PATIENCE,
         "the pool controller wants it on again",
         () -> desktops.get(admin, placed.id()).desiredPower() == PowerState.ON);
     report(placed, ObservedState.OBSERVED_STATE_STARTING);
     report(placed, ObservedState.OBSERVED_STATE_RUNNING);
     await(
+        PATIENCE,
         "the restart is over",
         () ->
             !jdbc.queryForObject(
@@ -431,14 +437,6 @@ class SpecAndStatusTest extends ControlPlaneSpringTest {
       } finally {
         connection.close();
       }
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (!condition.getAsBoolean()) {
-      assertThat(Instant.now()).as(what).isBefore(deadline);
-      Thread.sleep(50);
     }
   }
 

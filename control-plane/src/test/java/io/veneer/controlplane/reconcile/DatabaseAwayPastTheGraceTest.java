@@ -1,5 +1,7 @@
 package io.veneer.controlplane.reconcile;
 
+import static io.veneer.testsupport.time.Eventually.await;
+import static io.veneer.testsupport.time.Eventually.holdsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.StandaloneControlPlane;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,7 @@ class DatabaseAwayPastTheGraceTest {
       log.info("event=database-back away={}", DATABASE_AWAY);
 
       await(
+          PATIENCE,
           "the silent host given up one grace after the database's return",
           () -> state(hosts, dead) == HostStatus.UNREACHABLE);
       Duration after = Duration.ofNanos(System.nanoTime() - back);
@@ -108,7 +110,7 @@ class DatabaseAwayPastTheGraceTest {
                 controlPlane.getBean(AgentCredentials.class).issue(host))
             .beating()
             .connect();
-    await(host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
+    await(PATIENCE, host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
     return agent;
   }
 
@@ -122,25 +124,6 @@ class DatabaseAwayPastTheGraceTest {
       return hosts.get(host).state();
     } catch (RuntimeException databaseNotBackYet) {
       return null;
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Not within " + PATIENCE + ": " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static void holdsFor(Duration period, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long end = System.nanoTime() + period.toNanos();
-    while (System.nanoTime() < end) {
-      assertThat(condition.getAsBoolean()).as(what).isTrue();
-      Thread.sleep(100);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.reconcile;
 
+import static io.veneer.testsupport.time.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,12 +27,10 @@ import io.veneer.controlplane.security.Caller;
 import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,21 +110,11 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     return desktopsOf(pool).stream().filter(d -> state.name().equals(d.get("state"))).count();
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Not within " + PATIENCE + ": " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   @Test
   void aPoolOfTwentyPooledDesktopsConvergesToTwentyRunningGuests() throws Exception {
     UUID pool = pool(20, 20, 0);
 
-    await("20 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 20);
+    await(PATIENCE, "20 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 20);
 
     assertThat(desktopsOf(pool))
         .hasSize(20)
@@ -136,7 +125,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   @Test
   void aHostShowsWhatItsDesktopsHoldAgainstWhatItMayPromise() throws Exception {
     UUID pool = pool(3, 3, 0);
-    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    await(PATIENCE, "3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
 
     HostView used = hosts.view(hosts.get(host));
     assertThat(used.allocated()).isEqualTo(new Resources(3, 3 * 1024, 3 * 10));
@@ -155,14 +144,14 @@ class PoolControllerTest extends ControlPlaneSpringTest {
 
     pools.delete(admin, pool);
 
-    await("the claims are released", () -> hosts.view(hosts.get(host)).desktops() == 0);
+    await(PATIENCE, "the claims are released", () -> hosts.view(hosts.get(host)).desktops() == 0);
     assertThat(hosts.view(hosts.get(host)).allocated()).isEqualTo(Resources.ZERO);
   }
 
   @Test
   void usersGetTheWarmDesktopsUntilThePoolIsExhaustedAndLogoffRefreshesOne() throws Exception {
     UUID pool = pool(0, 2, 2);
-    await("2 warm desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 2);
+    await(PATIENCE, "2 warm desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 2);
 
     DesktopView alices = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
     DesktopView bobs = desktops.create(bob, new DesktopService.CreateDesktop(pool, null), null);
@@ -186,9 +175,11 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     assertThat(loggedOff.osDiskGeneration()).as("a new OS disk is wanted").isEqualTo(osDisk + 1);
     assertThat(loggedOff.owner()).isNull();
     await(
+        PATIENCE,
         "the agent recreated the overlay",
         () -> agent.osDiskGenerationOf(alices.id().toString()) == osDisk + 1);
     await(
+        PATIENCE,
         "the refreshed desktop is RUNNING again",
         // On the new disk by its agent's report: the agent's own view of the disk changes first,
         // and until the report the desktop still shows RUNNING on the last user's disk.
@@ -206,14 +197,14 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   @Test
   void anAgentThatReconnectsHoldingOnlyPartOfItsDesktopsGetsTheRestRebuilt() throws Exception {
     UUID pool = pool(3, 3, 0);
-    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    await(PATIENCE, "3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
     List<String> before = agent.holding();
     agent.disconnect();
 
     agent.connectHolding(List.of(before.getFirst()));
 
-    await("all 3 held again", () -> agent.holding().containsAll(before));
-    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    await(PATIENCE, "all 3 held again", () -> agent.holding().containsAll(before));
+    await(PATIENCE, "3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
     assertThat(desktops.get(admin, UUID.fromString(before.get(1))).osDiskGeneration())
         .as("the missing desktop was rebuilt from a fresh overlay")
         .isEqualTo(2);
@@ -225,11 +216,13 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     DesktopView desktop =
         desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
     await(
+        PATIENCE,
         "alice's desktop RUNNING",
         () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
 
     desktops.stop(alice, desktop.id());
     await(
+        PATIENCE,
         "the agent stopped it, and its overlay was refreshed",
         () ->
             desktops.get(alice, desktop.id()).state() == DesktopState.STOPPED
@@ -237,6 +230,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
 
     desktops.delete(alice, desktop.id());
     await(
+        PATIENCE,
         "the agent removed it and the desktop is gone",
         () -> desktops.get(admin, desktop.id()).state() == DesktopState.DELETED);
     assertThat(agent.holding()).doesNotContain(desktop.id().toString());
@@ -251,11 +245,12 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   @Test
   void deletingAPoolRemovesEveryDesktopFromItsHostAndReleasesTheirClaims() throws Exception {
     UUID pool = pool(4, 4, 0);
-    await("4 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 4);
+    await(PATIENCE, "4 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 4);
 
     pools.delete(admin, pool);
 
     await(
+        PATIENCE,
         "the pool is gone",
         () ->
             PoolState.DELETED
@@ -277,7 +272,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   @Test
   void aNewGoldenVersionRollsOutOverFreeDesktopsAndWaitsForUsersToLogOff() throws Exception {
     UUID pool = pool(3, 3, 0);
-    await("3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    await(PATIENCE, "3 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
     DesktopView alices = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
 
     pools.update(admin, pool, spec("v2", 3, 3, 0));
@@ -289,6 +284,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
 
     // Their agent runs them on the new disk: until it says so, they are refreshing.
     await(
+        PATIENCE,
         "the two free desktops are on v2 and RUNNING",
         () ->
             desktopsOf(pool).stream()
@@ -308,9 +304,10 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     desktops.logoff(alice, alices.id());
 
     await(
+        PATIENCE,
         "alice's former desktop is on v2",
         () -> "v2".equals(desktops.get(admin, alices.id()).goldenVersion()));
-    await("the roll is complete", () -> pools.get(admin, pool).rollout().complete());
+    await(PATIENCE, "the roll is complete", () -> pools.get(admin, pool).rollout().complete());
     assertThat(pools.get(admin, pool).rollout()).isEqualTo(new PoolRollout(3, 3, 0, 0, 0));
   }
 
@@ -323,6 +320,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     DesktopView pooled =
         desktops.create(bob, new DesktopService.CreateDesktop(pool(0, 2, 0), null), null);
     await(
+        PATIENCE,
         "both desktops RUNNING",
         () ->
             desktops.get(alice, dedicated.id()).state() == DesktopState.RUNNING
@@ -338,6 +336,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
 
       // By the time the pooled desktop runs elsewhere, the dedicated one would have moved too.
       await(
+          PATIENCE,
           "the pooled desktop RUNNING on the other host",
           () ->
               other.equals(desktops.get(bob, pooled.id()).hostId())
@@ -354,6 +353,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     agent.withToken(credentials.issue(host)).connect();
 
     await(
+        PATIENCE,
         "the dedicated desktop RUNNING on its host again",
         () -> desktops.get(alice, dedicated.id()).state() == DesktopState.RUNNING);
     assertThat(desktops.get(alice, dedicated.id()).osDiskGeneration()).isEqualTo(disk);
@@ -364,7 +364,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   void drainingAHostMovesItsFreeDesktopsAwayAndLeavesAssignedOnesUntilLogoff() throws Exception {
     UUID pool = pool(3, 5, 2);
     DesktopView alices = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
-    await("three desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
+    await(PATIENCE, "three desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 3);
     String other = "drain-target-" + run;
     hosts.register(new HostRegistration(other, new Resources(64, 262_144, 4_096), Map.of(), ""));
     FollowingAgent otherAgent =
@@ -373,6 +373,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
       hosts.order(admin, host, HostStatus.DRAINING, "kernel upgrade");
 
       await(
+          PATIENCE,
           "the two free desktops run on the other host",
           () ->
               desktopsOf(pool).stream()
@@ -399,6 +400,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
     DesktopView desktop =
         desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
     await(
+        PATIENCE,
         "alice's desktop RUNNING",
         () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
     long osDisk = osDiskGeneration(desktop.id());
@@ -408,6 +410,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
         .isEqualTo(PowerState.OFF);
 
     await(
+        PATIENCE,
         "running again after the restart",
         () ->
             desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING
@@ -441,7 +444,7 @@ class PoolControllerTest extends ControlPlaneSpringTest {
   void warmDesktopsTheControllerCreatesAreAnnouncedFromTheirRequest() throws Exception {
     UUID pool = pool(2, 2, 2);
 
-    await("2 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 2);
+    await(PATIENCE, "2 desktops RUNNING", () -> countIn(pool, DesktopState.RUNNING) == 2);
 
     for (Map<String, Object> desktop : desktopsOf(pool)) {
       assertThat(

@@ -1,5 +1,7 @@
 package io.veneer.controlplane.reconcile;
 
+import static io.veneer.testsupport.time.Eventually.await;
+import static io.veneer.testsupport.time.Eventually.holdsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.StandaloneControlPlane;
@@ -32,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,7 +136,10 @@ class SilentHostTest {
       try (FollowingAgent otherAgent = beatingAgent(other)) {
         silentAgent.fallSilent();
         long silentSince = System.nanoTime();
-        await("the silent host UNREACHABLE", () -> state(hosts, silent) == HostStatus.UNREACHABLE);
+        await(
+            PATIENCE,
+            "the silent host UNREACHABLE",
+            () -> state(hosts, silent) == HostStatus.UNREACHABLE);
         Duration after = Duration.ofNanos(System.nanoTime() - silentSince);
         log.info("event=silent-host.unreachable grace={} after={}", GRACE, after);
 
@@ -145,8 +149,8 @@ class SilentHostTest {
             .isGreaterThanOrEqualTo(GRACE.minus(HEARTBEAT))
             .isLessThanOrEqualTo(GRACE.plus(RECONCILER_PERIOD).plus(SLACK));
         assertThat(hosts.get(other).state()).as("the host that beats").isEqualTo(HostStatus.UP);
-        await("the fence command tried twice", () -> fenceAttempts(silent) >= 2);
-        await("the failures audited", () -> fenceFailuresAudited(silent).size() >= 2);
+        await(PATIENCE, "the fence command tried twice", () -> fenceAttempts(silent) >= 2);
+        await(PATIENCE, "the failures audited", () -> fenceFailuresAudited(silent).size() >= 2);
         assertThat(fenceFailuresAudited(silent))
             .allSatisfy(
                 detail ->
@@ -179,7 +183,7 @@ class SilentHostTest {
         () -> state(hosts, late) == HostStatus.UP && lastHeard(hosts, late) == null);
 
     try (FollowingAgent agent = connect(late)) {
-      await(late + "'s agent said Hello", () -> lastHeard(hosts, late) != null);
+      await(PATIENCE, late + "'s agent said Hello", () -> lastHeard(hosts, late) != null);
       holdsFor(
           GRACE.plus(HEARTBEAT),
           "a host whose late agent beats stays UP past its grace",
@@ -196,7 +200,10 @@ class SilentHostTest {
     String resumed = "resumed-host-" + run;
     try (FollowingAgent agent = beatingAgent(resumed)) {
       agent.fallSilent();
-      await("the silent host UNREACHABLE", () -> state(hosts, resumed) == HostStatus.UNREACHABLE);
+      await(
+          PATIENCE,
+          "the silent host UNREACHABLE",
+          () -> state(hosts, resumed) == HostStatus.UNREACHABLE);
 
       hosts.order(admin, resumed, HostStatus.UP, "checked the host");
 
@@ -205,6 +212,7 @@ class SilentHostTest {
           "a host ordered back UP is not given up before a grace from the order",
           () -> state(hosts, resumed) == HostStatus.UP);
       await(
+          PATIENCE,
           "the still silent host UNREACHABLE again",
           () -> state(hosts, resumed) == HostStatus.UNREACHABLE);
     } finally {
@@ -223,7 +231,8 @@ class SilentHostTest {
 
       try (FollowingAgent otherAgent = beatingAgent(other)) {
         fenceableAgent.fallSilent();
-        await("the silent host FENCED", () -> state(hosts, fenceable) == HostStatus.FENCED);
+        await(
+            PATIENCE, "the silent host FENCED", () -> state(hosts, fenceable) == HostStatus.FENCED);
         assertThat(fenceAttempts(fenceable)).as("runs of the fence command").isEqualTo(1);
 
         stillAlicesAndRunningOn(desktop, other, otherAgent);
@@ -237,6 +246,7 @@ class SilentHostTest {
     DesktopView desktop =
         desktops.create(alice, new DesktopService.CreateDesktop(pool(), null), null);
     await(
+        PATIENCE,
         "alice's desktop RUNNING on " + host,
         () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
     assertThat(desktops.get(alice, desktop.id()).hostId()).isEqualTo(host);
@@ -248,6 +258,7 @@ class SilentHostTest {
       throws InterruptedException {
     DesktopService desktops = controlPlane.getBean(DesktopService.class);
     await(
+        PATIENCE,
         "the desktop RUNNING on the other host",
         () ->
             other.equals(desktops.get(alice, desktop.id()).hostId())
@@ -285,7 +296,7 @@ class SilentHostTest {
     HostService hosts = controlPlane.getBean(HostService.class);
     register(host);
     FollowingAgent agent = connect(host);
-    await(host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
+    await(PATIENCE, host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
     return agent;
   }
 
@@ -333,24 +344,5 @@ class SilentHostTest {
 
   private static HostStatus state(HostService hosts, String host) {
     return hosts.get(host).state();
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Not within " + PATIENCE + ": " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static void holdsFor(Duration period, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long end = System.nanoTime() + period.toNanos();
-    while (System.nanoTime() < end) {
-      assertThat(condition.getAsBoolean()).as(what).isTrue();
-      Thread.sleep(100);
-    }
   }
 }

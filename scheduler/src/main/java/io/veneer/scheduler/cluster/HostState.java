@@ -6,6 +6,8 @@ public enum HostState {
   MAINTENANCE("host-in-maintenance", "in maintenance"),
   DRAINING("host-draining", "draining"),
   FENCED("host-fenced", "fenced"),
+  /** Up by its last word, but its agent has not been heard from lately: it may be cut off. */
+  SILENT("host-silent", "not heard from lately"),
   DOWN("host-down", "down");
 
   private final String code;
