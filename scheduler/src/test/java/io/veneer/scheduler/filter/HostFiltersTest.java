@@ -28,6 +28,7 @@ class HostFiltersTest {
     "MAINTENANCE, host-in-maintenance, in maintenance",
     "DRAINING,    host-draining,       draining",
     "FENCED,      host-fenced,         fenced",
+    "SILENT,      host-silent,         not heard from lately",
     "DOWN,        host-down,           down"
   })
   void onlyHostsThatAreUpTakeDesktops(HostState state, String code, String phrase) {
