@@ -54,6 +54,7 @@ public class HostService {
     this.placement = placement;
     this.events = events;
     this.jdbc = jdbc;
+    // The system clock, not the context's: heartbeats and silence are judged on it everywhere.
     this.clock = Clock.systemUTC();
   }
 

@@ -77,7 +77,8 @@ class ClusterState {
   private final Hearing hearing;
   private final Duration heartbeatInterval;
   private final Duration silentAfter;
-  // Heartbeats are stamped with the system clock, so silence is judged on it too.
+  // Heartbeats are stamped with the system clock, not the context's Clock that tests move (pools'
+  // idle times and schedules): silence is judged on the clock that stamped them.
   private final Clock clock = Clock.systemUTC();
   private final Counter hostsRead;
   private final Counter fullReads;

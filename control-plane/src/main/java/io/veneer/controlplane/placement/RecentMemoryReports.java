@@ -35,6 +35,8 @@ class RecentMemoryReports {
 
   private final JdbcTemplate jdbc;
   private final PlacementProperties properties;
+  // Heartbeats are stamped with the system clock, not the context's Clock that tests move (pools'
+  // idle times and schedules): silence is judged on the clock that stamped them.
   private final Clock clock = Clock.systemUTC();
 
   RecentMemoryReports(JdbcTemplate jdbc, PlacementProperties properties) {

@@ -36,6 +36,8 @@ class AutomaticFencing implements DisposableBean {
   private final HostFencing fencing;
   private final AuditLog audit;
   private final TransactionTemplate transactions;
+  // Heartbeats are stamped with the system clock, not the context's Clock that tests move (pools'
+  // idle times and schedules): silence is judged on the clock that stamped them.
   private final Clock clock = Clock.systemUTC();
   private final ExecutorService attempts =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fence-", 0).factory());

@@ -36,6 +36,8 @@ class Reconciler implements SmartLifecycle {
   private final AutomaticFencing fencing;
   private final ReconcilerProperties properties;
   private final Duration heartbeatGrace;
+  // Heartbeats are stamped with the system clock, not the context's Clock that tests move (pools'
+  // idle times and schedules): silence is judged on the clock that stamped them.
   private final Clock clock = Clock.systemUTC();
   private volatile ScheduledExecutorService executor;
 
