@@ -236,6 +236,11 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
   }
 
   private void publish(ConsumerRecord<String, byte[]> record) {
+    if (watchers.isEmpty()) {
+      // Nobody to tell: a storm's events are not worth parsing (this feed was a twentieth of a
+      // replica's work in one, with no watch open).
+      return;
+    }
     DesktopEvent event;
     try {
       event = DesktopEvent.parseFrom(record.value());
