@@ -163,6 +163,13 @@ public class AgentReports {
   public List<String> reportAll(String hostId, List<DesktopStatus> statuses) {
     List<String> foreign = new ArrayList<>();
     List<OutboxEvent> changes = new ArrayList<>();
+    // One query loads the batch's desktops into this transaction; each report then finds its own
+    // there rather than with a query of its own.
+    desktops.findAllById(
+        statuses.stream()
+            .map(DesktopStatus::getDesktopId)
+            .flatMap(id -> parse(id).stream())
+            .toList());
     for (DesktopStatus status : statuses) {
       if (!apply(hostId, status, changes)) {
         foreign.add(status.getDesktopId());
