@@ -52,7 +52,7 @@ final class ImagesCommand {
           new Output.Column<>("REASON", VersionView::getRejectionReason));
 
   private static final Set<String> EXPORT_FORMATS =
-      Set.of("vmdk", "vhdx", "vhd", "vdi", "raw", "qcow2", "ova");
+      Set.of("vmdk", "vhdx", "vhd", "vdi", "hds", "raw", "qcow2", "ova");
 
   private static final ObjectMapper IMPORTED =
       new ObjectMapper()
@@ -176,7 +176,7 @@ final class ImagesCommand {
               names = "--format",
               required = true,
               description =
-                  "vmdk, vhdx, vhd, vdi, raw or qcow2; or ova (an OVF package for VMware,"
+                  "vmdk, vhdx, vhd, vdi, hds (Parallels), raw or qcow2; or ova (an OVF package for VMware,"
                       + " VirtualBox or oVirt)")
           String format,
       @Option(

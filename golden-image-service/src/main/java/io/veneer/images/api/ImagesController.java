@@ -312,8 +312,8 @@ class ImagesController {
                       schema = @Schema(type = "string", format = "binary"))),
       summary = "Exports a version",
       description =
-          "The version converted to another hypervisor's format (vhd, vhdx, vmdk, vdi, raw "
-              + "or qcow2), or as an OVA (ova: an OVF 2.x descriptor with the image's hardware, "
+          "The version converted to another hypervisor's format (vhd, vhdx, vmdk, vdi, hds "
+              + "for Parallels, raw or qcow2), or as an OVA (ova: an OVF 2.x descriptor with the image's hardware, "
               + "a SHA256 manifest and a stream-optimized VMDK, for VMware, VirtualBox and "
               + "oVirt), as an attachment with its length.")
   @GetMapping("/{imageId}/versions/{versionId}/export")

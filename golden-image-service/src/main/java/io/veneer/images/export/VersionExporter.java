@@ -43,8 +43,8 @@ public class VersionExporter {
   /**
    * Converts a version.
    *
-   * @param format a disk format (vhd, vhdx, vmdk, vdi, raw, qcow2), or {@code ova} for the version
-   *     as an OVF package ({@link OvaExporter})
+   * @param format a disk format (vhd, vhdx, vmdk, vdi, hds, raw, qcow2), or {@code ova} for the
+   *     version as an OVF package ({@link OvaExporter})
    * @throws IllegalArgumentException when the format is not one a version exports to
    * @throws NotFoundException when the version has no bits to export
    */

@@ -29,20 +29,20 @@ public enum DiskFormat {
     return extension;
   }
 
-  /** Formats a version can be exported to (anything but the stored qcow2 and parallels). */
+  /** A format a version can be exported to, by qemu-img's name or the file extension. */
   public static DiskFormat exportFormat(String name) {
     String wanted = name == null ? "" : name.toLowerCase(Locale.ROOT);
     if (wanted.equals("vhd")) {
       return VPC;
     }
     return Arrays.stream(values())
-        .filter(f -> f != PARALLELS && (f.qemuName.equals(wanted) || f.extension.equals(wanted)))
+        .filter(f -> f.qemuName.equals(wanted) || f.extension.equals(wanted))
         .findFirst()
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
                     "Cannot export to '"
                         + name
-                        + "': choose one of vhd, vhdx, vmdk, vdi, raw, qcow2 or ova"));
+                        + "': choose one of vhd, vhdx, vmdk, vdi, hds, raw, qcow2 or ova"));
   }
 }

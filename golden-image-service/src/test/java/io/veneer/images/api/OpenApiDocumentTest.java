@@ -10,9 +10,13 @@ import io.veneer.client.images.ApiException;
 import io.veneer.client.images.api.ImagesApi;
 import io.veneer.client.images.model.CreateImage;
 import io.veneer.client.images.model.ImageView;
+import io.veneer.client.images.model.VersionView;
 import io.veneer.images.ServiceUnderTest;
+import io.veneer.images.TestImages;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -59,6 +63,18 @@ class OpenApiDocumentTest {
             new CreateImage().name("openapi-client").os("debian-12").description("by the client"));
 
     assertThat(images.getImage(created.getId()).getName()).isEqualTo("openapi-client");
+  }
+
+  @Test
+  void theGeneratedClientUploadsAVersionAsTheFilesBytes(@TempDir Path dir) throws Exception {
+    ImagesApi images = new ImagesApi(client(ServiceUnderTest.API_TOKEN));
+    ImageView image = images.createImage(new CreateImage().name("openapi-upload").os("debian-12"));
+    Path raw = TestImages.raw(dir);
+
+    VersionView version = images.uploadVersion(image.getId(), raw.toFile(), null, "disk.raw", null);
+
+    assertThat(version.getState()).isEqualTo("AVAILABLE");
+    assertThat(version.getVirtualSizeBytes()).isEqualTo(Files.size(raw));
   }
 
   @Test

@@ -23,6 +23,10 @@ import io.veneer.api.v1.ImageVersionState;
 import io.veneer.api.v1.ImportOvaHeader;
 import io.veneer.api.v1.ImportOvaRequest;
 import io.veneer.api.v1.ImportOvaResponse;
+import io.veneer.client.images.ApiClient;
+import io.veneer.client.images.ApiException;
+import io.veneer.client.images.api.ImagesApi;
+import io.veneer.client.images.model.ImportedOva;
 import io.veneer.images.ServiceUnderTest;
 import io.veneer.images.TestImages;
 import io.veneer.images.api.grpc.GrpcServer;
@@ -150,6 +154,34 @@ class OvaTest {
     Path blob =
         blobs.find(Digest.parse(body.path("version").path("digest").asString())).orElseThrow();
     run(dir, "qemu-img", "compare", "-f", "qcow2", "-F", "raw", blob.toString(), raw.toString());
+  }
+
+  @Test
+  void theGeneratedClientSendsTheOvasBytesAndGetsTheImportedImage() throws Exception {
+    Path raw = TestImages.raw(dir);
+    Path ova = exportedOva(uploadedVersion("client-round-trip", UEFI_DESKTOP, raw));
+
+    ImportedOva imported = generatedClient().importOva(ova.toFile(), "client-round-trip-back");
+
+    assertThat(imported.getImage().getName()).isEqualTo("client-round-trip-back");
+    assertThat(imported.getImage().getHardware().getFirmware()).isEqualTo("uefi");
+    assertThat(imported.getImage().getHardware().getVcpus()).isEqualTo(4);
+    assertThat(imported.getVersion().getState()).isEqualTo("AVAILABLE");
+    Path blob = blobs.find(Digest.parse(imported.getVersion().getDigest())).orElseThrow();
+    run(dir, "qemu-img", "compare", "-f", "qcow2", "-F", "raw", blob.toString(), raw.toString());
+  }
+
+  @Test
+  void theGeneratedClientGetsAHostileOvasRefusalAsAProblem() throws Exception {
+    Path ova = hostile("a disk outside the archive");
+
+    assertThatThrownBy(() -> generatedClient().importOva(ova.toFile(), null))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(422);
+              assertThat(e.getResponseBody()).contains("only plain file names inside the archive");
+            });
   }
 
   /** Hostile OVAs (see {@link #hostile}) and what the refusal of each says. */
@@ -405,6 +437,15 @@ class OvaTest {
         "debian-12",
         HardwareProfile.DEFAULT,
         new OvfDescriptor.Disk("x-disk1.vmdk", diskSize, 8L << 20));
+  }
+
+  /** api-client's generated REST client, as automation uses it. */
+  private ImagesApi generatedClient() {
+    ApiClient client = new ApiClient();
+    client.updateBaseUri("http://127.0.0.1:" + port);
+    client.setRequestInterceptor(
+        request -> request.header("Authorization", "Bearer " + ServiceUnderTest.API_TOKEN));
+    return new ImagesApi(client);
   }
 
   private HttpResponse<String> importOva(Path ova, String query) throws Exception {
