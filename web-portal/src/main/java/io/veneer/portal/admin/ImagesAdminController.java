@@ -9,13 +9,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -34,8 +35,23 @@ import org.springframework.web.bind.annotation.ResponseBody;
 @Controller
 class ImagesAdminController {
 
-  private static final Set<String> EXPORT_FORMATS =
-      Set.of("vhd", "vhdx", "vmdk", "vdi", "raw", "qcow2");
+  /**
+   * What the version page offers to export to, as people know the formats; the image service
+   * decides what it exports (its README's table), this list only names and orders them.
+   */
+  private static final List<ExportFormat> EXPORT_FORMATS =
+      List.of(
+          new ExportFormat("vhdx", "VHDX (Hyper-V)"),
+          new ExportFormat("vhd", "VHD (Virtual PC, Hyper-V)"),
+          new ExportFormat("vmdk", "VMDK (VMware)"),
+          new ExportFormat("vdi", "VDI (VirtualBox)"),
+          new ExportFormat("hds", "HDS (Parallels)"),
+          new ExportFormat("ova", "OVA (VMware, VirtualBox, oVirt)"),
+          new ExportFormat("raw", "raw"),
+          new ExportFormat("qcow2", "qcow2 (QEMU, KVM, Xen)"));
+
+  /** A format a version is offered in: its name in the image service's API and its label. */
+  record ExportFormat(String name, String label) {}
 
   private final GoldenImages images;
 
@@ -64,6 +80,11 @@ class ImagesAdminController {
                 os,
                 new Hardware("q35", "bios", vcpus, memoryMib, "disk", "", true)));
     return "redirect:/admin/images/" + image.id();
+  }
+
+  @ModelAttribute("exportFormats")
+  List<ExportFormat> exportFormats() {
+    return EXPORT_FORMATS;
   }
 
   @GetMapping("/admin/images/{imageId}")
@@ -137,11 +158,13 @@ class ImagesAdminController {
       @RequestParam String format,
       HttpServletResponse response)
       throws IOException {
-    if (!EXPORT_FORMATS.contains(format)) {
+    if (EXPORT_FORMATS.stream().noneMatch(offered -> offered.name().equals(format))) {
       throw new PortalRefusal(
           400,
           "Unknown format",
-          "Export to one of " + String.join(", ", EXPORT_FORMATS.stream().sorted().toList()) + ".");
+          "Export to one of "
+              + String.join(", ", EXPORT_FORMATS.stream().map(ExportFormat::name).toList())
+              + ".");
     }
     images.export(
         imageId,

@@ -82,6 +82,17 @@ class AdminPagesTest {
     String imageId = portal.images().version(versionId).get("imageId").toString();
     String page = admin.get("/admin/images/" + imageId).body();
     assertThat(page).contains("Publish", "<progress id=\"upload-progress\"");
+    assertThat(page)
+        .as("every format the image service exports to is offered, Parallels and OVA included")
+        .contains(
+            "value=\"vhdx\"",
+            "value=\"vhd\"",
+            "value=\"vmdk\"",
+            "value=\"vdi\"",
+            "value=\"hds\"",
+            "value=\"ova\"",
+            "value=\"raw\"",
+            "value=\"qcow2\"");
 
     HttpResponse<String> published =
         admin.post("/admin/images/" + imageId + "/versions/" + versionId + "/publish", Map.of());
