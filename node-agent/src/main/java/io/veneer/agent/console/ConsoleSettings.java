@@ -70,15 +70,10 @@ public record ConsoleSettings(
   }
 
   private static Optional<SocketAddress> display(Hypervisor hypervisor, String desktopId) {
+    // Every driver serves displays on unix sockets; none on TCP.
     ConsoleEndpoint console = hypervisor.observe(desktopId).console();
-    if (console == null) {
-      return Optional.empty();
-    }
-    if (!console.getUnixSocket().isBlank()) {
-      return Optional.of(UnixDomainSocketAddress.of(console.getUnixSocket()));
-    }
-    return console.getPort() == 0
+    return console == null || console.getUnixSocket().isBlank()
         ? Optional.empty()
-        : Optional.of(new InetSocketAddress(console.getHost(), console.getPort()));
+        : Optional.of(UnixDomainSocketAddress.of(console.getUnixSocket()));
   }
 }
