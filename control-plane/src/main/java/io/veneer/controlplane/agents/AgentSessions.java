@@ -2,10 +2,12 @@ package io.veneer.controlplane.agents;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.veneer.agent.v1.ConsoleGrantKeys;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesiredSet;
 import io.veneer.agent.v1.DesktopRemoval;
+import io.veneer.controlplane.console.ConsoleGrants;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,9 @@ import org.springframework.stereotype.Component;
  * desktops, made by any replica, reaches here through {@link DesiredChangesListener}; the agent
  * then receives only the difference: upserts for new or changed desktops, removals for the others.
  * Each look at a host also checks that the token its stream was opened with is still the host's: a
- * stream whose token was replaced, or revoked by fencing, is closed with UNAUTHENTICATED.
+ * stream whose token was replaced, or revoked by fencing, is closed with UNAUTHENTICATED. The
+ * console grant keys go after the first full set and again at any look that finds them changed (a
+ * rotation reaches every agent within the resync interval).
  */
 @Component
 public class AgentSessions {
@@ -30,11 +34,13 @@ public class AgentSessions {
 
   private final AgentReports reports;
   private final AgentCredentials credentials;
+  private final ConsoleGrants grants;
   private final Map<String, Session> byHost = new ConcurrentHashMap<>();
 
-  AgentSessions(AgentReports reports, AgentCredentials credentials) {
+  AgentSessions(AgentReports reports, AgentCredentials credentials, ConsoleGrants grants) {
     this.reports = reports;
     this.credentials = credentials;
+    this.grants = grants;
   }
 
   /** One agent's stream; gRPC streams are not thread-safe, so every send holds its lock. */
@@ -43,6 +49,7 @@ public class AgentSessions {
     private final String tokenSha256;
     private final StreamObserver<ControlMessage> stream;
     private final Map<String, DesiredDesktop> sent = new HashMap<>();
+    private ConsoleGrantKeys sentGrantKeys;
     private boolean open = true;
 
     Session(String hostId, String tokenSha256, StreamObserver<ControlMessage> stream) {
@@ -101,6 +108,14 @@ public class AgentSessions {
       return messages;
     }
 
+    /** Sends the console grant keys unless the agent holds these already. */
+    synchronized void sendGrantKeys(ConsoleGrantKeys keys) {
+      if (open && !keys.equals(sentGrantKeys)) {
+        stream.onNext(ControlMessage.newBuilder().setConsoleGrantKeys(keys).build());
+        sentGrantKeys = keys;
+      }
+    }
+
     synchronized void close() {
       open = false;
     }
@@ -124,6 +139,7 @@ public class AgentSessions {
     Session session = new Session(hostId, AgentCredentials.sha256(token), stream);
     // The full set goes first, before any push can find the session.
     session.sendFullSet(fullSet);
+    grants.forAgents().ifPresent(session::sendGrantKeys);
     Session replaced = byHost.put(hostId, session);
     if (replaced != null) {
       replaced.close();
@@ -155,6 +171,7 @@ public class AgentSessions {
         return;
       }
       int messages = session.sendDifference(() -> reports.desiredFor(hostId));
+      grants.forAgents().ifPresent(session::sendGrantKeys);
       if (messages > 0) {
         log.debug("event=agent.pushed host={} messages={}", hostId, messages);
       }
