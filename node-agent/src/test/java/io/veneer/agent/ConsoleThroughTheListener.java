@@ -34,7 +34,7 @@ public final class ConsoleThroughTheListener {
             ca.serverCertificate(),
             ca.serverKey(),
             ca.consoleGrantPublicKey());
-    try (ConsoleGateway gateway = settings.open("host-1", hypervisor);
+    try (ConsoleGateway gateway = settings.open("host-1", hypervisor, settings.grantKeys());
         SSLSocket proxy =
             (SSLSocket)
                 PemTls.client(ca.caCertificate())
