@@ -6,6 +6,7 @@ import io.veneer.agent.balloon.Ballooning;
 import io.veneer.agent.balloon.ProcHostMemory;
 import io.veneer.agent.connection.ControlPlaneSession;
 import io.veneer.agent.console.ConsoleGateway;
+import io.veneer.agent.console.GrantKeys;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.converge.ImageEviction;
 import io.veneer.agent.health.AgentVitals;
@@ -92,8 +93,11 @@ public final class NodeAgent implements AutoCloseable {
         settings.balloon().enabled()
             ? new Ballooning(hypervisor, ProcHostMemory.system(), settings.balloon())
             : null;
+    GrantKeys grantKeys = settings.console() == null ? null : settings.console().grantKeys();
     this.consoles =
-        settings.console() == null ? null : settings.console().open(settings.hostId(), hypervisor);
+        grantKeys == null
+            ? null
+            : settings.console().open(settings.hostId(), hypervisor, grantKeys);
     this.session =
         new ControlPlaneSession(
             settings,
@@ -105,7 +109,8 @@ public final class NodeAgent implements AutoCloseable {
             vitals,
             loop,
             ballooning == null ? Optional::empty : ballooning::guestsMemory,
-            consoles == null ? 0 : consoles.port());
+            consoles == null ? 0 : consoles.port(),
+            grantKeys == null ? keys -> {} : grantKeys::sent);
     holder[0] = session;
     this.health =
         settings.healthListen() == null

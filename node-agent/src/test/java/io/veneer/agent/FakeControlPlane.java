@@ -1,5 +1,6 @@
 package io.veneer.agent;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -13,6 +14,7 @@ import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
 import io.veneer.agent.v1.BlobRef;
+import io.veneer.agent.v1.ConsoleGrantKeys;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesiredSet;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +178,15 @@ final class FakeControlPlane implements AutoCloseable {
         ControlMessage.newBuilder()
             .setPrefetch(ImagePrefetch.newBuilder().addAllImages(List.of(blobs)))
             .build());
+  }
+
+  /** Sends the console grant keys: these keys' public halves, in place of the agent's. */
+  void sendGrantKeys(PublicKey... keys) {
+    ConsoleGrantKeys.Builder message = ConsoleGrantKeys.newBuilder();
+    for (PublicKey key : keys) {
+      message.addEd25519PublicKeys(ByteString.copyFrom(key.getEncoded()));
+    }
+    toAgent.onNext(ControlMessage.newBuilder().setConsoleGrantKeys(message).build());
   }
 
   /** Refuses the next connection attempts, as a control plane that is still starting would. */

@@ -1,12 +1,11 @@
 package io.veneer.agent;
 
 import static io.veneer.agent.QemuImages.bytesHeldByTheOverlayItself;
+import static io.veneer.agent.QemuImages.listeningTcpSocketsOf;
 import static io.veneer.agent.QemuImages.qemuIo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.veneer.agent.console.ConsoleGateway;
-import io.veneer.agent.console.ConsoleSettings;
 import io.veneer.agent.converge.Converger;
 import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.qemu.GuestEgress;
@@ -22,28 +21,20 @@ import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.agent.v1.UserDataDisk;
-import io.veneer.api.console.ConsoleGrant;
-import io.veneer.api.console.PemKeys;
-import io.veneer.api.tls.PemTls;
 import io.veneer.testsupport.host.HostTool;
 import io.veneer.testsupport.host.NeedsHost;
 import io.veneer.testsupport.tls.LocalCertificateAuthority;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -269,29 +260,9 @@ class QemuGuestsTest {
         Long.parseLong(Files.readString(data.resolve("desktops/" + desk + "/qemu.pid")).strip());
     assertThat(listeningTcpSocketsOf(pid)).as("QEMU listens on no TCP port").isEmpty();
 
-    var settings =
-        new ConsoleSettings(
-            new InetSocketAddress("127.0.0.1", 0),
-            ca.serverCertificate(),
-            ca.serverKey(),
-            ca.consoleGrantPublicKey());
-    try (ConsoleGateway gateway = settings.open("host-1", qemu);
-        SSLSocket proxy =
-            (SSLSocket)
-                PemTls.client(ca.caCertificate())
-                    .getSocketFactory()
-                    .createSocket("127.0.0.1", gateway.port())) {
-      proxy.setSoTimeout(10_000);
-      String grant =
-          ConsoleGrant.of(desk, "host-1", "alice", Instant.now().plusSeconds(30))
-              .signedWith(PemKeys.ed25519PrivateKey(ca.consoleGrantKey()));
-      proxy.getOutputStream().write((grant + "\n").getBytes(StandardCharsets.US_ASCII));
-      proxy.getOutputStream().flush();
-
-      assertThat(new String(proxy.getInputStream().readNBytes(15), StandardCharsets.US_ASCII))
-          .as("the listener admits the grant, then the guest's display greets in RFB")
-          .startsWith("OK\nRFB 003.");
-    }
+    assertThat(ConsoleThroughTheListener.firstBytes(ca, qemu, desk, 15))
+        .as("the listener admits the grant, then the guest's display greets in RFB")
+        .startsWith("OK\nRFB 003.");
 
     converger.applyDesiredSet(List.of());
     converger.convergeOnce();
@@ -299,34 +270,6 @@ class QemuGuestsTest {
     assertThat(data.resolve("desktops/" + desk + "/vnc"))
         .as("removed, its display's socket folder with it")
         .doesNotExist();
-  }
-
-  /** The inodes of TCP sockets in LISTEN that process {@code pid} holds. */
-  private static Set<String> listeningTcpSocketsOf(long pid) throws IOException {
-    Set<String> held = new HashSet<>();
-    try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-      for (Path fd : fds.toList()) {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (target.startsWith("socket:[")) {
-            held.add(target.substring(8, target.length() - 1));
-          }
-        } catch (IOException gone) {
-          // closed meanwhile
-        }
-      }
-    }
-    Set<String> listening = new HashSet<>();
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
-        String[] fields = line.trim().split("\\s+");
-        if (fields[3].equals("0A")) {
-          listening.add(fields[9]);
-        }
-      }
-    }
-    held.retainAll(listening);
-    return held;
   }
 
   @Test

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -55,5 +57,33 @@ public final class QemuImages {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as("%s: %s", command, output).isZero();
     return output;
+  }
+
+  /** The inodes of TCP sockets in LISTEN that process {@code pid} holds. */
+  public static Set<String> listeningTcpSocketsOf(long pid) throws IOException {
+    Set<String> held = new HashSet<>();
+    try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            held.add(target.substring(8, target.length() - 1));
+          }
+        } catch (IOException gone) {
+          // closed meanwhile
+        }
+      }
+    }
+    Set<String> listening = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+        String[] fields = line.trim().split("\\s+");
+        if (fields[3].equals("0A")) {
+          listening.add(fields[9]);
+        }
+      }
+    }
+    held.retainAll(listening);
+    return held;
   }
 }

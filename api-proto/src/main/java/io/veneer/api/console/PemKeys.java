@@ -6,14 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
+import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.EdECPublicKey;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -85,6 +92,48 @@ public final class PemKeys {
       throw new IOException(file + " holds no PEM 'PUBLIC KEY' or 'CERTIFICATE' block");
     }
     return List.copyOf(keys);
+  }
+
+  /**
+   * The public half of an Ed25519 private key, which the JDK does not derive by any public method:
+   * the key pair generator is fed the private key's own 32 bytes as its randomness (an Ed25519
+   * private key is those bytes), and the pair it makes is checked to hold that very private key.
+   */
+  public static PublicKey ed25519PublicHalf(PrivateKey privateKey) {
+    if (!(privateKey instanceof EdECPrivateKey ed)
+        || !ed.getParams().getName().equals("Ed25519")
+        || ed.getBytes().isEmpty()) {
+      throw new IllegalArgumentException(
+          "Not an Ed25519 private key: " + privateKey.getAlgorithm());
+    }
+    byte[] seed = ed.getBytes().get();
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+      generator.initialize(
+          NamedParameterSpec.ED25519,
+          new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+              System.arraycopy(seed, 0, bytes, 0, bytes.length);
+            }
+          });
+      KeyPair pair = generator.generateKeyPair();
+      if (!Arrays.equals(((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow(), seed)) {
+        throw new IllegalStateException("The JDK's Ed25519 generator did not take the given key");
+      }
+      return pair.getPublic();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("The JDK offers no Ed25519", e);
+    }
+  }
+
+  /** An Ed25519 public key from its DER-encoded X.509 SubjectPublicKeyInfo. */
+  public static PublicKey ed25519PublicKey(byte[] der) throws GeneralSecurityException {
+    PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+    if (!(key instanceof EdECPublicKey ed && ed.getParams().getName().equals("Ed25519"))) {
+      throw new InvalidKeyException("not an Ed25519 key");
+    }
+    return key;
   }
 
   /** The DER bytes of the first {@code type} block of {@code file}. */

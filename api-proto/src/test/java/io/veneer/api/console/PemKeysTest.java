@@ -35,6 +35,17 @@ class PemKeysTest {
   }
 
   @Test
+  void thePublicHalfDerivedFromThePrivateKeyIsOpensslsAndGoesThroughDer() throws Exception {
+    Path key = openssl("key.pem", "genpkey", "-algorithm", "ed25519");
+    Path pub = openssl("pub.pem", "pkey", "-in", key.toString(), "-pubout");
+
+    var derived = PemKeys.ed25519PublicHalf(PemKeys.ed25519PrivateKey(key));
+
+    assertThat(derived.getEncoded()).isEqualTo(PemKeys.ed25519PublicKey(pub).getEncoded());
+    assertThat(PemKeys.ed25519PublicKey(derived.getEncoded())).isEqualTo(derived);
+  }
+
+  @Test
   void aRolloversFileGivesBothKeysInOrder() throws Exception {
     Path old = openssl("old.pem", "genpkey", "-algorithm", "ed25519");
     Path next = openssl("next.pem", "genpkey", "-algorithm", "ed25519");

@@ -2,16 +2,19 @@ package io.veneer.controlplane.agents;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.veneer.agent.v1.ConsoleGrantKeys;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DesiredSet;
 import io.veneer.agent.v1.DesktopRemoval;
+import io.veneer.controlplane.console.ConsoleGrants;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +27,9 @@ import org.springframework.stereotype.Component;
  * desktops, made by any replica, reaches here through {@link DesiredChangesListener}; the agent
  * then receives only the difference: upserts for new or changed desktops, removals for the others.
  * Each look at a host also checks that the token its stream was opened with is still the host's: a
- * stream whose token was replaced, or revoked by fencing, is closed with UNAUTHENTICATED.
+ * stream whose token was replaced, or revoked by fencing, is closed with UNAUTHENTICATED. The
+ * console grant keys go after the first full set and again at any look that finds them changed (a
+ * rotation reaches every agent within the resync interval).
  */
 @Component
 public class AgentSessions {
@@ -33,15 +38,17 @@ public class AgentSessions {
 
   private final AgentReports reports;
   private final AgentCredentials credentials;
+  private final ConsoleGrants grants;
 
   /** Hosts refreshed in one look at the database at most; their sessions are locked meanwhile. */
   private static final int REFRESH_BATCH = 200;
 
   private final Map<String, Session> byHost = new ConcurrentHashMap<>();
 
-  AgentSessions(AgentReports reports, AgentCredentials credentials) {
+  AgentSessions(AgentReports reports, AgentCredentials credentials, ConsoleGrants grants) {
     this.reports = reports;
     this.credentials = credentials;
+    this.grants = grants;
   }
 
   /**
@@ -55,6 +62,7 @@ public class AgentSessions {
     private final StreamObserver<ControlMessage> stream;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, DesiredDesktop> sent = new HashMap<>();
+    private ConsoleGrantKeys sentGrantKeys;
     private boolean open = true;
 
     Session(String hostId, String tokenSha256, StreamObserver<ControlMessage> stream) {
@@ -117,6 +125,19 @@ public class AgentSessions {
       return messages;
     }
 
+    /** Sends the console grant keys unless the agent holds these already. */
+    void sendGrantKeys(ConsoleGrantKeys keys) {
+      lock.lock();
+      try {
+        if (open && !keys.equals(sentGrantKeys)) {
+          stream.onNext(ControlMessage.newBuilder().setConsoleGrantKeys(keys).build());
+          sentGrantKeys = keys;
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
     void close() {
       lock.lock();
       try {
@@ -155,6 +176,7 @@ public class AgentSessions {
     Session session = new Session(hostId, AgentCredentials.sha256(token), stream);
     // The full set goes first, before any push can find the session.
     session.sendFullSet(fullSet);
+    grants.forAgents().ifPresent(session::sendGrantKeys);
     Session replaced = byHost.put(hostId, session);
     if (replaced != null) {
       replaced.close();
@@ -207,8 +229,10 @@ public class AgentSessions {
       }
       Map<String, List<DesiredDesktop>> desired =
           reports.desiredFor(current.stream().map(session -> session.hostId).toList());
+      Optional<ConsoleGrantKeys> grantKeys = grants.forAgents();
       for (Session session : current) {
         int messages = session.sendDifference(desired.getOrDefault(session.hostId, List.of()));
+        grantKeys.ifPresent(session::sendGrantKeys);
         if (messages > 0) {
           log.debug("event=agent.pushed host={} messages={}", session.hostId, messages);
         }

@@ -1,11 +1,12 @@
 package io.veneer.controlplane.console;
 
+import com.google.protobuf.ByteString;
+import io.veneer.agent.v1.ConsoleGrantKeys;
 import io.veneer.api.console.ConsoleGrant;
-import io.veneer.api.console.PemKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.PrivateKey;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,16 +14,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Signs the console grants an agent's console listener admits (one person, one desktop, one host,
- * seconds, once), with the key of {@code veneer.console.grant-key-file}, read at start: a key that
- * is named but unreadable stops the control plane; none configured leaves consoles shut, saying why
- * at start and at each ticket.
+ * seconds, once), with the key of {@code veneer.console.grant-key-file}, and tells agents which
+ * keys to admit: its public half and those of {@code veneer.console.accepted-grant-keys-file}
+ * ({@link #forAgents()}, sent on each agent stream). The files are read at start (one named but
+ * unreadable stops it) and again whenever they change; none configured leaves consoles shut, saying
+ * why at start and at each ticket.
  */
 @Component
-class ConsoleGrants {
+public class ConsoleGrants {
 
   private static final Logger log = LoggerFactory.getLogger(ConsoleGrants.class);
 
-  private final PrivateKey key;
+  private final GrantKeyFiles keys;
   private final int ttlSeconds;
   private final Clock clock = Clock.systemUTC();
 
@@ -32,16 +35,17 @@ class ConsoleGrants {
       log.warn(
           "event=console.grants-off reason=\"veneer.console.grant-key-file is not set: no"
               + " browser console can be opened\"");
-      this.key = null;
+      this.keys = null;
       return;
     }
     try {
-      this.key = PemKeys.ed25519PrivateKey(properties.grantKeyFile());
+      this.keys = new GrantKeyFiles(properties.grantKeyFile(), properties.acceptedGrantKeysFile());
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "veneer.console.grant-key-file: "
+          "veneer.console.grant-key-file or accepted-grant-keys-file: "
               + e.getMessage()
-              + " (make one with openssl genpkey -algorithm ed25519)",
+              + " (make a key with openssl genpkey -algorithm ed25519, its public half with"
+              + " openssl pkey -pubout)",
           e);
     }
   }
@@ -50,7 +54,7 @@ class ConsoleGrants {
    * @throws ConsoleUnavailableException when no grant key is configured
    */
   void requireKey() {
-    if (key == null) {
+    if (keys == null) {
       throw new ConsoleUnavailableException(
           "Browser consoles are off: the control plane has no console grant key"
               + " (veneer.console.grant-key-file)");
@@ -61,6 +65,18 @@ class ConsoleGrants {
   String sign(UUID desktopId, String hostId, String subject) {
     requireKey();
     return ConsoleGrant.of(desktopId, hostId, subject, clock.instant().plusSeconds(ttlSeconds))
-        .signedWith(key);
+        .signedWith(keys.current().signing());
+  }
+
+  /** The keys agents are to admit grants of, as they are sent; empty when consoles are off. */
+  public Optional<ConsoleGrantKeys> forAgents() {
+    if (keys == null) {
+      return Optional.empty();
+    }
+    ConsoleGrantKeys.Builder message = ConsoleGrantKeys.newBuilder();
+    keys.current()
+        .published()
+        .forEach(key -> message.addEd25519PublicKeys(ByteString.copyFrom(key.getEncoded())));
+    return Optional.of(message.build());
   }
 }

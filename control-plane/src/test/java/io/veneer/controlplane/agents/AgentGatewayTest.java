@@ -2,9 +2,11 @@ package io.veneer.controlplane.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.BootMode;
+import io.veneer.agent.v1.ConsoleGrantKeys;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesiredDesktop;
 import io.veneer.agent.v1.DriverCapabilities;
@@ -13,9 +15,11 @@ import io.veneer.agent.v1.HardwareProfile;
 import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
+import io.veneer.api.console.PemKeys;
 import io.veneer.api.v1.HardwareDefaults;
 import io.veneer.api.v1.ImageVersionState;
 import io.veneer.controlplane.ControlPlaneSpringTest;
+import io.veneer.controlplane.TestTls;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.desktops.DesktopView;
@@ -317,6 +321,30 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
                         .addMachines(MachineType.MACHINE_TYPE_Q35)
                         .addFirmwares(Firmware.FIRMWARE_BIOS)))
         .build();
+  }
+
+  @Test
+  void everyStreamIsSentThePublicHalfOfTheConsoleGrantKeyAfterItsDesiredSet() throws Exception {
+    String host = desktop.hostId();
+    String token = credentials.issue(host);
+    ConsoleGrantKeys grantKey =
+        ConsoleGrantKeys.newBuilder()
+            .addEd25519PublicKeys(
+                ByteString.copyFrom(
+                    PemKeys.ed25519PublicKey(TestTls.CA.consoleGrantPublicKey()).getEncoded()))
+            .build();
+    try (TestAgent agent = new TestAgent(server.port(), token)) {
+      agent.send(hello(host));
+
+      assertThat(agent.next().hasDesiredSet()).isTrue();
+      assertThat(agent.nextGrantKeys()).isEqualTo(grantKey);
+    }
+    try (TestAgent reconnected = new TestAgent(server.port(), token)) {
+      reconnected.send(hello(host));
+
+      assertThat(reconnected.next().hasDesiredSet()).isTrue();
+      assertThat(reconnected.nextGrantKeys()).as("again on the new stream").isEqualTo(grantKey);
+    }
   }
 
   @Test

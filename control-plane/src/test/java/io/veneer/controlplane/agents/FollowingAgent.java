@@ -218,7 +218,7 @@ public final class FollowingAgent implements AutoCloseable {
         case UPSERT -> apply(message.getUpsert());
         case REMOVAL ->
             remove(message.getRemoval().getDesktopId(), message.getRemoval().getSpecGeneration());
-        case PREFETCH, HOST_ORDER, KIND_NOT_SET -> {}
+        case PREFETCH, HOST_ORDER, CONSOLE_GRANT_KEYS, KIND_NOT_SET -> {}
       }
     }
 

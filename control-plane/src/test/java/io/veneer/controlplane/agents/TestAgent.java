@@ -7,6 +7,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.agent.v1.AgentMessage;
 import io.veneer.agent.v1.AgentServiceGrpc;
+import io.veneer.agent.v1.ConsoleGrantKeys;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.controlplane.TestTls;
 import java.time.Duration;
@@ -20,6 +21,7 @@ final class TestAgent implements AutoCloseable {
   private final ManagedChannel channel;
   private final StreamObserver<AgentMessage> toServer;
   private final LinkedBlockingQueue<ControlMessage> received = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<ConsoleGrantKeys> grantKeys = new LinkedBlockingQueue<>();
   private final CompletableFuture<Status> closed = new CompletableFuture<>();
 
   TestAgent(int port, String token) {
@@ -33,7 +35,12 @@ final class TestAgent implements AutoCloseable {
                 new StreamObserver<>() {
                   @Override
                   public void onNext(ControlMessage message) {
-                    received.add(message);
+                    // Grant keys come beside the desired state, which next() reads in order.
+                    if (message.hasConsoleGrantKeys()) {
+                      grantKeys.add(message.getConsoleGrantKeys());
+                    } else {
+                      received.add(message);
+                    }
                   }
 
                   @Override
@@ -58,6 +65,15 @@ final class TestAgent implements AutoCloseable {
       throw new AssertionError("No control message within 10s; stream closed with " + closed);
     }
     return message;
+  }
+
+  /** The next console grant keys the control plane sent. */
+  ConsoleGrantKeys nextGrantKeys() throws InterruptedException {
+    ConsoleGrantKeys keys = grantKeys.poll(10, TimeUnit.SECONDS);
+    if (keys == null) {
+      throw new AssertionError("No console grant keys within 10s; stream closed with " + closed);
+    }
+    return keys;
   }
 
   Status closedWith() throws Exception {

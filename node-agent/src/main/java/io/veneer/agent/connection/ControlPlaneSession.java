@@ -19,6 +19,7 @@ import io.veneer.agent.v1.BlobRef;
 import io.veneer.agent.v1.BootMode;
 import io.veneer.agent.v1.CachedImage;
 import io.veneer.agent.v1.Capacity;
+import io.veneer.agent.v1.ConsoleGrantKeys;
 import io.veneer.agent.v1.ControlMessage;
 import io.veneer.agent.v1.DesktopStatus;
 import io.veneer.agent.v1.Firmware;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -63,6 +65,7 @@ public final class ControlPlaneSession {
   private final ScheduledExecutorService loop;
   private final Supplier<Optional<GuestsMemory>> guestsMemory;
   private final int consolePort;
+  private final Consumer<ConsoleGrantKeys> grantKeys;
   private StreamObserver<AgentMessage> outbound;
   private ScheduledFuture<?> heartbeats;
   private Duration heartbeatInterval;
@@ -79,7 +82,8 @@ public final class ControlPlaneSession {
       AgentVitals vitals,
       ScheduledExecutorService loop,
       Supplier<Optional<GuestsMemory>> guestsMemory,
-      int consolePort) {
+      int consolePort,
+      Consumer<ConsoleGrantKeys> grantKeys) {
     this.settings = settings;
     this.channel = channel;
     this.converger = converger;
@@ -90,6 +94,7 @@ public final class ControlPlaneSession {
     this.loop = loop;
     this.guestsMemory = guestsMemory;
     this.consolePort = consolePort;
+    this.grantKeys = grantKeys;
     this.heartbeatInterval = settings.heartbeatInterval();
   }
 
@@ -220,6 +225,7 @@ public final class ControlPlaneSession {
                   + " reason=\""
                   + message.getHostOrder().getReason()
                   + "\"");
+      case CONSOLE_GRANT_KEYS -> grantKeys.accept(message.getConsoleGrantKeys());
       case KIND_NOT_SET -> log.warning("event=empty-control-message");
     }
     // Only an answer proves the stream works (a refused token fails after it opened), so only an

@@ -11,26 +11,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether a console grant opens a display of this host: signed with one of the control plane's keys
- * (two while the grant key is rolled over: the old one and the new one), for this host, unexpired,
- * not valid for longer than {@link #LONGEST} (a grant is for one connection, made seconds before
- * it), and not seen before. Used nonces are kept until their grant expires, so a grant stolen on
- * its way opens nothing once its proxy has used it.
+ * ({@link GrantKeys}: two while the grant key is rolled over, the old one and the new one), for
+ * this host, unexpired, not valid for longer than {@link #LONGEST} (a grant is for one connection,
+ * made seconds before it), and not seen before. Used nonces are kept until their grant expires, so
+ * a grant stolen on its way opens nothing once its proxy has used it.
  */
 final class GrantCheck {
 
   /** The longest a grant may still be valid when it arrives. */
   static final Duration LONGEST = Duration.ofSeconds(60);
 
-  private final List<PublicKey> controlPlane;
+  private final GrantKeys controlPlane;
   private final String hostId;
   private final Clock clock;
   private final Map<String, Instant> usedNonces = new ConcurrentHashMap<>();
 
-  GrantCheck(List<PublicKey> controlPlane, String hostId, Clock clock) {
-    if (controlPlane.isEmpty()) {
-      throw new IllegalArgumentException("A grant check needs at least one control plane key");
-    }
-    this.controlPlane = List.copyOf(controlPlane);
+  GrantCheck(GrantKeys controlPlane, String hostId, Clock clock) {
+    this.controlPlane = controlPlane;
     this.hostId = hostId;
     this.clock = clock;
   }
@@ -57,8 +54,13 @@ final class GrantCheck {
   }
 
   private ConsoleGrant verified(String text) throws ConsoleGrant.Refused {
+    List<PublicKey> keys = controlPlane.current();
+    if (keys.isEmpty()) {
+      throw new ConsoleGrant.Refused(
+          "this agent holds no console grant key yet: its control plane sends them once connected");
+    }
     ConsoleGrant.Refused refused = null;
-    for (PublicKey key : controlPlane) {
+    for (PublicKey key : keys) {
       try {
         return ConsoleGrant.verified(text, key);
       } catch (ConsoleGrant.Refused e) {

@@ -67,7 +67,8 @@ class ConsoleGatewayTest {
         new ConsoleGateway(
             new InetSocketAddress("127.0.0.1", 0),
             PemTls.server(ca.serverCertificate(), ca.serverKey()),
-            new GrantCheck(List.of(controlPlane.getPublic()), HOST, Clock.systemUTC()),
+            new GrantCheck(
+                new GrantKeys(List.of(controlPlane.getPublic())), HOST, Clock.systemUTC()),
             desktopId ->
                 Optional.ofNullable(Map.of(DESKTOP.toString(), display.address()).get(desktopId)));
   }

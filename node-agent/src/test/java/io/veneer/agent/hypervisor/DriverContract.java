@@ -177,7 +177,8 @@ public abstract class DriverContract {
     assertThat(driver.inventory()).containsExactly("desk-i");
   }
 
-  private Observation await(String desktopId, GuestState state) throws InterruptedException {
+  /** The desktop's observation once it is in the state, failing after {@link #patience()}. */
+  protected Observation await(String desktopId, GuestState state) throws InterruptedException {
     long deadline = System.nanoTime() + patience().toNanos();
     Observation last = driver.observe(desktopId);
     while (last.state() != state && System.nanoTime() < deadline) {

@@ -17,15 +17,16 @@ import org.w3c.dom.Element;
 
 /**
  * The libvirt domain of one desktop, from its neutral spec. Built as a DOM, so every value (paths,
- * the kernel command line, the console password) is escaped by the serializer, never pasted into
- * markup.
+ * the kernel command line) is escaped by the serializer, never pasted into markup.
  *
  * <p>What it holds and why: q35 (TCG or KVM); the kernel, initrd and command line for direct-kernel
  * boot, else the BIOS boots the OS disk; the OS overlay and the user-data disk on virtio; the
  * serial console into a file, where the ready line and a crash's reason are read; no network
  * interface (a guest whose network is off has no link at all, so it reaches nothing, least of all
- * its host); VNC on 127.0.0.1 with a password, a port libvirt picks, only when a display is asked
- * for; a balloon; and the guest's own power-off, reboot or crash end the domain, as QEMU's {@code
+ * its host); when a display is asked for, VNC on a unix socket libvirt places in the domain's
+ * private folder ({@code /var/lib/libvirt/qemu/domain-<n>-<name>/vnc.sock}, {@code rwxr-x---}
+ * libvirt-qemu:kvm, made at each boot and removed with it), never a TCP port, no password; a
+ * balloon; and the guest's own power-off, reboot or crash end the domain, as QEMU's {@code
  * -no-reboot} does for the qemu driver (so a kernel panic with {@code panic=1} is a stopped guest).
  */
 final class DomainXml {
@@ -46,9 +47,8 @@ final class DomainXml {
 
   /**
    * @param kvm whether the host runs guests under KVM (else TCG)
-   * @param vncPassword the console's password when the spec asks for a display, else null
    */
-  static String of(GuestSpec spec, boolean kvm, Files files, String vncPassword) {
+  static String of(GuestSpec spec, boolean kvm, Files files) {
     Document doc = newDocument();
     Element domain = doc.createElement("domain");
     doc.appendChild(domain);
@@ -91,16 +91,12 @@ final class DomainXml {
     child(serial, "source")
         .setAttribute("path", printable("console", files.console().toAbsolutePath().toString()));
     child(serial, "target").setAttribute("port", "0");
-    if (vncPassword != null) {
+    if (spec.display()) {
       Element graphics = child(devices, "graphics");
       graphics.setAttribute("type", "vnc");
-      graphics.setAttribute("port", "-1");
-      graphics.setAttribute("autoport", "yes");
-      graphics.setAttribute("listen", "127.0.0.1");
-      graphics.setAttribute("passwd", printable("console password", vncPassword));
-      Element listen = child(graphics, "listen");
-      listen.setAttribute("type", "address");
-      listen.setAttribute("address", "127.0.0.1");
+      // No socket named: libvirt puts it in the domain's private folder, which only root,
+      // libvirt-qemu and the kvm group can enter (see LibvirtHypervisor#console).
+      child(graphics, "listen").setAttribute("type", "socket");
       child(child(devices, "video"), "model").setAttribute("type", "vga");
     }
     child(devices, "memballoon").setAttribute("model", "virtio");

@@ -12,26 +12,28 @@ import io.veneer.agent.hypervisor.qemu.QemuHypervisor;
 import io.veneer.agent.hypervisor.qemu.SerialConsole;
 import io.veneer.agent.v1.ConsoleEndpoint;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.xpath.XPathException;
+import javax.xml.xpath.XPathFactory;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEvent;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 
 /**
  * Guests as transient libvirt domains named {@code veneer-<desktopId>} (see {@link DomainXml}),
@@ -52,14 +54,12 @@ import org.libvirt.event.DomainEvent;
  * here).
  *
  * <pre>
- * &lt;data&gt;/desktops/&lt;id&gt;/ os.qcow2  userdata.qcow2  console.log  vnc.password  started  stopped
+ * &lt;data&gt;/desktops/&lt;id&gt;/ os.qcow2  userdata.qcow2  console.log  started  stopped
  * </pre>
  */
 public final class LibvirtHypervisor implements Hypervisor {
 
   private static final Logger log = Logger.getLogger(LibvirtHypervisor.class.getName());
-  private static final Pattern VNC_PORT =
-      Pattern.compile("<graphics[^>]*type=['\"]vnc['\"][^>]*port=['\"](\\d+)['\"]");
   private static final String QEMU_USER = "libvirt runs guests as libvirt-qemu and";
 
   private final QcowDisks disks;
@@ -67,9 +67,9 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final String readyLine;
   private final boolean kvm = QemuHypervisor.kvmUsable();
   private final Map<String, DomainState> domains = new ConcurrentHashMap<>();
-  // Per desktop, the boot (domain UUID) that printed its ready line, and its console's port.
+  // Per desktop, the boot (domain UUID) that printed its ready line, and its display's socket.
   private final Map<String, String> readyBoots = new ConcurrentHashMap<>();
-  private final Map<String, VncPort> vncPorts = new ConcurrentHashMap<>();
+  private final Map<String, Display> displays = new ConcurrentHashMap<>();
   private Connect connection;
 
   /** What the events (or one lookup) say of a desktop's domain. */
@@ -81,7 +81,8 @@ public final class LibvirtHypervisor implements Hypervisor {
   /** No domain runs; the cause libvirt gave when the last one stopped, empty if unknown. */
   private record Gone(String cause) implements DomainState {}
 
-  private record VncPort(String uuid, int port) {}
+  /** Where one boot of a desktop shows its display: a unix socket, empty for none. */
+  private record Display(String uuid, String socket) {}
 
   /**
    * @param uri libvirt's connection URI ({@code qemu:///system})
@@ -152,8 +153,7 @@ public final class LibvirtHypervisor implements Hypervisor {
       Files.deleteIfExists(dir.resolve("stopped"));
       Files.deleteIfExists(files.console());
       Files.writeString(dir.resolve("started"), "");
-      Files.deleteIfExists(dir.resolve("vnc.password"));
-      String xml = DomainXml.of(spec, kvm, files, spec.display() ? vncPassword(dir) : null);
+      String xml = DomainXml.of(spec, kvm, files);
       Domain domain = connection().domainCreateXML(xml, 0);
       domains.put(desktopId, new Running(domain.getUUIDString()));
       log.info(
@@ -245,7 +245,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     disks.delete(desktopId, deleteUserData);
     domains.remove(desktopId);
     readyBoots.remove(desktopId);
-    vncPorts.remove(desktopId);
+    displays.remove(desktopId);
   }
 
   @Override
@@ -269,7 +269,7 @@ public final class LibvirtHypervisor implements Hypervisor {
           ready = true;
         }
         yield new Observation(
-            ready ? GuestState.RUNNING : GuestState.STARTING, "", console(desktopId, running));
+            ready ? GuestState.RUNNING : GuestState.STARTING, "", console(running, desktopId));
       }
       case Gone gone ->
           Files.exists(dir.resolve("started")) && !Files.exists(dir.resolve("stopped"))
@@ -414,45 +414,40 @@ public final class LibvirtHypervisor implements Hypervisor {
     return 0;
   }
 
-  /** The console's address: libvirt's VNC port of this boot, and the desktop's password. */
-  private ConsoleEndpoint console(String desktopId, Running running) {
-    Path password = disks.dir(desktopId).resolve("vnc.password");
-    if (!Files.exists(password)) {
-      return null;
-    }
-    VncPort known = vncPorts.get(desktopId);
+  /**
+   * The display of this boot: the VNC socket libvirt made in the domain's private folder ({@code
+   * rwxr-x---}, libvirt-qemu:kvm), which the agent (root) opens for its console listener; read from
+   * the live domain once per boot.
+   */
+  private ConsoleEndpoint console(Running running, String desktopId) {
+    Display known = displays.get(desktopId);
     try {
       if (known == null || !known.uuid().equals(running.uuid())) {
         Domain domain = connection().domainLookupByUUIDString(running.uuid());
-        Matcher matcher = VNC_PORT.matcher(domain.getXMLDesc(0));
-        if (!matcher.find()) {
-          return null;
-        }
-        known = new VncPort(running.uuid(), Integer.parseInt(matcher.group(1)));
-        vncPorts.put(desktopId, known);
+        known = new Display(running.uuid(), vncSocket(domain.getXMLDesc(0)));
+        displays.put(desktopId, known);
       }
-      return ConsoleEndpoint.newBuilder()
-          .setHost("127.0.0.1")
-          .setPort(known.port())
-          .setPassword(Files.readString(password).strip())
-          .setProtocol("vnc")
-          .build();
-    } catch (HypervisorException | LibvirtException | IOException e) {
+    } catch (HypervisorException | LibvirtException e) {
       return null;
     }
+    return known.socket().isEmpty()
+        ? null
+        : ConsoleEndpoint.newBuilder().setUnixSocket(known.socket()).setProtocol("vnc").build();
   }
 
-  /** A new password for the console of this boot, kept for the console's endpoint. */
-  private static String vncPassword(Path dir) throws IOException {
-    byte[] bytes = new byte[4];
-    new SecureRandom().nextBytes(bytes);
-    String password = HexFormat.of().formatHex(bytes);
-    Path file = dir.resolve("vnc.password");
-    Files.deleteIfExists(file);
-    Files.createFile(
-        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, password);
-    return password;
+  /** The VNC socket a live domain's XML names, empty when it shows no display on one. */
+  private static String vncSocket(String domainXml) throws HypervisorException {
+    try {
+      var doc =
+          DocumentBuilderFactory.newInstance()
+              .newDocumentBuilder()
+              .parse(new InputSource(new StringReader(domainXml)));
+      return XPathFactory.newInstance()
+          .newXPath()
+          .evaluate("/domain/devices/graphics[@type='vnc']/listen[@type='socket']/@socket", doc);
+    } catch (ParserConfigurationException | SAXException | IOException | XPathException e) {
+      throw new HypervisorException("libvirt gave a domain's XML that does not parse", e);
+    }
   }
 
   /** libvirt's log of the desktop's QEMU, where it says why QEMU itself failed. */

@@ -30,7 +30,7 @@ class DomainXmlTest {
   @Test
   void aDirectKernelDesktopWithoutDisplayIsAQ35DomainWithItsDisksSerialFileAndNoNetwork()
       throws Exception {
-    Document domain = parse(DomainXml.of(direct("quiet"), false, FILES, null));
+    Document domain = parse(DomainXml.of(direct("quiet"), false, FILES));
 
     assertThat(text(domain, "/domain/@type")).isEqualTo("qemu");
     assertThat(text(domain, "/domain/name")).isEqualTo("veneer-desk-1");
@@ -57,15 +57,17 @@ class DomainXmlTest {
   }
 
   @Test
-  void aDisplayIsVncOnLoopbackOnlyWithThePasswordAndAPortLibvirtPicks() throws Exception {
-    Document domain = parse(DomainXml.of(direct("quiet"), true, FILES, "0a1b2c3d"));
+  void aDisplayIsVncOnAUnixSocketLibvirtPlacesNeverATcpPortNorAPassword() throws Exception {
+    Document domain = parse(DomainXml.of(withDisplay(direct("quiet")), true, FILES));
 
     assertThat(text(domain, "/domain/@type")).isEqualTo("kvm");
     assertThat(text(domain, "/domain/devices/graphics/@type")).isEqualTo("vnc");
-    assertThat(text(domain, "/domain/devices/graphics/@autoport")).isEqualTo("yes");
-    assertThat(text(domain, "/domain/devices/graphics/@listen")).isEqualTo("127.0.0.1");
-    assertThat(text(domain, "/domain/devices/graphics/listen/@address")).isEqualTo("127.0.0.1");
-    assertThat(text(domain, "/domain/devices/graphics/@passwd")).isEqualTo("0a1b2c3d");
+    assertThat(text(domain, "/domain/devices/graphics/listen/@type")).isEqualTo("socket");
+    assertThat(count(domain, "/domain/devices/graphics/listen")).isEqualTo(1);
+    assertThat(count(domain, "//graphics/@port | //graphics/@autoport | //graphics/@listen"))
+        .as("no TCP listener")
+        .isZero();
+    assertThat(count(domain, "//@passwd")).as("no password: the socket is the boundary").isZero();
     assertThat(count(domain, "/domain/devices/video")).isEqualTo(1);
   }
 
@@ -74,8 +76,7 @@ class DomainXmlTest {
     GuestSpec spec = spec(new BootSource.DiskImage(), 0);
     Document domain =
         parse(
-            DomainXml.of(
-                spec, false, new DomainXml.Files(FILES.osDisk(), null, FILES.console()), null));
+            DomainXml.of(spec, false, new DomainXml.Files(FILES.osDisk(), null, FILES.console())));
 
     assertThat(text(domain, "/domain/os/boot/@dev")).isEqualTo("hd");
     assertThat(count(domain, "/domain/os/kernel")).isZero();
@@ -89,7 +90,7 @@ class DomainXmlTest {
         "a&b 'single' \"double\" <tag/> ]]> &amp;",
       })
   void everyValueIsEscapedSoItReadsBackAsWritten(String cmdline) throws Exception {
-    Document domain = parse(DomainXml.of(direct(cmdline), false, FILES, null));
+    Document domain = parse(DomainXml.of(direct(cmdline), false, FILES));
 
     assertThat(text(domain, "/domain/os/cmdline")).isEqualTo("console=ttyS0 panic=1 " + cmdline);
     assertThat(count(domain, "/domain/os/kernel")).isEqualTo(1);
@@ -97,7 +98,7 @@ class DomainXmlTest {
 
   @Test
   void aControlCharacterIsRefusedNamingWhereItIs() {
-    assertThatThrownBy(() -> DomainXml.of(direct("quiet\u0001"), false, FILES, null))
+    assertThatThrownBy(() -> DomainXml.of(direct("quiet\u0001"), false, FILES))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cmdline holds a control character");
   }
@@ -109,6 +110,18 @@ class DomainXmlTest {
             new ImageRef(DIGEST, ImageRef.Kind.INITRD, Path.of("/cache/initrd")),
             cmdline),
         1);
+  }
+
+  private static GuestSpec withDisplay(GuestSpec spec) {
+    return new GuestSpec(
+        spec.desktopId(),
+        spec.size(),
+        spec.image(),
+        spec.boot(),
+        spec.machine(),
+        spec.firmware(),
+        true,
+        spec.devices());
   }
 
   private static GuestSpec spec(BootSource boot, long userDataGib) {
