@@ -159,10 +159,11 @@ final class StackUp {
     LocalKafka.awaitReady(kafka, settings.kafkaBootstrap(), startTimeout);
     kafkaStep.ready("topics " + String.join(", ", LocalKafka.TOPICS));
 
-    // The two APIs need only PostgreSQL and Kafka to start (they fetch Keycloak's keys on the
-    // first token): they boot while Keycloak does. The portal discovers its issuer at start.
+    // The two APIs and the portal need only PostgreSQL and Kafka to start (they read Keycloak's
+    // keys and discovery document when first needed): they boot while Keycloak does.
     CompletableFuture<Void> images = boot(settings.images());
     CompletableFuture<Void> controlPlaneReady = boot(settings.controlPlane());
+    CompletableFuture<Void> portal = boot(settings.portal());
     ImagesApi imagesApi =
         new ImagesApi(new JsonApi(settings.imagesUrl(), credentials.imagesApiToken()));
     CompletableFuture<PublishedImage> published =
@@ -194,7 +195,6 @@ final class StackUp {
             + (kept ? " as the last run set it up" : "")
             + ", users "
             + String.join(", ", DemoUser.ALL.stream().map(DemoUser::name).toList()));
-    CompletableFuture<Void> portal = boot(settings.portal());
 
     String adminToken;
     try {
