@@ -38,6 +38,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -63,6 +65,12 @@ final class StackUp {
   private final Duration startTimeout;
   private final List<ChildProcess> children = new ArrayList<>();
   private final Map<String, NodeAgentProcess> agents = new LinkedHashMap<>();
+
+  /**
+   * The background waits (each part's readiness, the image build): a thread each, as the common
+   * pool has fewer workers than waits on a machine with a few cores and would queue them.
+   */
+  private final Executor waits = Executors.newVirtualThreadPerTaskExecutor();
 
   StackUp(
       StackLayout layout,
@@ -129,10 +137,18 @@ final class StackUp {
     LocalCertificateAuthority tls = new LocalCertificateAuthority(layout.tls()).create();
     ServiceSettings settings = new ServiceSettings(layout, ports, jars, credentials, tls);
     CompletableFuture<TinyGolden> golden = buildTinyGoldenInBackground();
+    RealmFingerprint realm =
+        RealmFingerprint.of(
+            layout.keycloakData(),
+            settings.keycloakUrl(),
+            settings.portalUrl(),
+            credentials.userPasswords());
 
     // Keycloak is the slowest to start: first, so the others start while it boots.
     Progress.Step keycloakStep = progress.start("keycloak", settings.keycloakUrl().toString());
     ChildProcess keycloak = started(startKeycloak(credentials));
+    CompletableFuture<Boolean> realmKept =
+        realmWhenReady(keycloakStep, keycloak, settings, credentials, realm);
 
     Progress.Step kafkaStep = progress.start("kafka", settings.kafkaBootstrap());
     ChildProcess kafka =
@@ -159,16 +175,17 @@ final class StackUp {
     LocalKafka.awaitReady(kafka, settings.kafkaBootstrap(), startTimeout);
     kafkaStep.ready("topics " + String.join(", ", LocalKafka.TOPICS));
 
-    // The two APIs need only PostgreSQL and Kafka to start (they fetch Keycloak's keys on the
-    // first token): they boot while Keycloak does. The portal discovers its issuer at start.
+    // The two APIs and the portal need only PostgreSQL and Kafka to start (they read Keycloak's
+    // keys and discovery document when first needed): they boot while Keycloak does.
     CompletableFuture<Void> images = boot(settings.images());
     CompletableFuture<Void> controlPlaneReady = boot(settings.controlPlane());
+    CompletableFuture<Void> portal = boot(settings.portal());
     ImagesApi imagesApi =
         new ImagesApi(new JsonApi(settings.imagesUrl(), credentials.imagesApiToken()));
     CompletableFuture<PublishedImage> published =
         images
             .thenCombine(golden, (ready, tiny) -> tiny)
-            .thenApplyAsync(tiny -> publish(imagesApi, tiny));
+            .thenApplyAsync(tiny -> publish(imagesApi, tiny), waits);
 
     String driver = driver();
     // Registered before the agents, so stopped after them: agents leave their guests running
@@ -177,24 +194,7 @@ final class StackUp {
     Map<String, LaunchedAgent> early =
         launchAgentsWithKeptTokens(settings, jars, driver, controlPlaneReady);
 
-    LocalKeycloak.awaitReady(keycloak, ports.keycloakManagement(), startTimeout);
-    RealmFingerprint realm =
-        RealmFingerprint.of(
-            layout.keycloakData(),
-            settings.keycloakUrl(),
-            settings.portalUrl(),
-            credentials.userPasswords());
-    boolean kept = realm.unchanged();
-    if (!kept) {
-      setUpRealm(settings, credentials, realm);
-    }
-    keycloakStep.ready(
-        "realm "
-            + DemoRealm.REALM
-            + (kept ? " as the last run set it up" : "")
-            + ", users "
-            + String.join(", ", DemoUser.ALL.stream().map(DemoUser::name).toList()));
-    CompletableFuture<Void> portal = boot(settings.portal());
+    boolean kept = await(realmKept);
 
     String adminToken;
     try {
@@ -295,6 +295,47 @@ final class StackUp {
         settings.tokenEndpoint(), DemoUser.ADMIN.name(), credentials.passwordOf(DemoUser.ADMIN));
   }
 
+  /**
+   * Waits for Keycloak beside the rest, so that its line says when it was ready, then sets the
+   * realm up unless the last run's is kept; completes with whether it was kept.
+   */
+  private CompletableFuture<Boolean> realmWhenReady(
+      Progress.Step step,
+      ChildProcess keycloak,
+      ServiceSettings settings,
+      Credentials credentials,
+      RealmFingerprint realm) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            LocalKeycloak.awaitReady(keycloak, ports.keycloakManagement(), startTimeout);
+            boolean kept = realm.unchanged();
+            if (!kept) {
+              setUpRealm(settings, credentials, realm);
+            }
+            step.ready(
+                "realm "
+                    + DemoRealm.REALM
+                    + (kept ? " as the last run set it up" : "")
+                    + ", users "
+                    + String.join(", ", DemoUser.ALL.stream().map(DemoUser::name).toList()));
+            return kept;
+          } catch (StartupFailure e) {
+            throw new CompletionException(e);
+          } catch (IOException e) {
+            throw new CompletionException(
+                new StartupFailure(
+                    "keycloak",
+                    "cannot read or record its realm's set-up: " + e.getMessage(),
+                    "check the state directory " + layout.show(layout.keycloakData())));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          }
+        },
+        waits);
+  }
+
   private ChildProcess startKeycloak(Credentials credentials) throws StartupFailure, IOException {
     KeycloakSettings keycloak;
     try {
@@ -368,7 +409,8 @@ final class StackUp {
             Thread.currentThread().interrupt();
             throw new CompletionException(e);
           }
-        });
+        },
+        waits);
   }
 
   /** Starts the service and reports it ready in the background; a failure ends the future. */
@@ -387,7 +429,8 @@ final class StackUp {
             Thread.currentThread().interrupt();
             throw new CompletionException(e);
           }
-        });
+        },
+        waits);
   }
 
   /** The tiny golden image imported and published through the images API (its own token). */

@@ -38,11 +38,18 @@ public final class LocalKafka {
           "veneer.quotas.v1");
 
   private static final int PARTITIONS = 3;
+
+  /**
+   * C1 only, as the stack's other JVMs: the broker starts first and the services wait for it, and
+   * on two cores C2's compiler threads slow its start (measured: 5.8 CPU s to started, 3.4-3.8 with
+   * C1 only; docs/benchmarks.md); a local stack's traffic does not need C2's code.
+   */
   private static final List<String> JVM_OPTIONS =
       List.of(
           "-Xms64m",
           "-Xmx384m",
           "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
           "-XX:+ExitOnOutOfMemoryError",
           "-Dlogback.configurationFile=veneer-kafka-logback.xml");
 

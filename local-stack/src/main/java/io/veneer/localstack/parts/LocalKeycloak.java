@@ -170,7 +170,11 @@ public final class LocalKeycloak {
     environment.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
     environment.put(
         "JAVA_OPTS_APPEND",
-        "-Djava.io.tmpdir="
+        // C1 only, as the stack's other JVMs: on two cores C2's compiler threads compete with the
+        // start itself; measured, it halves Keycloak's CPU seconds to ready (docs/benchmarks.md)
+        // and its first password grant is no slower.
+        "-XX:TieredStopAtLevel=1"
+            + " -Djava.io.tmpdir="
             + workDirectory
             + " -Dquarkus.transaction-manager.object-store.directory="
             + workDirectory.resolve("transaction-logs")

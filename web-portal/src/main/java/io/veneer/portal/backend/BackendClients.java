@@ -20,7 +20,6 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.web.client.RestClient;
@@ -81,18 +80,23 @@ class BackendClients {
     return relay;
   }
 
-  /** The portal's own client-credentials token, fetched when needed and kept until it expires. */
+  /**
+   * The portal's own client-credentials token, fetched when needed and kept until it expires. Its
+   * registration is derived from the login's at each lookup: that one exists only once the identity
+   * provider has answered.
+   */
   private static ClientHttpRequestInterceptor asThePortal(
       ClientRegistrationRepository registrations) {
-    ClientRegistration login =
-        registrations.findByRegistrationId(SecurityConfiguration.REGISTRATION);
-    var service =
-        new InMemoryClientRegistrationRepository(
-            ClientRegistration.withClientRegistration(login)
-                .registrationId(SERVICE_REGISTRATION)
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .scope(Set.of())
-                .build());
+    ClientRegistrationRepository service =
+        registrationId ->
+            SERVICE_REGISTRATION.equals(registrationId)
+                ? ClientRegistration.withClientRegistration(
+                        registrations.findByRegistrationId(SecurityConfiguration.REGISTRATION))
+                    .registrationId(SERVICE_REGISTRATION)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                    .scope(Set.of())
+                    .build()
+                : null;
     var authorized = new InMemoryOAuth2AuthorizedClientService(service);
     var manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(service, authorized);
     manager.setAuthorizedClientProvider(

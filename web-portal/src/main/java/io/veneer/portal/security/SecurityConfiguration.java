@@ -2,6 +2,7 @@ package io.veneer.portal.security;
 
 import java.util.HashSet;
 import java.util.Set;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -34,6 +35,18 @@ public class SecurityConfiguration {
   /** The client registration ({@code spring.security.oauth2.client.registration.keycloak}). */
   public static final String REGISTRATION = "keycloak";
 
+  /** Where a person who is not logged in is sent ({@link LoginController}). */
+  static final String LOGIN_PAGE = "/login";
+
+  /**
+   * Read from the identity provider when first needed, not at start (Spring Boot's own would fail
+   * the start while the provider does not answer).
+   */
+  @Bean
+  DiscoveredClientRegistrations clientRegistrationRepository(OAuth2ClientProperties properties) {
+    return new DiscoveredClientRegistrations(properties);
+  }
+
   @Bean
   SecurityFilterChain portalSecurity(HttpSecurity http, ClientRegistrationRepository clients)
       throws Exception {
@@ -55,6 +68,7 @@ public class SecurityConfiguration {
                         "/js/**",
                         "/favicon.ico",
                         "/error",
+                        LOGIN_PAGE,
                         "/livez",
                         "/readyz",
                         "/actuator/health/**")
@@ -69,6 +83,8 @@ public class SecurityConfiguration {
         .oauth2Login(
             login ->
                 login
+                    // Ours, not the provider's own redirect: it waits while the provider starts.
+                    .loginPage(LOGIN_PAGE)
                     .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(pkce))
                     .userInfoEndpoint(userInfo -> userInfo.oidcUserService(oidcUserService())))
         .logout(out -> out.logoutSuccessHandler(logout));

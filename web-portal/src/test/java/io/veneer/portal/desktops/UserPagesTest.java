@@ -27,7 +27,10 @@ class UserPagesTest {
 
     HttpResponse<String> first = anonymous.getOnce("/desktops");
     assertThat(first.statusCode()).isEqualTo(302);
-    assertThat(first.headers().firstValue("Location").orElseThrow())
+    assertThat(first.headers().firstValue("Location").orElseThrow()).endsWith("/login");
+    HttpResponse<String> login = anonymous.getOnce("/login");
+    assertThat(login.statusCode()).isEqualTo(302);
+    assertThat(login.headers().firstValue("Location").orElseThrow())
         .endsWith("/oauth2/authorization/keycloak");
 
     HttpResponse<String> second = anonymous.getOnce("/oauth2/authorization/keycloak");

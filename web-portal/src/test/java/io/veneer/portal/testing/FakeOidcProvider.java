@@ -49,6 +49,11 @@ public final class FakeOidcProvider extends FakeHttpServer {
   private final Map<String, Grant> codes = new ConcurrentHashMap<>();
   private final List<TokenRequest> tokenRequests =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** What Keycloak answers for a realm it does not hold (yet). */
+  private static final Map<String, String> REALM_MISSING = Map.of("error", "Realm does not exist");
+
+  private volatile boolean realmReady = true;
   private volatile String nextUser = "nobody";
   private volatile Set<String> nextRoles = Set.of("user");
   private volatile String lastChallengeMethod;
@@ -63,7 +68,10 @@ public final class FakeOidcProvider extends FakeHttpServer {
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
-    route("GET", "/realms/veneer/.well-known/openid-configuration", (x, m, c) -> discovery());
+    route(
+        "GET",
+        "/realms/veneer/.well-known/openid-configuration",
+        (x, m, c) -> realmReady ? discovery() : new Reply(404, REALM_MISSING));
     route("GET", "/realms/veneer/certs", (x, m, c) -> new JWKSet(key.toPublicJWK()).toJSONObject());
     route(
         "GET",
@@ -142,6 +150,18 @@ public final class FakeOidcProvider extends FakeHttpServer {
           return tokens;
         });
     start();
+  }
+
+  /**
+   * Until {@link #realmReady}, discovery answers 404 as a starting Keycloak does before its realm
+   * is there.
+   */
+  public void realmNotReady() {
+    realmReady = false;
+  }
+
+  public void realmReady() {
+    realmReady = true;
   }
 
   /** The next login through the authorization endpoint is this person, with these roles. */

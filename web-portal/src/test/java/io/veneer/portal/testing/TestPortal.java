@@ -40,14 +40,17 @@ public final class TestPortal {
   public record Login(String issuer, String clientId, String clientSecret) {}
 
   private TestPortal() {
-    this(null);
+    this(null, true);
   }
 
-  private TestPortal(Login realLogin) {
+  private TestPortal(Login realLogin, boolean realmReady) {
     Login login =
         realLogin != null
             ? realLogin
             : new Login(oidc.issuer(), FakeOidcProvider.CLIENT_ID, FakeOidcProvider.CLIENT_SECRET);
+    if (!realmReady) {
+      oidc.realmNotReady();
+    }
     controlPlane.signGrantsWith(consoles.signingKey());
     topics.create(
         1,
@@ -97,7 +100,15 @@ public final class TestPortal {
 
   /** A portal of its own that logs people in with a real provider (Keycloak); stop it after. */
   public static TestPortal loggingInWith(Login login) {
-    return new TestPortal(login);
+    return new TestPortal(login, true);
+  }
+
+  /**
+   * A portal of its own started while its fake provider has no realm yet ({@link
+   * FakeOidcProvider#realmReady} makes it answer); stop it after.
+   */
+  public static TestPortal startedBeforeItsIdentityProvider() {
+    return new TestPortal(null, false);
   }
 
   private static final class Holder {
