@@ -57,7 +57,8 @@ public final class ControlPlaneViews {
       Set<String> entitledUsers,
       Set<String> entitledGroups,
       Placement placement,
-      Power power) {}
+      Power power,
+      long userDataDiskGib) {}
 
   /**
    * Idle shutdown and schedule of a pool, as the control plane's {@code PoolPower}: it judges them,
