@@ -158,7 +158,7 @@ class IdleShutdownTest {
                     + " AND object_id = ?",
                 String.class,
                 desktop.toString()))
-        .contains("no sign of use for 30 min", "console asked for or opened");
+        .contains("no sign of use for 30 min", "console asked for, opened or typed or clicked in");
     DesktopEvent event = idleShutdownEventOf(desktop);
     assertThat(event.getHeader().getActor()).isEqualTo("pool-controller");
     assertThat(event.getReason()).contains("pool's idle time 30 min");
