@@ -10,9 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RfbClientMessagesTest {
 
   private static final String CLIENT_INIT = "01";
-  private static final String SET_PIXEL_FORMAT = "00" + "00".repeat(19);
+  private static final String SET_PIXEL_FORMAT = "0000000000000000000000000000000000000000";
   private static final String SET_ENCODINGS_2 = "02000002" + "00000007" + "fffffee6";
-  private static final String UPDATE_REQUEST = "03" + "00".repeat(9);
+  private static final String UPDATE_REQUEST = "03000000000000000000";
   private static final String KEY = "0401000000000061";
   private static final String POINTER = "05000000000a";
   // Its text holds bytes 04 and 05, which are not messages.
