@@ -16,6 +16,8 @@ import java.util.Set;
  * @param power how its desktops are powered by the clock; {@code null} = {@link
  *     PoolPower#ALWAYS_ON}
  * @param userDataDiskGib the size of each user's persistent user-data disk in GiB; 0 for none
+ *     ({@code null}, left out of a request, is none: a boxed type, since a request without it is
+ *     valid)
  */
 public record PoolSpec(
     String name,
@@ -33,7 +35,7 @@ public record PoolSpec(
     GuestHardware hardware,
     PoolPlacement placement,
     PoolPower power,
-    long userDataDiskGib) {
+    Long userDataDiskGib) {
 
   /** The largest user-data disk a pool may give (16 TiB). */
   public static final long MAX_USER_DATA_DISK_GIB = 16_384;
@@ -71,7 +73,7 @@ public record PoolSpec(
         hardware,
         placement,
         power,
-        0);
+        0L);
   }
 
   /** A spec whose desktops are {@link PoolPower#ALWAYS_ON}. */
@@ -190,6 +192,7 @@ public record PoolSpec(
       throw new IllegalArgumentException(
           "Pool " + name + ": warm spares must be >= 0 and max concurrent refresh >= 1");
     }
+    userDataDiskGib = userDataDiskGib == null ? 0L : userDataDiskGib;
     if (userDataDiskGib < 0 || userDataDiskGib > MAX_USER_DATA_DISK_GIB) {
       throw new IllegalArgumentException(
           "userDataDiskGib: "

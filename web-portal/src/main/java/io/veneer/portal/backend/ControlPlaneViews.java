@@ -58,7 +58,8 @@ public final class ControlPlaneViews {
       Set<String> entitledGroups,
       Placement placement,
       Power power,
-      long userDataDiskGib) {}
+      // Null from a control plane that does not say: none.
+      Long userDataDiskGib) {}
 
   /**
    * Idle shutdown and schedule of a pool, as the control plane's {@code PoolPower}: it judges them,
