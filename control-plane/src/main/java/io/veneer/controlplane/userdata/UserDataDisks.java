@@ -20,8 +20,8 @@ public class UserDataDisks {
 
   /**
    * Whether the desktop the disk was last attached to may still have it open: it is still there,
-   * was placed, and its agent has not reported an OS disk newer than the one it had when the disk
-   * was attached (a logoff rebuilds it, stopping its guest first).
+   * was placed, and either still names the disk or its agent has not reported an OS disk newer than
+   * the one it had when the disk was attached (a logoff rebuilds it, stopping its guest first).
    */
   private static final String HELD =
       """
@@ -29,7 +29,8 @@ public class UserDataDisks {
         SELECT 1 FROM user_data_disk u JOIN desktop d ON d.id = u.desktop_id
         WHERE u.id = ? AND d.id <> ?
           AND desktop_present(d.state) AND d.state <> 'REQUESTED'
-          AND d.seen_os_disk_generation <= u.attached_os_disk_generation)
+          AND (d.user_data_disk_id IS NOT DISTINCT FROM u.id
+               OR d.seen_os_disk_generation <= u.attached_os_disk_generation))
       """;
 
   private final JdbcTemplate jdbc;

@@ -69,7 +69,7 @@ class ConsoleProxyTest {
     String reports = "/api/v1/desktops/" + ivy.desktop() + "/console-input";
 
     // ClientInit, a FramebufferUpdateRequest and SetEncodings (noVNC's first words): no input.
-    send(socket, new byte[] {1, 3, 0, 0, 0, 0, 0, 4, 0, 3, 2, 0, 0, 1, 0, 0, 0, 7});
+    send(socket, new byte[] {1, 3, 0, 0, 0, 0, 0, 0, 4, 0, 3, 2, 0, 0, 1, 0, 0, 0, 7});
     Thread.sleep(500);
     assertThat(calls(reports)).as("no input yet").isZero();
 

@@ -138,8 +138,8 @@ public final class QcowDisks {
   }
 
   /**
-   * Deletes the desktop's files and folders (its display's socket folder among them), the user-data
-   * disk (and then the folder) only when asked. Links are deleted, never followed.
+   * Deletes the desktop's files and folders (its display's socket folder among them), a user-data
+   * disk of its own (and then the folder) only when asked. Links are deleted, never followed.
    */
   public void delete(String desktopId, boolean deleteUserData) throws HypervisorException {
     Path dir = dir(desktopId);
@@ -152,7 +152,8 @@ public final class QcowDisks {
           Trees.delete(file);
         }
       }
-      if (deleteUserData) {
+      // Kept only for a user-data disk of the desktop's own; a user's named disk lives elsewhere.
+      if (deleteUserData || !Files.exists(userDataDisk(desktopId))) {
         Files.deleteIfExists(dir);
       }
     } catch (IOException e) {
