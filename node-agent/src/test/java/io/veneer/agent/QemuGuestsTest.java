@@ -155,7 +155,7 @@ class QemuGuestsTest {
             .setPowerState(PowerState.POWER_STATE_STOPPED)
             .build());
     converger.convergeOnce();
-    Path userData = data.resolve("desktops/desk-r/userdata.qcow2");
+    Path userData = data.resolve("userdata/data-r.qcow2");
     qemuIo(userData, "-c", "write -P 0x5a 0 64k");
     converger.upsert(first.toBuilder().setSpecGeneration(3).build());
     converger.convergeOnce();
@@ -170,6 +170,43 @@ class QemuGuestsTest {
         .contains("VENEER MARKER ABSENT");
     assertThat(qemuIo(userData, "-r", "-U", "-c", "read -P 0x5a 0 64k"))
         .as("the user-data disk kept what was written to it before the refresh")
+        .contains("read 65536/65536 bytes")
+        .doesNotContain("Pattern verification failed");
+  }
+
+  @Test
+  void aUsersDataDiskOutlivesTheirDesktopAndIsAttachedToTheirNextOne() throws Exception {
+    UserDataDisk alices = UserDataDisk.newBuilder().setDiskId("data-alice").setSizeGib(1).build();
+    DesiredDesktop first = desktops.running("desk-u1").setUserDataDisk(alices).build();
+    converger.applyDesiredSet(List.of(first));
+    converger.convergeOnce();
+    awaitConsole("desk-u1", "VENEER GUEST READY");
+    converger.upsert(
+        first.toBuilder()
+            .setSpecGeneration(2)
+            .setPowerState(PowerState.POWER_STATE_STOPPED)
+            .build());
+    converger.convergeOnce();
+    awaitReport("desk-u1", ObservedState.OBSERVED_STATE_STOPPED);
+    Path disk = data.resolve("userdata/data-alice.qcow2");
+    qemuIo(disk, "-c", "write -P 0x6b 0 64k");
+
+    // Her desktop is removed (a pooled one is, or she logs off and it goes to someone else).
+    converger.applyDesiredSet(List.of());
+    converger.convergeOnce();
+    awaitReport("desk-u1", ObservedState.OBSERVED_STATE_ABSENT);
+    assertThat(data.resolve("desktops/desk-u1")).doesNotExist();
+    assertThat(disk).as("her disk outlives the desktop").exists();
+
+    converger.applyDesiredSet(List.of(desktops.running("desk-u2").setUserDataDisk(alices).build()));
+    converger.convergeOnce();
+    awaitConsole("desk-u2", "VENEER GUEST READY");
+    long pid = Long.parseLong(Files.readString(data.resolve("desktops/desk-u2/qemu.pid")).strip());
+    assertThat(Files.readString(Path.of("/proc/" + pid + "/cmdline")))
+        .as("her next desktop's guest has her disk")
+        .contains("file=" + disk + ",format=qcow2");
+    assertThat(qemuIo(disk, "-r", "-U", "-c", "read -P 0x6b 0 64k"))
+        .as("what she wrote is on it")
         .contains("read 65536/65536 bytes")
         .doesNotContain("Pattern verification failed");
   }

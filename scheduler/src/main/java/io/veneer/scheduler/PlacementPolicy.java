@@ -4,6 +4,7 @@ import io.veneer.scheduler.score.AntiAffinityScorer;
 import io.veneer.scheduler.score.BalanceScorer;
 import io.veneer.scheduler.score.ImageLocalityScorer;
 import io.veneer.scheduler.score.PackingScorer;
+import io.veneer.scheduler.score.UserDataLocalityScorer;
 import java.util.Map;
 
 /**
@@ -20,7 +21,10 @@ import java.util.Map;
 public record PlacementPolicy(
     Strategy strategy, Map<String, Integer> weights, int sampleSize, boolean deterministic) {
 
-  /** Spread, image locality first, then anti-affinity, then balance; adaptive sampling. */
+  /**
+   * A user's user-data disk above all the rest together; then spread, image locality first, then
+   * anti-affinity, then balance; adaptive sampling.
+   */
   public static final PlacementPolicy DEFAULT =
       new PlacementPolicy(
           Strategy.SPREAD,
@@ -28,7 +32,8 @@ public record PlacementPolicy(
               PackingScorer.NAME, 2,
               ImageLocalityScorer.NAME, 3,
               AntiAffinityScorer.NAME, 2,
-              BalanceScorer.NAME, 1),
+              BalanceScorer.NAME, 1,
+              UserDataLocalityScorer.NAME, 10),
           0,
           false);
 

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param antiAffinity whose desktops to spread apart
  * @param requiredCapabilities what a host's hypervisor driver must be able to do ({@code display},
  *     {@code firmware:uefi}, ...)
+ * @param userDataHost the host holding the user's user-data disk, which is preferred; empty for
+ *     none
  */
 public record PlacementRequest(
     Resources size,
@@ -27,7 +29,8 @@ public record PlacementRequest(
     Map<String, String> requiredLabels,
     String requiredZone,
     AntiAffinity antiAffinity,
-    Set<String> requiredCapabilities) {
+    Set<String> requiredCapabilities,
+    String userDataHost) {
 
   /** Whose desktops a placement spreads across hosts. */
   public enum AntiAffinity {
@@ -46,12 +49,13 @@ public record PlacementRequest(
     antiAffinity = antiAffinity == null ? AntiAffinity.POOL : antiAffinity;
     requiredCapabilities =
         requiredCapabilities == null ? Set.of() : Set.copyOf(requiredCapabilities);
+    userDataHost = userDataHost == null ? "" : userDataHost;
   }
 
   /** A request for a desktop of the given size and pool, spread by pool, with no constraints. */
   public static PlacementRequest of(Resources size, String goldenImageDigest, String poolId) {
     return new PlacementRequest(
-        size, goldenImageDigest, poolId, "", Map.of(), "", AntiAffinity.POOL, Set.of());
+        size, goldenImageDigest, poolId, "", Map.of(), "", AntiAffinity.POOL, Set.of(), "");
   }
 
   public PlacementRequest withUser(String user) {
@@ -63,7 +67,8 @@ public record PlacementRequest(
         requiredLabels,
         requiredZone,
         antiAffinity,
-        requiredCapabilities);
+        requiredCapabilities,
+        userDataHost);
   }
 
   public PlacementRequest withLabels(Map<String, String> labels) {
@@ -75,7 +80,8 @@ public record PlacementRequest(
         labels,
         requiredZone,
         antiAffinity,
-        requiredCapabilities);
+        requiredCapabilities,
+        userDataHost);
   }
 
   public PlacementRequest inZone(String zone) {
@@ -87,7 +93,8 @@ public record PlacementRequest(
         requiredLabels,
         zone,
         antiAffinity,
-        requiredCapabilities);
+        requiredCapabilities,
+        userDataHost);
   }
 
   public PlacementRequest requiring(Set<String> capabilities) {
@@ -99,7 +106,8 @@ public record PlacementRequest(
         requiredLabels,
         requiredZone,
         antiAffinity,
-        capabilities);
+        capabilities,
+        userDataHost);
   }
 
   public PlacementRequest spreading(AntiAffinity scope) {
@@ -111,6 +119,21 @@ public record PlacementRequest(
         requiredLabels,
         requiredZone,
         scope,
-        requiredCapabilities);
+        requiredCapabilities,
+        userDataHost);
+  }
+
+  /** The same request for a user whose user-data disk lives on {@code host}. */
+  public PlacementRequest withUserDataOn(String host) {
+    return new PlacementRequest(
+        size,
+        goldenImageDigest,
+        poolId,
+        userId,
+        requiredLabels,
+        requiredZone,
+        antiAffinity,
+        requiredCapabilities,
+        host);
   }
 }

@@ -11,6 +11,7 @@ import io.veneer.scheduler.score.BalanceScorer;
 import io.veneer.scheduler.score.ImageLocalityScorer;
 import io.veneer.scheduler.score.PackingScorer;
 import io.veneer.scheduler.score.Scorer;
+import io.veneer.scheduler.score.UserDataLocalityScorer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +42,7 @@ public record Plugins(List<Filter> filters, List<Scorer> scorers) {
         List.of(
             new PackingScorer(policy.strategy()),
             new ImageLocalityScorer(),
+            new UserDataLocalityScorer(),
             new AntiAffinityScorer(),
             new BalanceScorer()));
   }

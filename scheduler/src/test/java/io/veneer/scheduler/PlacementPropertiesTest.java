@@ -203,7 +203,10 @@ class PlacementPropertiesTest {
             Arbitraries.of("", "zone-a"),
             Arbitraries.of(AntiAffinity.class),
             Arbitraries.of(Set.<String>of(), Set.of("display")))
-        .as(PlacementRequest::new);
+        .as(
+            (size, golden, pool, user, labels, zone, scope, capabilities) ->
+                new PlacementRequest(
+                    size, golden, pool, user, labels, zone, scope, capabilities, ""));
   }
 
   @Provide

@@ -212,7 +212,8 @@ class SchedulerTest {
 
     assertThat(placed.hostId()).isEqualTo("up");
     assertThat(placed.breakdown().keySet())
-        .containsExactly("packing", "image-locality", "anti-affinity", "balance");
+        .containsExactly(
+            "packing", "image-locality", "user-data-locality", "anti-affinity", "balance");
     assertThat(placed.breakdown())
         .containsEntry("image-locality", 100.0)
         .containsEntry("anti-affinity", 100.0);
@@ -514,7 +515,33 @@ class SchedulerTest {
             () -> Scheduler.withPolicy(PlacementPolicy.DEFAULT.withWeights(Map.of("packnig", 1))))
         .hasMessage(
             "The policy gives a weight to scorer 'packnig', which this scheduler does not run;"
-                + " its scorers are [packing, image-locality, anti-affinity, balance]");
+                + " its scorers are [packing, image-locality, user-data-locality, anti-affinity,"
+                + " balance]");
+  }
+
+  @Test
+  void prefersTheHostHoldingTheUsersDataDiskOverAnEmptierOneCachingTheImage() {
+    var cluster =
+        ClusterSnapshot.of(
+            host("empty").cachedImages(Set.of("sha256:golden")).build(),
+            host("with-disk").allocated(new Resources(12, 48 * GIB, 0)).build());
+
+    var placed = (Placed) scheduler.place(cluster, REQUEST.withUserDataOn("with-disk"), 1);
+
+    assertThat(placed.hostId()).isEqualTo("with-disk");
+    assertThat(placed.breakdown()).containsEntry("user-data-locality", 100.0);
+  }
+
+  @Test
+  void placesElsewhereWhenTheHostHoldingTheUsersDataDiskIsFull() {
+    var cluster =
+        ClusterSnapshot.of(
+            host("other").build(),
+            host("with-disk").allocated(new Resources(64, 256 * GIB, 0)).build());
+
+    var placed = (Placed) scheduler.place(cluster, REQUEST.withUserDataOn("with-disk"), 1);
+
+    assertThat(placed.hostId()).isEqualTo("other");
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.veneer.agent.v1.Hello;
 import io.veneer.agent.v1.MachineType;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
+import io.veneer.agent.v1.UserDataDisk;
 import io.veneer.controlplane.console.ConsoleEndpoints;
 import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
@@ -31,6 +32,7 @@ import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolKind;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.userdata.UserDataDisks;
 import io.veneer.outbox.OutboxEvent;
 import io.veneer.scheduler.cluster.Resources;
 import java.time.Instant;
@@ -62,6 +64,7 @@ public class AgentReports {
 
   private final HostImages hostImages;
   private final ConsoleEndpoints consoles;
+  private final UserDataDisks userData;
 
   AgentReports(
       Observations observations,
@@ -70,7 +73,9 @@ public class AgentReports {
       PoolRepository pools,
       DesktopEvents events,
       HostImages hostImages,
-      ConsoleEndpoints consoles) {
+      ConsoleEndpoints consoles,
+      UserDataDisks userData) {
+    this.userData = userData;
     this.consoles = consoles;
     this.events = events;
     this.hostImages = hostImages;
@@ -229,6 +234,7 @@ public class AgentReports {
     PoolSpec spec = pool.spec();
     DesiredDesktop.Builder desired = DesiredDesktop.newBuilder();
     desktop.traceParent().ifPresent(trace -> desired.setTraceParent(trace.toString()));
+    userDataDisk(desktop).ifPresent(desired::setUserDataDisk);
     return desired
         .setDesktopId(desktop.id().toString())
         .setSpecGeneration(desktop.specGeneration())
@@ -247,6 +253,24 @@ public class AgentReports {
         .setPersistent(pool.kind() == PoolKind.DEDICATED)
         .setHardware(hardware(spec.hardware(), pool.directKernel()))
         .build();
+  }
+
+  /**
+   * The user-data disk the desktop's agent attaches: its holder's, when it lives on the desktop's
+   * host (or nowhere yet, when this agent makes it). One elsewhere is not sent: disks do not move
+   * between hosts yet, and an agent must never make a second, empty disk of the same id.
+   */
+  private Optional<UserDataDisk> userDataDisk(Desktop desktop) {
+    return desktop
+        .userDataDiskId()
+        .flatMap(userData::find)
+        .filter(disk -> desktop.hostId().map(disk::reachableFrom).orElse(false))
+        .map(
+            disk ->
+                UserDataDisk.newBuilder()
+                    .setDiskId(disk.id().toString())
+                    .setSizeGib(disk.sizeGib())
+                    .build());
   }
 
   /**

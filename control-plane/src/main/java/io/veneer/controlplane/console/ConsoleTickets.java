@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,6 +39,7 @@ public class ConsoleTickets {
   private final ConsoleGrants grants;
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
+  private final ConsoleUse consoleUse;
 
   ConsoleTickets(
       JdbcTemplate jdbc,
@@ -47,7 +47,9 @@ public class ConsoleTickets {
       AuditLog audit,
       ConsoleProperties properties,
       ConsoleGrants grants,
-      Clock clock) {
+      Clock clock,
+      ConsoleUse consoleUse) {
+    this.consoleUse = consoleUse;
     this.clock = clock;
     this.jdbc = jdbc;
     this.desktops = desktops;
@@ -102,7 +104,7 @@ public class ConsoleTickets {
         desktop.owner(),
         desktop.osDiskGeneration());
     jdbc.update("DELETE FROM console_ticket WHERE expires_at < now() - interval '1 hour'");
-    consoleUsed(desktopId);
+    consoleUse.used(desktopId);
     audit.record(caller, "desktop.console-ticket", "desktop", desktopId, "expires " + expires);
     return new ConsoleTicket(ticket, desktopId, expires);
   }
@@ -154,22 +156,8 @@ public class ConsoleTickets {
     if (opened.isEmpty() || opened.getFirst() == null) {
       throw new TicketRefusedException();
     }
-    consoleUsed(opened.getFirst().desktopId());
+    consoleUse.used(opened.getFirst().desktopId());
     return opened.getFirst();
-  }
-
-  /**
-   * A sign that someone uses the desktop, which its pool's idle shutdown waits on. Kept to the
-   * microsecond PostgreSQL stores, cut rather than rounded: a use rounded up into the future would
-   * hold off an idle shutdown due at the very moment the idle time ends.
-   */
-  private void consoleUsed(UUID desktopId) {
-    jdbc.update(
-        "INSERT INTO desktop_console_use (desktop_id, used_at) VALUES (?, ?)"
-            + " ON CONFLICT (desktop_id) DO UPDATE SET used_at = GREATEST("
-            + "desktop_console_use.used_at, excluded.used_at)",
-        desktopId,
-        Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)));
   }
 
   private static String sha256(String ticket) {

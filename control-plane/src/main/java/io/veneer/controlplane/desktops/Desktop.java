@@ -93,6 +93,10 @@ public class Desktop implements Persistable<UUID> {
   @Column(name = "missing_os_disk_generation", nullable = false)
   private long missingOsDiskGeneration;
 
+  /** The user-data disk its agent attaches (V46); null for none. */
+  @Column(name = "user_data_disk_id")
+  private UUID userDataDiskId;
+
   /** The traceparent of the request that last asked for it (V21); null when untraced. */
   @Column(name = "trace_parent")
   private String traceParent;
@@ -362,6 +366,24 @@ public class Desktop implements Persistable<UUID> {
             updatedAt));
   }
 
+  /**
+   * Attaches its holder's user-data disk: a change of its spec only. A guest already up gets it at
+   * a reboot ({@link #restart}), as no driver adds a disk to a running guest.
+   */
+  public void attachUserData(UUID diskId) {
+    userDataDiskId = diskId;
+    specGeneration++;
+    specChanged();
+    if (state == DesktopState.RUNNING || state == DesktopState.STARTING) {
+      restart();
+    }
+  }
+
+  /** The user-data disk its holder's files are on, if its pool gives one. */
+  public Optional<UUID> userDataDiskId() {
+    return Optional.ofNullable(userDataDiskId);
+  }
+
   /** The groups of its holder, whose quotas it counts in. */
   public void heldIn(Set<String> groups) {
     holderGroups = groups.stream().sorted().toArray(String[]::new);
@@ -383,8 +405,9 @@ public class Desktop implements Persistable<UUID> {
     traceParent = trace.toString();
   }
 
-  /** Back to its pool, free for the next request. */
+  /** Back to its pool, free for the next request, without its holder's user-data disk. */
   public void release() {
+    userDataDiskId = null;
     assignTo(null, Set.of());
   }
 

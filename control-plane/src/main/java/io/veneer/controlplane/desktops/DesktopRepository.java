@@ -29,8 +29,9 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
   Optional<Desktop> findLiveByPoolAndOwner(UUID poolId, String owner);
 
   /**
-   * A free desktop of the pool, locked for the caller; running ones first, so a user gets a warm
-   * spare when there is one. Rows another transaction is handing out are skipped, not waited for.
+   * A free desktop of the pool, locked for the caller: one on {@code preferredHost} first (where a
+   * user's user-data disk lives; '' for none), then running ones, so a user gets a warm spare when
+   * there is one. Rows another transaction is handing out are skipped, not waited for.
    */
   @Query(
       value =
@@ -39,11 +40,11 @@ public interface DesktopRepository extends JpaRepository<Desktop, UUID> {
           WHERE pool_id = ?1
             AND desktop_free(owner, delete_requested_at, state, os_disk_generation,
                              seen_os_disk_generation)
-          ORDER BY (state = 'RUNNING') DESC, created_at
+          ORDER BY (host_id IS NOT DISTINCT FROM ?2) DESC, (state = 'RUNNING') DESC, created_at
           LIMIT 1 FOR UPDATE SKIP LOCKED
           """,
       nativeQuery = true)
-  Optional<UUID> lockOneFree(UUID poolId);
+  Optional<UUID> lockOneFree(UUID poolId, String preferredHost);
 
   /** The desktops placement counts on the host: every one not yet gone. */
   @Query(

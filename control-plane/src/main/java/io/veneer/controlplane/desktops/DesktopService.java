@@ -19,6 +19,8 @@ import io.veneer.controlplane.pools.PoolState;
 import io.veneer.controlplane.quotas.Quotas;
 import io.veneer.controlplane.security.Caller;
 import io.veneer.controlplane.security.ForbiddenException;
+import io.veneer.controlplane.userdata.UserDataDisk;
+import io.veneer.controlplane.userdata.UserDataDisks;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -59,6 +61,7 @@ public class DesktopService {
   private final Entitlements entitlements;
   private final GroupDirectory directory;
   private final Quotas quotas;
+  private final UserDataDisks userData;
 
   DesktopService(
       DesktopRepository desktops,
@@ -71,7 +74,9 @@ public class DesktopService {
       AuditLog audit,
       Entitlements entitlements,
       GroupDirectory directory,
-      Quotas quotas) {
+      Quotas quotas,
+      UserDataDisks userData) {
+    this.userData = userData;
     this.entitlements = entitlements;
     this.directory = directory;
     this.quotas = quotas;
@@ -164,9 +169,14 @@ public class DesktopService {
       // Only a desktop the holder does not have yet counts against their quotas.
       quota.admit(pool.spec().size());
     }
+    Optional<UserDataDisk> disk =
+        pool.spec().userDataDiskGib() > 0
+            ? Optional.of(userData.lockOrRecord(pool.id(), owner, pool.spec().userDataDiskGib()))
+            : Optional.empty();
     Desktop given =
-        held.or(() -> assignFree(caller, pool, owner, groups))
+        held.or(() -> assignFree(caller, pool, owner, groups, disk.flatMap(UserDataDisk::hostId)))
             .orElseGet(() -> createNew(caller, pool, owner, groups, id));
+    disk.ifPresent(own -> attachUserData(caller, pool, own, given));
     if (idempotencyKey != null && !given.id().equals(id)) {
       idempotencyKeys.settle(caller.subject(), idempotencyKey, given.id().toString());
     }
@@ -184,9 +194,43 @@ public class DesktopService {
     return owner.equals(caller.subject()) ? directory.groupsOf(caller) : Set.of();
   }
 
-  private Optional<Desktop> assignFree(Caller caller, Pool pool, String owner, Set<String> groups) {
+  /**
+   * Attaches the holder's user-data disk to the desktop they were given. One on another host than
+   * the disk's runs without it: disks do not move between hosts yet (control-plane/README.md,
+   * "Persistent user data").
+   */
+  private void attachUserData(Caller caller, Pool pool, UserDataDisk disk, Desktop desktop) {
+    if (desktop.userDataDiskId().filter(disk.id()::equals).isPresent()) {
+      return;
+    }
+    boolean attached = userData.attach(disk, desktop);
+    String detail =
+        attached
+            ? "user-data disk " + disk.id() + " of " + disk.owner() + " attached"
+            : "user-data disk "
+                + disk.id()
+                + " of "
+                + disk.owner()
+                + " stays on host "
+                + disk.hostId().orElseThrow()
+                + "; desktop on "
+                + desktop.hostId().orElseThrow()
+                + " runs without it";
+    audit.record(caller, "desktop.user-data-attach", "desktop", desktop.id(), detail);
+    log.info(
+        "event=desktop.user-data desktop={} pool={} disk={} attached={} diskHost={}",
+        desktop.id(),
+        pool.id(),
+        disk.id(),
+        attached,
+        disk.hostId().orElse("-"));
+  }
+
+  /** A free desktop of the pool, one on {@code preferredHost} (a user-data disk's) first. */
+  private Optional<Desktop> assignFree(
+      Caller caller, Pool pool, String owner, Set<String> groups, Optional<String> preferredHost) {
     return desktops
-        .lockOneFree(pool.id())
+        .lockOneFree(pool.id(), preferredHost.orElse(""))
         .flatMap(desktops::findById)
         .map(
             desktop -> {
@@ -245,12 +289,19 @@ public class DesktopService {
           if (desktop.owner().isEmpty()) {
             return;
           }
+          // Its guest may have the holder's user-data disk open whatever its phase: rebuilding it
+          // stops that guest, and the disk's next attachment waits for that (UserDataDisks).
+          boolean hadUserData = desktop.userDataDiskId().isPresent();
           desktop.release();
           desktop.desirePower(PowerState.ON);
           switch (desktop.phase()) {
             case RUNNING, STOPPING, STOPPED -> desktop.replaceOsDisk(pool.spec().goldenVersion());
             // Never used yet, or about to be rebuilt or removed anyway: nothing to discard.
-            default -> {}
+            default -> {
+              if (hadUserData && desktop.hostId().isPresent()) {
+                desktop.replaceOsDisk(pool.spec().goldenVersion());
+              }
+            }
           }
         });
   }

@@ -24,6 +24,7 @@ class DesktopScheduler {
    *
    * @param capabilities what its host's driver must be able to do ({@link HostCapabilities})
    * @param placement its pool's rules of which hosts it may run on
+   * @param userDataHost the host holding its holder's user-data disk, preferred; empty for none
    */
   record Need(
       Resources size,
@@ -31,11 +32,13 @@ class DesktopScheduler {
       String poolId,
       String userId,
       Set<String> capabilities,
-      PoolPlacement placement) {
+      PoolPlacement placement,
+      String userDataHost) {
 
     PlacementRequest request() {
       PlacementRequest request =
           PlacementRequest.of(size, goldenDigest, poolId)
+              .withUserDataOn(userDataHost)
               .requiring(capabilities)
               .withLabels(placement.requiredLabels())
               .inZone(placement.requiredZone());

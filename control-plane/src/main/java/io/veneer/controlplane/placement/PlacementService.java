@@ -9,6 +9,7 @@ import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
+import io.veneer.controlplane.userdata.UserDataDisks;
 import io.veneer.outbox.OutboxEvent;
 import io.veneer.scheduler.BatchResult;
 import io.veneer.scheduler.PlacementResult;
@@ -67,6 +68,7 @@ public class PlacementService implements SmartLifecycle {
   private final TransactionTemplate transactions;
   private final PlacementProperties properties;
   private final DesktopEvents events;
+  private final UserDataDisks userData;
   private final Counter placed;
   private final Counter unschedulable;
   private final Counter conflicts;
@@ -85,7 +87,9 @@ public class PlacementService implements SmartLifecycle {
       PlatformTransactionManager transactionManager,
       PlacementProperties properties,
       MeterRegistry meters,
-      DesktopEvents events) {
+      DesktopEvents events,
+      UserDataDisks userData) {
+    this.userData = userData;
     this.cluster = cluster;
     this.scheduler = scheduler;
     this.claims = claims;
@@ -336,6 +340,7 @@ public class PlacementService implements SmartLifecycle {
     private Choices choose(
         ClusterSnapshot snapshot, PoolSpec spec, UUID poolId, List<Desktop> group) {
       if (group.size() == 1) {
+        String owner = group.getFirst().owner().orElse("");
         PlacementResult result =
             scheduler.choose(
                 snapshot,
@@ -343,9 +348,12 @@ public class PlacementService implements SmartLifecycle {
                     spec.size(),
                     spec.goldenDigest(),
                     poolId.toString(),
-                    group.getFirst().owner().orElse(""),
+                    owner,
                     HostCapabilities.requiredBy(spec.hardware()),
-                    spec.placement()));
+                    spec.placement(),
+                    spec.userDataDiskGib() > 0 && !owner.isEmpty()
+                        ? userData.hostOf(poolId, owner).orElse("")
+                        : ""));
         return switch (result) {
           case PlacementResult.Placed p -> new Choices(List.of(p), "");
           case PlacementResult.Unschedulable u -> new Choices(List.of(), u.explanation());
@@ -360,7 +368,8 @@ public class PlacementService implements SmartLifecycle {
                   poolId.toString(),
                   "",
                   HostCapabilities.requiredBy(spec.hardware()),
-                  spec.placement()),
+                  spec.placement(),
+                  ""),
               group.size());
       return new Choices(
           result.placed(),

@@ -113,6 +113,10 @@ public class Pool {
   @Column(name = "schedule_periods", nullable = false)
   private String schedulePeriods;
 
+  /** {@link PoolSpec#userDataDiskGib} (V46); 0 = none. */
+  @Column(name = "user_data_disk_gib", nullable = false)
+  private long userDataDiskGib;
+
   /** The pool controller's last {@link PoolSizing#reason}, written when it changes (V34). */
   @Column(name = "sizing_reason", nullable = false)
   private String sizingReason = "";
@@ -166,6 +170,7 @@ public class Pool {
         spec.power().schedule().periods().stream()
             .map(Pool::encode)
             .collect(Collectors.joining(";"));
+    this.userDataDiskGib = spec.userDataDiskGib();
   }
 
   private static String encode(SchedulePeriod period) {
@@ -231,7 +236,8 @@ public class Pool {
         split(entitledGroups),
         new GuestHardware(machine, firmware, bootMode, display),
         PoolPlacement.of(requiredLabels, requiredZone, placementStrategy),
-        new PoolPower((int) Duration.ofSeconds(idleShutdownSeconds).toMinutes(), schedule()));
+        new PoolPower((int) Duration.ofSeconds(idleShutdownSeconds).toMinutes(), schedule()),
+        userDataDiskGib);
   }
 
   /** The golden version's kernel, which desktops boot when the pool's bootMode is direct-kernel. */

@@ -15,6 +15,9 @@ import java.util.Set;
  * @param placement which hosts its desktops may run on; {@code null} = anywhere
  * @param power how its desktops are powered by the clock; {@code null} = {@link
  *     PoolPower#ALWAYS_ON}
+ * @param userDataDiskGib the size of each user's persistent user-data disk in GiB; 0 for none
+ *     ({@code null}, left out of a request, is none: a boxed type, since a request without it is
+ *     valid)
  */
 public record PoolSpec(
     String name,
@@ -31,7 +34,47 @@ public record PoolSpec(
     Set<String> entitledGroups,
     GuestHardware hardware,
     PoolPlacement placement,
-    PoolPower power) {
+    PoolPower power,
+    Long userDataDiskGib) {
+
+  /** The largest user-data disk a pool may give (16 TiB). */
+  public static final long MAX_USER_DATA_DISK_GIB = 16_384;
+
+  /** A spec without user-data disks. */
+  public PoolSpec(
+      String name,
+      PoolKind kind,
+      String goldenImage,
+      String goldenVersion,
+      String goldenDigest,
+      Resources size,
+      int minSize,
+      int maxSize,
+      int warmSpares,
+      int maxConcurrentRefresh,
+      Set<String> entitledUsers,
+      Set<String> entitledGroups,
+      GuestHardware hardware,
+      PoolPlacement placement,
+      PoolPower power) {
+    this(
+        name,
+        kind,
+        goldenImage,
+        goldenVersion,
+        goldenDigest,
+        size,
+        minSize,
+        maxSize,
+        warmSpares,
+        maxConcurrentRefresh,
+        entitledUsers,
+        entitledGroups,
+        hardware,
+        placement,
+        power,
+        0L);
+  }
 
   /** A spec whose desktops are {@link PoolPower#ALWAYS_ON}. */
   public PoolSpec(
@@ -149,6 +192,15 @@ public record PoolSpec(
       throw new IllegalArgumentException(
           "Pool " + name + ": warm spares must be >= 0 and max concurrent refresh >= 1");
     }
+    userDataDiskGib = userDataDiskGib == null ? 0L : userDataDiskGib;
+    if (userDataDiskGib < 0 || userDataDiskGib > MAX_USER_DATA_DISK_GIB) {
+      throw new IllegalArgumentException(
+          "userDataDiskGib: "
+              + userDataDiskGib
+              + " is not a user-data disk size; give 1 to "
+              + MAX_USER_DATA_DISK_GIB
+              + " GiB, or 0 for none");
+    }
     List<SchedulePeriod> periods = power.schedule().periods();
     for (int i = 0; i < periods.size(); i++) {
       if (periods.get(i).minSize() > maxSize) {
@@ -189,6 +241,7 @@ public record PoolSpec(
     private GuestHardware hardware;
     private PoolPlacement placement;
     private PoolPower power;
+    private long userDataDiskGib;
 
     private Builder(PoolSpec spec) {
       name = spec.name;
@@ -206,6 +259,7 @@ public record PoolSpec(
       hardware = spec.hardware;
       placement = spec.placement;
       power = spec.power;
+      userDataDiskGib = spec.userDataDiskGib;
     }
 
     /** Another golden version; a blank image or digest is looked up when the pool is saved. */
@@ -264,6 +318,11 @@ public record PoolSpec(
       return this;
     }
 
+    public Builder userDataDiskGib(long gib) {
+      this.userDataDiskGib = gib;
+      return this;
+    }
+
     public PoolSpec build() {
       return new PoolSpec(
           name,
@@ -280,7 +339,8 @@ public record PoolSpec(
           entitledGroups,
           hardware,
           placement,
-          power);
+          power,
+          userDataDiskGib);
     }
   }
 }

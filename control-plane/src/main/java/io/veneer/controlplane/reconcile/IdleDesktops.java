@@ -103,7 +103,7 @@ class IdleDesktops {
   private static LastUse lastUse(Desktop desktop, Instant console) {
     return new LastUse(desktop.updatedAt(), "asked for (handed over, started)")
         .later(desktop.observedAt(), "came to " + desktop.state())
-        .later(console, "console asked for or opened");
+        .later(console, "console asked for, opened or typed or clicked in");
   }
 
   private Map<UUID, Instant> consoleUse(UUID poolId) {

@@ -16,6 +16,7 @@ import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSizing;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.pools.PoolState;
+import io.veneer.controlplane.userdata.UserDataDisks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,6 +57,7 @@ class PoolConvergence {
   private final ReconcilerProperties properties;
   private final IdleDesktops idle;
   private final ScheduledSizing sizing;
+  private final UserDataDisks userData;
 
   PoolConvergence(
       PoolRepository pools,
@@ -68,7 +70,9 @@ class PoolConvergence {
       PlatformTransactionManager transactionManager,
       ReconcilerProperties properties,
       IdleDesktops idle,
-      ScheduledSizing sizing) {
+      ScheduledSizing sizing,
+      UserDataDisks userData) {
+    this.userData = userData;
     this.idle = idle;
     this.sizing = sizing;
     this.pools = pools;
@@ -119,6 +123,7 @@ class PoolConvergence {
       idle.shutDown(pool, all, touched);
       resize(pool, all, touched);
       rollOut(pool, all, touched);
+      userData.recordHosts(pool.id());
     }
     touched.forEach(desktop -> desktopEvents.publishTransitions(desktop, ACTOR));
     return all.stream().filter(d -> d.state() == DesktopState.REQUESTED).map(Desktop::id).toList();

@@ -39,6 +39,9 @@ public class SecurityConfiguration {
   /** Where the console proxy redeems tickets; governed by {@link #CONSOLE_PROXY_ROLE} alone. */
   public static final String CONSOLE_REDEMPTION = "/api/v1/console-tickets/redeem";
 
+  /** Where the console proxy reports input to a desktop; {@link #CONSOLE_PROXY_ROLE} alone. */
+  public static final String CONSOLE_INPUT = "/api/v1/desktops/{id}/console-input";
+
   @Bean
   SecurityFilterChain api(HttpSecurity http) throws Exception {
     ProblemResponses problems = new ProblemResponses();
@@ -73,7 +76,7 @@ public class SecurityConfiguration {
                         "/api/v1/quotas",
                         "/api/v1/quotas/**")
                     .hasRole("admin")
-                    .requestMatchers(HttpMethod.POST, CONSOLE_REDEMPTION)
+                    .requestMatchers(HttpMethod.POST, CONSOLE_REDEMPTION, CONSOLE_INPUT)
                     .hasRole(CONSOLE_PROXY_ROLE)
                     .requestMatchers(HttpMethod.POST, "/api/v1/pools")
                     .hasRole("admin")

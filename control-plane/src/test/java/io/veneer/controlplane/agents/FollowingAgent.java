@@ -141,6 +141,14 @@ public final class FollowingAgent implements AutoCloseable {
     return List.copyOf(held.keySet());
   }
 
+  /** The id of the user-data disk it was last told to attach to the desktop; empty for none. */
+  public String userDataDiskOf(String desktopId) {
+    DesiredDesktop desktop = held.get(desktopId);
+    return desktop == null || !desktop.hasUserDataDisk()
+        ? ""
+        : desktop.getUserDataDisk().getDiskId();
+  }
+
   public long osDiskGenerationOf(String desktopId) {
     return osDiskGenerations.getOrDefault(desktopId, 0L);
   }

@@ -85,6 +85,7 @@ class EveryEndpointAuthorisationTest extends ControlPlaneSpringTest {
     REST.put("DELETE /api/v1/desktops/{id}", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/desktops/{id}/console-tickets", Rule.OWN_DESKTOP);
     REST.put("POST /api/v1/console-tickets/redeem", Rule.CONSOLE_PROXY);
+    REST.put("POST /api/v1/desktops/{id}/console-input", Rule.CONSOLE_PROXY);
     REST.put("POST /api/v1/hosts", Rule.ADMIN);
     REST.put("GET /api/v1/hosts", Rule.ADMIN);
     REST.put("GET /api/v1/hosts/{id}", Rule.ADMIN);

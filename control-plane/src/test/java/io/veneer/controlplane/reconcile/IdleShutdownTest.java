@@ -9,11 +9,13 @@ import io.veneer.controlplane.agents.AgentCredentials;
 import io.veneer.controlplane.agents.AgentGrpcServer;
 import io.veneer.controlplane.agents.FollowingAgent;
 import io.veneer.controlplane.console.ConsoleTickets;
+import io.veneer.controlplane.console.ConsoleUse;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolPlacement;
 import io.veneer.controlplane.pools.PoolPower;
 import io.veneer.controlplane.pools.PoolService;
 import io.veneer.controlplane.pools.PoolSpec;
@@ -97,7 +99,8 @@ class IdleShutdownTest {
     jdbc = controlPlane.getBean(JdbcTemplate.class);
     AgentCredentials credentials = controlPlane.getBean(AgentCredentials.class);
     AgentGrpcServer server = controlPlane.getBean(AgentGrpcServer.class);
-    hosts.register(new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of(), ""));
+    hosts.register(
+        new HostRegistration(host, new Resources(16, 65_536, 1_024), Map.of("run", run), ""));
     agent = new FollowingAgent(server.port(), host, credentials.issue(host)).beating().connect();
     pool =
         pools
@@ -116,7 +119,11 @@ class IdleShutdownTest {
                         1,
                         Set.of(alice.subject()),
                         Set.of())
-                    .toBuilder().power(new PoolPower((int) IDLE_TIME.toMinutes(), null)).build(),
+                    .toBuilder()
+                        .power(new PoolPower((int) IDLE_TIME.toMinutes(), null))
+                        // On this test's host: an earlier test's stays UP without its agent.
+                        .placement(new PoolPlacement(Map.of("run", run), ""))
+                        .build(),
                 null)
             .id();
   }
@@ -158,10 +165,43 @@ class IdleShutdownTest {
                     + " AND object_id = ?",
                 String.class,
                 desktop.toString()))
-        .contains("no sign of use for 30 min", "console asked for or opened");
+        .contains("no sign of use for 30 min", "console asked for, opened or typed or clicked in");
     DesktopEvent event = idleShutdownEventOf(desktop);
     assertThat(event.getHeader().getActor()).isEqualTo("pool-controller");
     assertThat(event.getReason()).contains("pool's idle time 30 min");
+  }
+
+  @Test
+  void aDesktopWhoseConsoleReportsInputIsNotShutDownAndIsOnceTheInputStops() throws Exception {
+    UUID desktop =
+        desktops.create(alice, new DesktopService.CreateDesktop(pool, alice.subject()), null).id();
+    await("alice's desktop and a warm spare RUNNING", () -> running() == 2);
+    ConsoleUse console = controlPlane.getBean(ConsoleUse.class);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant lastInput = start;
+    // Typing in one open console for 90 minutes, reported by the portal's proxy as it goes.
+    for (int minutes = 10; minutes <= 90; minutes += 10) {
+      lastInput = start.plus(Duration.ofMinutes(minutes));
+      clock.set(lastInput);
+      console.inputSeen(desktop);
+      passes();
+      assertThat(desiredPower(desktop))
+          .as("input %d minutes in, well past its idle time of 30", minutes)
+          .isEqualTo("ON");
+    }
+
+    clock.set(lastInput.plus(IDLE_TIME));
+
+    await(
+        "alice's desktop wanted OFF once the input stopped",
+        () -> desiredPower(desktop).equals("OFF"));
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT detail FROM audit_entry WHERE action = 'desktop.idle-shutdown'"
+                    + " AND object_id = ?",
+                String.class,
+                desktop.toString()))
+        .contains("typed or clicked in");
   }
 
   /** Lets the reconciler (every 200 ms in tests) make a few passes over the pool. */

@@ -73,7 +73,8 @@ final class GuestSpecs {
                 desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getSizeGib() : 0,
                 desktop.getNetwork() == GuestNetwork.GUEST_NETWORK_OUTBOUND
                     ? GuestSpec.Network.OUTBOUND
-                    : GuestSpec.Network.OFF)));
+                    : GuestSpec.Network.OFF,
+                desktop.hasUserDataDisk() ? desktop.getUserDataDisk().getDiskId() : "")));
   }
 
   /** The blob in the cache; empty while it is fetched (in the background); thrown if it failed. */

@@ -32,8 +32,23 @@ public record GuestSpec(
   /**
    * @param userDataGib size of the persistent user-data disk, 0 for none
    * @param network what the guest's network may reach
+   * @param userDataDiskId the user-data disk's own id, kept by the host apart from any desktop and
+   *     attached to whichever desktop names it; empty for a disk of the desktop's own
    */
-  public record Devices(long userDataGib, Network network) {}
+  public record Devices(long userDataGib, Network network, String userDataDiskId) {
+
+    public Devices {
+      userDataDiskId = userDataDiskId == null ? "" : userDataDiskId;
+      if (!userDataDiskId.isEmpty() && !userDataDiskId.matches("[A-Za-z0-9][A-Za-z0-9-]{0,63}")) {
+        throw new IllegalArgumentException("'" + userDataDiskId + "' is not a user-data disk id");
+      }
+    }
+
+    /** Devices whose user-data disk, if any, is the desktop's own. */
+    public Devices(long userDataGib, Network network) {
+      this(userDataGib, network, "");
+    }
+  }
 
   public enum Machine {
     /** A PCIe machine for everything. */

@@ -45,6 +45,16 @@ class ScorersTest {
     assertThat(new ImageLocalityScorer().score(Hosts.view(host), REQUEST)).isEqualTo(expected);
   }
 
+  @ParameterizedTest(name = "user-data disk on ''{0}'', host h1 scores {1}")
+  @CsvSource({"h1, 100", "h2, 0", "'', 0"})
+  void userDataLocalityPrefersTheHostHoldingTheUsersDisk(String diskHost, double expected) {
+    var host = Hosts.host("h1").build();
+
+    assertThat(
+            new UserDataLocalityScorer().score(Hosts.view(host), REQUEST.withUserDataOn(diskHost)))
+        .isEqualTo(expected);
+  }
+
   @ParameterizedTest(name = "scope {0} with {1} desktops of pool-1 and {2} of alice scores {3}")
   @CsvSource({
     "POOL, 0, 0, 100",

@@ -69,6 +69,7 @@ class PoolsAdminController {
       Integer idleShutdownMinutes,
       String scheduleZone,
       String schedulePeriods,
+      Long userDataDiskGib,
       String requestKey) {
 
     PoolSpec toSpec(String goldenImage) {
@@ -93,7 +94,8 @@ class PoolsAdminController {
               idleShutdownMinutes == null ? 0 : idleShutdownMinutes,
               new Schedule(
                   scheduleZone == null ? "" : scheduleZone.strip(),
-                  SchedulePeriodsText.parse(schedulePeriods))));
+                  SchedulePeriodsText.parse(schedulePeriods))),
+          userDataDiskGib == null ? 0 : userDataDiskGib);
     }
 
     /**

@@ -109,6 +109,14 @@ public final class ControlPlane {
         .body(ConsoleAccess.class);
   }
 
+  /**
+   * Tells the control plane the desktop's console got keyboard or pointer input just now, with the
+   * portal's own service credential (the console proxy's, the only one it takes).
+   */
+  public void reportConsoleInput(UUID desktopId) {
+    asThePortal.post().uri("desktops/{id}/console-input", desktopId).retrieve().toBodilessEntity();
+  }
+
   /** Pools the person is entitled to (every pool for an admin). */
   public List<Pool> pools() {
     return all(cursor -> page("pools", cursor, new ParameterizedTypeReference<>() {}));

@@ -57,7 +57,9 @@ public final class ControlPlaneViews {
       Set<String> entitledUsers,
       Set<String> entitledGroups,
       Placement placement,
-      Power power) {}
+      Power power,
+      // Null from a control plane that does not say: none.
+      Long userDataDiskGib) {}
 
   /**
    * Idle shutdown and schedule of a pool, as the control plane's {@code PoolPower}: it judges them,

@@ -29,9 +29,14 @@ class ConsoleConfiguration implements WebSocketConfigurer {
   private final PortalProperties properties;
   private final ControlPlane controlPlane;
   private final ConsoleSessions sessions;
+  private final ConsoleInputReports inputReports;
 
   ConsoleConfiguration(
-      PortalProperties properties, ControlPlane controlPlane, ConsoleSessions sessions) {
+      PortalProperties properties,
+      ControlPlane controlPlane,
+      ConsoleSessions sessions,
+      ConsoleInputReports inputReports) {
+    this.inputReports = inputReports;
     this.properties = properties;
     this.controlPlane = controlPlane;
     this.sessions = sessions;
@@ -45,7 +50,7 @@ class ConsoleConfiguration implements WebSocketConfigurer {
     var originFirst = new OriginHandshakeInterceptor();
     originFirst.setAllowedOriginPatterns(List.of(origins));
     registry
-        .addHandler(new ConsoleProxy(sessions, agentsTls()), "/console/ws")
+        .addHandler(new ConsoleProxy(sessions, agentsTls(), inputReports), "/console/ws")
         .addInterceptors(originFirst, new ConsoleHandshake(controlPlane))
         .setAllowedOriginPatterns(origins);
   }

@@ -29,7 +29,9 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * not one its agent reported), verifying the host's certificate against {@code
  * veneer.portal.console-ca-file}; presents the grant the control plane signed at redemption; does
  * the RFB security handshake on both sides ({@link RfbSecurity}, None), then relays bytes both ways
- * unchanged, for as long as the portal session that opened it lasts ({@link ConsoleSessions}).
+ * unchanged, for as long as the portal session that opened it lasts ({@link ConsoleSessions}). It
+ * follows the browser's messages ({@link RfbClientMessages}) to report keyboard and pointer input
+ * to the control plane ({@link ConsoleInputReports}), which its pool's idle shutdown counts.
  */
 class ConsoleProxy extends BinaryWebSocketHandler {
 
@@ -41,10 +43,12 @@ class ConsoleProxy extends BinaryWebSocketHandler {
 
   private final ConsoleSessions sessions;
   private final SSLContext agents;
+  private final ConsoleInputReports inputReports;
 
-  ConsoleProxy(ConsoleSessions sessions, SSLContext agents) {
+  ConsoleProxy(ConsoleSessions sessions, SSLContext agents, ConsoleInputReports inputReports) {
     this.sessions = sessions;
     this.agents = agents;
+    this.inputReports = inputReports;
   }
 
   @Override
@@ -95,7 +99,7 @@ class ConsoleProxy extends BinaryWebSocketHandler {
         RfbSecurity.answerBrowser(toBrowser, minor, null);
         Thread.ofVirtual()
             .name("console-input-" + access.desktopId())
-            .start(() -> pumpToDisplay(fromBrowser, display, access));
+            .start(() -> pumpToDisplay(fromBrowser, display, access, inputReports));
         display.in().transferTo(toBrowser);
         ws.close(CloseStatus.NORMAL.withReason("The desktop's display closed"));
       }
@@ -105,13 +109,24 @@ class ConsoleProxy extends BinaryWebSocketHandler {
     }
   }
 
-  private static void pumpToDisplay(BrowserInput fromBrowser, Display display, ConsoleAccess a) {
+  private static void pumpToDisplay(
+      BrowserInput fromBrowser, Display display, ConsoleAccess a, ConsoleInputReports reports) {
+    var messages = new RfbClientMessages(() -> reports.inputTo(a.desktopId()));
+    byte[] buffer = new byte[16 * 1024];
     try {
-      fromBrowser.transferTo(display.out());
+      for (int n; (n = fromBrowser.read(buffer, 0, buffer.length)) >= 0; ) {
+        display.out().write(buffer, 0, n);
+        display.out().flush();
+        messages.follow(buffer, 0, n);
+      }
     } catch (IOException e) {
       log.debug(
           "event=console.input-closed desktop={} error=\"{}\"", a.desktopId(), e.getMessage());
     } finally {
+      reports.closed(a.desktopId());
+      if (messages.lost()) {
+        log.info("event=console.input-unfollowed desktop={}", a.desktopId());
+      }
       closeQuietly(display);
     }
   }

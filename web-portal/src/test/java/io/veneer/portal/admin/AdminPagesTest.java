@@ -166,6 +166,23 @@ class AdminPagesTest {
   }
 
   @Test
+  void aPoolsUserDataDiskSizeIsSetAndKeptThroughThePoolForm() {
+    UUID version = portal.images().addImageWithVersion("with-data", "PUBLISHED");
+    String name = "data-" + UUID.randomUUID().toString().substring(0, 6);
+    Map<String, String> form = new java.util.HashMap<>(poolForm(name, version));
+    form.put("userDataDiskGib", "20");
+    form.put("requestKey", "create-" + name);
+
+    assertThat(admin.post("/admin/pools", form).statusCode()).isEqualTo(302);
+
+    Map<String, Object> pool = portal.controlPlane().poolNamed(name).orElseThrow();
+    assertThat(((Number) spec(pool).get("userDataDiskGib")).longValue()).isEqualTo(20);
+    assertThat(admin.get("/admin/pools/" + pool.get("id")).body())
+        .as("the edit form shows it, so saving it keeps it")
+        .contains("name=\"userDataDiskGib\"", "value=\"20\"");
+  }
+
+  @Test
   void aPoolsIdleTimeAndScheduleAreSetAndKeptThroughThePoolForm() {
     UUID version = portal.images().addImageWithVersion("scheduled", "PUBLISHED");
     String name = "office-" + UUID.randomUUID().toString().substring(0, 6);

@@ -59,6 +59,48 @@ class ConsoleProxyTest {
   }
 
   @Test
+  void keyboardAndPointerInputIsReportedToTheControlPlaneAtMostOnceAMinutePerDesktop()
+      throws Exception {
+    Fixture ivy = fixture("ivy");
+    String ticket = ticket(ivy.session().get("/desktops/" + ivy.desktop() + "/console"));
+    Received received = new Received();
+    WebSocket socket = open(ivy.session(), ivy.desktop(), ticket, portalOrigin(), received);
+    handshake(socket, received);
+    String reports = "/api/v1/desktops/" + ivy.desktop() + "/console-input";
+
+    // ClientInit, a FramebufferUpdateRequest and SetEncodings (noVNC's first words): no input.
+    send(socket, new byte[] {1, 3, 0, 0, 0, 0, 0, 0, 4, 0, 3, 2, 0, 0, 1, 0, 0, 0, 7});
+    Thread.sleep(500);
+    assertThat(calls(reports)).as("no input yet").isZero();
+
+    // A key press and a pointer move.
+    send(socket, new byte[] {4, 1, 0, 0, 0, 0, 0, 0x61, 5, 0, 0, 10, 0, 20});
+    awaitCalls(reports, 1);
+    send(socket, new byte[] {4, 0, 0, 0, 0, 0, 0, 0x61});
+    Thread.sleep(500);
+
+    assertThat(portal.controlPlane().calls().stream().filter(c -> c.path().equals(reports)))
+        .as("one report for input within a minute, by the portal's own credential")
+        .singleElement()
+        .satisfies(c -> assertThat(c.user()).isEqualTo(FakeOidcProvider.SERVICE_ACCOUNT));
+  }
+
+  private static void send(WebSocket socket, byte[] bytes) throws Exception {
+    socket.sendBinary(ByteBuffer.wrap(bytes), true).get(5, TimeUnit.SECONDS);
+  }
+
+  private static long calls(String path) {
+    return portal.controlPlane().calls().stream().filter(c -> c.path().equals(path)).count();
+  }
+
+  private static void awaitCalls(String path, long count) throws InterruptedException {
+    for (int i = 0; i < 100 && calls(path) < count; i++) {
+      Thread.sleep(100);
+    }
+    assertThat(calls(path)).as("calls to " + path).isEqualTo(count);
+  }
+
+  @Test
   void theProxyRedeemsWithThePortalsOwnCredentialNamingThePersonWhoPresentedTheTicket()
       throws Exception {
     Fixture uma = fixture("uma");

@@ -180,6 +180,15 @@ public final class FakeControlPlane extends FakeHttpServer {
         });
     route(
         "POST",
+        "/api/v1/desktops/([0-9a-f-]{36})/console-input",
+        (x, m, c) -> {
+          if (!requireCaller(c).roles().contains("console-proxy")) {
+            throw new Problem(403, "Only the console proxy may report console input");
+          }
+          return Map.of();
+        });
+    route(
+        "POST",
         "/api/v1/console-tickets/redeem",
         (x, m, c) -> {
           if (!requireCaller(c).roles().contains("console-proxy")) {

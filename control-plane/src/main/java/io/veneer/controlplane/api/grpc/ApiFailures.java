@@ -18,6 +18,7 @@ import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.quotas.QuotaExceededException;
 import io.veneer.controlplane.security.ForbiddenException;
+import io.veneer.controlplane.userdata.UserDataDiskBusyException;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -56,6 +57,7 @@ final class ApiFailures {
       case IdempotencyKeyReusedException e ->
           invalid(List.of(new FieldProblem("idempotency_key", e.getMessage())));
       case PoolExhaustedException e -> status(Code.RESOURCE_EXHAUSTED, e.getMessage());
+      case UserDataDiskBusyException e -> status(Code.UNAVAILABLE, e.getMessage());
       case HostStateConflictException e -> hostState(e);
       case QuotaExceededException e -> quotaExceeded(e);
       case GoldenUpdateRefusedException e -> goldenUpdateRefused(e);

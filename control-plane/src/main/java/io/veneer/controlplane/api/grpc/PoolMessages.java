@@ -40,6 +40,7 @@ final class PoolMessages {
         .setHardware(hardware(spec.hardware()))
         .putAllRequiredLabels(spec.placement().requiredLabels())
         .setPower(power(spec.power()))
+        .setUserDataDiskGib(spec.userDataDiskGib())
         .setDesktopsCurrent(view.rollout().current())
         .setDesktopsTotal(view.rollout().desktops())
         .build();
@@ -178,7 +179,8 @@ final class PoolMessages {
         Set.copyOf(pool.getEntitledGroupsList()),
         hardware,
         placement,
-        power);
+        power,
+        pool.getUserDataDiskGib());
   }
 
   /**
@@ -231,6 +233,9 @@ final class PoolMessages {
         .hardware(hardware == null ? current.hardware() : hardware)
         .placement(placement)
         .power(power == null ? current.power() : power)
+        // 0 is "unset" in proto3: the pool keeps its size (REST turns user-data disks off).
+        .userDataDiskGib(
+            pool.getUserDataDiskGib() == 0 ? current.userDataDiskGib() : pool.getUserDataDiskGib())
         .build();
   }
 
@@ -246,7 +251,7 @@ final class PoolMessages {
     return rolled.build();
   }
 
-  /** What is wrong with the pool's sizes, spares, refresh pace and unsupported fields. */
+  /** What is wrong with the pool's sizes, spares, refresh pace and user-data disk size. */
   private static List<ApiFailures.FieldProblem> sizeProblems(Pool pool) {
     List<ApiFailures.FieldProblem> problems = new ArrayList<>();
     if (pool.getMinSize() < 0) {
@@ -262,10 +267,12 @@ final class PoolMessages {
       problems.add(
           new ApiFailures.FieldProblem("pool.max_concurrent_refreshes", "cannot be negative"));
     }
-    // Refused rather than dropped: a pool silently made without its user disk would not be the
-    // pool the caller asked for.
-    if (pool.getUserDataDiskGib() != 0) {
-      problems.add(new ApiFailures.FieldProblem("pool.user_data_disk_gib", "is not supported yet"));
+    if (pool.getUserDataDiskGib() < 0
+        || pool.getUserDataDiskGib() > PoolSpec.MAX_USER_DATA_DISK_GIB) {
+      problems.add(
+          new ApiFailures.FieldProblem(
+              "pool.user_data_disk_gib",
+              "must be 1 to " + PoolSpec.MAX_USER_DATA_DISK_GIB + " GiB, or 0 for none"));
     }
     return problems;
   }

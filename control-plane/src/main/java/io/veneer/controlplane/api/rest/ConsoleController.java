@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veneer.controlplane.console.ConsoleAccess;
 import io.veneer.controlplane.console.ConsoleTicket;
 import io.veneer.controlplane.console.ConsoleTickets;
+import io.veneer.controlplane.console.ConsoleUse;
 import io.veneer.controlplane.security.SecurityConfiguration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -31,9 +32,25 @@ class ConsoleController {
   record Redemption(String ticket, String subject) {}
 
   private final ConsoleTickets tickets;
+  private final ConsoleUse consoleUse;
 
-  ConsoleController(ConsoleTickets tickets) {
+  ConsoleController(ConsoleTickets tickets, ConsoleUse consoleUse) {
     this.tickets = tickets;
+    this.consoleUse = consoleUse;
+  }
+
+  @Operation(
+      operationId = "reportConsoleInput",
+      summary = "Reports input in a desktop's console",
+      description =
+          "Only for the portal's console proxy (its service account's console-proxy role; any"
+              + " other caller, admins included, gets 403): the proxy saw keyboard or pointer input"
+              + " to the desktop's display, now. A sign of use, which the pool's idle shutdown"
+              + " waits on; the proxy reports at most once a minute per desktop.")
+  @PostMapping(SecurityConfiguration.CONSOLE_INPUT)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void inputSeen(@PathVariable UUID id) {
+    consoleUse.inputSeen(id);
   }
 
   @Operation(

@@ -13,6 +13,7 @@ import io.veneer.controlplane.images.GoldenImageServiceUnavailableException;
 import io.veneer.controlplane.pools.PoolExhaustedException;
 import io.veneer.controlplane.quotas.QuotaExceededException;
 import io.veneer.controlplane.security.ForbiddenException;
+import io.veneer.controlplane.userdata.UserDataDiskBusyException;
 import java.net.URI;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -110,6 +111,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(PoolExhaustedException.class)
   ProblemDetail exhausted(PoolExhaustedException e) {
     return problem(HttpStatus.CONFLICT, "pool-exhausted", e.getMessage());
+  }
+
+  /** Retryable: the user's previous desktop lets go of their user-data disk within seconds. */
+  @ExceptionHandler(UserDataDiskBusyException.class)
+  ResponseEntity<ProblemDetail> userDataDiskBusy(UserDataDiskBusyException e) {
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "user-data-disk-busy", e.getMessage());
+    problem.setProperty("userDataDiskId", e.diskId().toString());
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .header(
+            HttpHeaders.RETRY_AFTER,
+            Integer.toString(UserDataDiskBusyException.RETRY_AFTER_SECONDS))
+        .body(problem);
   }
 
   /** The quota that would be exceeded, named with its limit and usage, so a client can show it. */

@@ -272,7 +272,12 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
   @Test
   void everyWrongFieldOfAPoolIsNamedAtOnce() {
     Pool wrong =
-        Pool.newBuilder().setKind(PoolKind.POOL_KIND_POOLED).setMinSize(5).setMaxSize(2).build();
+        Pool.newBuilder()
+            .setKind(PoolKind.POOL_KIND_POOLED)
+            .setMinSize(5)
+            .setMaxSize(2)
+            .setUserDataDiskGib(-1)
+            .build();
 
     assertThatThrownBy(
             () -> pools(admin()).createPool(CreatePoolRequest.newBuilder().setPool(wrong).build()))
@@ -284,7 +289,8 @@ class ApiGrpcTest extends ControlPlaneSpringTest {
                       "pool.name",
                       "pool.golden_image_version_id",
                       "pool.desktop_size.vcpus",
-                      "pool.max_size");
+                      "pool.max_size",
+                      "pool.user_data_disk_gib");
             });
   }
 

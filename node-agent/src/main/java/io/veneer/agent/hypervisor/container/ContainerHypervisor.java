@@ -112,6 +112,14 @@ public final class ContainerHypervisor implements Hypervisor {
 
   @Override
   public void createDisks(GuestSpec spec) throws HypervisorException {
+    if (!spec.devices().userDataDiskId().isEmpty()) {
+      // Its user-data disk is mounted from the desktop's own folder by the launcher: a user's disk
+      // kept apart from desktops is not built for it, and a disk per desktop would not follow them.
+      throw new HypervisorException(
+          "the container driver cannot attach a user's user-data disk ("
+              + spec.devices().userDataDiskId()
+              + "): only a disk of the desktop's own");
+    }
     Path dir = dir(spec.desktopId());
     try {
       // The lower directory is in use from the moment the image file names it: under the layers'

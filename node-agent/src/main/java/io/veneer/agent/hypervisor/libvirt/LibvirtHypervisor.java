@@ -140,11 +140,10 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
     disks.create(spec);
     Path dir = disks.dir(desktopId);
-    Path userData = disks.userDataDisk(desktopId);
     DomainXml.Files files =
         new DomainXml.Files(
             disks.osDisk(desktopId),
-            Files.exists(userData) ? userData : null,
+            disks.attachedUserData(spec).orElse(null),
             dir.resolve("console.log"));
     try {
       for (Path path : reachedByTheGuest(spec, files)) {

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -22,7 +23,10 @@ import java.util.stream.Stream;
  * The disks of QEMU guests, whichever driver starts them: per desktop a folder {@code
  * <data>/desktops/<id>/} holding {@code os.qcow2}, a qcow2 overlay on the cached golden image (an
  * empty disk for a shared-root desktop, which has no golden disk), and {@code userdata.qcow2}, made
- * with {@code qemu-img}. A desktop is in the host's inventory while its OS overlay exists.
+ * with {@code qemu-img}. A user-data disk the control plane names by id is a user's, kept apart
+ * from every desktop in {@code <data>/userdata/<disk id>.qcow2} and attached to whichever desktop
+ * names it; removing a desktop never deletes it. A desktop is in the host's inventory while its OS
+ * overlay exists.
  */
 public final class QcowDisks {
 
@@ -31,10 +35,12 @@ public final class QcowDisks {
   private static final String SHARED_ROOT_OS_DISK = "2G";
 
   private final Path desktops;
+  private final Path userDisks;
   private final String qemuImg;
 
   public QcowDisks(Path dataDir, String qemuImg) {
     this.desktops = dataDir.resolve("desktops");
+    this.userDisks = dataDir.resolve("userdata");
     this.qemuImg = qemuImg;
   }
 
@@ -50,8 +56,23 @@ public final class QcowDisks {
     return dir(desktopId).resolve("os.qcow2");
   }
 
+  /** The user-data disk of the desktop's own (one the control plane did not name). */
   public Path userDataDisk(String desktopId) {
     return dir(desktopId).resolve("userdata.qcow2");
+  }
+
+  /** The user-data disk the spec asks for: a user's by its id, else the desktop's own. */
+  public Path userDataDisk(GuestSpec spec) {
+    String diskId = spec.devices().userDataDiskId();
+    return diskId.isEmpty() ? userDataDisk(spec.desktopId()) : userDisks.resolve(diskId + ".qcow2");
+  }
+
+  /** The user-data disk a guest of the spec gets attached, if it asks for one and it exists. */
+  public Optional<Path> attachedUserData(GuestSpec spec) {
+    Path disk = userDataDisk(spec);
+    return spec.devices().userDataGib() > 0 && Files.exists(disk)
+        ? Optional.of(disk)
+        : Optional.empty();
   }
 
   /** Creates the OS overlay (and the user-data disk the spec asks for) unless they exist. */
@@ -62,10 +83,15 @@ public final class QcowDisks {
       if (!Files.exists(osDisk(spec.desktopId()))) {
         createOverlay(spec, dir);
       }
-      Path userData = userDataDisk(spec.desktopId());
+      Path userData = userDataDisk(spec);
       if (spec.devices().userDataGib() > 0 && !Files.exists(userData)) {
+        Files.createDirectories(userData.getParent());
+        // Made under another name and moved into place, so that a disk is there whole or not at
+        // all: an agent stopped halfway never attaches half a disk as the user's.
+        Path partial = userData.resolveSibling(userData.getFileName() + ".part");
         createQcow2(
-            "create the user-data disk", userData.toString(), spec.devices().userDataGib() + "G");
+            "create the user-data disk", partial.toString(), spec.devices().userDataGib() + "G");
+        Files.move(partial, userData, StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
       throw new HypervisorException(
@@ -112,8 +138,8 @@ public final class QcowDisks {
   }
 
   /**
-   * Deletes the desktop's files and folders (its display's socket folder among them), the user-data
-   * disk (and then the folder) only when asked. Links are deleted, never followed.
+   * Deletes the desktop's files and folders (its display's socket folder among them), a user-data
+   * disk of its own (and then the folder) only when asked. Links are deleted, never followed.
    */
   public void delete(String desktopId, boolean deleteUserData) throws HypervisorException {
     Path dir = dir(desktopId);
@@ -126,7 +152,8 @@ public final class QcowDisks {
           Trees.delete(file);
         }
       }
-      if (deleteUserData) {
+      // Kept only for a user-data disk of the desktop's own; a user's named disk lives elsewhere.
+      if (deleteUserData || !Files.exists(userDataDisk(desktopId))) {
         Files.deleteIfExists(dir);
       }
     } catch (IOException e) {

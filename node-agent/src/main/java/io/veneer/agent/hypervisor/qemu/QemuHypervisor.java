@@ -370,11 +370,10 @@ public final class QemuHypervisor implements Hypervisor {
                 + ",format=qcow2,if=none,cache=writeback"
                 + (sharedRoot ? ",discard=unmap,detect-zeroes=unmap" : "")));
     args.addAll(List.of("-device", "virtio-blk-" + bus + ",drive=os"));
-    if (Files.exists(dir.resolve("userdata.qcow2"))) {
+    Optional<Path> userData = disks.attachedUserData(spec);
+    if (userData.isPresent()) {
       args.addAll(
-          List.of(
-              "-drive",
-              "id=userdata,file=" + dir.resolve("userdata.qcow2") + ",format=qcow2,if=none"));
+          List.of("-drive", "id=userdata,file=" + userData.get() + ",format=qcow2,if=none"));
       args.addAll(List.of("-device", "virtio-blk-" + bus + ",drive=userdata"));
     }
     String netdev =

@@ -73,16 +73,19 @@ public final class SimulatedHypervisor implements Hypervisor {
     return guest == null ? 0 : guest.boots;
   }
 
-  /** Fills the desktop's user-data disk with the byte, as its user would. */
-  public void writeUserData(String desktopId, byte pattern) {
-    if (userDisks.replace(desktopId, pattern) == null) {
-      throw new IllegalStateException(desktopId + " has no user-data disk");
+  /**
+   * Fills a user-data disk with the byte, as its user would: the desktop's own by the desktop's id,
+   * or a user's by the disk's id.
+   */
+  public void writeUserData(String diskKey, byte pattern) {
+    if (userDisks.replace(diskKey, pattern) == null) {
+      throw new IllegalStateException(diskKey + " has no user-data disk");
     }
   }
 
-  /** The byte the desktop's user-data disk is filled with (0 when blank), if it has one. */
-  public Optional<Byte> userData(String desktopId) {
-    return Optional.ofNullable(userDisks.get(desktopId));
+  /** The byte a user-data disk is filled with (0 when blank), if it exists; keyed as written. */
+  public Optional<Byte> userData(String diskKey) {
+    return Optional.ofNullable(userDisks.get(diskKey));
   }
 
   /** How often the desktop's OS disk was reset (refreshes), for tests. */
@@ -115,7 +118,8 @@ public final class SimulatedHypervisor implements Hypervisor {
   @Override
   public void createDisks(GuestSpec spec) {
     if (spec.devices().userDataGib() > 0) {
-      userDisks.putIfAbsent(spec.desktopId(), (byte) 0);
+      String diskId = spec.devices().userDataDiskId();
+      userDisks.putIfAbsent(diskId.isEmpty() ? spec.desktopId() : diskId, (byte) 0);
     }
     guests.computeIfAbsent(
         spec.desktopId(),
