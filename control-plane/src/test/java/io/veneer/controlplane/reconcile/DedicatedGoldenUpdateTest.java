@@ -1,5 +1,6 @@
 package io.veneer.controlplane.reconcile;
 
+import static io.veneer.testsupport.time.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.ControlPlaneSpringTest;
@@ -21,12 +22,10 @@ import io.veneer.controlplane.security.Caller;
 import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.builders.AgentMessages;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +89,10 @@ class DedicatedGoldenUpdateTest extends ControlPlaneSpringTest {
     UUID pool = pools.create(admin, spec(kind, "v1"), null).id();
     DesktopView desktop =
         desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
-    await("running", () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
+    await(
+        PATIENCE,
+        "running",
+        () -> desktops.get(alice, desktop.id()).state() == DesktopState.RUNNING);
     return desktop;
   }
 
@@ -120,13 +122,17 @@ class DedicatedGoldenUpdateTest extends ControlPlaneSpringTest {
         .isEqualTo("v1");
 
     desktops.stop(alice, desktop.id());
-    await("stopped", () -> desktops.get(alice, desktop.id()).state() == DesktopState.STOPPED);
+    await(
+        PATIENCE,
+        "stopped",
+        () -> desktops.get(alice, desktop.id()).state() == DesktopState.STOPPED);
     Response updated = update(desktop.id());
 
     assertThat(updated.status()).isEqualTo(200);
     assertThat(updated.body().path("goldenVersion").asString()).isEqualTo("v2");
     assertThat(updated.body().path("osDiskGeneration").asLong()).isEqualTo(disk + 1);
     await(
+        PATIENCE,
         "its agent has the new OS disk",
         () ->
             agent.osDiskGenerationOf(desktop.id().toString()) == disk + 1
@@ -168,15 +174,5 @@ class DedicatedGoldenUpdateTest extends ControlPlaneSpringTest {
             TestTokens.user("mallory-" + run),
             "");
     assertThat(notTheirs.status()).isEqualTo(404);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Not within " + PATIENCE + ": " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.reconcile;
 
+import static io.veneer.testsupport.time.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -33,7 +34,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +63,7 @@ class IdleShutdownTest {
   private ConsoleTickets tickets;
   private JdbcTemplate jdbc;
 
+  /** Two minutes: the module's whole run loads both cores. */
   private static final Duration PATIENCE = Duration.ofMinutes(2);
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -138,7 +139,7 @@ class IdleShutdownTest {
   void aDesktopInUseIsShutDownAfterItsPoolsIdleTimeWithoutASignOfUse() throws Exception {
     UUID desktop =
         desktops.create(alice, new DesktopService.CreateDesktop(pool, alice.subject()), null).id();
-    await("alice's desktop and a warm spare RUNNING", () -> running() == 2);
+    await(PATIENCE, "alice's desktop and a warm spare RUNNING", () -> running() == 2);
     // Nanoseconds PostgreSQL cannot keep, and would round up to the next microsecond.
     Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS).plusNanos(900);
     Instant consoleOpened = start.plus(IDLE_TIME).minus(Duration.ofMinutes(1));
@@ -156,8 +157,11 @@ class IdleShutdownTest {
 
     clock.set(consoleOpened.plus(IDLE_TIME));
 
-    await("alice's desktop wanted OFF", () -> desiredPower(desktop).equals("OFF"));
-    await("alice's desktop STOPPED", () -> state(desktop).equals(DesktopState.STOPPED.name()));
+    await(PATIENCE, "alice's desktop wanted OFF", () -> desiredPower(desktop).equals("OFF"));
+    await(
+        PATIENCE,
+        "alice's desktop STOPPED",
+        () -> state(desktop).equals(DesktopState.STOPPED.name()));
     assertThat(state(spare())).as("a free warm spare is kept ready").isEqualTo("RUNNING");
     assertThat(
             jdbc.queryForObject(
@@ -175,7 +179,7 @@ class IdleShutdownTest {
   void aDesktopWhoseConsoleReportsInputIsNotShutDownAndIsOnceTheInputStops() throws Exception {
     UUID desktop =
         desktops.create(alice, new DesktopService.CreateDesktop(pool, alice.subject()), null).id();
-    await("alice's desktop and a warm spare RUNNING", () -> running() == 2);
+    await(PATIENCE, "alice's desktop and a warm spare RUNNING", () -> running() == 2);
     ConsoleUse console = controlPlane.getBean(ConsoleUse.class);
     Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS);
     Instant lastInput = start;
@@ -193,6 +197,7 @@ class IdleShutdownTest {
     clock.set(lastInput.plus(IDLE_TIME));
 
     await(
+        PATIENCE,
         "alice's desktop wanted OFF once the input stopped",
         () -> desiredPower(desktop).equals("OFF"));
     assertThat(
@@ -252,17 +257,6 @@ class IdleShutdownTest {
           .equals("io.veneer.desktop.idle-shutdown");
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError("Not a DesktopEvent on the desktop topic", e);
-    }
-  }
-
-  /** Waits up to two minutes: the module's whole run loads both cores. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Not within " + PATIENCE + ": " + what);
-      }
-      Thread.sleep(50);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.veneer.controlplane.reconcile;
 
+import static io.veneer.testsupport.time.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +54,8 @@ class PoolScheduleTest extends ControlPlaneSpringTest {
   @Autowired AgentCredentials credentials;
   @Autowired AgentGrpcServer server;
   @Autowired JdbcTemplate jdbc;
+
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String host = "schedule-host-" + run;
@@ -101,19 +103,19 @@ class PoolScheduleTest extends ControlPlaneSpringTest {
                     .toBuilder().power(new PoolPower(0, office)).build(),
                 null)
             .id();
-    await("one desktop before 07:00", () -> ready(pool) == 1 && live(pool) == 1);
+    await(PATIENCE, "one desktop before 07:00", () -> ready(pool) == 1 && live(pool) == 1);
 
     CLOCK.set(paris("2026-12-07T07:00"));
-    await("three desktops from 07:00", () -> ready(pool) == 3);
+    await(PATIENCE, "three desktops from 07:00", () -> ready(pool) == 3);
 
     CLOCK.set(paris("2026-12-07T08:30"));
-    await("five warm spares from 08:30", () -> ready(pool) == 5);
+    await(PATIENCE, "five warm spares from 08:30", () -> ready(pool) == 5);
 
     CLOCK.set(paris("2026-12-07T09:30"));
-    await("back to three at 09:30", () -> live(pool) == 3 && ready(pool) == 3);
+    await(PATIENCE, "back to three at 09:30", () -> live(pool) == 3 && ready(pool) == 3);
 
     CLOCK.set(paris("2026-12-07T19:00"));
-    await("one desktop from 19:00", () -> live(pool) == 1 && ready(pool) == 1);
+    await(PATIENCE, "one desktop from 19:00", () -> live(pool) == 1 && ready(pool) == 1);
 
     assertThat(sizingReasons(pool, 5))
         .containsExactly(
@@ -177,15 +179,5 @@ class PoolScheduleTest extends ControlPlaneSpringTest {
       }
     }
     return changes;
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Not within 60 s: " + what);
-      }
-      Thread.sleep(100);
-    }
   }
 }
