@@ -15,7 +15,12 @@ import io.veneer.agent.v1.Heartbeat;
 import io.veneer.agent.v1.ObservedState;
 import io.veneer.agent.v1.PowerState;
 import io.veneer.controlplane.TestTls;
+import io.veneer.controlplane.hosts.HostRegistration;
+import io.veneer.controlplane.hosts.HostService;
+import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.builders.AgentMessages;
+import io.veneer.testsupport.time.Eventually;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A node agent played by the test that does what it is told at once, over the real Connect
@@ -45,6 +51,31 @@ public final class FollowingAgent implements AutoCloseable {
   private volatile boolean beats;
   private volatile boolean silent;
   private ScheduledExecutorService heartbeats;
+
+  /**
+   * A large host (64 vCPU, 256 GiB, 4 TiB) registered on {@code controlPlane}, and its agent,
+   * connected and beating, once its Hello has been heard.
+   */
+  public static FollowingAgent beatingOn(ConfigurableApplicationContext controlPlane, String host)
+      throws InterruptedException {
+    HostService hosts = controlPlane.getBean(HostService.class);
+    hosts.register(new HostRegistration(host, new Resources(64, 262_144, 4_096), Map.of(), ""));
+    FollowingAgent agent =
+        new FollowingAgent(
+                controlPlane.getBean(AgentGrpcServer.class).port(),
+                host,
+                controlPlane.getBean(AgentCredentials.class).issue(host))
+            .beating()
+            .connect();
+    Eventually.await(
+        Duration.ofSeconds(60), host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
+    return agent;
+  }
+
+  /** When {@code host}'s agent was last heard from, or null for never. */
+  public static Instant lastHeard(HostService hosts, String host) {
+    return hosts.view(hosts.get(host)).lastHeartbeatAt();
+  }
 
   public FollowingAgent(int port, String hostId, String token) {
     this.hostId = hostId;

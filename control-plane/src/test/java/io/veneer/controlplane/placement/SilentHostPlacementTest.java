@@ -4,12 +4,9 @@ import static io.veneer.testsupport.time.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.StandaloneControlPlane;
-import io.veneer.controlplane.agents.AgentCredentials;
-import io.veneer.controlplane.agents.AgentGrpcServer;
 import io.veneer.controlplane.agents.FollowingAgent;
 import io.veneer.controlplane.desktops.DesktopService;
 import io.veneer.controlplane.desktops.DesktopView;
-import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostStatus;
 import io.veneer.controlplane.pools.PoolKind;
@@ -25,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -79,8 +75,8 @@ class SilentHostPlacementTest {
     String talking = "talking-" + run;
     String quiet = "quiet-" + run;
     UUID pool = pool(8);
-    try (FollowingAgent talkingAgent = beatingAgent(talking);
-        FollowingAgent quietAgent = beatingAgent(quiet)) {
+    try (FollowingAgent talkingAgent = FollowingAgent.beatingOn(controlPlane, talking);
+        FollowingAgent quietAgent = FollowingAgent.beatingOn(controlPlane, quiet)) {
       quietAgent.fallSilent();
       Duration silence = HEARTBEAT.multipliedBy(SILENT_AFTER_HEARTBEATS);
       // Past the silence, and one interval more: placement looks at most once an interval.
@@ -88,7 +84,7 @@ class SilentHostPlacementTest {
           PATIENCE,
           quiet + " unheard for longer than " + silence,
           () ->
-              lastHeard(hosts, quiet)
+              FollowingAgent.lastHeard(hosts, quiet)
                   .isBefore(Instant.now().minus(silence).minus(HEARTBEAT).minus(HEARTBEAT)));
 
       List<DesktopView> requested = request(pool, 6);
@@ -101,7 +97,10 @@ class SilentHostPlacementTest {
 
       quietAgent.speakAgain();
       Instant spoke = Instant.now();
-      await(PATIENCE, quiet + " heard again", () -> lastHeard(hosts, quiet).isAfter(spoke));
+      await(
+          PATIENCE,
+          quiet + " heard again",
+          () -> FollowingAgent.lastHeard(hosts, quiet).isAfter(spoke));
       // Placement's next look at silence is at most an interval away.
       Thread.sleep(HEARTBEAT.multipliedBy(2).toMillis());
 
@@ -130,25 +129,6 @@ class SilentHostPlacementTest {
       placed.add(desktops.get(admin, id));
     }
     return placed;
-  }
-
-  /** Registers the host, connects its agent, beating, and waits for the agent's Hello. */
-  private static FollowingAgent beatingAgent(String host) throws InterruptedException {
-    HostService hosts = controlPlane.getBean(HostService.class);
-    hosts.register(new HostRegistration(host, new Resources(64, 262_144, 4_096), Map.of(), ""));
-    FollowingAgent agent =
-        new FollowingAgent(
-                controlPlane.getBean(AgentGrpcServer.class).port(),
-                host,
-                controlPlane.getBean(AgentCredentials.class).issue(host))
-            .beating()
-            .connect();
-    await(PATIENCE, host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
-    return agent;
-  }
-
-  private static Instant lastHeard(HostService hosts, String host) {
-    return hosts.view(hosts.get(host)).lastHeartbeatAt();
   }
 
   private UUID pool(int maxSize) {

@@ -5,19 +5,13 @@ import static io.veneer.testsupport.time.Eventually.holdsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veneer.controlplane.StandaloneControlPlane;
-import io.veneer.controlplane.agents.AgentCredentials;
-import io.veneer.controlplane.agents.AgentGrpcServer;
 import io.veneer.controlplane.agents.FollowingAgent;
-import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.hosts.HostStatus;
-import io.veneer.scheduler.cluster.Resources;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.postgres.RestartablePostgres;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,8 +70,8 @@ class DatabaseAwayPastTheGraceTest {
     HostService hosts = controlPlane.getBean(HostService.class);
     String beating = "beating-" + run;
     String dead = "dead-" + run;
-    try (FollowingAgent beatingAgent = beatingAgent(beating);
-        FollowingAgent deadAgent = beatingAgent(dead)) {
+    try (FollowingAgent beatingAgent = FollowingAgent.beatingOn(controlPlane, beating);
+        FollowingAgent deadAgent = FollowingAgent.beatingOn(controlPlane, dead)) {
       deadAgent.fallSilent();
       postgres.stop();
       Thread.sleep(DATABASE_AWAY.toMillis());
@@ -98,24 +92,6 @@ class DatabaseAwayPastTheGraceTest {
           "the host that kept beating stays UP",
           () -> state(hosts, beating) == HostStatus.UP);
     }
-  }
-
-  private static FollowingAgent beatingAgent(String host) throws InterruptedException {
-    HostService hosts = controlPlane.getBean(HostService.class);
-    hosts.register(new HostRegistration(host, new Resources(64, 262_144, 4_096), Map.of(), ""));
-    FollowingAgent agent =
-        new FollowingAgent(
-                controlPlane.getBean(AgentGrpcServer.class).port(),
-                host,
-                controlPlane.getBean(AgentCredentials.class).issue(host))
-            .beating()
-            .connect();
-    await(PATIENCE, host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
-    return agent;
-  }
-
-  private static Instant lastHeard(HostService hosts, String host) {
-    return hosts.view(hosts.get(host)).lastHeartbeatAt();
   }
 
   /** The host's state, or null while the database does not answer yet. */

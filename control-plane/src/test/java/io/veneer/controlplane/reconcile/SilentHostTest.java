@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,7 +124,7 @@ class SilentHostTest {
     DesktopService desktops = controlPlane.getBean(DesktopService.class);
     String silent = "silent-host-" + run;
     String other = "other-host-" + run;
-    try (FollowingAgent silentAgent = beatingAgent(silent)) {
+    try (FollowingAgent silentAgent = FollowingAgent.beatingOn(controlPlane, silent)) {
       DesktopView desktop = aliceRunsADesktopOn(silent);
 
       holdsFor(
@@ -133,7 +132,7 @@ class SilentHostTest {
           "a host that beats stays UP past its grace",
           () -> hosts.get(silent).state() == HostStatus.UP);
 
-      try (FollowingAgent otherAgent = beatingAgent(other)) {
+      try (FollowingAgent otherAgent = FollowingAgent.beatingOn(controlPlane, other)) {
         silentAgent.fallSilent();
         long silentSince = System.nanoTime();
         await(
@@ -180,10 +179,13 @@ class SilentHostTest {
     holdsFor(
         GRACE.multipliedBy(2),
         "a host whose agent has not said Hello yet waits for it, UP and never heard from",
-        () -> state(hosts, late) == HostStatus.UP && lastHeard(hosts, late) == null);
+        () -> state(hosts, late) == HostStatus.UP && FollowingAgent.lastHeard(hosts, late) == null);
 
     try (FollowingAgent agent = connect(late)) {
-      await(PATIENCE, late + "'s agent said Hello", () -> lastHeard(hosts, late) != null);
+      await(
+          PATIENCE,
+          late + "'s agent said Hello",
+          () -> FollowingAgent.lastHeard(hosts, late) != null);
       holdsFor(
           GRACE.plus(HEARTBEAT),
           "a host whose late agent beats stays UP past its grace",
@@ -198,7 +200,7 @@ class SilentHostTest {
   void aHostAnAdminBringsBackUpHasAWholeGraceBeforeItIsGivenUpAgain() throws Exception {
     HostService hosts = controlPlane.getBean(HostService.class);
     String resumed = "resumed-host-" + run;
-    try (FollowingAgent agent = beatingAgent(resumed)) {
+    try (FollowingAgent agent = FollowingAgent.beatingOn(controlPlane, resumed)) {
       agent.fallSilent();
       await(
           PATIENCE,
@@ -226,10 +228,10 @@ class SilentHostTest {
     HostService hosts = controlPlane.getBean(HostService.class);
     String fenceable = "fenceable-host-" + run;
     String other = "other-host-" + run;
-    try (FollowingAgent fenceableAgent = beatingAgent(fenceable)) {
+    try (FollowingAgent fenceableAgent = FollowingAgent.beatingOn(controlPlane, fenceable)) {
       DesktopView desktop = aliceRunsADesktopOn(fenceable);
 
-      try (FollowingAgent otherAgent = beatingAgent(other)) {
+      try (FollowingAgent otherAgent = FollowingAgent.beatingOn(controlPlane, other)) {
         fenceableAgent.fallSilent();
         await(
             PATIENCE, "the silent host FENCED", () -> state(hosts, fenceable) == HostStatus.FENCED);
@@ -291,15 +293,6 @@ class SilentHostTest {
     }
   }
 
-  /** Registers the host, connects its agent, beating, and waits for the agent's Hello. */
-  private static FollowingAgent beatingAgent(String host) throws InterruptedException {
-    HostService hosts = controlPlane.getBean(HostService.class);
-    register(host);
-    FollowingAgent agent = connect(host);
-    await(PATIENCE, host + "'s agent said Hello", () -> lastHeard(hosts, host) != null);
-    return agent;
-  }
-
   private static void register(String host) {
     controlPlane
         .getBean(HostService.class)
@@ -314,10 +307,6 @@ class SilentHostTest {
             controlPlane.getBean(AgentCredentials.class).issue(host))
         .beating()
         .connect();
-  }
-
-  private static Instant lastHeard(HostService hosts, String host) {
-    return hosts.view(hosts.get(host)).lastHeartbeatAt();
   }
 
   private UUID pool() {
