@@ -7,6 +7,7 @@ import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
+import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.outbox.OutboxEvent;
@@ -282,14 +283,14 @@ public class PlacementService implements SmartLifecycle {
     private void placePool(UUID poolId, List<Desktop> group) {
       // Read after the previous pool's claims, which this transaction already sees.
       touched.forEach(cluster::changed);
-      PoolSpec spec = pools.findById(poolId).orElseThrow().spec();
-      Choices choices = choose(cluster.snapshot(), spec, poolId, group);
+      Pool pool = pools.findById(poolId).orElseThrow();
+      Choices choices = choose(cluster.snapshot(), pool, group);
       // A refusal is given only on state known to be current: a host registered or emptied a
       // moment ago may not have been announced yet.
       if (choices.hosts().size() < group.size() && !verified) {
         verified = true;
         if (cluster.verify() > 0) {
-          choices = choose(cluster.snapshot(), spec, poolId, group);
+          choices = choose(cluster.snapshot(), pool, group);
         }
       }
       record Choice(Desktop desktop, PlacementResult.Placed host) {}
@@ -309,7 +310,7 @@ public class PlacementService implements SmartLifecycle {
                   .map(
                       c ->
                           new ResourceClaims.Wanted(
-                              c.desktop().id(), c.host().hostId(), spec.size()))
+                              c.desktop().id(), c.host().hostId(), pool.spec().size()))
                   .toList());
       List<OutboxEvent> scheduled = new ArrayList<>();
       for (Choice choice : chosen) {
@@ -333,8 +334,9 @@ public class PlacementService implements SmartLifecycle {
     /** The scheduler's hosts for the first desktops of the group, and why not for the rest. */
     private record Choices(List<PlacementResult.Placed> hosts, String refusal) {}
 
-    private Choices choose(
-        ClusterSnapshot snapshot, PoolSpec spec, UUID poolId, List<Desktop> group) {
+    private Choices choose(ClusterSnapshot snapshot, Pool pool, List<Desktop> group) {
+      PoolSpec spec = pool.spec();
+      UUID poolId = pool.id();
       if (group.size() == 1) {
         PlacementResult result =
             scheduler.choose(
@@ -344,7 +346,7 @@ public class PlacementService implements SmartLifecycle {
                     spec.goldenDigest(),
                     poolId.toString(),
                     group.getFirst().owner().orElse(""),
-                    HostCapabilities.requiredBy(spec.hardware()),
+                    HostCapabilities.requiredBy(pool),
                     spec.placement()));
         return switch (result) {
           case PlacementResult.Placed p -> new Choices(List.of(p), "");
@@ -359,7 +361,7 @@ public class PlacementService implements SmartLifecycle {
                   spec.goldenDigest(),
                   poolId.toString(),
                   "",
-                  HostCapabilities.requiredBy(spec.hardware()),
+                  HostCapabilities.requiredBy(pool),
                   spec.placement()),
               group.size());
       return new Choices(

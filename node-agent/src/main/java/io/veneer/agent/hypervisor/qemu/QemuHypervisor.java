@@ -156,7 +156,9 @@ public final class QemuHypervisor implements Hypervisor {
         true,
         true,
         true,
-        true);
+        true,
+        // A shared-root guest boots the kernel and initrd its tree carries (SharedRootBoot).
+        false);
   }
 
   @Override

@@ -109,7 +109,8 @@ public final class SimulatedHypervisor implements Hypervisor {
         true,
         true,
         true,
-        false);
+        false,
+        true);
   }
 
   @Override
