@@ -83,10 +83,15 @@ class SharedRootDesktopTest {
     assertThat(console(first)).contains("VENEER MARKER ABSENT");
     assertThat(console(second)).contains("VENEER MARKER PRESENT");
 
-    qemu.destroy(first.desktopId(), true);
-    qemu.destroy(second.desktopId(), true);
+    qemu.stop(first.desktopId(), Duration.ofSeconds(5));
+    qemu.stop(second.desktopId(), Duration.ofSeconds(5));
     assertThat(TreeDigest.of(tree)).isEqualTo(before);
     assertThat(Files.readString(tree.resolve("etc/veneer-release"))).doesNotContain("changed");
+
+    qemu.destroy(first.desktopId(), true);
+    assertThat(tree).as("still named by the second desktop").isDirectory();
+    qemu.destroy(second.desktopId(), true);
+    assertThat(tree).as("removed with the last desktop naming it").doesNotExist();
   }
 
   private static GuestSpec spec(String desktopId, ImageRef image, GuestSpec.Machine machine) {
