@@ -6,6 +6,7 @@
 #   without: the driver alone (free page reporting returns what the guest frees by itself)
 #   with:    what BalloonPolicy does to an idle guest under pressure: balloon to
 #            max(floor, used + 32 MiB), floor = FLOOR_PERCENT of its memory
+# GUEST_APPEND=...: more of the guest's kernel command line (e.g. page_reporting.page_reporting_order=0)
 # Usage: balloon-rss.sh [floor-percent=50]   (needs qemu-system-x86, qemu-utils, python3; ~2 min)
 set -euo pipefail
 
@@ -58,7 +59,7 @@ qemu-system-x86_64 -name veneer-balloon-bench -machine "q35,accel=$accel" -smp 1
   -qmp "unix:$work/qmp.sock,server=on,wait=off" -serial "file:$work/console.log" \
   -drive "id=os,file=$work/os.qcow2,format=qcow2,if=none,cache=writeback" -device virtio-blk-pci,drive=os \
   -device virtio-balloon-pci,id=balloon0,free-page-reporting=on,guest-stats-polling-interval=2 \
-  -kernel "$tiny/vmlinuz" -initrd "$tiny/initrd.img" -append "console=ttyS0 panic=1 quiet" \
+  -kernel "$tiny/vmlinuz" -initrd "$tiny/initrd.img" -append "console=ttyS0 panic=1 quiet${GUEST_APPEND:+ $GUEST_APPEND}" \
   >"$work/qemu.log" 2>&1 &
 pid=$!
 start=$SECONDS

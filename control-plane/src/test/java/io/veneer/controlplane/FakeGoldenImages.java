@@ -70,12 +70,23 @@ public final class FakeGoldenImages {
     return version(name, digest, state, hardware, "", "");
   }
 
-  /** A new published version of image {@code name} whose bits are a root-filesystem tar. */
+  /**
+   * A new published version of image {@code name} whose bits are a root-filesystem tar without its
+   * own kernel (a container's).
+   */
   public String rootFilesystemVersion(String name, String digest) {
+    return rootFilesystemVersion(name, digest, false);
+  }
+
+  /** As {@link #rootFilesystemVersion(String, String)}, its tree carrying a kernel or not. */
+  public String rootFilesystemVersion(String name, String digest, boolean carriesKernel) {
     String id = version(name, digest, ImageVersionState.IMAGE_VERSION_STATE_PUBLISHED);
     versions.put(
         id,
-        versions.get(id).toBuilder().setKind(ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS).build());
+        versions.get(id).toBuilder()
+            .setKind(ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS)
+            .setCarriesKernel(carriesKernel)
+            .build());
     return id;
   }
 

@@ -89,6 +89,7 @@ class AgentProtocolTest {
             BootMode.BOOT_MODE_DISK,
             BootMode.BOOT_MODE_DIRECT_KERNEL,
             BootMode.BOOT_MODE_SHARED_ROOT);
+    assertThat(hello.getCapabilities().getSharedRootWithoutKernel()).isTrue();
     assertThat(hello.getCapacity().getVcpus()).isEqualTo(32);
     assertThat(hello.getCapacity().getMemoryMib()).isEqualTo(131072);
     assertThat(hello.getLabelsMap()).containsEntry("gpu", "true").containsEntry("rack", "r1");

@@ -80,7 +80,8 @@ public class GoldenVersions implements DisposableBean {
               version.getKernelDigest(),
               version.getInitrdDigest(),
               image.getHardware().getKernelCmdline()),
-          version.getKind() == ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS);
+          version.getKind() == ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS,
+          version.getCarriesKernel());
     } catch (StatusRuntimeException e) {
       throw switch (e.getStatus().getCode()) {
         case NOT_FOUND ->

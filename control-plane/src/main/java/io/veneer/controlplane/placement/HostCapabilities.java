@@ -3,6 +3,7 @@ package io.veneer.controlplane.placement;
 import io.veneer.agent.v1.DriverCapabilities;
 import io.veneer.agent.v1.Hello;
 import io.veneer.controlplane.pools.GuestHardware;
+import io.veneer.controlplane.pools.Pool;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -27,6 +28,12 @@ public class HostCapabilities {
    * connected yet) is taken to offer: what every Veneer driver has always done.
    */
   static final Set<String> BASELINE = Set.of("boot:disk", "machine:q35", "firmware:bios");
+
+  /**
+   * A driver that boots shared-root desktops of a tree without its own kernel and initrd (the
+   * container driver, on the host's kernel); a shared-root virtual machine boots the tree's.
+   */
+  static final String TREE_WITHOUT_KERNEL = "shared-root:tree-without-kernel";
 
   private static final Logger log = LoggerFactory.getLogger(HostCapabilities.class);
 
@@ -79,6 +86,9 @@ public class HostCapabilities {
     if (driver.getReadoption()) {
       names.add("readoption");
     }
+    if (driver.getSharedRootWithoutKernel()) {
+      names.add(TREE_WITHOUT_KERNEL);
+    }
     return names;
   }
 
@@ -89,10 +99,14 @@ public class HostCapabilities {
     }
   }
 
-  /** What a host's driver must be able to do to run a desktop of this hardware. */
-  static Set<String> requiredBy(GuestHardware hardware) {
+  /** What a host's driver must be able to do to run a desktop of this pool. */
+  static Set<String> requiredBy(Pool pool) {
+    GuestHardware hardware = pool.spec().hardware();
     Set<String> needed = new TreeSet<>();
     needed.add("boot:" + hardware.bootMode());
+    if (hardware.bootMode().equals("shared-root") && !pool.treeCarriesKernel()) {
+      needed.add(TREE_WITHOUT_KERNEL);
+    }
     needed.add("machine:" + hardware.machine());
     needed.add("firmware:" + hardware.firmware());
     if (hardware.display()) {

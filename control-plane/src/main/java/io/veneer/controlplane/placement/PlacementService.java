@@ -7,6 +7,7 @@ import io.veneer.controlplane.desktops.Desktop;
 import io.veneer.controlplane.desktops.DesktopRepository;
 import io.veneer.controlplane.desktops.DesktopState;
 import io.veneer.controlplane.events.DesktopEvents;
+import io.veneer.controlplane.pools.Pool;
 import io.veneer.controlplane.pools.PoolRepository;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.userdata.UserDataDisks;
@@ -286,14 +287,14 @@ public class PlacementService implements SmartLifecycle {
     private void placePool(UUID poolId, List<Desktop> group) {
       // Read after the previous pool's claims, which this transaction already sees.
       touched.forEach(cluster::changed);
-      PoolSpec spec = pools.findById(poolId).orElseThrow().spec();
-      Choices choices = choose(cluster.snapshot(), spec, poolId, group);
+      Pool pool = pools.findById(poolId).orElseThrow();
+      Choices choices = choose(cluster.snapshot(), pool, group);
       // A refusal is given only on state known to be current: a host registered or emptied a
       // moment ago may not have been announced yet.
       if (choices.hosts().size() < group.size() && !verified) {
         verified = true;
         if (cluster.verify() > 0) {
-          choices = choose(cluster.snapshot(), spec, poolId, group);
+          choices = choose(cluster.snapshot(), pool, group);
         }
       }
       record Choice(Desktop desktop, PlacementResult.Placed host) {}
@@ -313,7 +314,7 @@ public class PlacementService implements SmartLifecycle {
                   .map(
                       c ->
                           new ResourceClaims.Wanted(
-                              c.desktop().id(), c.host().hostId(), spec.size()))
+                              c.desktop().id(), c.host().hostId(), pool.spec().size()))
                   .toList());
       List<OutboxEvent> scheduled = new ArrayList<>();
       for (Choice choice : chosen) {
@@ -337,8 +338,9 @@ public class PlacementService implements SmartLifecycle {
     /** The scheduler's hosts for the first desktops of the group, and why not for the rest. */
     private record Choices(List<PlacementResult.Placed> hosts, String refusal) {}
 
-    private Choices choose(
-        ClusterSnapshot snapshot, PoolSpec spec, UUID poolId, List<Desktop> group) {
+    private Choices choose(ClusterSnapshot snapshot, Pool pool, List<Desktop> group) {
+      PoolSpec spec = pool.spec();
+      UUID poolId = pool.id();
       if (group.size() == 1) {
         String owner = group.getFirst().owner().orElse("");
         PlacementResult result =
@@ -349,7 +351,7 @@ public class PlacementService implements SmartLifecycle {
                     spec.goldenDigest(),
                     poolId.toString(),
                     owner,
-                    HostCapabilities.requiredBy(spec.hardware()),
+                    HostCapabilities.requiredBy(pool),
                     spec.placement(),
                     spec.userDataDiskGib() > 0 && !owner.isEmpty()
                         ? userData.hostOf(poolId, owner).orElse("")
@@ -367,7 +369,7 @@ public class PlacementService implements SmartLifecycle {
                   spec.goldenDigest(),
                   poolId.toString(),
                   "",
-                  HostCapabilities.requiredBy(spec.hardware()),
+                  HostCapabilities.requiredBy(pool),
                   spec.placement(),
                   ""),
               group.size());

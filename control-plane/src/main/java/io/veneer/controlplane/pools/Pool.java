@@ -90,6 +90,13 @@ public class Pool {
   @Column(name = "kernel_cmdline", nullable = false)
   private String kernelCmdline = "";
 
+  /**
+   * Shared-root pools: whether the golden version's root tree carries its own kernel and initrd
+   * (V49), without which only drivers that run such trees (containers) can take its desktops.
+   */
+  @Column(name = "tree_carries_kernel", nullable = false)
+  private boolean treeCarriesKernel = true;
+
   /** {@link PoolPlacement#requiredLabels}, {@code k=v,...} (V28). */
   @Column(name = "required_labels", nullable = false)
   private String requiredLabels;
@@ -249,6 +256,18 @@ public class Pool {
     this.kernelDigest = kernel.kernelDigest();
     this.initrdDigest = kernel.initrdDigest();
     this.kernelCmdline = kernel.cmdline();
+  }
+
+  /**
+   * Whether the golden root tree carries its own kernel and initrd ({@code boot/veneer/}); read
+   * only for shared-root pools.
+   */
+  public boolean treeCarriesKernel() {
+    return treeCarriesKernel;
+  }
+
+  public void treeCarriesKernel(boolean carries) {
+    this.treeCarriesKernel = carries;
   }
 
   private static Set<String> split(String joined) {

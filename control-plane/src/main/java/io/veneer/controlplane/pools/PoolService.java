@@ -53,11 +53,13 @@ public class PoolService {
   /**
    * A spec as it is stored, and the kernel its desktops boot if their bootMode is direct-kernel.
    */
-  private record Resolved(PoolSpec spec, DirectKernel directKernel, boolean rootFilesystem) {
+  private record Resolved(
+      PoolSpec spec, DirectKernel directKernel, boolean rootFilesystem, boolean carriesKernel) {
 
     void applyTo(Pool pool) {
       pool.apply(spec);
       pool.directKernel(directKernel);
+      pool.treeCarriesKernel(carriesKernel);
     }
   }
 
@@ -83,7 +85,8 @@ public class PoolService {
               spec.hardware() == null ? spec.toBuilder().hardware(keptHardware).build() : spec,
               sameVersion ? kept.directKernel() : DirectKernel.NONE,
               // Only a looked-up version says what its bits are; a pool keeps what it had.
-              sameVersion && keptHardware.bootMode().equals("shared-root"));
+              sameVersion && keptHardware.bootMode().equals("shared-root"),
+              sameVersion && kept.treeCarriesKernel());
     } else {
       GoldenVersion version = golden.published(spec.goldenVersion());
       resolved =
@@ -93,7 +96,8 @@ public class PoolService {
                   .hardware(spec.hardware() == null ? imageHardware(version) : spec.hardware())
                   .build(),
               version.directKernel(),
-              version.rootFilesystem());
+              version.rootFilesystem(),
+              version.carriesKernel());
     }
     requireBitsFitTheBootMode(spec, resolved);
     if (resolved.spec().hardware().bootMode().equals("direct-kernel")
@@ -168,7 +172,7 @@ public class PoolService {
     }
     Resolved resolved = resolved(spec, null);
     Pool created = new Pool(id, resolved.spec());
-    created.directKernel(resolved.directKernel());
+    resolved.applyTo(created);
     Pool pool = pools.saveAndFlush(created);
     events.changed(pool, "created", 0, 0, caller.subject());
     audit.record(caller, "pool.create", "pool", id, spec.name());

@@ -27,6 +27,7 @@ import io.veneer.controlplane.hosts.HostRegistration;
 import io.veneer.controlplane.hosts.HostService;
 import io.veneer.controlplane.pools.GuestHardware;
 import io.veneer.controlplane.pools.PoolKind;
+import io.veneer.controlplane.pools.PoolPlacement;
 import io.veneer.controlplane.pools.PoolService;
 import io.veneer.controlplane.pools.PoolSpec;
 import io.veneer.controlplane.security.Caller;
@@ -241,42 +242,25 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
   void aSharedRootPoolIsPlacedOnlyWhereTheDriverAnnouncesItAndHandsItsRootFilesystem()
       throws Exception {
     String rootfsDigest = "sha256:" + "4".repeat(64);
-    String rootfs = GOLDEN_IMAGES.rootFilesystemVersion("rootfs-" + run, rootfsDigest);
-    PoolSpec spec =
-        new PoolSpec(
+    UUID pool =
+        sharedRootPool(
             "shared-" + run,
-            PoolKind.POOLED,
-            "",
-            rootfs,
-            "",
-            new Resources(1, 256, 1),
-            0,
-            10,
-            0,
-            1,
-            Set.of(alice.subject()),
-            Set.of());
-    UUID pool = pools.create(Caller.admin("admin"), spec, null).id();
+            GOLDEN_IMAGES.rootFilesystemVersion("rootfs-" + run, rootfsDigest),
+            PoolPlacement.ANYWHERE);
     String disksOnly = "disks-only-" + run;
     String containers = "containers-" + run;
     // The host without shared-root has far more room: only the capability keeps desktops off it.
     hosts.register(
         new HostRegistration(disksOnly, new Resources(64, 262_144, 4_096), Map.of(), ""));
     hosts.register(new HostRegistration(containers, new Resources(2, 4_096, 64), Map.of(), ""));
-    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(disksOnly))) {
-      agent.send(helloBootingKernels(disksOnly));
-      agent.next();
-    }
-    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(containers))) {
-      agent.send(helloSharingRoots(containers));
-      agent.next();
-    }
+    announce(disksOnly, helloBootingKernels(disksOnly));
+    announce(containers, helloSharingRoots(containers, true));
 
     DesktopView placed = desktops.create(alice, new DesktopService.CreateDesktop(pool, null), null);
 
     assertThat(placed.hostId()).as(placed.failureReason()).isEqualTo(containers);
     try (TestAgent agent = new TestAgent(server.port(), credentials.issue(containers))) {
-      agent.send(helloSharingRoots(containers));
+      agent.send(helloSharingRoots(containers, true));
       DesiredDesktop desired =
           agent.next().getDesiredSet().getDesktopsList().stream()
               .filter(d -> d.getDesktopId().equals(placed.id().toString()))
@@ -287,7 +271,68 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
     }
   }
 
-  private static AgentMessage helloSharingRoots(String hostId) {
+  @Test
+  void aRootTreeWithoutItsOwnKernelIsNeverPlacedWhereSharedRootGuestsBootTheTreesKernel()
+      throws Exception {
+    String vms = "shared-root-vms-" + run;
+    // Both pools may only go to this host (its label): other tests' hosts stay out of the way.
+    hosts.register(
+        new HostRegistration(vms, new Resources(64, 262_144, 4_096), Map.of("run", run), ""));
+    announce(vms, helloSharingRoots(vms, false));
+    PoolPlacement onlyThere = new PoolPlacement(Map.of("run", run), "");
+    UUID withoutKernel =
+        sharedRootPool(
+            "no-kernel-" + run,
+            GOLDEN_IMAGES.rootFilesystemVersion("no-kernel-" + run, "sha256:" + "5".repeat(64)),
+            onlyThere);
+    UUID withKernel =
+        sharedRootPool(
+            "own-kernel-" + run,
+            GOLDEN_IMAGES.rootFilesystemVersion(
+                "own-kernel-" + run, "sha256:" + "6".repeat(64), true),
+            onlyThere);
+
+    DesktopView refused =
+        desktops.create(alice, new DesktopService.CreateDesktop(withoutKernel, null), null);
+    DesktopView placed =
+        desktops.create(alice, new DesktopService.CreateDesktop(withKernel, null), null);
+
+    assertThat(refused.hostId()).isNull();
+    assertThat(refused.failureReason()).contains("driver lacks shared-root:tree-without-kernel");
+    assertThat(placed.hostId()).as(placed.failureReason()).isEqualTo(vms);
+  }
+
+  private UUID sharedRootPool(String name, String rootfsVersion, PoolPlacement placement) {
+    PoolSpec spec =
+        new PoolSpec(
+            name,
+            PoolKind.POOLED,
+            "",
+            rootfsVersion,
+            "",
+            new Resources(1, 256, 1),
+            0,
+            10,
+            0,
+            1,
+            Set.of(alice.subject()),
+            Set.of());
+    return pools
+        .create(Caller.admin("admin"), spec.toBuilder().placement(placement).build(), null)
+        .id();
+  }
+
+  private void announce(String hostId, AgentMessage hello) throws Exception {
+    try (TestAgent agent = new TestAgent(server.port(), credentials.issue(hostId))) {
+      agent.send(hello);
+      agent.next();
+    }
+  }
+
+  /**
+   * A host whose driver boots shared-root desktops, of any tree or only of a kernel-bearing one.
+   */
+  private static AgentMessage helloSharingRoots(String hostId, boolean treesWithoutKernel) {
     return AgentMessage.newBuilder()
         .setHello(
             AgentMessages.hello(hostId)
@@ -295,7 +340,8 @@ class AgentGatewayTest extends ControlPlaneSpringTest {
                     DriverCapabilities.newBuilder()
                         .addBootModes(BootMode.BOOT_MODE_SHARED_ROOT)
                         .addMachines(MachineType.MACHINE_TYPE_Q35)
-                        .addFirmwares(Firmware.FIRMWARE_BIOS)))
+                        .addFirmwares(Firmware.FIRMWARE_BIOS)
+                        .setSharedRootWithoutKernel(treesWithoutKernel)))
         .build();
   }
 

@@ -132,6 +132,22 @@ public class ImageCatalogue {
     return version;
   }
 
+  /**
+   * Accepts a root-filesystem version, stored as it arrived (its source digest is its digest),
+   * recording whether its tree carries its own kernel and initrd.
+   */
+  @Transactional
+  public ImageVersion acceptRootfs(
+      UUID versionId,
+      String digest,
+      long size,
+      long unpackedSize,
+      String format,
+      boolean carriesKernel) {
+    find(versionId).rootTreeCarriesKernel(carriesKernel);
+    return accept(versionId, digest, size, unpackedSize, format, digest);
+  }
+
   @Transactional
   public ImageVersion reject(UUID versionId, String reason) {
     ImageVersion version = find(versionId);

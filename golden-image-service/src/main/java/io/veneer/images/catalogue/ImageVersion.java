@@ -45,6 +45,8 @@ public class ImageVersion {
   private Long kernelSizeBytes;
   private String initrdDigest;
   private Long initrdSizeBytes;
+  // Root-filesystem versions: whether the tree carries its own kernel and initrd (null for disks).
+  private Boolean carriesKernel;
 
   @Version private long rowVersion;
 
@@ -95,6 +97,23 @@ public class ImageVersion {
     virtualSizeBytes = virtualSize;
     sourceFormat = format;
     sourceDigest = uploadDigest;
+  }
+
+  /** Records, while it is verified, whether a root-filesystem version's tree boots itself. */
+  public void rootTreeCarriesKernel(boolean carries) {
+    if (kind != VersionKind.ROOTFS || state != VersionState.VERIFYING) {
+      throw new IllegalStateException(
+          "Version " + id + " is a " + kind + " in " + state + ": it has no tree to judge");
+    }
+    carriesKernel = carries;
+  }
+
+  /**
+   * Whether a root-filesystem version's tree carries the kernel and initrd a shared-root virtual
+   * machine boots; null for a disk, and for versions stored before this was recorded.
+   */
+  public Boolean carriesKernel() {
+    return carriesKernel;
   }
 
   /**

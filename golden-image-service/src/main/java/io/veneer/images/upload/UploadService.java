@@ -285,8 +285,9 @@ public class UploadService {
    * digest; a refused one leaves nothing but the REJECTED version and its reason.
    */
   private ImageVersion verifyRootfs(UUID id, Path upload, Digest sourceDigest) throws IOException {
+    RootfsCheck.Outcome outcome = rootfsCheck.check(upload);
     UnpackSummary summary =
-        switch (rootfsCheck.check(upload)) {
+        switch (outcome.result()) {
           case UnpackResult.Refused refused -> {
             RootfsRefusedException e = new RootfsRefusedException(id, refused.refusal());
             log.info(
@@ -302,14 +303,16 @@ public class UploadService {
     long size = Files.size(upload);
     blobs.put(upload, sourceDigest);
     log.info(
-        "event=version-verified version={} kind=rootfs blob={} bytes={} entries={} unpacked={}",
+        "event=version-verified version={} kind=rootfs blob={} bytes={} entries={} unpacked={}"
+            + " carriesKernel={}",
         id,
         sourceDigest,
         size,
         summary.entries(),
-        summary.bytes());
-    return catalogue.accept(
-        id, sourceDigest.toString(), size, summary.bytes(), ROOTFS_FORMAT, sourceDigest.toString());
+        summary.bytes(),
+        outcome.carriesKernel());
+    return catalogue.acceptRootfs(
+        id, sourceDigest.toString(), size, summary.bytes(), ROOTFS_FORMAT, outcome.carriesKernel());
   }
 
   /** Inspects, converts to qcow2 and stores the blob by its digest. */

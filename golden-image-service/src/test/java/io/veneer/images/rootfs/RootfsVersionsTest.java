@@ -121,6 +121,57 @@ class RootfsVersionsTest {
     assertThat(scratchLeft()).isEmpty();
   }
 
+  static Stream<Arguments> trees() {
+    return Stream.of(
+        Arguments.of("a container's tree (no boot files)", TestArchives.good(), false),
+        Arguments.of(
+            "its own kernel and initrd",
+            TestArchives.with()
+                .directory("boot/")
+                .directory("boot/veneer/")
+                .file("boot/veneer/vmlinux", 0644, "kernel")
+                .file("boot/veneer/initrd.img", 0644, "initrd")
+                .done(),
+            true),
+        Arguments.of(
+            "a kernel without its initrd",
+            TestArchives.with()
+                .directory("boot/")
+                .directory("boot/veneer/")
+                .file("boot/veneer/vmlinux", 0644, "kernel")
+                .done(),
+            false),
+        Arguments.of(
+            "a kernel that is a link",
+            TestArchives.with()
+                .directory("boot/")
+                .directory("boot/veneer/")
+                .file("boot/vmlinuz-6.1", 0644, "kernel")
+                .symlink("boot/veneer/vmlinux", "/boot/vmlinuz-6.1")
+                .file("boot/veneer/initrd.img", 0644, "initrd")
+                .done(),
+            false));
+  }
+
+  @ParameterizedTest(name = "{0}: carriesKernel={2}")
+  @MethodSource("trees")
+  void aRootFilesystemVersionSaysWhetherItsTreeCarriesItsOwnKernel(
+      String tree, byte[] tar, boolean carriesKernel) {
+    UUID image = service.createImage("rootfs-kernel-" + UUID.randomUUID());
+
+    JsonNode version = ServiceUnderTest.json(upload(image, tar, 201));
+
+    assertThat(version.path("carriesKernel").asBoolean()).isEqualTo(carriesKernel);
+    ImageVersion overGrpc =
+        ImageServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(token())
+            .getVersion(
+                io.veneer.api.v1.GetVersionRequest.newBuilder()
+                    .setId(version.path("id").asString())
+                    .build());
+    assertThat(overGrpc.getCarriesKernel()).isEqualTo(carriesKernel);
+  }
+
   static Stream<Arguments> hostile() {
     return Stream.of(
         Arguments.of(

@@ -179,7 +179,8 @@ public final class ControlPlaneSession {
             .setDisplay(capabilities.display())
             .setBalloon(capabilities.balloon())
             .setPersistentUserDisk(capabilities.persistentUserDisk())
-            .setReadoption(capabilities.readoption());
+            .setReadoption(capabilities.readoption())
+            .setSharedRootWithoutKernel(capabilities.sharedRootWithoutKernel());
     for (BootSource.Kind kind : capabilities.bootSources()) {
       wire.addBootModes(
           switch (kind) {

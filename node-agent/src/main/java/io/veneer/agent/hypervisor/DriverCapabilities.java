@@ -16,6 +16,9 @@ import java.util.Set;
  * @param balloon whether it can change a running guest's memory (a balloon)
  * @param persistentUserDisk whether it can attach a user-data disk that survives refreshes
  * @param readoption whether a restarted agent finds its running guests again (they outlive it)
+ * @param sharedRootWithoutKernel whether it boots shared-root desktops of a tree without its own
+ *     kernel and initrd ({@code GuestBootFiles}): container desktops run on the host's kernel, a
+ *     shared-root virtual machine needs the tree's
  */
 public record DriverCapabilities(
     Set<BootSource.Kind> bootSources,
@@ -24,7 +27,8 @@ public record DriverCapabilities(
     boolean display,
     boolean balloon,
     boolean persistentUserDisk,
-    boolean readoption) {
+    boolean readoption,
+    boolean sharedRootWithoutKernel) {
 
   public DriverCapabilities {
     bootSources = Set.copyOf(bootSources);

@@ -25,6 +25,7 @@ class DriverCapabilitiesTest {
           true,
           true,
           true,
+          true,
           true);
   // A driver that can do everything: what is refused is refused for every driver.
   private static final DriverCapabilities EVERYTHING =
@@ -35,12 +36,14 @@ class DriverCapabilitiesTest {
           true,
           true,
           true,
+          true,
           true);
   private static final DriverCapabilities HEADLESS_DISK_ONLY =
       new DriverCapabilities(
           Set.of(BootSource.Kind.DISK_IMAGE),
           EnumSet.allOf(Machine.class),
           EnumSet.allOf(Firmware.class),
+          false,
           false,
           false,
           false,

@@ -456,6 +456,7 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
                 v.kind() == VersionKind.ROOTFS
                     ? ImageVersionKind.IMAGE_VERSION_KIND_ROOTFS
                     : ImageVersionKind.IMAGE_VERSION_KIND_DISK)
+            .setCarriesKernel(Boolean.TRUE.equals(v.carriesKernel()))
             .setState(ImageVersionState.valueOf("IMAGE_VERSION_STATE_" + v.state().name()))
             .setBytesReceived(v.bytesReceived())
             .setCreatedAt(timestamp(v.createdAt()));

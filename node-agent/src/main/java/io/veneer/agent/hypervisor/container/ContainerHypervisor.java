@@ -107,6 +107,7 @@ public final class ContainerHypervisor implements Hypervisor {
         true,
         false,
         true,
+        true,
         true);
   }
 

@@ -113,7 +113,8 @@ public final class LibvirtHypervisor implements Hypervisor {
         true,
         true,
         true,
-        true);
+        true,
+        false);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -22,17 +23,19 @@ import java.util.stream.Stream;
 /**
  * The disks of QEMU guests, whichever driver starts them: per desktop a folder {@code
  * <data>/desktops/<id>/} holding {@code os.qcow2}, a qcow2 overlay on the cached golden image (an
- * empty disk for a shared-root desktop, which has no golden disk), and {@code userdata.qcow2}, made
- * with {@code qemu-img}. A user-data disk the control plane names by id is a user's, kept apart
- * from every desktop in {@code <data>/userdata/<disk id>.qcow2} and attached to whichever desktop
- * names it; removing a desktop never deletes it. A desktop is in the host's inventory while its OS
- * overlay exists.
+ * empty disk for a shared-root desktop, which has no golden disk, beside {@code rootfs} naming the
+ * digest of the tree it shares), and {@code userdata.qcow2}, made with {@code qemu-img}. A user-data
+ * disk the control plane names by id is a user's, kept apart from every desktop in {@code
+ * <data>/userdata/<disk id>.qcow2} and attached to whichever desktop names it; removing a desktop
+ * never deletes it. A desktop is in the host's inventory while its OS overlay exists.
  */
 public final class QcowDisks {
 
   private static final Logger log = Logger.getLogger(QcowDisks.class.getName());
   // The virtual size of a shared-root desktop's own disk; it takes room only as the desktop writes.
   private static final String SHARED_ROOT_OS_DISK = "2G";
+  // Beside a shared-root desktop's disk: the digest of the unpacked tree its guest shares.
+  private static final String ROOTFS_RECORD = "rootfs";
 
   private final Path desktops;
   private final Path userDisks;
@@ -114,6 +117,12 @@ public final class QcowDisks {
   private void createOverlay(GuestSpec spec, Path dir) throws HypervisorException {
     Path temp = dir.resolve("os.qcow2.part");
     if (spec.boot() instanceof BootSource.SharedRoot) {
+      try {
+        // Written before the disk, so a desktop in the inventory always names its tree.
+        Files.writeString(dir.resolve(ROOTFS_RECORD), spec.image().digest() + "\n");
+      } catch (IOException e) {
+        throw new HypervisorException("Cannot record the root tree of " + spec.desktopId(), e);
+      }
       // No golden disk: the image is a shared tree, and this disk holds only the desktop's writes
       // (the upper of the guest's overlay), formatted by the guest on its first boot. Clusters of
       // 4 KiB, the file system's blocks: with QEMU's 64 KiB each of the file system's scattered
@@ -188,6 +197,26 @@ public final class QcowDisks {
       }
     }
     return goldens;
+  }
+
+  /**
+   * The digests of the unpacked trees shared-root desktops share (their disks have no backing
+   * file), or empty when a desktop's cannot be told (an unreadable disk or record): then no tree
+   * may be removed.
+   */
+  public Optional<Set<String>> rootTreesInUse() {
+    Set<String> digests = new HashSet<>();
+    for (String desktopId : inventory()) {
+      try {
+        if (Qcow2Header.backingFile(osDisk(desktopId)).isEmpty()) {
+          digests.add(Files.readAllLines(dir(desktopId).resolve(ROOTFS_RECORD)).getFirst());
+        }
+      } catch (IOException | NoSuchElementException e) {
+        log.warning("event=root-tree-unknown desktop=" + desktopId + " reason=" + e);
+        return Optional.empty();
+      }
+    }
+    return Optional.of(digests);
   }
 
   /**

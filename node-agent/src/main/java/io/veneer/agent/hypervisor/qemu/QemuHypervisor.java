@@ -156,7 +156,9 @@ public final class QemuHypervisor implements Hypervisor {
         true,
         true,
         true,
-        true);
+        true,
+        // A shared-root guest boots the kernel and initrd its tree carries (SharedRootBoot).
+        false);
   }
 
   @Override
@@ -171,6 +173,7 @@ public final class QemuHypervisor implements Hypervisor {
           "Desktop " + spec.desktopId() + " must be stopped before a refresh");
     }
     disks.resetOs(spec);
+    removeUnusedTrees();
   }
 
   @Override
@@ -474,6 +477,25 @@ public final class QemuHypervisor implements Hypervisor {
   public void destroy(String desktopId, boolean deleteUserData) throws HypervisorException {
     stop(desktopId, Duration.ofSeconds(5));
     disks.delete(desktopId, deleteUserData);
+    removeUnusedTrees();
+  }
+
+  /**
+   * Removes the unpacked trees no shared-root desktop of this host names any more (the container
+   * driver's rule, {@link RootfsLayers#removeAllBut}); while one desktop's is unknown, none.
+   */
+  private void removeUnusedTrees() throws HypervisorException {
+    synchronized (layers) {
+      Optional<Set<String>> inUse = disks.rootTreesInUse();
+      if (inUse.isEmpty()) {
+        return;
+      }
+      try {
+        layers.removeAllBut(inUse.get());
+      } catch (IOException e) {
+        throw new HypervisorException("Cannot remove unused root trees: " + e.getMessage(), e);
+      }
+    }
   }
 
   @Override

@@ -1,10 +1,10 @@
 package io.veneer.agent.hypervisor.qemu;
 
 import io.veneer.agent.hypervisor.HypervisorException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import io.veneer.rootfs.GuestBootFiles;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a shared-root guest boots: its image's root tree, unpacked once per host, shared read-only
@@ -25,20 +25,19 @@ record SharedRootBoot(Path tree) {
   /** The 9p mount tag the image's initrd mounts. */
   static final String TAG = "veneer-root";
 
-  static final Path KERNEL = Path.of("boot/veneer/vmlinux");
-  static final Path INITRD = Path.of("boot/veneer/initrd.img");
+  static final Path KERNEL = Path.of(GuestBootFiles.KERNEL_PATH);
+  static final Path INITRD = Path.of(GuestBootFiles.INITRD_PATH);
 
   /** The tree's boot files, or why it cannot boot: a plain root filesystem has none. */
   static SharedRootBoot of(Path tree, String digest) throws HypervisorException {
-    for (Path file : List.of(KERNEL, INITRD)) {
-      if (!Files.isRegularFile(tree.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
-        throw new HypervisorException(
-            "the root filesystem "
-                + digest
-                + " cannot boot a shared-root QEMU guest: it has no /"
-                + file
-                + " (a regular file, the image's own kernel and initrd for direct boot)");
-      }
+    Optional<Path> missing = GuestBootFiles.missingIn(tree);
+    if (missing.isPresent()) {
+      throw new HypervisorException(
+          "the root filesystem "
+              + digest
+              + " cannot boot a shared-root QEMU guest: it has no /"
+              + missing.get()
+              + " (a regular file, the image's own kernel and initrd for direct boot)");
     }
     return new SharedRootBoot(tree);
   }

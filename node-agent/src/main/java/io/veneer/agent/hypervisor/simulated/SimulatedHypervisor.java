@@ -112,7 +112,8 @@ public final class SimulatedHypervisor implements Hypervisor {
         true,
         true,
         true,
-        false);
+        false,
+        true);
   }
 
   @Override

@@ -8,13 +8,13 @@ import io.veneer.agent.hypervisor.GuestSpec;
 import io.veneer.agent.hypervisor.GuestState;
 import io.veneer.agent.hypervisor.ImageRef;
 import io.veneer.agent.hypervisor.RootfsLayers;
+import io.veneer.testsupport.files.TreeDigest;
 import io.veneer.testsupport.host.HostTool;
 import io.veneer.testsupport.host.NeedsHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -47,7 +47,7 @@ class SharedRootDesktopTest {
         new QemuHypervisor(host, "qemu-system-x86_64", "qemu-img", READY, GuestEgress.NONE);
     assertThat(qemu.capabilities().bootSources()).contains(BootSource.Kind.SHARED_ROOT);
     Path tree = new RootfsLayers(host).lower(image);
-    String before = checksum(tree);
+    String before = TreeDigest.of(tree);
     GuestSpec first = spec("shared-1", image, GuestSpec.Machine.Q35);
     // A microvm where the driver offers one (under TCG: where the host's TSC rate is known).
     GuestSpec second =
@@ -83,10 +83,15 @@ class SharedRootDesktopTest {
     assertThat(console(first)).contains("VENEER MARKER ABSENT");
     assertThat(console(second)).contains("VENEER MARKER PRESENT");
 
-    qemu.destroy(first.desktopId(), true);
-    qemu.destroy(second.desktopId(), true);
-    assertThat(checksum(tree)).isEqualTo(before);
+    qemu.stop(first.desktopId(), Duration.ofSeconds(5));
+    qemu.stop(second.desktopId(), Duration.ofSeconds(5));
+    assertThat(TreeDigest.of(tree)).isEqualTo(before);
     assertThat(Files.readString(tree.resolve("etc/veneer-release"))).doesNotContain("changed");
+
+    qemu.destroy(first.desktopId(), true);
+    assertThat(tree).as("still named by the second desktop").isDirectory();
+    qemu.destroy(second.desktopId(), true);
+    assertThat(tree).as("removed with the last desktop naming it").doesNotExist();
   }
 
   private static GuestSpec spec(String desktopId, ImageRef image, GuestSpec.Machine machine) {
@@ -124,25 +129,5 @@ class SharedRootDesktopTest {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     }
     return "sha256:" + HexFormat.of().formatHex(sha.digest());
-  }
-
-  /** Every entry's path, kind, mode and content (a link's target), in order. */
-  private static String checksum(Path tree) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (Stream<Path> entries = Files.walk(tree)) {
-      for (Path entry : entries.sorted().toList()) {
-        sha.update(tree.relativize(entry).toString().getBytes(StandardCharsets.UTF_8));
-        sha.update(
-            Files.getAttribute(entry, "unix:mode", LinkOption.NOFOLLOW_LINKS)
-                .toString()
-                .getBytes(StandardCharsets.UTF_8));
-        if (Files.isSymbolicLink(entry)) {
-          sha.update(Files.readSymbolicLink(entry).toString().getBytes(StandardCharsets.UTF_8));
-        } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-          sha.update(Files.readAllBytes(entry));
-        }
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
   }
 }
