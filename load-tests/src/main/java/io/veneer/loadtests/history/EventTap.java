@@ -54,7 +54,11 @@ public final class EventTap implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                "false"),
+                "false",
+                // As every reader of Veneer's events: the outbox relay's committed transactions
+                // (read uncommitted, a batch the relay gave up and sent again would count twice).
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     consumer.subscribe(topics);

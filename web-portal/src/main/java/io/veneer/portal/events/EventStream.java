@@ -81,6 +81,9 @@ public class EventStream implements SmartLifecycle {
                     "veneer-portal",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                     false,
+                    // Only what the outbox relay committed: a batch it gave up is sent again.
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
                     ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                     ByteArrayDeserializer.class,
                     ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,

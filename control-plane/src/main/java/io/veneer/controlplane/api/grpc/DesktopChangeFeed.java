@@ -261,7 +261,10 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "latest")),
+                "latest",
+                // Only what the outbox relay committed: a batch it gave up is sent again.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed")),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }
