@@ -246,7 +246,8 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
           record.offset());
       return;
     }
-    // Delivery is at least once; a repeat would show a watcher the same move twice.
+    // Read committed, each event arrives once; kept as a guard: a repeat would show a watcher the
+    // same move twice.
     if (seen.firstTime(event.getHeader().getEventId())) {
       watchers.forEach(w -> w.offer(event));
     }
