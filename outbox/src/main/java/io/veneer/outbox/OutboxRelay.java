@@ -187,8 +187,8 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
     List<PendingEvent> batch =
         jdbc.query(
             """
-            SELECT id, event_id, topic, record_key, event_type, source, data_schema,
-                   payload, occurred_at
+            SELECT event_id, topic, record_key, event_type, source, data_schema, payload,
+                   occurred_at
             FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT ?
             """,
             OutboxRelay::pendingEvent,
@@ -281,7 +281,6 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
 
   private static PendingEvent pendingEvent(ResultSet row, int index) throws SQLException {
     return new PendingEvent(
-        row.getLong("id"),
         row.getObject("event_id", UUID.class),
         row.getString("topic"),
         row.getString("record_key"),
@@ -293,7 +292,6 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
   }
 
   private record PendingEvent(
-      long id,
       UUID eventId,
       String topic,
       String key,
