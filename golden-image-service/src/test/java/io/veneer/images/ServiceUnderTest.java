@@ -174,7 +174,10 @@ public final class ServiceUnderTest {
                 ConsumerConfig.GROUP_ID_CONFIG,
                 "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
+                "earliest",
+                // As every reader of Veneer's events: the outbox relay's committed transactions.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topics.name("veneer.images.v1")));

@@ -31,9 +31,15 @@ final class DesktopEventLog implements AutoCloseable {
     consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                // As every reader of Veneer's events: the outbox relay's committed transactions.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"));
     List<TopicPartition> partitions =
         consumer.partitionsFor(TOPIC, Duration.ofSeconds(30)).stream()
             .map(info -> new TopicPartition(TOPIC, info.partition()))

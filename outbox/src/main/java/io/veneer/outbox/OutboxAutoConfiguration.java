@@ -2,13 +2,8 @@ package io.veneer.outbox;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.flywaydb.core.api.Location;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -19,6 +14,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -52,43 +48,20 @@ public class OutboxAutoConfiguration {
       DataSource dataSource,
       PlatformTransactionManager transactionManager,
       KafkaProperties kafka,
-      OutboxProperties properties) {
+      OutboxProperties properties,
+      Environment environment) {
+    String role = environment.getProperty("spring.application.name");
+    if (role == null || role.isBlank()) {
+      throw new IllegalStateException(
+          "The outbox relay needs spring.application.name: it names the relay role that the"
+              + " service's replicas share (Kafka transactional id, position topic)");
+    }
     return new OutboxRelay(
         new JdbcTemplate(dataSource),
         new TransactionTemplate(transactionManager),
-        () -> producer(kafka, properties),
-        kafka.topicPrefix(),
+        kafka,
+        role,
         properties);
-  }
-
-  /**
-   * An idempotent producer that retries what Kafka has not acknowledged for as long as the relay
-   * waits (no delivery timeout: giving a sent record up would have the relay send it again, a
-   * second copy when Kafka had written the first), and fails fast where it has sent nothing yet (a
-   * topic's partitions unknown while Kafka is away), so the relay can back off.
-   */
-  public static KafkaProducer<String, byte[]> producer(
-      KafkaProperties kafka, OutboxProperties properties) {
-    int timeoutMs = (int) properties.sendTimeout().toMillis();
-    return new KafkaProducer<>(
-        kafka.clientConfig(
-            Map.of(
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                Math.min(timeoutMs, 5_000),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                Math.min(timeoutMs, 5_000),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                Integer.MAX_VALUE,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "veneer-outbox-relay")),
-        new StringSerializer(),
-        new ByteArraySerializer());
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -11,9 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     one publishes at a time)
  * @param pollInterval pause between two polls of an empty outbox (default 200ms)
  * @param batchSize most events published per transaction (default 500)
- * @param sendTimeout the producer's request timeout (at most 5 s of it), how often a relay waiting
- *     on Kafka logs so, and how long a stopping relay waits for its batch (default 15s)
+ * @param sendTimeout how long a batch's Kafka transaction may take before the relay gives it up (it
+ *     is sent again; readers never see the copy given up), and the producer's request timeout (at
+ *     most 5 s of it) (default 15s)
  * @param retention how long published events stay in the table for diagnosis (default 24h)
+ * @param takeoverAfter how long the relay role stays with a relay that stopped renewing it (its
+ *     replica killed) before another relay takes it over (default 10s; a relay that stops cleanly
+ *     hands it over at once)
  */
 @ConfigurationProperties("veneer.outbox.relay")
 public record OutboxProperties(
@@ -21,7 +25,8 @@ public record OutboxProperties(
     @DefaultValue("200ms") Duration pollInterval,
     @DefaultValue("500") int batchSize,
     @DefaultValue("15s") Duration sendTimeout,
-    @DefaultValue("24h") Duration retention) {
+    @DefaultValue("24h") Duration retention,
+    @DefaultValue("10s") Duration takeoverAfter) {
 
   public OutboxProperties {
     if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -33,6 +38,13 @@ public record OutboxProperties(
     }
     if (sendTimeout.isNegative() || sendTimeout.isZero()) {
       throw new IllegalArgumentException("veneer.outbox.relay.send-timeout must be positive");
+    }
+    if (takeoverAfter.compareTo(pollInterval) <= 0) {
+      throw new IllegalArgumentException(
+          "veneer.outbox.relay.takeover-after must be longer than the poll interval ("
+              + pollInterval
+              + "), or the role would lapse between two polls of its holder, not "
+              + takeoverAfter);
     }
   }
 }

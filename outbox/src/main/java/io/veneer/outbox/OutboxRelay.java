@@ -24,22 +24,27 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes committed outbox events to Kafka, oldest first, and marks them published.
+ * Publishes committed outbox events to Kafka, oldest first, each once, and marks them published.
  *
- * <p>Every replica may run a relay; a PostgreSQL advisory lock taken inside each batch's
- * transaction lets only one publish at a time, which keeps the events of one key in order. A batch
- * is marked published only after Kafka acknowledged all of it.
+ * <p>Every replica may run a relay; one holds the relay role at a time ({@link RelayLease}, renewed
+ * while it lives, taken over once it lapses), and a PostgreSQL advisory lock taken inside each
+ * batch's transaction serialises the batches, which keeps the events of one key in order.
  *
- * <p>While Kafka is away the relay keeps waiting for the batch it sent, inside its transaction, and
- * never sends it a second time: the idempotent producer retries it with the same sequence numbers,
- * which Kafka de-duplicates, so an event Kafka wrote but whose acknowledgement was lost is not
- * written twice. Only a relay that stops (or a producer error Kafka will not retry) gives up a
- * batch: its producer is then closed at once, dropping what it still held, and a new one sent the
- * batch again later, so delivery is at least once across a relay's stop or a replica's death.
+ * <p>Each batch is one Kafka transaction of the role's transactional id ({@link RelayKafka}): the
+ * events, then a position record naming them; then the batch is marked published in PostgreSQL.
+ * Readers see a batch (read committed) only once Kafka committed it, so a batch given up before its
+ * commit (Kafka away past the send timeout, a relay stopped or killed) is never seen and is sent
+ * again. The one gap is a batch Kafka committed but the database never marked (PostgreSQL gone, the
+ * replica killed): so a relay that takes the role up, or whose last batch failed, first initialises
+ * a new producer (fencing every older one, and having Kafka finish what it left), reads the last
+ * position back and marks those events published, in a transaction of its own, before it sends
+ * anything. PostgreSQL stays the authority for what must be sent; Kafka only says what it already
+ * has.
  */
 public class OutboxRelay implements SmartLifecycle, AutoCloseable {
 
@@ -49,75 +54,67 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
   static final long LOCK_KEY = 0x7665_6e65_6572_0001L;
 
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-  private static final Duration WAIT_SLICE = Duration.ofMillis(200);
   private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
-  private final Supplier<Producer<String, byte[]>> producers;
-  private final String topicPrefix;
+  private final RelayKafka kafka;
+  private final RelayLease lease;
   private final OutboxProperties properties;
 
   // Guards producer and closed apart from the lifecycle's lock, which stop() holds while it waits.
   private final Object producerLock = new Object();
+
+  /**
+   * The role's producer while this relay is sure that every transaction Kafka committed for the
+   * role is marked in the database; null otherwise (not yet taken up, taken over, or a batch failed
+   * part-way), and the next batch starts by taking the role up again.
+   */
   private Producer<String, byte[]> producer;
+
   private ScheduledExecutorService executor;
   private volatile boolean running;
   private boolean closed;
   private int consecutiveFailures;
   private Instant nextPurge = Instant.EPOCH;
 
+  /**
+   * @param role the publishing service, e.g. {@code control-plane}: its replicas' relays share the
+   *     role (one Kafka transactional id, one position topic, one lease)
+   */
   public OutboxRelay(
       JdbcTemplate jdbc,
       TransactionTemplate transactions,
-      Supplier<Producer<String, byte[]>> producers,
-      String topicPrefix,
+      KafkaProperties kafka,
+      String role,
       OutboxProperties properties) {
     this.jdbc = jdbc;
     this.transactions = transactions;
-    this.producers = producers;
-    this.producer = producers.get();
-    this.topicPrefix = topicPrefix;
+    this.kafka = new RelayKafka(kafka, properties, role);
+    this.lease = new RelayLease(jdbc, UUID.randomUUID(), properties.takeoverAfter());
     this.properties = properties;
   }
 
   /**
-   * Publishes one batch of pending events.
+   * Publishes one batch of pending events, first taking the role up when this relay has to.
    *
    * @return how many events were published; 0 when none were pending or another relay holds the
-   *     lock
-   * @throws OutboxPublishException when the batch was given up (the relay is not running and Kafka
-   *     did not acknowledge it within the send timeout, or Kafka refused it); nothing is marked
+   *     role or the lock
+   * @throws OutboxPublishException when the batch was given up (Kafka did not take it within the
+   *     send timeout, or refused it); nothing of it is marked, and no reader sees it
    */
   public int publishBatch() {
-    Integer published =
-        transactions.execute(
-            status -> {
-              Boolean locked =
-                  jdbc.queryForObject(
-                      "SELECT pg_try_advisory_xact_lock(?)", Boolean.class, LOCK_KEY);
-              if (!Boolean.TRUE.equals(locked)) {
-                return 0;
-              }
-              List<PendingEvent> batch =
-                  jdbc.query(
-                      """
-                      SELECT id, event_id, topic, record_key, event_type, source, data_schema,
-                             payload, occurred_at
-                      FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT ?
-                      """,
-                      OutboxRelay::pendingEvent,
-                      properties.batchSize());
-              if (batch.isEmpty()) {
-                return 0;
-              }
-              send(batch);
-              jdbc.update(
-                  "UPDATE outbox_event SET published_at = now() WHERE id = ANY(?)",
-                  (Object) batch.stream().map(PendingEvent::id).toArray(Long[]::new));
-              return batch.size();
-            });
-    return published == null ? 0 : published;
+    try {
+      if (currentProducer() == null && asRoleHolder(this::takeUpRole) == null) {
+        return 0;
+      }
+      Integer published = asRoleHolder(this::publishPending);
+      return published == null ? 0 : published;
+    } catch (RuntimeException e) {
+      // Whether Kafka committed the batch is unknown: the next one starts by reading it back.
+      dropProducer();
+      throw e;
+    }
   }
 
   /** Events committed but not yet acknowledged by Kafka. */
@@ -128,77 +125,121 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
     return count == null ? 0 : count;
   }
 
-  private void send(List<PendingEvent> batch) {
-    Producer<String, byte[]> sender = currentProducer();
+  /**
+   * Runs {@code work} in a transaction holding the advisory lock and the role; null when another
+   * relay holds either. Taking the role over drops this relay's producer: the previous holder may
+   * have published what this relay has not read back.
+   */
+  private Integer asRoleHolder(Supplier<Integer> work) {
+    return transactions.execute(
+        status -> {
+          Boolean locked =
+              jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, LOCK_KEY);
+          if (!Boolean.TRUE.equals(locked)) {
+            return null;
+          }
+          return switch (lease.claim()) {
+            case HELD_ELSEWHERE -> null;
+            case TAKEN_OVER -> {
+              dropProducer();
+              yield work.get();
+            }
+            case HELD -> work.get();
+          };
+        });
+  }
+
+  /**
+   * A new producer of the role, initialised (which fences every older one and has Kafka finish the
+   * transaction it left), then the events of the role's last committed transaction marked
+   * published, committed before anything is sent.
+   */
+  private Integer takeUpRole() {
+    Producer<String, byte[]> fresh = kafka.producer();
     try {
-      // Fails here, with nothing sent, when Kafka is away and a topic's partitions are unknown:
-      // send() would block on them part-way through the batch.
-      batch.stream()
-          .map(event -> topicPrefix + event.topic())
-          .distinct()
-          .forEach(sender::partitionsFor);
-    } catch (KafkaException e) {
-      throw new OutboxPublishException("Kafka is away; " + batch.size() + " events wait", e);
+      fresh.initTransactions();
+      int marked = markPublished(kafka.lastPosition());
+      if (marked > 0) {
+        log.info(
+            "event=outbox-relay-caught-up marked={} reason=\"Kafka had them; the database had not"
+                + " marked them\"",
+            marked);
+      }
+    } catch (RuntimeException e) {
+      fresh.close(Duration.ZERO);
+      throw e;
     }
-    List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(batch.size());
+    synchronized (producerLock) {
+      if (closed) {
+        fresh.close(Duration.ZERO);
+        return null;
+      }
+      producer = fresh;
+    }
+    return 0;
+  }
+
+  private Integer publishPending() {
+    Producer<String, byte[]> sender = currentProducer();
+    if (sender == null) {
+      return 0;
+    }
+    List<PendingEvent> batch =
+        jdbc.query(
+            """
+            SELECT event_id, topic, record_key, event_type, source, data_schema, payload,
+                   occurred_at
+            FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT ?
+            """,
+            OutboxRelay::pendingEvent,
+            properties.batchSize());
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    List<UUID> eventIds = batch.stream().map(PendingEvent::eventId).toList();
+    send(sender, batch, eventIds);
+    markPublished(eventIds);
+    return batch.size();
+  }
+
+  private int markPublished(List<UUID> eventIds) {
+    if (eventIds.isEmpty()) {
+      return 0;
+    }
+    return jdbc.update(
+        "UPDATE outbox_event SET published_at = now()"
+            + " WHERE event_id = ANY(?) AND published_at IS NULL",
+        (Object) eventIds.toArray(UUID[]::new));
+  }
+
+  /** The batch and its position in one Kafka transaction, committed within the send timeout. */
+  private void send(Producer<String, byte[]> sender, List<PendingEvent> batch, List<UUID> ids) {
     try {
+      sender.beginTransaction();
+      List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(batch.size() + 1);
       for (PendingEvent event : batch) {
         acknowledgements.add(sender.send(record(event)));
       }
-      awaitAll(acknowledgements);
+      acknowledgements.add(sender.send(kafka.position(ids)));
+      long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
+      for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+        acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+      sender.commitTransaction();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw giveUp(sender, batch, e);
+      throw givenUp(batch, e);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
-      throw giveUp(sender, batch, e);
+      throw givenUp(batch, e);
     }
   }
 
-  /**
-   * Waits for every acknowledgement: as long as it takes while the relay runs (the producer retries
-   * what Kafka has not acknowledged, and Kafka drops the copies it already wrote), for one send
-   * timeout otherwise.
-   */
-  private void awaitAll(List<Future<RecordMetadata>> acknowledgements)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    long waitingSince = System.nanoTime();
-    long nextWarning = waitingSince + properties.sendTimeout().toNanos();
-    for (Future<RecordMetadata> acknowledgement : acknowledgements) {
-      while (true) {
-        try {
-          acknowledgement.get(WAIT_SLICE.toMillis(), TimeUnit.MILLISECONDS);
-          break;
-        } catch (TimeoutException stillWaiting) {
-          long now = System.nanoTime();
-          if (now < nextWarning) {
-            continue;
-          }
-          if (!running) {
-            throw stillWaiting;
-          }
-          log.warn(
-              "event=outbox-relay-waiting seconds={} events={} reason=\"Kafka has not"
-                  + " acknowledged the batch; it is not sent twice, the producer retries it\"",
-              Duration.ofNanos(now - waitingSince).toSeconds(),
-              acknowledgements.size());
-          nextWarning = now + properties.sendTimeout().toNanos();
-        }
-      }
-    }
-  }
-
-  /**
-   * Gives the batch up: its producer is closed at once, dropping what it still held, so that what
-   * is sent again later is the only copy still on its way.
-   */
-  private OutboxPublishException giveUp(
-      Producer<String, byte[]> sender, List<PendingEvent> batch, Exception cause) {
-    sender.close(Duration.ZERO);
-    replaceProducer(sender);
+  private static OutboxPublishException givenUp(List<PendingEvent> batch, Exception cause) {
     return new OutboxPublishException(
-        "Kafka did not acknowledge "
+        "Kafka did not take "
             + batch.size()
-            + " outbox events; they stay pending and are sent again",
+            + " outbox events; they stay pending and are sent again (readers never see a"
+            + " transaction that was not committed)",
         cause);
   }
 
@@ -208,11 +249,15 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
     }
   }
 
-  private void replaceProducer(Producer<String, byte[]> discarded) {
+  /** Closed at once: what it still held is never committed, so never read. */
+  private void dropProducer() {
+    Producer<String, byte[]> dropped;
     synchronized (producerLock) {
-      if (producer == discarded && !closed) {
-        producer = producers.get();
-      }
+      dropped = producer;
+      producer = null;
+    }
+    if (dropped != null) {
+      dropped.close(Duration.ZERO);
     }
   }
 
@@ -227,7 +272,7 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
     header(headers, "ce_dataschema", "proto:" + event.dataSchema());
     header(headers, "content-type", "application/protobuf");
     return new ProducerRecord<>(
-        topicPrefix + event.topic(), null, event.key(), event.payload(), headers);
+        kafka.topic(event.topic()), null, event.key(), event.payload(), headers);
   }
 
   private static void header(RecordHeaders headers, String name, String value) {
@@ -236,7 +281,6 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
 
   private static PendingEvent pendingEvent(ResultSet row, int index) throws SQLException {
     return new PendingEvent(
-        row.getLong("id"),
         row.getObject("event_id", UUID.class),
         row.getString("topic"),
         row.getString("record_key"),
@@ -248,7 +292,6 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
   }
 
   private record PendingEvent(
-      long id,
       UUID eventId,
       String topic,
       String key,
@@ -324,10 +367,16 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
     if (executor != null) {
       executor.shutdown();
       try {
-        executor.awaitTermination(properties.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        executor.awaitTermination(
+            properties.sendTimeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      lease.release();
+    } catch (DataAccessException e) {
+      log.debug("event=outbox-relay-lease-kept reason=\"{}\"", e.getMessage());
     }
   }
 
@@ -343,8 +392,11 @@ public class OutboxRelay implements SmartLifecycle, AutoCloseable {
     synchronized (producerLock) {
       closed = true;
       last = producer;
+      producer = null;
     }
-    last.close(Duration.ofSeconds(5));
+    if (last != null) {
+      last.close(Duration.ofSeconds(5));
+    }
   }
 
   @Override

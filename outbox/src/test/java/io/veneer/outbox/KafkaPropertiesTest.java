@@ -50,9 +50,14 @@ class KafkaPropertiesTest {
                 "veneer.kafka.properties.ssl.truststore.location", "/nonexistent/kafka-ca.p12"));
     OutboxProperties outbox =
         new OutboxProperties(
-            true, Duration.ofMillis(50), 500, Duration.ofSeconds(3), Duration.ZERO);
+            true,
+            Duration.ofMillis(50),
+            500,
+            Duration.ofSeconds(3),
+            Duration.ZERO,
+            Duration.ofSeconds(1));
 
-    assertThatThrownBy(() -> OutboxAutoConfiguration.producer(kafka, outbox).close())
+    assertThatThrownBy(() -> new RelayKafka(kafka, outbox, "control-plane").producer().close())
         .isInstanceOf(KafkaException.class)
         .rootCause()
         .hasMessageContaining("/nonexistent/kafka-ca.p12");

@@ -10,14 +10,20 @@ import io.veneer.testsupport.junit.RealPostgres;
 import io.veneer.testsupport.kafka.InterruptibleKafka;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.postgres.PostgresDatabase;
+import io.veneer.testsupport.postgres.RestartablePostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,9 +44,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @RealKafka
 class OutboxRelayTest {
 
-  private static final OutboxProperties PROPERTIES =
-      new OutboxProperties(true, Duration.ofMillis(50), 500, Duration.ofSeconds(3), Duration.ZERO);
+  private static final Duration TAKEOVER = Duration.ofSeconds(1);
 
+  private static final OutboxProperties PROPERTIES =
+      new OutboxProperties(
+          true, Duration.ofMillis(50), 500, Duration.ofSeconds(3), Duration.ZERO, TAKEOVER);
+
+  private final DataSource dataSource;
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
   private final Outbox outbox;
@@ -48,7 +58,7 @@ class OutboxRelayTest {
   private final List<OutboxRelay> relays = new ArrayList<>();
 
   OutboxRelayTest(PostgresDatabase database, KafkaTopics topics) {
-    DataSource dataSource = database.dataSource();
+    this.dataSource = database.dataSource();
     this.jdbc = new JdbcTemplate(dataSource);
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     this.outbox = new Outbox(jdbc);
@@ -56,18 +66,23 @@ class OutboxRelayTest {
   }
 
   @BeforeAll
-  static void migrate(PostgresDatabase database, KafkaTopics topics) {
+  static void migrateAndCreateTheTopic(PostgresDatabase database, KafkaTopics topics) {
+    migrate(database.dataSource());
+    topics.create(3, "veneer.desktops.v1");
+  }
+
+  private static void migrate(DataSource dataSource) {
     Flyway.configure()
-        .dataSource(database.dataSource())
+        .dataSource(dataSource)
         .locations(OutboxAutoConfiguration.MIGRATION_LOCATION)
         .load()
         .migrate();
-    topics.create(3, "veneer.desktops.v1");
   }
 
   @BeforeEach
   void emptyOutbox() {
     jdbc.update("DELETE FROM outbox_event");
+    jdbc.update("DELETE FROM outbox_relay_lease");
   }
 
   @AfterEach
@@ -227,26 +242,165 @@ class OutboxRelayTest {
         .hasSize(200);
   }
 
+  @Test
+  void aBatchKafkaCommittedWhoseRelayDiedBeforeMarkingItIsNotSentAgainByTheRelayTakingOver()
+      throws Exception {
+    OutboxRelay dying = takenUp(relay(topics.bootstrapServers()));
+    String desktop = UUID.randomUUID().toString();
+    for (int version = 1; version <= 20; version++) {
+      append(desktop, version);
+    }
+    StoppedBeforeTheMark stopped = stopBeforeTheMark(dying, dataSource);
+
+    // Its replica dies: its connection with it, its transaction rolled back; Kafka has the batch.
+    jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, stopped.relayBackend());
+    stopped.release();
+    assertThat(pending()).isEqualTo(20);
+
+    relay(topics.bootstrapServers()).start();
+    awaitNothingPending(jdbc);
+
+    assertThat(consume(topics.bootstrapServers(), desktop, 20, Duration.ofSeconds(1)))
+        .extracting(r -> parse(r).getHeader().getAggregateVersion())
+        .as("each event once, though the database had not marked them when the relay died")
+        .containsExactlyElementsOf(versions(20));
+  }
+
+  @Test
+  void aBatchKafkaCommittedJustBeforePostgresWentAwayIsNotSentAgainOnceItIsBack() throws Exception {
+    try (RestartablePostgres postgres = RestartablePostgres.startNew()) {
+      PostgresDatabase database = postgres.createDatabase("outbox_outage");
+      migrate(database.dataSource());
+      DataSource ownDataSource = database.dataSource();
+      JdbcTemplate ownJdbc = new JdbcTemplate(ownDataSource);
+      TransactionTemplate ownTransactions =
+          new TransactionTemplate(new DataSourceTransactionManager(ownDataSource));
+      Outbox ownOutbox = new Outbox(ownJdbc);
+      OutboxRelay relay = takenUp(relay(topics.bootstrapServers(), ownJdbc, ownTransactions));
+      String desktop = UUID.randomUUID().toString();
+      for (int version = 1; version <= 20; version++) {
+        OutboxEvent event = event(desktop, version);
+        ownTransactions.executeWithoutResult(status -> ownOutbox.append(event));
+      }
+      StoppedBeforeTheMark stopped = stopBeforeTheMark(relay, ownDataSource);
+
+      postgres.stop();
+      assertThat(stopped.batch()).failsWithin(Duration.ofSeconds(30));
+      postgres.start();
+      relay.start();
+      awaitNothingPending(ownJdbc);
+
+      assertThat(consume(topics.bootstrapServers(), desktop, 20, Duration.ofSeconds(1)))
+          .extracting(r -> parse(r).getHeader().getAggregateVersion())
+          .as("each event once, though PostgreSQL went away before the relay could mark them")
+          .containsExactlyElementsOf(versions(20));
+      relay.close();
+    }
+  }
+
+  /**
+   * The relay with its role taken up, on an empty outbox: a cluster's first transaction may take
+   * longer than the test's send timeout (Kafka making its transaction log), which the relay's loop
+   * would retry.
+   */
+  private static OutboxRelay takenUp(OutboxRelay relay) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        relay.publishBatch();
+        return relay;
+      } catch (OutboxPublishException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * One batch of {@code relay}, stopped at the moment between Kafka's acknowledgement and the
+   * database's mark: the test holds the pending rows locked, so the relay's UPDATE waits on them.
+   */
+  private static StoppedBeforeTheMark stopBeforeTheMark(OutboxRelay relay, DataSource dataSource)
+      throws Exception {
+    Connection rowLocks = dataSource.getConnection();
+    rowLocks.setAutoCommit(false);
+    try (Statement lock = rowLocks.createStatement()) {
+      lock.execute("SELECT id FROM outbox_event FOR UPDATE");
+    }
+    CompletableFuture<Integer> batch = CompletableFuture.supplyAsync(relay::publishBatch);
+    JdbcTemplate watcher = new JdbcTemplate(dataSource);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline && !batch.isDone()) {
+      List<Integer> waiting =
+          watcher.queryForList(
+              """
+              SELECT pid FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND query LIKE 'UPDATE outbox_event SET published_at%'
+              """,
+              Integer.class);
+      if (!waiting.isEmpty()) {
+        return new StoppedBeforeTheMark(rowLocks, batch, waiting.getFirst());
+      }
+      Thread.sleep(50);
+    }
+    rowLocks.close();
+    throw new AssertionError(
+        "The relay never came to mark its batch",
+        batch.isCompletedExceptionally() ? batch.exceptionNow() : null);
+  }
+
+  private record StoppedBeforeTheMark(
+      Connection rowLocks, CompletableFuture<Integer> batch, int relayBackend) {
+
+    /** Once the relay's batch has failed: the rows are free again. */
+    void release() throws SQLException {
+      assertThat(batch).failsWithin(Duration.ofSeconds(30));
+      rowLocks.rollback();
+      rowLocks.close();
+    }
+  }
+
+  private static void awaitNothingPending(JdbcTemplate jdbc) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (pending(jdbc) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(pending(jdbc)).isZero();
+  }
+
+  private static List<Long> versions(int count) {
+    return LongStream.rangeClosed(1, count).boxed().toList();
+  }
+
   private void append(String desktop, long version) {
     OutboxEvent event = event(desktop, version);
     transactions.executeWithoutResult(status -> outbox.append(event));
   }
 
   private OutboxRelay relay(String bootstrapServers) {
+    return relay(bootstrapServers, jdbc, transactions);
+  }
+
+  /** A relay of the test's role, as every replica of one service runs. */
+  private OutboxRelay relay(
+      String bootstrapServers, JdbcTemplate jdbc, TransactionTemplate transactions) {
     OutboxRelay relay =
         new OutboxRelay(
             jdbc,
             transactions,
-            () ->
-                OutboxAutoConfiguration.producer(
-                    new KafkaProperties(bootstrapServers, "", Map.of()), PROPERTIES),
-            topics.prefix(),
+            new KafkaProperties(bootstrapServers, topics.prefix(), Map.of()),
+            "outbox-test",
             PROPERTIES);
     relays.add(relay);
     return relay;
   }
 
   private long pending() {
+    return pending(jdbc);
+  }
+
+  private static long pending(JdbcTemplate jdbc) {
     return jdbc.queryForObject(
         "SELECT count(*) FROM outbox_event WHERE published_at IS NULL", Long.class);
   }
@@ -292,7 +446,10 @@ class OutboxRelayTest {
                 ConsumerConfig.GROUP_ID_CONFIG,
                 "outbox-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
+                "earliest",
+                // What every consumer of Veneer's topics reads: transactions the relay committed.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topics.name("veneer.desktops.v1")));

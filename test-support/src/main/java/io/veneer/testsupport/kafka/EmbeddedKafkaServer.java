@@ -34,7 +34,10 @@ public final class EmbeddedKafkaServer implements KafkaServer {
             "auto.create.topics.enable", "false",
             "group.initial.rebalance.delay.ms", "0",
             "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1"));
+            "transaction.state.log.min.isr", "1",
+            // The outbox relay's transactions: one partition of the transaction log is made in a
+            // moment, where the default 50 held up the first transaction past a test's timeout.
+            "transaction.state.log.num.partitions", "1"));
     broker.afterPropertiesSet();
     return new EmbeddedKafkaServer(broker);
   }

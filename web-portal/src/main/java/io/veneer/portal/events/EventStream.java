@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * Reads the four {@code veneer.*.v1} topics and tells every {@link FleetEventListener}. Each portal
  * replica reads every partition itself (assigned, no consumer group): live views are per replica
  * and start from "now", so there is nothing to commit. Topics that appear later are read from their
- * beginning. Delivery is at least once, so events are de-duplicated on their id.
+ * beginning. Read committed, each event arrives once (the outbox relay's transactions); events are
+ * still de-duplicated on their id, as a guard.
  */
 @Component
 public class EventStream implements SmartLifecycle {
@@ -81,6 +82,9 @@ public class EventStream implements SmartLifecycle {
                     "veneer-portal",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                     false,
+                    // Only what the outbox relay committed: a batch it gave up is sent again.
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
                     ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                     ByteArrayDeserializer.class,
                     ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,

@@ -251,7 +251,8 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
           record.offset());
       return;
     }
-    // Delivery is at least once; a repeat would show a watcher the same move twice.
+    // Read committed, each event arrives once; kept as a guard: a repeat would show a watcher the
+    // same move twice.
     if (seen.firstTime(event.getHeader().getEventId())) {
       watchers.forEach(w -> w.offer(event));
     }
@@ -266,7 +267,10 @@ class DesktopChangeFeed implements SmartLifecycle, DisposableBean {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "latest")),
+                "latest",
+                // Only what the outbox relay committed: a batch it gave up is sent again.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed")),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }
