@@ -76,6 +76,9 @@ public final class LocalKafka {
             Map.entry("offsets.topic.replication.factor", "1"),
             Map.entry("transaction.state.log.replication.factor", "1"),
             Map.entry("transaction.state.log.min.isr", "1"),
+            // The outbox relays' transactions: one coordinator partition, not fifty to create
+            // before the first transaction can begin.
+            Map.entry("transaction.state.log.num.partitions", "1"),
             Map.entry("share.coordinator.state.topic.replication.factor", "1"),
             Map.entry("share.coordinator.state.topic.min.isr", "1"),
             Map.entry("group.initial.rebalance.delay.ms", "0")));
