@@ -7,15 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.rpc.ErrorInfo;
-import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.api.tls.ClientTls;
 import io.veneer.api.v1.BeginUploadRequest;
@@ -36,6 +33,7 @@ import io.veneer.api.v1.ListVersionsRequest;
 import io.veneer.api.v1.PageRequest;
 import io.veneer.api.v1.UploadContentRequest;
 import io.veneer.images.api.grpc.GrpcServer;
+import io.veneer.testsupport.grpc.Answers;
 import io.veneer.testsupport.grpc.StandardServicesProbe;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,15 +81,7 @@ class ImageGrpcServiceTest {
   }
 
   private static ImageServiceGrpc.ImageServiceBlockingStub withToken(ManagedChannel channel) {
-    return ImageServiceGrpc.newBlockingStub(channel).withInterceptors(token());
-  }
-
-  private static ClientInterceptor token() {
-    Metadata token = new Metadata();
-    token.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + ServiceUnderTest.API_TOKEN);
-    return MetadataUtils.newAttachHeadersInterceptor(token);
+    return ImageServiceGrpc.newBlockingStub(channel).withInterceptors(ServiceUnderTest.apiToken());
   }
 
   @AfterEach
@@ -323,22 +313,8 @@ class ImageGrpcServiceTest {
     CompletableFuture<ImageVersion> answer = new CompletableFuture<>();
     StreamObserver<UploadContentRequest> pieces =
         ImageServiceGrpc.newStub(channel)
-            .withInterceptors(token())
-            .uploadContent(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ImageVersion version) {
-                    answer.complete(version);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+            .withInterceptors(ServiceUnderTest.apiToken())
+            .uploadContent(Answers.into(answer));
     for (long offset = from; offset < to; offset += 1 << 20) {
       int length = (int) Math.min(1 << 20, to - offset);
       pieces.onNext(

@@ -1,5 +1,8 @@
 package io.veneer.images;
 
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.kafka.TestKafka;
 import io.veneer.testsupport.postgres.PostgresDatabase;
@@ -32,6 +35,15 @@ public final class ServiceUnderTest {
 
   public static final String AGENT_TOKEN = "test-agent-token";
   public static final String API_TOKEN = "test-api-token";
+
+  /** What a gRPC client of the service sends: {@link #API_TOKEN} as its bearer token. */
+  public static ClientInterceptor apiToken() {
+    Metadata token = new Metadata();
+    token.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_TOKEN);
+    return MetadataUtils.newAttachHeadersInterceptor(token);
+  }
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** The CA the gRPC listener's certificate is signed by: clients verify it with this. */

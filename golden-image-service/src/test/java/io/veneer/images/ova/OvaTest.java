@@ -9,12 +9,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.ByteString;
 import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.api.tls.ClientTls;
 import io.veneer.api.v1.HardwareDefaults;
@@ -34,6 +32,7 @@ import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
 import io.veneer.images.catalogue.HardwareProfile;
 import io.veneer.images.catalogue.ImageCatalogue;
+import io.veneer.testsupport.grpc.Answers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -354,7 +353,7 @@ class OvaTest {
   @Test
   void refusesAGrpcImportThatSendsBytesBeforeItsHeader() throws Exception {
     var answer = new CompletableFuture<ImportOvaResponse>();
-    StreamObserver<ImportOvaRequest> stream = grpcImages().importOva(observer(answer));
+    StreamObserver<ImportOvaRequest> stream = grpcImages().importOva(Answers.into(answer));
     stream.onNext(ImportOvaRequest.newBuilder().setData(ByteString.copyFromUtf8("x")).build());
     stream.onCompleted();
 
@@ -461,7 +460,7 @@ class OvaTest {
   private CompletableFuture<ImportOvaResponse> importOvaOverGrpc(Path ova, String name)
       throws IOException {
     var answer = new CompletableFuture<ImportOvaResponse>();
-    StreamObserver<ImportOvaRequest> stream = grpcImages().importOva(observer(answer));
+    StreamObserver<ImportOvaRequest> stream = grpcImages().importOva(Answers.into(answer));
     stream.onNext(
         ImportOvaRequest.newBuilder()
             .setHeader(ImportOvaHeader.newBuilder().setName(name))
@@ -488,29 +487,7 @@ class OvaTest {
                       .credentials(target))
               .build();
     }
-    Metadata token = new Metadata();
-    token.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + ServiceUnderTest.API_TOKEN);
-    return ImageServiceGrpc.newStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token));
-  }
-
-  private static <T> StreamObserver<T> observer(CompletableFuture<T> answer) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        answer.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        answer.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
+    return ImageServiceGrpc.newStub(channel).withInterceptors(ServiceUnderTest.apiToken());
   }
 
   private static StatusRuntimeException refusal(CompletableFuture<?> answer) {

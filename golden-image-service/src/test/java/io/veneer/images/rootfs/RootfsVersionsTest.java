@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.veneer.api.tls.ClientTls;
 import io.veneer.api.v1.BeginUploadRequest;
@@ -25,6 +23,7 @@ import io.veneer.images.blobs.BlobStore;
 import io.veneer.images.blobs.Digest;
 import io.veneer.images.upload.Housekeeping;
 import io.veneer.images.upload.UploadService;
+import io.veneer.testsupport.grpc.Answers;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -164,7 +163,7 @@ class RootfsVersionsTest {
     assertThat(version.path("carriesKernel").asBoolean()).isEqualTo(carriesKernel);
     ImageVersion overGrpc =
         ImageServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(token())
+            .withInterceptors(ServiceUnderTest.apiToken())
             .getVersion(
                 io.veneer.api.v1.GetVersionRequest.newBuilder()
                     .setId(version.path("id").asString())
@@ -259,7 +258,8 @@ class RootfsVersionsTest {
 
   @Test
   void aRootFilesystemUploadedOverGrpcIsAVersionOfKindRootfs() throws Exception {
-    var images = ImageServiceGrpc.newBlockingStub(channel).withInterceptors(token());
+    var images =
+        ImageServiceGrpc.newBlockingStub(channel).withInterceptors(ServiceUnderTest.apiToken());
     UUID image = service.createImage("rootfs-grpc");
     byte[] tar = TestArchives.good();
 
@@ -354,34 +354,12 @@ class RootfsVersionsTest {
     }
   }
 
-  private static io.grpc.ClientInterceptor token() {
-    Metadata token = new Metadata();
-    token.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + ServiceUnderTest.API_TOKEN);
-    return MetadataUtils.newAttachHeadersInterceptor(token);
-  }
-
   private void send(String versionId, byte[] bytes) throws Exception {
     CompletableFuture<ImageVersion> answer = new CompletableFuture<>();
     StreamObserver<UploadContentRequest> pieces =
         ImageServiceGrpc.newStub(channel)
-            .withInterceptors(token())
-            .uploadContent(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ImageVersion version) {
-                    answer.complete(version);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+            .withInterceptors(ServiceUnderTest.apiToken())
+            .uploadContent(Answers.into(answer));
     pieces.onNext(
         UploadContentRequest.newBuilder()
             .setVersionId(versionId)

@@ -34,23 +34,7 @@ public final class StandardServicesProbe {
     StreamObserver<ServerReflectionRequest> requests =
         ServerReflectionGrpc.newStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .serverReflectionInfo(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ServerReflectionResponse response) {
-                    answer.complete(response);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    answer.completeExceptionally(new IllegalStateException("No answer"));
-                  }
-                });
+            .serverReflectionInfo(Answers.into(answer));
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
     try {
       return answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
