@@ -89,7 +89,8 @@ class ClusterState {
   private final Map<String, Long> generations = new HashMap<>();
   private ClusterSnapshot snapshot;
   private boolean readAll = true;
-  // Guarded by this: UP hosts not heard from for silentAfter, as of silenceCheckedAt.
+  // Guarded by this: the hosts not heard from for silentAfter as of silenceCheckedAt, whatever
+  // their state (only an UP one is SILENT to the scheduler).
   private Set<String> silent = Set.of();
   private Instant silenceCheckedAt = Instant.EPOCH;
 
