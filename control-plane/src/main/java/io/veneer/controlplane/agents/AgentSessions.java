@@ -231,20 +231,31 @@ public class AgentSessions {
           reports.desiredFor(current.stream().map(session -> session.hostId).toList());
       Optional<ConsoleGrantKeys> grantKeys = grants.forAgents();
       for (Session session : current) {
-        int messages = session.sendDifference(desired.getOrDefault(session.hostId, List.of()));
-        grantKeys.ifPresent(session::sendGrantKeys);
-        if (messages > 0) {
-          log.debug("event=agent.pushed host={} messages={}", session.hostId, messages);
-        }
+        send(session, desired.getOrDefault(session.hostId, List.of()), grantKeys);
       }
     } catch (RuntimeException e) {
-      // A stream broke or the database hiccuped: the agent reconnects or the next resync retries.
+      // The database hiccuped: the next notification or resync looks again.
       log.warn(
           "event=agent.push-failed hosts={} error=\"{}\"",
           sessions.stream().map(session -> session.hostId).toList(),
           e.toString());
     } finally {
       sessions.forEach(session -> session.lock.unlock());
+    }
+  }
+
+  /** One agent's part of a refresh; its stream breaking leaves the others' parts to go on. */
+  private static void send(
+      Session session, List<DesiredDesktop> desired, Optional<ConsoleGrantKeys> grantKeys) {
+    try {
+      int messages = session.sendDifference(desired);
+      grantKeys.ifPresent(session::sendGrantKeys);
+      if (messages > 0) {
+        log.debug("event=agent.pushed host={} messages={}", session.hostId, messages);
+      }
+    } catch (RuntimeException e) {
+      // The stream broke: the agent reconnects and is sent its full set.
+      log.warn("event=agent.push-failed host={} error=\"{}\"", session.hostId, e.toString());
     }
   }
 
