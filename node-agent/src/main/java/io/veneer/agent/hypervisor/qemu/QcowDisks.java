@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  * The disks of QEMU guests, whichever driver starts them: per desktop a folder {@code
  * <data>/desktops/<id>/} holding {@code os.qcow2}, a qcow2 overlay on the cached golden image (an
  * empty disk for a shared-root desktop, which has no golden disk, beside {@code rootfs} naming the
- * digest of the tree it shares), and {@code userdata.qcow2}, made with {@code qemu-img}. A user-data
- * disk the control plane names by id is a user's, kept apart from every desktop in {@code
+ * digest of the tree it shares), and {@code userdata.qcow2}, made with {@code qemu-img}. A
+ * user-data disk the control plane names by id is a user's, kept apart from every desktop in {@code
  * <data>/userdata/<disk id>.qcow2} and attached to whichever desktop names it; removing a desktop
  * never deletes it. A desktop is in the host's inventory while its OS overlay exists.
  */
