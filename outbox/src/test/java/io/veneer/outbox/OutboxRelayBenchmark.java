@@ -2,18 +2,14 @@ package io.veneer.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veneer.events.v1.DesktopEvent;
-import io.veneer.events.v1.EventHeader;
 import io.veneer.testsupport.junit.RealKafka;
 import io.veneer.testsupport.junit.RealPostgres;
 import io.veneer.testsupport.kafka.KafkaTopics;
 import io.veneer.testsupport.postgres.PostgresDatabase;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +63,7 @@ class OutboxRelayBenchmark {
     for (int first = 0; first < EVENTS; first += 10) {
       List<OutboxEvent> events = new ArrayList<>();
       for (int i = first; i < first + 10; i++) {
-        events.add(event("desktop-" + (i % 1000), i));
+        events.add(OutboxRelayTest.event("desktop-" + (i % 1000), i));
       }
       transactions.executeWithoutResult(status -> outbox.appendAll(events));
     }
@@ -101,28 +97,5 @@ class OutboxRelayBenchmark {
         new KafkaProperties(topics.bootstrapServers(), topics.prefix(), Map.of()),
         "outbox-benchmark",
         properties);
-  }
-
-  private static OutboxEvent event(String desktopId, long version) {
-    UUID eventId = UUID.randomUUID();
-    DesktopEvent payload =
-        DesktopEvent.newBuilder()
-            .setHeader(
-                EventHeader.newBuilder()
-                    .setEventId(eventId.toString())
-                    .setAggregateId(desktopId)
-                    .setAggregateVersion(version))
-            .setType("state-changed")
-            .setToState("RUNNING")
-            .build();
-    return new OutboxEvent(
-        eventId,
-        "veneer.desktops.v1",
-        desktopId,
-        version,
-        "io.veneer.desktop.state-changed",
-        "/control-plane",
-        payload,
-        Instant.now());
   }
 }

@@ -405,7 +405,8 @@ class OutboxRelayTest {
         "SELECT count(*) FROM outbox_event WHERE published_at IS NULL", Long.class);
   }
 
-  private static OutboxEvent event(String desktopId, long version) {
+  /** A desktop's state change as the control plane appends it; the benchmark's events too. */
+  static OutboxEvent event(String desktopId, long version) {
     UUID eventId = UUID.randomUUID();
     Instant now = Instant.now();
     DesktopEvent payload =
